@@ -1,0 +1,70 @@
+"""``genguard check``: one text, or a JSONL file streamed with resumable output."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from genguard.errors import GenguardError, InputError
+from genguard.findings import Decision, Direction
+
+
+class OutFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def _print_text(d: Decision) -> None:
+    c = Console()
+    colour = {"allow": "green", "flag": "yellow", "redact": "cyan", "refuse": "red", "block": "red"}[d.action.value]
+    c.print(f"action: [bold {colour}]{d.action.value}[/]  language: {d.language}  policy: {d.policy}")
+    for f in d.findings:
+        c.print(f"  {f.category:6} {f.score:.2f} [{f.start}:{f.end}] {f.evidence!r} ({f.detector}{', ' + f.entity if f.entity else ''})", highlight=False)
+    if d.answer:
+        c.print(f"answer: {d.answer}", highlight=False)
+    if d.redacted_text is not None:
+        c.print(f"redacted: {d.redacted_text}", highlight=False)
+
+
+def check(
+    text: str | None = typer.Argument(None, help="text to check (omit when using --file)"),
+    direction: Direction = typer.Option(Direction.INPUT, "--direction", "-d", help="input (prompt) or output (answer)"),
+    policy: str | None = typer.Option(None, "--policy", "-p", help="policy YAML (default: shipped policy)"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="json or text"),
+    file: Path | None = typer.Option(None, "--file", help='JSONL input, one {"text": ...} per line'),
+    out: Path | None = typer.Option(None, "--out", help="JSONL output for --file (re-run to resume)"),
+    field: str = typer.Option("text", "--field", help="JSON field holding the text in --file"),
+) -> None:
+    """Check a text (or a JSONL file) and print the decision. Exit code 0 whatever the action."""
+    from genguard.guard import Guard
+
+    if (text is None) == (file is None):
+        raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    guard = Guard.from_policy(policy)
+    if text is not None:
+        decision = guard.check(text, direction)
+        if format == OutFormat.json:
+            typer.echo(decision.model_dump_json())
+        else:
+            _print_text(decision)
+        return
+    assert file is not None
+    if out is None:
+        raise InputError("--file needs --out OUT.jsonl")
+    from genguard.cli.jsonl import check_file
+
+    summary = check_file(guard, file, out, direction=direction, field=field)
+    Console(stderr=True).print(
+        f"checked {summary.checked} lines ({summary.resumed} already done), "
+        f"{summary.errors} malformed, actions: {dict(summary.actions)} -> {out}",
+        highlight=False,
+    )
+    if summary.errors:
+        for line_no, msg in summary.error_lines[:20]:
+            Console(stderr=True).print(f"  line {line_no}: {msg}", highlight=False)
+
+
+__all__ = ["GenguardError", "check"]

@@ -1,0 +1,108 @@
+"""The detector plug-in interface and registry.
+
+A detector is constructed once from its policy config and then called many times; it must be
+thread-safe for concurrent ``detect`` calls (the gateway runs checks in a thread pool).
+Shared per-text work (normalisation, language) lives in :class:`DetectContext` and is computed
+lazily once per text, so detectors never redo each other's preprocessing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any, ClassVar
+
+from genguard.errors import ConfigError
+from genguard.findings import Direction, Finding
+from genguard.text.lang import detect_language
+from genguard.text.normalize import NormalizedText, normalize
+
+
+class DetectContext:
+    """Per-text state shared by every detector in one check."""
+
+    def __init__(
+        self,
+        text: str,
+        direction: Direction = Direction.INPUT,
+        *,
+        prompt: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.text = text
+        self.direction = direction
+        self.prompt = prompt
+        self.context: Mapping[str, Any] = context or {}
+
+    @cached_property
+    def normalized(self) -> NormalizedText:
+        """Evasion-resistant normalised form with an offset map back to ``text``."""
+        return normalize(self.text)
+
+    @cached_property
+    def language(self) -> str:
+        return detect_language(self.text)
+
+
+class Detector(ABC):
+    """Base class of all detectors. Subclasses set ``type_name`` and implement ``detect``."""
+
+    type_name: ClassVar[str] = "detector"
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or self.type_name
+
+    @abstractmethod
+    def detect(self, ctx: DetectContext) -> list[Finding]:
+        """Return findings whose spans index into ``ctx.text`` (the original text)."""
+
+    def categories(self) -> set[str]:
+        """Taxonomy codes this detector can report (for coverage reports)."""
+        return set()
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type_name}
+
+
+DetectorFactory = Callable[..., Detector]
+
+_REGISTRY: dict[str, DetectorFactory] = {}
+# Built-in detector types and the module that registers them, imported on first use so that
+# the core guard only pays for the detectors a policy actually enables.
+_BUILTIN_MODULES: dict[str, str] = {
+    "keywords": "genguard.detect.keywords",
+}
+
+
+def register_detector(type_name: str) -> Callable[[DetectorFactory], DetectorFactory]:
+    """Class/function decorator: make a detector type available to policies."""
+
+    def deco(factory: DetectorFactory) -> DetectorFactory:
+        _REGISTRY[type_name] = factory
+        return factory
+
+    return deco
+
+
+def register_builtin(type_name: str, module: str) -> None:
+    """Declare a lazily imported built-in detector module (used by optional subpackages)."""
+    _BUILTIN_MODULES[type_name] = module
+
+
+def detector_types() -> list[str]:
+    return sorted(set(_REGISTRY) | set(_BUILTIN_MODULES))
+
+
+def build_detector(type_name: str, config: Mapping[str, Any] | None, *, name: str | None = None) -> Detector:
+    """Instantiate a detector of ``type_name`` from its policy config."""
+    if type_name not in _REGISTRY and type_name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[type_name])
+    if type_name not in _REGISTRY:
+        raise ConfigError(f"unknown detector type {type_name!r}; known: {', '.join(detector_types())}")
+    cfg = dict(config or {})
+    try:
+        return _REGISTRY[type_name](name=name or type_name, **cfg)
+    except TypeError as exc:
+        raise ConfigError(f"detector {name or type_name!r} ({type_name}): bad option: {exc}") from None

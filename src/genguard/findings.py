@@ -1,0 +1,99 @@
+"""The typed results every detector, policy and consumer of genguard exchange.
+
+A :class:`Finding` is one detector's observation on a span of text; a :class:`Decision` is what
+the policy concluded from all findings. Both are Pydantic models with stable field names so
+they serialise to the same JSON in the CLI, the gateway, the audit log and reports.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field, computed_field
+
+
+class Action(StrEnum):
+    """What to do with a text, ordered from least to most severe."""
+
+    ALLOW = "allow"
+    FLAG = "flag"
+    REDACT = "redact"
+    REFUSE = "refuse"
+    BLOCK = "block"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+    @classmethod
+    def most_severe(cls, actions: list[Action]) -> Action:
+        return max(actions, key=lambda a: a.severity, default=cls.ALLOW)
+
+
+_SEVERITY = {Action.ALLOW: 0, Action.FLAG: 1, Action.REDACT: 2, Action.REFUSE: 3, Action.BLOCK: 4}
+
+
+class Direction(StrEnum):
+    INPUT = "input"
+    OUTPUT = "output"
+
+
+class Finding(BaseModel):
+    """One detector's observation: a risk category on a span of the original text."""
+
+    category: str = Field(description="taxonomy code, e.g. A1.4 or S4")
+    detector: str = Field(description="name of the detector instance that produced it")
+    score: float = Field(ge=0.0, le=1.0)
+    start: int = Field(ge=0, description="span start in the ORIGINAL text (characters)")
+    end: int = Field(ge=0, description="span end (exclusive) in the original text")
+    evidence: str = Field(default="", description="the original text of the span")
+    normalized: str | None = Field(default=None, description="normalised form that matched")
+    entity: str | None = Field(default=None, description="finer type, e.g. CN_ID_CARD, EMAIL")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+class Reason(BaseModel):
+    """Why the policy chose an action: the rule that fired for one category."""
+
+    category: str
+    action: Action
+    score: float
+    threshold: float
+    rule: str = Field(description="policy key that matched, e.g. categories.A1.input")
+
+
+class Decision(BaseModel):
+    """The policy's verdict on one text."""
+
+    action: Action
+    direction: Direction
+    findings: list[Finding] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
+    answer: str | None = Field(default=None, description="standard answer for refuse/block")
+    redacted_text: str | None = Field(default=None, description="text with spans replaced, for redact")
+    language: str = "en"
+    policy: str = ""
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def categories(self) -> list[str]:
+        """Distinct categories that drove the decision (reasons), most severe first."""
+        seen: dict[str, None] = {}
+        for r in sorted(self.reasons, key=lambda r: -r.action.severity):
+            seen.setdefault(r.category, None)
+        return list(seen)
+
+    @property
+    def blocked(self) -> bool:
+        return self.action in (Action.REFUSE, Action.BLOCK)
+
+    @property
+    def max_score(self) -> float:
+        return max((f.score for f in self.findings), default=0.0)

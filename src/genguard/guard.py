@@ -1,0 +1,137 @@
+"""``Guard``: the one entry point every other part of genguard uses to check text.
+
+Flow: text -> detectors (findings) -> policy rules (reasons) -> decision (action, answer,
+redacted text). The guard holds no business logic of its own beyond that assembly, so the
+gateway, assessment, corpus and label modules all get identical behaviour.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from genguard.detect.base import DetectContext, Detector, build_detector
+from genguard.errors import InputError
+from genguard.findings import Action, Decision, Direction, Finding, Reason
+from genguard.policy import Policy, StandardAnswers, load_policy
+from genguard.redact import apply_redaction, get_operator
+
+# A pre-check runs before detectors and may settle the decision on its own (the standard-answer
+# bank uses this); it returns None to let detection proceed.
+PreCheck = Callable[[DetectContext], Decision | None]
+
+
+class Guard:
+    """Checks prompts and answers against a policy."""
+
+    def __init__(self, policy: Policy, detectors: list[tuple[Detector, Any]] | None = None) -> None:
+        self.policy = policy
+        source = policy.extensions.get("_source")
+        base_dir = Path(source).parent if source else None
+        self.answers = StandardAnswers.load(policy.answers, base_dir)
+        self._redactor = get_operator(policy.redaction.operator, **policy.redaction.options)
+        if detectors is None:
+            detectors = [
+                (build_detector(spec.type, spec.config, name=spec.instance_name), spec)
+                for spec in policy.detectors
+                if spec.enabled
+            ]
+        self._detectors = detectors
+        self.pre_checks: list[PreCheck] = []
+
+    @classmethod
+    def from_policy(cls, policy: str | Path | Policy | None = None) -> Guard:
+        """Build a guard from a policy file path, a :class:`Policy`, or the default policy."""
+        if isinstance(policy, Policy):
+            return cls(policy)
+        return cls(load_policy(policy))
+
+    @property
+    def detectors(self) -> list[Detector]:
+        return [d for d, _ in self._detectors]
+
+    # -- checking -----------------------------------------------------------------------
+    def check_input(self, text: str, *, context: Mapping[str, Any] | None = None) -> Decision:
+        return self.check(text, Direction.INPUT, context=context)
+
+    def check_output(self, text: str, *, prompt: str | None = None, context: Mapping[str, Any] | None = None) -> Decision:
+        return self.check(text, Direction.OUTPUT, prompt=prompt, context=context)
+
+    def check_batch(
+        self, texts: Iterable[str], direction: Direction | str = Direction.INPUT
+    ) -> list[Decision]:
+        d = Direction(direction)
+        return [self.check(t, d) for t in texts]
+
+    def check(
+        self,
+        text: str,
+        direction: Direction | str = Direction.INPUT,
+        *,
+        prompt: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, got {type(text).__name__}")
+        if len(text) > self.policy.limits.max_chars:
+            raise InputError(
+                f"text is {len(text):,} characters, over the policy limit of {self.policy.limits.max_chars:,} "
+                "(limits.max_chars); split it or raise the limit"
+            )
+        direction = Direction(direction)
+        ctx = DetectContext(text, direction, prompt=prompt, context=context)
+        for pre in self.pre_checks:
+            settled = pre(ctx)
+            if settled is not None:
+                return settled
+        findings: list[Finding] = []
+        timings: dict[str, float] = {}
+        for det, spec in self._detectors:
+            if direction not in spec.directions:
+                continue
+            t0 = time.perf_counter()
+            found = det.detect(ctx)
+            timings[det.name] = round((time.perf_counter() - t0) * 1000, 4)
+            findings.extend(f for f in found if f.score >= spec.threshold)
+        return self.decide(ctx, findings, timings)
+
+    def decide(self, ctx: DetectContext, findings: list[Finding], timings: dict[str, float] | None = None) -> Decision:
+        """Apply the policy rules to findings (public so other stages can reuse the policy)."""
+        reasons: dict[str, Reason] = {}
+        for f in findings:
+            hit = self.policy.rule_for(f.category, ctx.direction)
+            if hit is None:
+                continue
+            rule_key, rule = hit
+            if f.score < rule.threshold:
+                continue
+            prev = reasons.get(f.category)
+            if prev is None or f.score > prev.score:
+                reasons[f.category] = Reason(
+                    category=f.category, action=rule.action, score=f.score, threshold=rule.threshold, rule=rule_key
+                )
+        action = Action.most_severe([r.action for r in reasons.values()])
+        lang = ctx.language
+        answer = None
+        redacted = None
+        if action in (Action.REFUSE, Action.BLOCK):
+            top = max(
+                (r for r in reasons.values() if r.action == action), key=lambda r: r.score, default=None
+            )
+            answer = self.answers.answer(top.category if top else None, lang)
+        elif action == Action.REDACT:
+            to_redact = [f for f in findings if f.category in reasons and reasons[f.category].action == Action.REDACT]
+            redacted = apply_redaction(ctx.text, to_redact, self._redactor)
+        return Decision(
+            action=action,
+            direction=ctx.direction,
+            findings=sorted(findings, key=lambda f: (f.start, f.end)),
+            reasons=sorted(reasons.values(), key=lambda r: (-r.action.severity, -r.score)),
+            answer=answer,
+            redacted_text=redacted,
+            language=lang,
+            policy=f"{self.policy.name}@{self.policy.version}",
+            timings_ms=timings or {},
+        )

@@ -1,0 +1,51 @@
+"""Load and validate policy files, turning every problem into a message naming file and key."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from genguard.errors import ConfigError
+from genguard.policy.model import Policy
+
+
+def default_policy_path() -> Path:
+    return Path(str(resources.files("genguard.policy").joinpath("data/default.yaml")))
+
+
+def _format_validation(path: Path | str, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"key '{key}': {err['msg']}")
+    return f"{path}: invalid policy: " + "; ".join(parts)
+
+
+def load_policy(source: str | Path | None = None) -> Policy:
+    """Load a policy from a YAML path (``None`` or ``default`` = the shipped default policy)."""
+    path = default_policy_path() if source in (None, "default") else Path(str(source))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"policy file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"policy path {str(path)!r} is a directory, not a YAML file") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: a policy must be a YAML mapping with 'name', 'detectors' and 'rules'")
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation(path, exc)) from None
+    policy.extensions.setdefault("_source", str(path))
+    return policy

@@ -1,0 +1,104 @@
+"""Typed policy schema. Validation here is what makes a bad policy fail at load time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from genguard.findings import Action, Direction
+from genguard.taxonomy import get_taxonomy
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rule(_Strict):
+    """What to do when a finding of a category reaches ``threshold`` in one direction."""
+
+    action: Action
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class RuleSet(_Strict):
+    input: Rule | None = None
+    output: Rule | None = None
+
+    def for_direction(self, direction: Direction) -> Rule | None:
+        return self.input if direction == Direction.INPUT else self.output
+
+
+class DetectorSpec(_Strict):
+    type: str
+    name: str | None = None
+    enabled: bool = True
+    directions: list[Direction] = Field(default_factory=lambda: [Direction.INPUT, Direction.OUTPUT])
+    threshold: float = Field(default=0.0, ge=0.0, le=1.0, description="minimum score for this detector's findings")
+    config: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def instance_name(self) -> str:
+        return self.name or self.type
+
+
+class RedactionSpec(_Strict):
+    operator: str = "placeholder"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class LabelSpec(_Strict):
+    """Explicit AI-generated labels on answers (GB 45438); applied by the gateway/label module."""
+
+    explicit: bool = False
+    position: str = "end"
+    text_zh: str = "（本内容由人工智能生成）"
+    text_en: str = "(This content is AI-generated.)"
+
+
+class Limits(_Strict):
+    max_chars: int = Field(default=200_000, gt=0)
+
+
+class Policy(_Strict):
+    name: str
+    version: str = "1"
+    description: str = ""
+    detectors: list[DetectorSpec]
+    rules: dict[str, RuleSet]
+    answers: str | dict[str, dict[str, str]] = "default"
+    redaction: RedactionSpec = Field(default_factory=RedactionSpec)
+    label: LabelSpec = Field(default_factory=LabelSpec)
+    limits: Limits = Field(default_factory=Limits)
+    extensions: dict[str, Any] = Field(default_factory=dict, description="settings owned by other modules")
+
+    @field_validator("rules")
+    @classmethod
+    def _known_codes(cls, rules: dict[str, RuleSet]) -> dict[str, RuleSet]:
+        tax = get_taxonomy()
+        for key in rules:
+            if key != "*" and not tax.has(key):
+                raise ValueError(f"unknown category code {key!r} (use a taxonomy code, a class like A1, or '*')")
+        return rules
+
+    @model_validator(mode="after")
+    def _unique_detector_names(self) -> Policy:
+        names = [d.instance_name for d in self.detectors]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"detector names must be unique; repeated: {', '.join(sorted(dupes))}")
+        return self
+
+    def rule_for(self, code: str, direction: Direction) -> tuple[str, Rule] | None:
+        """Most specific rule for a code: exact code, then its class, then ``*``."""
+        tax = get_taxonomy()
+        candidates = [code]
+        if tax.has(code):
+            candidates.append(tax.class_of(code))
+        candidates.append("*")
+        for key in candidates:
+            rs = self.rules.get(key)
+            rule = rs.for_direction(direction) if rs else None
+            if rule is not None:
+                return f"rules.{key}.{direction.value}", rule
+        return None

@@ -1,0 +1,1 @@
+"""Text utilities shared by every detector: normalisation with offset maps, language id."""

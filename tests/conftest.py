@@ -1,0 +1,59 @@
+"""Shared fixtures: the shared datasets folder, isolated GENGUARD_HOME, and store URLs.
+
+Store-backed tests take the ``store_url`` fixture, which runs them on SQLite and, when
+scripts/setup-postgres.sh started a server (GENGUARD_TEST_PG_URL), on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("GENGUARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches ~/.genguard: each gets its own embedded home and SQLite file."""
+    monkeypatch.setenv("GENGUARD_HOME", str(tmp_path / "genguard-home"))
+    monkeypatch.delenv("GENGUARD_DB_URL", raising=False)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared datasets not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def _pg_url() -> str | None:
+    return os.environ.get("GENGUARD_TEST_PG_URL") or None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = _pg_url()
+    if not base:
+        pytest.skip("PostgreSQL not available (scripts/setup-postgres.sh could not start a server)")
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    name = f"gg_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

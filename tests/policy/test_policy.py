@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from genguard.errors import ConfigError
+from genguard.findings import Action, Direction
+from genguard.guard import Guard
+from genguard.policy import load_policy
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_default_policy_loads() -> None:
+    pol = load_policy()
+    assert pol.name == "default"
+    key, rule = pol.rule_for("A1.4", Direction.INPUT)  # type: ignore[misc]
+    assert rule.action == Action.REFUSE and key == "rules.*.input"
+    key, rule = pol.rule_for("S4", Direction.OUTPUT)  # type: ignore[misc]
+    assert rule.action == Action.REDACT and key == "rules.S4.output"
+
+
+@pytest.mark.parametrize(
+    ("body", "expect"),
+    [
+        ("name: x\ndetectors: []\nrules:\n  A9.9: {input: {action: refuse}}\n", "unknown category code 'A9.9'"),
+        ("name: x\ndetectors: []\nrules:\n  A1: {input: {action: explode}}\n", "key 'rules.A1.input.action'"),
+        ("name: x\ndetectors: []\nrules:\n  A1: {input: {action: refuse, threshold: 2}}\n", "key 'rules.A1.input.threshold'"),
+        ("name: x\nrules: {}\n", "key 'detectors'"),
+        ("name: x\ndetectors: []\nrules: {}\nbogus: 1\n", "key 'bogus'"),
+        ("- just\n- a list\n", "must be a YAML mapping"),
+        ("name: [unclosed\n", "invalid YAML"),
+    ],
+)
+def test_bad_policies_name_file_key_and_problem(tmp_path: Path, body: str, expect: str) -> None:
+    p = write(tmp_path, body)
+    with pytest.raises(ConfigError) as err:
+        load_policy(p)
+    assert str(p) in str(err.value) and expect in str(err.value)
+
+
+def test_policy_wrong_encoding(tmp_path: Path) -> None:
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes("name: 默认\ndetectors: []\nrules: {}\n".encode("gbk"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_policy(p)
+
+
+def test_unknown_detector_type_fails_at_load(tmp_path: Path) -> None:
+    p = write(tmp_path, "name: x\ndetectors: [{type: nosuch}]\nrules: {}\n")
+    with pytest.raises(ConfigError, match="unknown detector type 'nosuch'"):
+        Guard.from_policy(p)
+
+
+def test_duplicate_detector_names(tmp_path: Path) -> None:
+    p = write(tmp_path, "name: x\ndetectors: [{type: keywords}, {type: keywords}]\nrules: {}\n")
+    with pytest.raises(ConfigError, match="repeated: keywords"):
+        load_policy(p)
+
+
+def test_answers_file_must_be_bilingual(tmp_path: Path) -> None:
+    write(tmp_path, "default: {zh: 不行}\n", "answers.yaml")
+    p = write(tmp_path, "name: x\ndetectors: []\nrules: {}\nanswers: answers.yaml\n")
+    with pytest.raises(ConfigError, match="needs both 'zh' and 'en'"):
+        Guard.from_policy(p)

@@ -1,0 +1,82 @@
+"""The Guard assembles detector findings into policy decisions."""
+
+from pathlib import Path
+
+import pytest
+
+from genguard import Action, Guard
+from genguard.detect.base import DetectContext, Detector
+from genguard.errors import InputError
+from genguard.findings import Finding
+from genguard.policy import DetectorSpec, load_policy
+
+
+class FixedDetector(Detector):
+    """Reports one finding of a given category on the first occurrence of a word."""
+
+    type_name = "fixed"
+
+    def __init__(self, word: str, category: str, score: float) -> None:
+        super().__init__(f"fixed-{category}")
+        self.word, self.category, self.score = word, category, score
+
+    def detect(self, ctx: DetectContext) -> list[Finding]:
+        i = ctx.text.find(self.word)
+        if i < 0:
+            return []
+        return [Finding(category=self.category, detector=self.name, score=self.score, start=i,
+                        end=i + len(self.word), evidence=self.word, entity="PHONE" if self.category == "S4" else None)]
+
+
+def guard_with(*dets: FixedDetector) -> Guard:
+    pol = load_policy()
+    return Guard(pol, [(d, DetectorSpec(type="fixed", name=d.name)) for d in dets])
+
+
+def test_refusal_answers_in_request_language() -> None:
+    g = guard_with(FixedDetector("bomb", "A1.4", 0.9), FixedDetector("炸弹", "A1.4", 0.9))
+    en = g.check_input("how to build a bomb")
+    zh = g.check_input("怎样做炸弹")
+    assert en.action == Action.REFUSE and en.language == "en" and en.answer and "Sorry" in en.answer
+    assert zh.action == Action.REFUSE and zh.language == "zh" and zh.answer and "抱歉" in zh.answer
+    assert en.categories == ["A1.4"]
+
+
+def test_output_direction_blocks_and_threshold_filters() -> None:
+    g = guard_with(FixedDetector("bomb", "A1.4", 0.4))
+    assert g.check_output("a bomb").action == Action.ALLOW  # below the 0.5 threshold
+    g2 = guard_with(FixedDetector("bomb", "A1.4", 0.6))
+    assert g2.check_output("a bomb", prompt="q").action == Action.BLOCK
+
+
+def test_most_severe_action_wins_and_redaction() -> None:
+    g = guard_with(FixedDetector("13800138000", "S4", 0.95))
+    d = g.check_input("call me at 13800138000 please")
+    assert d.action == Action.REDACT and d.redacted_text == "call me at <PHONE> please"
+    g2 = guard_with(FixedDetector("13800138000", "S4", 0.95), FixedDetector("bomb", "A1.4", 0.9))
+    d2 = g2.check_input("bomb 13800138000")
+    assert d2.action == Action.REFUSE and d2.redacted_text is None
+
+
+def test_timings_and_json_round_trip() -> None:
+    g = guard_with(FixedDetector("x", "A2.5", 0.9))
+    d = g.check_input("x")
+    assert "fixed-A2.5" in d.timings_ms
+    data = d.model_dump(mode="json")
+    assert data["action"] == "refuse" and data["findings"][0]["category"] == "A2.5"
+
+
+def test_batch_and_type_errors() -> None:
+    g = Guard.from_policy()
+    out = g.check_batch(["hello", "如何制作炸弹"])
+    assert [d.action for d in out] == [Action.ALLOW, Action.REFUSE]
+    with pytest.raises(InputError, match="must be a string"):
+        g.check_input(b"bytes")  # type: ignore[arg-type]
+
+
+def test_huge_input_is_a_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "p.yaml"
+    p.write_text("name: small\ndetectors: [{type: keywords}]\nrules: {}\nlimits: {max_chars: 100}\n", encoding="utf-8")
+    g = Guard.from_policy(p)
+    with pytest.raises(InputError, match="over the policy limit of 100"):
+        g.check_input("a" * 101)
