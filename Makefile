@@ -2,26 +2,33 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint bench clean
 
+# `make demo` installs only the core; `make test` adds the dev tools and the optional extras
+# (torch CPU, transformers, ray) whose code paths the suite exercises with locally built tiny models.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -q -e .
 	touch $(STAMP)
+
+$(DEVSTAMP): $(STAMP)
+	$(VENV)/bin/pip install -q -e '.[dev,ml,ray]'
+	touch $(DEVSTAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/genguard demo
 
-test: $(STAMP)
+test: $(DEVSTAMP)
 	bash scripts/test.sh
 
-lint: $(STAMP)
+lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: $(DEVSTAMP)
 	$(VENV)/bin/python -m bench.run_all
 
 clean:
