@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import pkgutil
 import os
+import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources

@@ -1,0 +1,71 @@
+"""Contracts between the HTTP service and the modules that mount routes on it.
+
+``genguard serve`` runs one FastAPI app. Modules contribute routes by exposing
+``router: fastapi.APIRouter`` in ``genguard/<module>/api.py`` (discovered by the gateway's app
+factory). Shared state lives on ``app.state`` (``store``, ``guard``, ``config``), and the
+gateway's authentication middleware sets ``request.state.principal`` from the API key. Routes
+depend on the helpers below instead of reaching into the gateway, so a module's routes can be
+tested on a bare FastAPI app that sets the same state.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter, Request
+
+    from genguard.store import Store
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an API key's id and tier, and its roles (``staff`` may use staff APIs)."""
+
+    key_id: str
+    tier: str = "standard"
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_staff(self) -> bool:
+        return "staff" in self.roles
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def current_principal(request: Request) -> Principal | None:
+    return getattr(request.state, "principal", None)
+
+
+def require_staff(request: Request) -> Principal:
+    """FastAPI dependency: 401 without a key, 403 for a key without the staff role."""
+    from fastapi import HTTPException
+
+    p = current_principal(request)
+    if p is None:
+        raise HTTPException(status_code=401, detail="authentication required: send an API key as 'Authorization: Bearer <key>'")
+    if not p.is_staff:
+        raise HTTPException(status_code=403, detail="this endpoint is for staff keys only")
+    return p
+
+
+def discover_routers() -> list[tuple[str, APIRouter]]:
+    """Every ``genguard.<module>.api.router`` (module name, router), in name order."""
+    import genguard
+
+    found: list[tuple[str, Any]] = []
+    for info in sorted(pkgutil.iter_modules(genguard.__path__), key=lambda i: i.name):
+        if not info.ispkg or importlib.util.find_spec(f"genguard.{info.name}.api") is None:
+            continue
+        mod = importlib.import_module(f"genguard.{info.name}.api")
+        router = getattr(mod, "router", None)
+        if router is not None:
+            found.append((info.name, router))
+    return found
