@@ -8,7 +8,7 @@ gateway, assessment, corpus and label modules all get identical behaviour.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,8 @@ from genguard.detect.base import DetectContext, Detector, build_detector
 from genguard.errors import InputError
 from genguard.findings import Action, Decision, Direction, Finding, Reason
 from genguard.policy import Policy, StandardAnswers, load_policy
+from genguard.prechecks import PreCheck, build_precheck
 from genguard.redact import apply_redaction, get_operator
-
-# A pre-check runs before detectors and may settle the decision on its own (the standard-answer
-# bank uses this); it returns None to let detection proceed.
-PreCheck = Callable[[DetectContext], Decision | None]
 
 
 class Guard:
@@ -39,7 +36,11 @@ class Guard:
                 if spec.enabled
             ]
         self._detectors = detectors
-        self.pre_checks: list[PreCheck] = []
+        self.pre_checks: list[tuple[PreCheck, list[Direction]]] = [
+            (build_precheck(spec.type, spec.config, base_dir=str(base_dir) if base_dir else None), spec.directions)
+            for spec in policy.pre_checks
+            if spec.enabled
+        ]
 
     @classmethod
     def from_policy(cls, policy: str | Path | Policy | None = None) -> Guard:
@@ -82,9 +83,13 @@ class Guard:
             )
         direction = Direction(direction)
         ctx = DetectContext(text, direction, prompt=prompt, context=context)
-        for pre in self.pre_checks:
-            settled = pre(ctx)
+        for pre, directions in self.pre_checks:
+            if direction not in directions:
+                continue
+            t0 = time.perf_counter()
+            settled = pre(ctx, self)
             if settled is not None:
+                settled.timings_ms[pre.name] = round((time.perf_counter() - t0) * 1000, 4)
                 return settled
         findings: list[Finding] = []
         timings: dict[str, float] = {}
@@ -120,7 +125,7 @@ class Guard:
             top = max(
                 (r for r in reasons.values() if r.action == action), key=lambda r: r.score, default=None
             )
-            answer = self.answers.answer(top.category if top else None, lang)
+            answer = ctx.answer_override or self.answers.answer(top.category if top else None, lang)
         elif action == Action.REDACT:
             to_redact = [f for f in findings if f.category in reasons and reasons[f.category].action == Action.REDACT]
             redacted = apply_redaction(ctx.text, to_redact, self._redactor)
@@ -134,4 +139,5 @@ class Guard:
             language=lang,
             policy=f"{self.policy.name}@{self.policy.version}",
             timings_ms=timings or {},
+            metadata=dict(ctx.notes),
         )

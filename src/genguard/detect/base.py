@@ -35,6 +35,10 @@ class DetectContext:
         self.direction = direction
         self.prompt = prompt
         self.context: Mapping[str, Any] = context or {}
+        # Set by pre-checks: an answer to use if detection ends in refuse/block, and notes that
+        # are copied into Decision.metadata (e.g. which answer-bank entry matched).
+        self.answer_override: str | None = None
+        self.notes: dict[str, Any] = {}
 
     @cached_property
     def normalized(self) -> NormalizedText:

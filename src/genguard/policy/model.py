@@ -42,6 +42,15 @@ class DetectorSpec(_Strict):
         return self.name or self.type
 
 
+class PreCheckSpec(_Strict):
+    """A check that runs before detectors and may settle the decision (e.g. the answer bank)."""
+
+    type: str
+    enabled: bool = True
+    directions: list[Direction] = Field(default_factory=lambda: [Direction.INPUT])
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
 class RedactionSpec(_Strict):
     operator: str = "placeholder"
     options: dict[str, Any] = Field(default_factory=dict)
@@ -65,6 +74,7 @@ class Policy(_Strict):
     version: str = "1"
     description: str = ""
     detectors: list[DetectorSpec]
+    pre_checks: list[PreCheckSpec] = Field(default_factory=list)
     rules: dict[str, RuleSet]
     answers: str | dict[str, dict[str, str]] = "default"
     redaction: RedactionSpec = Field(default_factory=RedactionSpec)
