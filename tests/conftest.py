@@ -57,3 +57,59 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# -- real browser (Debian's Chromium driven by Playwright) -------------------------------------
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _chromium_path() -> str | None:
+    for cand in (os.environ.get("GENGUARD_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if cand and Path(cand).is_file():
+            return cand
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """A headless Chromium; skips visibly when scripts/setup-chromium.sh could not install it."""
+    path = _chromium_path()
+    if path is None:
+        pytest.skip("Chromium not available (scripts/setup-chromium.sh could not install it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh page that records every request URL in ``page.requested`` (for offline checks)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.requested = []  # type: ignore[attr-defined]
+    pg.on("request", lambda req: pg.requested.append(req.url))  # type: ignore[attr-defined]
+    try:
+        yield pg
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def screenshot():  # type: ignore[no-untyped-def]
+    """``screenshot(page, name)`` saves a full-page PNG under test-artifacts/ (a CI artefact)."""
+
+    def take(pg, name: str) -> Path:  # type: ignore[no-untyped-def]
+        ARTIFACTS.mkdir(exist_ok=True)
+        out = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(out), full_page=True)
+        return out
+
+    return take

@@ -21,7 +21,9 @@ def bar_chart_svg(
 ) -> Markup:
     """Horizontal bar chart; ``threshold`` draws a dashed reference line (e.g. a pass mark)."""
     n = len(labels)
-    label_w = 150
+    # label column wide enough for the longest label (CJK characters are about twice as wide)
+    longest = max((sum(2 if ord(c) > 0x2E80 else 1 for c in str(lab)) for lab in labels), default=10)
+    label_w = max(80, min(360, longest * 7 + 12))
     chart_w = width - label_w - 70
     top = 24 if title else 6
     height = top + n * (bar_height + 6) + 6

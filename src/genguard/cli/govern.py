@@ -1,0 +1,129 @@
+"""``genguard govern``: food label, TC260-003 evidence pack, capability gates, self-assessment."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from genguard.errors import InputError
+
+app = typer.Typer(name="govern", help="Governance records: food label, TC260 evidence pack, gates, self-assessment.",
+                  no_args_is_help=True)
+console = Console()
+
+
+class Fmt(StrEnum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}")
+
+
+def _evidence(db: str | None, policy: str | None):  # type: ignore[no-untyped-def]
+    from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.store import open_store
+
+    return collect(EvidenceContext(store=open_store(db), policy_path=policy))
+
+
+@app.command("label")
+def label(
+    input: Path = typer.Option(..., "--input", "-i", help="food-label YAML written by the provider"),
+    level: str = typer.Option("public", "--level", help="public or regulator"),
+    lang: str = typer.Option("en", "--lang", help="zh or en"),
+    format: Fmt = typer.Option(Fmt.html, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    db: str | None = typer.Option(None, "--db", help="database URL (default: embedded SQLite)"),
+    policy: str | None = typer.Option(None, "--policy"),
+) -> None:
+    """Build the model food label from the YAML plus evidence the system holds."""
+    from genguard.govern import render
+    from genguard.govern.foodlabel import build_food_label, load_input
+
+    if level not in ("public", "regulator"):
+        raise InputError("--level must be 'public' or 'regulator'")
+    fl = build_food_label(load_input(input), _evidence(db, policy), level=level, lang=lang)  # type: ignore[arg-type]
+    text = {Fmt.html: render.food_label_html, Fmt.md: render.food_label_md, Fmt.json: render.to_json}[format](fl)
+    _write(text, out)
+
+
+@app.command("pack")
+def pack(
+    lang: str = typer.Option("en", "--lang"),
+    format: Fmt = typer.Option(Fmt.html, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    db: str | None = typer.Option(None, "--db"),
+    policy: str | None = typer.Option(None, "--policy"),
+) -> None:
+    """TC260-003 checklist: each clause met / not met / missing evidence, with its evidence."""
+    from genguard.govern import render
+    from genguard.govern.tc260 import evaluate_pack
+
+    results = evaluate_pack(_evidence(db, policy))
+    text = {Fmt.html: lambda r: render.pack_html(r, lang), Fmt.md: lambda r: render.pack_md(r, lang),
+            Fmt.json: render.to_json}[format](results)
+    _write(text, out)
+
+
+@app.command("gate")
+def gate(
+    config: Path = typer.Option(..., "--config", "-c", help="gates YAML"),
+    sign_off: str = typer.Option("", "--sign-off", help="name of the person signing the decision off (records it)"),
+    lang: str = typer.Option("en", "--lang"),
+    format: Fmt = typer.Option(Fmt.md, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """Evaluate gates on the latest assessment metrics: deploy or hold, with reasons. Exit 1 on hold."""
+    from genguard.govern import render
+    from genguard.govern.gates import evaluate_gates, load_gates
+    from genguard.govern.metrics import StoreMetricsSource
+    from genguard.govern.records import record_gate
+    from genguard.store import open_store
+
+    store = open_store(db)
+    decision = evaluate_gates(load_gates(config), StoreMetricsSource(store), lang=lang)
+    if sign_off:
+        rid = record_gate(store, decision, sign_off)
+        console.print(f"recorded decision #{rid} signed off by {sign_off}")
+    text = {Fmt.html: lambda d: render.gate_html(d, lang), Fmt.md: lambda d: render.gate_md(d, lang),
+            Fmt.json: render.to_json}[format](decision)
+    _write(text, out)
+    if decision.decision == "hold":
+        raise typer.Exit(1)
+
+
+@app.command("self-assess")
+def self_assess(
+    scores: Path = typer.Option(..., "--scores", help="YAML with date, assessor and scores per sub-practice"),
+    lang: str = typer.Option("en", "--lang"),
+    format: Fmt = typer.Option(Fmt.html, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    db: str | None = typer.Option(None, "--db"),
+    record: bool = typer.Option(True, "--record/--no-record", help="store it for comparison across dates"),
+) -> None:
+    """Score the 9 practices / 42 sub-practices (0/1/2); compare with earlier dates."""
+    from genguard.govern import render
+    from genguard.govern.records import record_self_assessment, self_assessments
+    from genguard.govern.selfassess import load_scores, score
+    from genguard.store import open_store
+
+    sa = score(load_scores(scores))
+    store = open_store(db)
+    if record:
+        record_self_assessment(store, sa)
+    history = self_assessments(store)
+    text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang),
+            Fmt.json: render.to_json}[format](sa)
+    _write(text, out)

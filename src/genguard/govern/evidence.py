@@ -1,0 +1,134 @@
+"""Evidence collectors: each looks in one place the system records facts and reports them.
+
+A collector returns :class:`Evidence` with status ``present`` or ``missing`` (with the reason);
+it never fabricates a value. Collectors for optional modules import them lazily, so a
+deployment without a module still gets a governance report that says what is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from genguard.store import Store
+
+Status = Literal["present", "missing"]
+
+
+class Evidence(BaseModel):
+    key: str
+    status: Status
+    summary: str = ""
+    value: Any = None
+    source: str = ""
+    collected_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def missing(cls, key: str, why: str) -> Evidence:
+        return cls(key=key, status="missing", summary=why)
+
+    @property
+    def present(self) -> bool:
+        return self.status == "present"
+
+
+@dataclass
+class EvidenceContext:
+    """What collectors may look at: the store and the policy in force."""
+
+    store: Store | None = None
+    policy_path: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Collector = Callable[[EvidenceContext], Evidence]
+COLLECTORS: dict[str, Collector] = {}
+
+
+def collector(key: str) -> Callable[[Collector], Collector]:
+    def deco(fn: Collector) -> Collector:
+        COLLECTORS[key] = fn
+        return fn
+
+    return deco
+
+
+def collect(ctx: EvidenceContext, keys: list[str] | None = None) -> dict[str, Evidence]:
+    """Run collectors; fixture evidence in ``ctx.extra['evidence']`` overrides (used by tests/imports)."""
+    fixed: dict[str, Evidence] = {
+        k: v if isinstance(v, Evidence) else Evidence.model_validate({"key": k, **v})
+        for k, v in ctx.extra.get("evidence", {}).items()
+    }
+    out: dict[str, Evidence] = {}
+    for key in keys or sorted(COLLECTORS):
+        if key in fixed:
+            out[key] = fixed[key]
+            continue
+        fn = COLLECTORS.get(key)
+        if fn is None:
+            out[key] = Evidence.missing(key, "no collector for this evidence")
+            continue
+        try:
+            out[key] = fn(ctx)
+        except Exception as exc:  # a broken source is reported, never turned into a fake value
+            out[key] = Evidence.missing(key, f"collector failed: {exc.__class__.__name__}: {exc}")
+    return out
+
+
+# -- collectors over modules present in the core ---------------------------------------------
+@collector("guard.policy")
+def _policy(ctx: EvidenceContext) -> Evidence:
+    from genguard.policy import load_policy
+
+    pol = load_policy(ctx.policy_path)
+    dirs = {d.value for spec in pol.detectors if spec.enabled for d in spec.directions}
+    detectors = [f"{d.instance_name} ({d.type})" for d in pol.detectors if d.enabled]
+    value = {
+        "name": pol.name,
+        "version": pol.version,
+        "detectors": detectors,
+        "pre_checks": [p.type for p in pol.pre_checks if p.enabled],
+        "directions": sorted(dirs),
+        "rules": {k: {d: (r.action.value if r else None) for d, r in (("input", v.input), ("output", v.output))}
+                  for k, v in pol.rules.items()},
+        "explicit_label": pol.label.explicit,
+    }
+    return Evidence(key="guard.policy", status="present", value=value, source=str(pol.extensions.get("_source", "")),
+                    summary=f"policy {pol.name}@{pol.version}: {len(detectors)} detectors on {', '.join(sorted(dirs))}")
+
+
+@collector("keywords.banks")
+def _keyword_banks(ctx: EvidenceContext) -> Evidence:
+    from genguard.policy import load_policy
+
+    pol = load_policy(ctx.policy_path)
+    specs = [d for d in pol.detectors if d.enabled and d.type == "keywords"]
+    if not specs:
+        return Evidence.missing("keywords.banks", "the policy runs no keyword detector")
+    from genguard.detect.keywords import load_banks
+
+    per_code: dict[str, int] = {}
+    for spec in specs:
+        for bank in load_banks(spec.config.get("banks")):
+            per_code[bank.category] = per_code.get(bank.category, 0) + bank.size
+    return Evidence(key="keywords.banks", status="present", value={"per_code": per_code, "total": sum(per_code.values())},
+                    source="keyword banks of the policy", summary=f"{sum(per_code.values())} terms over {len(per_code)} codes")
+
+
+@collector("answers.bank")
+def _answer_bank(ctx: EvidenceContext) -> Evidence:
+    from genguard.guard import Guard
+
+    guard = Guard.from_policy(ctx.policy_path)
+    banks = [pre for pre, _ in guard.pre_checks if getattr(pre, "name", "") == "answer_bank"]
+    if not banks:
+        return Evidence.missing("answers.bank", "the policy has no standard-answer bank pre-check")
+    entries = [e for b in banks for e in b.bank.entries]  # type: ignore[attr-defined]
+    langs = sorted({e.language for e in entries})
+    return Evidence(key="answers.bank", status="present", value={"entries": len(entries), "languages": langs},
+                    source="policy pre_checks", summary=f"{len(entries)} vetted answers ({', '.join(langs)})")
