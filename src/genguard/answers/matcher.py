@@ -67,7 +67,8 @@ class QuestionIndex:
         if lo >= hi:
             return np.zeros(0, dtype=np.int32)
         max_len = int(self._lengths[hi - 1])
-        k_max = math.floor((1 - t) * (n + max_len))  # most insertions+deletions a match can need
+        # most insertions+deletions a match can need (epsilon: 1 - 0.8 is 0.19999... in floats)
+        k_max = math.floor((1 - t) * (n + max_len) + 1e-9)
         need = (n - 1) - 2 * k_max
         if need <= 0:
             return np.arange(lo, hi, dtype=np.int32)
