@@ -16,8 +16,11 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+# Request must exist at run time: FastAPI resolves these dependencies' annotations to inject it.
+from starlette.requests import Request
+
 if TYPE_CHECKING:
-    from fastapi import APIRouter, Request
+    from fastapi import APIRouter
 
     from genguard.store import Store
 
