@@ -97,14 +97,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 
 def csv_guard(value: str) -> str:
-    """Neutralise spreadsheet formula injection by prefixing a quote (reversible: see :func:`csv_unguard`)."""
-    if value.startswith(_FORMULA_START) or (value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_START)):
+    """Neutralise spreadsheet formula injection: a value that (after any leading quotes) starts with a
+    formula trigger gets one more leading quote. Reversible by :func:`csv_unguard`."""
+    if value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def csv_unguard(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'")):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
         return value[1:]
     return value
 

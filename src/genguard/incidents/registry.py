@@ -133,6 +133,8 @@ def create(
                 contact_hash=salted_hash(sess, new.reporter.contact) if new.reporter.contact else None,
                 consent_contact=new.reporter.consent_contact,
             )
+        else:
+            rec.reporter = None  # marks the relationship loaded, so the detached record can be read
         _event(rec, now, actor, "created", note=f"via {channel}", to_status=Status.received.value)
         for ev in new.evidence:
             _add_evidence(sess, rec, ev, actor, now)
