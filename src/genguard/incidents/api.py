@@ -27,7 +27,8 @@ from genguard.incidents.ratelimit import RateLimiter
 from genguard.incidents.registry import Clock, utcnow
 from genguard.incidents.schema import LIMITS, CleanStr, NewRecord, ReporterIn, validation_reasons
 from genguard.incidents.state import Status, allowed_targets
-from genguard.service import Principal, get_store, require_staff
+from genguard import service
+from genguard.service import Principal
 from genguard.store import Store
 
 
@@ -64,6 +65,16 @@ class MoveIn(BaseModel):
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     owner: CleanStr = Field(min_length=1, max_length=120)
+
+
+def get_store(request: Request) -> Store:
+    """``service.get_store`` with a runtime-visible ``Request`` annotation (service.py imports
+    Request only for type checking, so FastAPI cannot inject it into those helpers directly)."""
+    return service.get_store(request)
+
+
+def require_staff(request: Request) -> Principal:
+    return service.require_staff(request)
 
 
 def _client(request: Request, settings: IntakeSettings) -> str:

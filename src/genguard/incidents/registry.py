@@ -125,6 +125,8 @@ def create(
             received_at=now,
             aware_at=new.aware_at,
             updated_at=now,
+            evidence=[],  # initialised collections count as loaded, so the detached record stays readable
+            events=[],
         )
         if new.reporter is not None and (new.reporter.name or new.reporter.contact):
             rec.reporter = Reporter(
