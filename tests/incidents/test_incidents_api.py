@@ -4,8 +4,8 @@ import json
 
 import httpx
 import pytest
-from conftest import STAFF, USER
 
+from conftest import STAFF, USER
 from genguard.incidents import registry
 from genguard.incidents.api import IntakeSettings, make_router
 

@@ -29,7 +29,7 @@ def test_complaint_acknowledge_and_response(store, clock) -> None:  # type: igno
     assert d["complaint_acknowledge"].state == "met" and d["complaint_acknowledge"].late
     assert dl.overdue(store, clock=clock) == []
     clock.advance(days=15)
-    [(r, over)] = dl.overdue(store, clock=clock)
+    [(_r, over)] = dl.overdue(store, clock=clock)
     assert over.rule.name == "complaint_response" and over.overdue_by == timedelta(days=2, hours=1)
     registry.move(store, rec.ref, "resolved", actor="a", clock=clock)
     assert dl.overdue(store, clock=clock) == []
@@ -62,7 +62,7 @@ def test_90_day_coordinated_disclosure(store, clock) -> None:  # type: ignore[no
     clock.advance(days=89, hours=23)
     assert dl.overdue(store, clock=clock) == []
     clock.advance(hours=2)
-    [(r, d)] = dl.overdue(store, clock=clock)
+    [(_r, d)] = dl.overdue(store, clock=clock)
     assert d.rule.name == "coordinated_disclosure" and d.due == datetime(2026, 5, 31, 9, 0, tzinfo=UTC)
 
 

@@ -23,7 +23,7 @@ def test_every_illegal_transition_is_refused_with_from_to_and_allowed(src: Statu
 
 
 def test_unknown_status_is_named() -> None:
-    with pytest.raises(InputError, match="unknown status 'done'.*received"):
+    with pytest.raises(InputError, match=r"unknown status 'done'.*received"):
         check_transition("received", "done")
 
 

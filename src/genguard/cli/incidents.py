@@ -113,7 +113,8 @@ def list_(
         typer.echo(json.dumps([registry.to_dict(r, include_reporter=False) for r in recs], ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(recs)} records")
-    for col in ("ref", "kind", "severity", "status", "owner", "title"):
+    table.add_column("ref", no_wrap=True, min_width=21)
+    for col in ("kind", "severity", "status", "owner", "title"):
         table.add_column(col)
     for r in recs:
         table.add_row(r.ref, label(r.kind, lang), label(r.severity, lang), label(r.status, lang), r.owner or "-", r.title)
@@ -198,7 +199,7 @@ def export_(
     elif format == ExportFormat.csv:
         text = export.to_aiid_csv(recs, redact=redact)
     else:
-        if len(recs) != 1:
+        if len(ref) != 1:
             raise InputError(f"--format {format.value} renders one record: pass exactly one --ref")
         text = export.to_markdown(recs[0], lang=lang, redact=redact) if format == ExportFormat.md else \
             export.to_html(recs[0], lang=lang, redact=redact)
@@ -228,7 +229,8 @@ def print_overdue(items: list[Any], lang: str = "en", title: str = "overdue") ->
     from genguard.incidents.labels import label
 
     table = Table(title=f"{title}: {len(items)}")
-    for col in ("ref", "kind", "severity", "status", "deadline", "due", "overdue by"):
+    table.add_column("ref", no_wrap=True, min_width=21)
+    for col in ("kind", "severity", "status", "deadline", "due", "overdue by"):
         table.add_column(col)
     for rec, d in items:
         by = d.overdue_by

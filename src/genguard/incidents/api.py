@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from genguard import service
 from genguard.errors import InputError
 from genguard.incidents import deadlines as dl
 from genguard.incidents import export, metrics, registry
@@ -27,7 +28,6 @@ from genguard.incidents.ratelimit import RateLimiter
 from genguard.incidents.registry import Clock, utcnow
 from genguard.incidents.schema import LIMITS, CleanStr, NewRecord, ReporterIn, validation_reasons
 from genguard.incidents.state import Status, allowed_targets
-from genguard import service
 from genguard.service import Principal
 from genguard.store import Store
 

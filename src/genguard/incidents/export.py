@@ -170,13 +170,20 @@ def read_aiid_csv(text: str) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- Markdown and HTML reports
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
-    """Escape HTML (so raw tags never reach a Markdown renderer) and Markdown syntax."""
+    """Escape HTML (so raw tags never reach a Markdown renderer), inline Markdown syntax everywhere,
+    and block syntax (headings, lists, rules) at line starts."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    def block(m: re.Match[str]) -> str:
+        mark = m.group(2)
+        return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
+
+    return _MD_LINE_START.sub(block, text)
 
 
 def _public_text(rec: IncidentRecord, text: str) -> str:
