@@ -171,3 +171,18 @@ def test_injected_markup_is_stored_verbatim_and_escaped_in_renderings(sqlite_sto
         assert ",=cmd" not in csv_text and "'=cmd" in csv_text
         shown = c.get(f"/v1/incidents/{ref}")
         assert shown.headers["content-type"].startswith("application/json")  # JSON API never serves HTML
+
+
+def test_router_is_discovered_and_settings_come_from_env(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from genguard.errors import ConfigError
+    from genguard.service import discover_routers
+
+    found = dict(discover_routers())
+    assert "incidents" in found and any(getattr(r, "path", "") == "/v1/incidents/submit" for r in found["incidents"].routes)
+    monkeypatch.setenv("GENGUARD_INCIDENTS_RATE_LIMIT", "9")
+    monkeypatch.setenv("GENGUARD_INCIDENTS_TRUST_FORWARDED_FOR", "true")
+    s = IntakeSettings.from_env()
+    assert s.rate_limit == 9 and s.trust_forwarded_for and s.max_body_bytes == 32 * 1024
+    monkeypatch.setenv("GENGUARD_INCIDENTS_MAX_BODY_BYTES", "lots")
+    with pytest.raises(ConfigError, match="GENGUARD_INCIDENTS_MAX_BODY_BYTES"):
+        IntakeSettings.from_env()

@@ -40,6 +40,21 @@ class IntakeSettings(BaseModel):
     rate_window_s: float = Field(default=60.0, gt=0)
     trust_forwarded_for: bool = False  # only behind a proxy that sets X-Forwarded-For
 
+    @classmethod
+    def from_env(cls) -> IntakeSettings:
+        """Settings from $GENGUARD_INCIDENTS_{MAX_BODY_BYTES,RATE_LIMIT,RATE_WINDOW_S,TRUST_FORWARDED_FOR}."""
+        import os
+
+        from genguard.errors import ConfigError
+
+        data = {name: os.environ[f"GENGUARD_INCIDENTS_{name.upper()}"] for name in cls.model_fields
+                if f"GENGUARD_INCIDENTS_{name.upper()}" in os.environ}
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError("incidents intake settings: " + "; ".join(
+                f"$GENGUARD_INCIDENTS_{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())) from None
+
 
 class PublicSubmission(BaseModel):
     """What an anonymous reporter may send: no severity, owner, evidence or internal fields."""
@@ -135,7 +150,7 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
 
 def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow) -> APIRouter:
     """The incidents routes with their own rate limiter (tests build routers with tight limits)."""
-    cfg = settings or IntakeSettings()
+    cfg = settings or IntakeSettings.from_env()
     limiter = RateLimiter(cfg.rate_limit, cfg.rate_window_s)
 
     @asynccontextmanager

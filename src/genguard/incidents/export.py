@@ -247,7 +247,7 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     return {
         "lang": lang, "redact": redact, "ref": rec.ref, "title": txt(rec.title), "description": txt(rec.description),
         "fields": fields, "criteria": criteria, "deadlines": deadlines, "evidence": evidence, "timeline": timeline,
-        "heading": label("public_summary" if redact else "report_title", lang),
+        "heading": label("public_summary" if redact else f"report_{rec.kind}", lang),
         "labels": {k: label(k, lang) for k in ("description", "serious_criteria", "deadlines", "evidence", "timeline",
                                                 "due", "met", "status", "at", "actor", "event", "note", "none", "kind")},
         "generated": fmt(now),
