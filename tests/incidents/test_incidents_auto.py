@@ -38,14 +38,14 @@ def test_category_spike_tripwire(sqlite_store, clock) -> None:  # type: ignore[n
     assert created and rec.risk_codes == ["S2"] and rec.severity == "moderate" and "57 hits of S2" in rec.description
 
 
-def test_concurrent_duplicate_events_yield_one_record(sqlite_store, clock) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_duplicate_events_yield_one_record(store, clock) -> None:  # type: ignore[no-untyped-def]
     event = {"event_id": "tw-race", "type": "category_spike", "category": "A1.4"}
     refs: list[str] = []
     errors: list[BaseException] = []
 
     def go() -> None:
         try:
-            refs.append(auto.open_from_tripwire(sqlite_store, event, clock=clock)[0].ref)
+            refs.append(auto.open_from_tripwire(store, event, clock=clock)[0].ref)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -54,7 +54,7 @@ def test_concurrent_duplicate_events_yield_one_record(sqlite_store, clock) -> No
         t.start()
     for t in threads:
         t.join()
-    assert not errors and len(set(refs)) == 1 and len(registry.list_records(sqlite_store)) == 1
+    assert not errors and len(refs) == 6 and len(set(refs)) == 1 and len(registry.list_records(store)) == 1
 
 
 @pytest.mark.parametrize(("event", "problem"), [
