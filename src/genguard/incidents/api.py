@@ -1,0 +1,279 @@
+"""HTTP routes: the public complaint / vulnerability form and the staff API.
+
+Anonymous callers may only submit (``POST /v1/incidents/submit``); the submission is rate
+limited per client address, size-capped before it is read (413), and validated strictly (422
+with one reason per problem). Everything else requires a staff key (``require_staff``).
+Mounted by the gateway's app factory through :data:`router` (see ``genguard.service``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from genguard import service
+from genguard.errors import InputError
+from genguard.incidents import deadlines as dl
+from genguard.incidents import export, metrics, registry
+from genguard.incidents.labels import Kind, VulnCategory
+from genguard.incidents.ratelimit import RateLimiter
+from genguard.incidents.registry import Clock, utcnow
+from genguard.incidents.schema import LIMITS, CleanStr, NewRecord, ReporterIn, validation_reasons
+from genguard.incidents.state import Status, allowed_targets
+from genguard.service import Principal
+from genguard.store import Store
+
+
+class IntakeSettings(BaseModel):
+    """Limits of the public form (the gateway may pass its own)."""
+
+    max_body_bytes: int = Field(default=32 * 1024, ge=1024)
+    rate_limit: int = Field(default=5, ge=1)
+    rate_window_s: float = Field(default=60.0, gt=0)
+    trust_forwarded_for: bool = False  # only behind a proxy that sets X-Forwarded-For
+
+    @classmethod
+    def from_env(cls) -> IntakeSettings:
+        """Settings from $GENGUARD_INCIDENTS_{MAX_BODY_BYTES,RATE_LIMIT,RATE_WINDOW_S,TRUST_FORWARDED_FOR}."""
+        import os
+
+        from genguard.errors import ConfigError
+
+        data = {name: os.environ[f"GENGUARD_INCIDENTS_{name.upper()}"] for name in cls.model_fields
+                if f"GENGUARD_INCIDENTS_{name.upper()}" in os.environ}
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError("incidents intake settings: " + "; ".join(
+                f"$GENGUARD_INCIDENTS_{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())) from None
+
+
+class PublicSubmission(BaseModel):
+    """What an anonymous reporter may send: no severity, owner, evidence or internal fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind = Kind.complaint
+    title: CleanStr = Field(min_length=3, max_length=LIMITS["title"])
+    description: CleanStr = Field(min_length=10, max_length=LIMITS["description"])
+    category: VulnCategory | None = None
+    affected: CleanStr = Field(default="", max_length=LIMITS["affected"])
+    risk_codes: list[str] = Field(default_factory=list, max_length=10)
+    reporter: ReporterIn | None = None
+    language: str = Field(default="zh", pattern=r"^(zh|en)$")
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: Status
+    note: CleanStr = Field(default="", max_length=LIMITS["note"])
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    owner: CleanStr = Field(min_length=1, max_length=120)
+
+
+def get_store(request: Request) -> Store:
+    """``service.get_store`` with a runtime-visible ``Request`` annotation (service.py imports
+    Request only for type checking, so FastAPI cannot inject it into those helpers directly)."""
+    return service.get_store(request)
+
+
+def require_staff(request: Request) -> Principal:
+    return service.require_staff(request)
+
+
+def _client(request: Request, settings: IntakeSettings) -> str:
+    if settings.trust_forwarded_for:
+        fwd = request.headers.get("x-forwarded-for", "")
+        if fwd:
+            return fwd.split(",")[0].strip()[:64]
+    return request.client.host if request.client else "unknown"
+
+
+async def _read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, or None as soon as it exceeds ``cap`` bytes (never buffers more than cap + one chunk)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > cap:
+                return None
+        except ValueError:
+            return None
+    buf = bytearray()
+    async for chunk in request.stream():
+        buf.extend(chunk)
+        if len(buf) > cap:
+            return None
+    return bytes(buf)
+
+
+def _parse_body(raw: bytes, content_type: str) -> Any:
+    ctype = content_type.split(";")[0].strip().lower()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(422, detail={"error": "body is not UTF-8", "reasons": ["body: not UTF-8 text"]}) from None
+    if ctype == "application/json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(422, detail={"error": "body is not valid JSON", "reasons": [f"body: {exc}"]}) from None
+    if ctype == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
+        data: dict[str, Any] = {}
+        reporter: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in data or k in reporter:
+                raise HTTPException(422, detail={"error": "duplicate form field", "reasons": [f"{k}: given more than once"]})
+            if k.startswith("reporter_"):
+                reporter[k.removeprefix("reporter_")] = v if k != "reporter_consent_contact" else v.lower() in ("1", "true", "on", "yes")
+            elif k == "risk_codes":
+                data[k] = [c for c in v.split(",") if c.strip()]
+            else:
+                data[k] = v
+        if reporter:
+            data["reporter"] = reporter
+        return data
+    raise HTTPException(415, detail={"error": f"unsupported content type {ctype or '(none)'!r}",
+                                     "reasons": ["send application/json or application/x-www-form-urlencoded"]})
+
+
+def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow) -> APIRouter:
+    """The incidents routes with their own rate limiter (tests build routers with tight limits)."""
+    cfg = settings or IntakeSettings.from_env()
+    limiter = RateLimiter(cfg.rate_limit, cfg.rate_window_s)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = getattr(app.state, "store", None)
+        if store is not None:
+            metrics.bind(store, clock=clock)
+        else:
+            metrics.register()
+        yield
+
+    r = APIRouter(prefix="/v1/incidents", tags=["incidents"], lifespan=lifespan)
+    staff = [Depends(require_staff)]
+
+    async def reject(store: Store, status: int, error: str, reasons: list[str], client: str,
+                     outcome: str = "rejected") -> JSONResponse:
+        metrics.INTAKE.labels(outcome).inc()
+        await run_in_threadpool(lambda: registry.log_intake(
+            store, channel="form", outcome=outcome, client=client, reason=f"{status} {error}: {'; '.join(reasons)}", clock=clock))
+        return JSONResponse({"error": error, "reasons": reasons}, status_code=status)
+
+    @r.post("/submit", status_code=201, summary="Public complaint / vulnerability report form (anonymous allowed)")
+    async def submit(request: Request, store: Store = Depends(get_store)) -> Response:
+        client = _client(request, cfg)
+        wait = limiter.hit(client)
+        if wait:
+            metrics.INTAKE.labels("rate_limited").inc()
+            return JSONResponse({"error": "too many submissions from this address", "reasons": [f"retry after {wait:.0f} s"]},
+                                status_code=429, headers={"Retry-After": str(max(1, round(wait)))})
+        raw = await _read_capped(request, cfg.max_body_bytes)
+        if raw is None:
+            return await reject(store, 413, "submission too large", [f"body exceeds {cfg.max_body_bytes} bytes"], client, "too_large")
+        try:
+            data = _parse_body(raw, request.headers.get("content-type", ""))
+            if not isinstance(data, dict):
+                raise HTTPException(422, detail={"error": "body must be an object", "reasons": ["body: expected a JSON object"]})
+            sub = PublicSubmission.model_validate(data)
+            new = NewRecord.model_validate({**sub.model_dump(exclude_none=True), "kind": sub.kind.value})
+        except HTTPException as exc:
+            detail: dict[str, Any] = exc.detail if isinstance(exc.detail, dict) else {"error": str(exc.detail), "reasons": []}
+            return await reject(store, exc.status_code, str(detail["error"]), list(detail["reasons"]), client)
+        except ValidationError as exc:
+            return await reject(store, 422, "invalid submission", validation_reasons(exc), client)
+        if new.kind == Kind.incident:
+            return await reject(store, 422, "invalid submission", ["kind: the public form accepts complaint or vulnerability"], client)
+
+        def file() -> Any:
+            rec = registry.create(store, new, actor="public", channel="form", clock=clock)
+            registry.log_intake(store, channel="form", outcome="accepted", record_ref=rec.ref, client=client, clock=clock)
+            return rec
+
+        rec = await run_in_threadpool(file)
+        metrics.INTAKE.labels("accepted").inc()
+        return JSONResponse(
+            {"ref": rec.ref, "status": rec.status, "received_at": registry.to_dict(rec)["received_at"],
+             "message": {"zh": "已收到您的反馈，我们会在规定时限内处理。", "en": "Thank you: your report was received and will be handled within our published response times."}},
+            status_code=201,
+        )
+
+    @r.get("", dependencies=staff, summary="List records (staff)")
+    def list_(store: Store = Depends(get_store), kind: Kind | None = None, status: Status | None = None,
+              severity: str | None = Query(default=None, pattern=r"^(low|moderate|important|critical)$"),
+              open_only: bool = False, limit: int = Query(default=200, ge=1, le=5000)) -> list[dict[str, Any]]:
+        recs = registry.list_records(store, kind=kind.value if kind else None, status=status.value if status else None,
+                                     severity=severity, open_only=open_only, limit=limit)
+        return [registry.to_dict(x, include_reporter=False) for x in recs]
+
+    @r.post("", dependencies=staff, status_code=201, summary="File a record (staff; any kind)")
+    def create(body: NewRecord, store: Store = Depends(get_store), who: Principal = Depends(require_staff)) -> dict[str, Any]:
+        rec = registry.create(store, body, actor=who.key_id, channel="api", clock=clock)
+        registry.log_intake(store, channel="api", outcome="accepted", record_ref=rec.ref, clock=clock)
+        return registry.to_dict(rec)
+
+    @r.get("/overdue", dependencies=staff, summary="Overdue deadlines (staff)")
+    def overdue(store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+        return [{"ref": rec.ref, "kind": rec.kind, "severity": rec.severity, "status": rec.status, "title": rec.title,
+                 "owner": rec.owner, **d.as_dict()} for rec, d in dl.overdue(store, clock=clock)]
+
+    @r.get("/export", dependencies=staff, summary="Export all records: json or AIID csv (staff)")
+    def export_all(store: Store = Depends(get_store), format: str = Query(default="json", pattern=r"^(json|csv)$"),
+                   redact: bool = True) -> Response:
+        recs = registry.list_records(store, limit=100_000)
+        if format == "csv":
+            return PlainTextResponse(export.to_aiid_csv(recs, redact=redact, now=clock()), media_type="text/csv; charset=utf-8")
+        return PlainTextResponse(export.to_json(recs, include_reporter=not redact), media_type="application/json")
+
+    def _get(store: Store, ref: str) -> Any:
+        try:
+            return registry.get(store, ref)
+        except InputError as exc:
+            raise HTTPException(404, detail=str(exc)) from None
+
+    @r.get("/{ref}", dependencies=staff, summary="One record with deadlines and allowed moves (staff)")
+    def show(ref: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+        rec = _get(store, ref)
+        d = registry.to_dict(rec)
+        d["deadlines"] = [x.as_dict() for x in dl.deadlines_for(rec, now=clock())]
+        d["allowed_moves"] = [s.value for s in allowed_targets(rec.status)]
+        return d
+
+    @r.get("/{ref}/report", dependencies=staff, summary="Markdown or HTML report, optionally redacted (staff)")
+    def report(ref: str, store: Store = Depends(get_store), format: str = Query(default="html", pattern=r"^(html|md)$"),
+               lang: str = Query(default="en", pattern=r"^(zh|en)$"), redact: bool = False) -> Response:
+        rec = _get(store, ref)
+        if format == "md":
+            return PlainTextResponse(export.to_markdown(rec, lang=lang, redact=redact, now=clock()), media_type="text/markdown; charset=utf-8")
+        return Response(export.to_html(rec, lang=lang, redact=redact, now=clock()), media_type="text/html; charset=utf-8")
+
+    @r.post("/{ref}/move", dependencies=staff, summary="Change status (staff)")
+    def move(ref: str, body: MoveIn, store: Store = Depends(get_store), who: Principal = Depends(require_staff)) -> dict[str, Any]:
+        _get(store, ref)
+        try:
+            rec = registry.move(store, ref, body.to.value, actor=who.key_id, note=body.note, clock=clock)
+        except InputError as exc:
+            raise HTTPException(409, detail=str(exc)) from None
+        return registry.to_dict(rec)
+
+    @r.post("/{ref}/assign", dependencies=staff, summary="Set the owner (staff)")
+    def assign(ref: str, body: AssignIn, store: Store = Depends(get_store), who: Principal = Depends(require_staff)) -> dict[str, Any]:
+        _get(store, ref)
+        return registry.to_dict(registry.assign(store, ref, body.owner, actor=who.key_id, clock=clock))
+
+    return r
+
+
+router = make_router()

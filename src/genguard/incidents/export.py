@@ -1,0 +1,286 @@
+"""Exports: JSON (lossless, re-importable), AIID-compatible CSV, Markdown and HTML reports.
+
+Every rendering escapes user text for its format: HTML through Jinja2 autoescaping (no
+user-controlled links), Markdown by escaping HTML and Markdown syntax, CSV by neutralising
+spreadsheet formulas. ``redact=True`` produces a public summary: no reporter, owner, actors,
+internal evidence references or free-form extras, and contact details masked in the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from genguard.errors import InputError
+from genguard.incidents.deadlines import Rules, deadlines_for
+from genguard.incidents.labels import SeriousCriterion, label
+from genguard.incidents.models import Evidence, IncidentRecord, Reporter, TimelineEvent
+from genguard.incidents.redaction import mask_text
+from genguard.incidents.registry import aware, to_dict, utcnow
+from genguard.store import Store
+
+EXPORT_VERSION = 1
+
+# ---------------------------------------------------------------- JSON (lossless round trip)
+
+
+def to_json(records: list[IncidentRecord], *, include_reporter: bool = False) -> str:
+    return json.dumps(
+        {"genguard_incidents": EXPORT_VERSION, "records": [to_dict(r, include_reporter=include_reporter) for r in records]},
+        ensure_ascii=False, indent=2,
+    )
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def import_json(store: Store, text: str, *, where: str = "JSON export") -> list[str]:
+    """Restore records from :func:`to_json` output (refs, timeline and evidence preserved).
+
+    Records whose reference already exists are skipped, so importing twice is harmless.
+    Returns the references imported.
+    """
+    from sqlalchemy import select
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("genguard_incidents") != EXPORT_VERSION or not isinstance(data.get("records"), list):
+        raise InputError(f"{where}: not a genguard incidents export (version {EXPORT_VERSION})")
+    imported: list[str] = []
+    with store.session() as sess:
+        for i, d in enumerate(data["records"]):
+            try:
+                if sess.scalars(select(IncidentRecord.id).where(IncidentRecord.ref == d["ref"])).first() is not None:
+                    continue
+                rec = IncidentRecord(
+                    ref=d["ref"], kind=d["kind"], vuln_category=d.get("category"), title=d["title"],
+                    description=d.get("description", ""), affected=d.get("affected", ""), risk_codes=d.get("risk_codes", []),
+                    severity=d["severity"], status=d["status"], owner=d.get("owner"),
+                    serious_criteria=d.get("serious_criteria", []), channel=d.get("channel", "import"),
+                    source_event_id=d.get("source_event_id"), language=d.get("language", "zh"), extra=d.get("extra", {}),
+                    received_at=_dt(d["received_at"]), aware_at=_dt(d.get("aware_at")),
+                    updated_at=_dt(d.get("updated_at")) or _dt(d["received_at"]), closed_at=_dt(d.get("closed_at")),
+                )
+                rep = d.get("reporter")
+                if rep:
+                    rec.reporter = Reporter(name=rep.get("name"), contact=rep.get("contact"), contact_hash=rep.get("contact_hash"),
+                                            consent_contact=bool(rep.get("consent_contact", False)),
+                                            redacted_at=None if not rep.get("redacted") else _dt(d.get("updated_at")))
+                for e in d.get("evidence", []):
+                    rec.evidence.append(Evidence(kind=e["kind"], ref=e["ref"], sha256=e.get("sha256"), note=e.get("note", ""),
+                                                 data=e.get("data", {}), added_at=_dt(e.get("added_at")), added_by=e.get("added_by", "")))
+                for ev in d.get("timeline", []):
+                    rec.events.append(TimelineEvent(at=_dt(ev["at"]), actor=ev.get("actor", ""), kind=ev["kind"],
+                                                    from_status=ev.get("from"), to_status=ev.get("to"), note=ev.get("note", "")))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InputError(f"{where}: records[{i}] is malformed: {exc.__class__.__name__}: {exc}") from None
+            sess.add(rec)
+            imported.append(rec.ref)
+    return imported
+
+
+# ---------------------------------------------------------------- CSV (AI Incident Database submission fields)
+
+AIID_FIELDS = [
+    "url", "source_domain", "title", "authors", "submitters", "incident_date", "date_published", "date_downloaded",
+    "image_url", "text", "description", "language", "tags", "deployers", "developers", "harmed_parties",
+    "implicated_systems", "editor_notes",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_guard(value: str) -> str:
+    """Neutralise spreadsheet formula injection: a value that (after any leading quotes) starts with a
+    formula trigger gets one more leading quote. Reversible by :func:`csv_unguard`."""
+    if value.lstrip("'").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_unguard(value: str) -> str:
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _tags(rec: IncidentRecord) -> list[str]:
+    tags = [f"genguard:{rec.ref}", f"kind:{rec.kind}", f"severity:{rec.severity}", f"status:{rec.status}"]
+    if rec.vuln_category:
+        tags.append(f"category:{rec.vuln_category}")
+    tags += [f"risk:{c}" for c in rec.risk_codes or []]
+    return tags
+
+
+def to_aiid_csv(records: list[IncidentRecord], *, redact: bool = True, now: datetime | None = None) -> str:
+    """One row per record in the AIID submission field set; reporters appear as 'Anonymous'
+    unless ``redact=False`` and the reporter gave a name."""
+    from genguard.taxonomy import get_taxonomy
+
+    now = now or utcnow()
+    tax = get_taxonomy()
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=AIID_FIELDS, lineterminator="\n")
+    w.writeheader()
+    for rec in records:
+        text = _public_text(rec, rec.description) if redact else rec.description
+        author = (rec.reporter.name if (not redact and rec.reporter and rec.reporter.name) else "Anonymous")
+        row = {
+            "url": f"urn:genguard:{rec.ref}",
+            "source_domain": "genguard",
+            "title": _public_text(rec, rec.title) if redact else rec.title,
+            "authors": author,
+            "submitters": "genguard",
+            "incident_date": (aware(rec.aware_at) or aware(rec.received_at) or now).date().isoformat(),
+            "date_published": (aware(rec.received_at) or now).date().isoformat(),
+            "date_downloaded": now.date().isoformat(),
+            "image_url": "",
+            "text": text,
+            "description": text[:500],
+            "language": rec.language,
+            "tags": ";".join(_tags(rec)),
+            "deployers": "",
+            "developers": "",
+            "harmed_parties": "",
+            "implicated_systems": rec.affected,
+            "editor_notes": "; ".join(f"{c} {tax.name(c, 'en')}" for c in rec.risk_codes or [] if tax.has(c)),
+        }
+        w.writerow({k: csv_guard(str(v)) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def read_aiid_csv(text: str) -> list[dict[str, Any]]:
+    """Parse :func:`to_aiid_csv` output back (formula guards removed, tags split)."""
+    rows = []
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != AIID_FIELDS:
+        raise InputError(f"CSV header does not match the AIID submission fields: {reader.fieldnames}")
+    for row in reader:
+        d: dict[str, Any] = {k: csv_unguard(v or "") for k, v in row.items()}
+        d["tags"] = [t for t in d["tags"].split(";") if t]
+        rows.append(d)
+    return rows
+
+
+# ---------------------------------------------------------------- Markdown and HTML reports
+
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """Escape HTML (so raw tags never reach a Markdown renderer), inline Markdown syntax everywhere,
+    and block syntax (headings, lists, rules) at line starts."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    def block(m: re.Match[str]) -> str:
+        mark = m.group(2)
+        return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
+
+    return _MD_LINE_START.sub(block, text)
+
+
+def _public_text(rec: IncidentRecord, text: str) -> str:
+    extra = [rec.reporter.name, rec.reporter.contact] if rec.reporter else []
+    return mask_text(text, extra)
+
+
+def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
+                now: datetime | None = None) -> dict[str, Any]:
+    """Display strings for one record (shared by the Markdown and HTML renderers)."""
+    from genguard.taxonomy import get_taxonomy
+
+    tax = get_taxonomy()
+    now = now or utcnow()
+
+    def txt(s: str) -> str:
+        return _public_text(rec, s) if redact else s
+
+    def fmt(dt: datetime | None) -> str:
+        d = aware(dt)
+        return d.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if d else "-"
+
+    fields = [
+        (label("ref", lang), rec.ref),
+        (label("kind", lang), label(rec.kind, lang)),
+        (label("status", lang), label(rec.status, lang)),
+        (label("severity", lang), label(rec.severity, lang)),
+    ]
+    if rec.vuln_category:
+        fields.append((label("category", lang), label(rec.vuln_category, lang)))
+    fields.append((label("affected", lang), txt(rec.affected) or "-"))
+    fields.append((label("risk_codes", lang),
+                   ", ".join(f"{c} {tax.name(c, lang)}" if tax.has(c) else c for c in rec.risk_codes or []) or "-"))
+    fields.append((label("received_at", lang), fmt(rec.received_at)))
+    if not redact:
+        fields.append((label("owner", lang), rec.owner or "-"))
+        if rec.reporter is None or (rec.reporter.name is None and rec.reporter.contact is None):
+            rep = label("anonymous", lang) if rec.reporter is None else label("redacted", lang)
+        else:
+            rep = " / ".join(x for x in (rec.reporter.name, rec.reporter.contact) if x)
+        fields.append((label("reporter", lang), rep))
+    criteria = []
+    if rec.kind == "incident":
+        criteria = [(label(c.value, lang), c.value in (rec.serious_criteria or [])) for c in SeriousCriterion]
+    deadlines = [
+        {"label": d.rule.label(lang), "due": fmt(d.due), "met": fmt(d.met_at) if d.met_at else "",
+         "state": label(d.state, lang), "state_key": d.state}
+        for d in deadlines_for(rec, rules, now=now)
+    ]
+    evidence = []
+    for e in rec.evidence:
+        evidence.append({"kind": e.kind, "ref": label("redacted", lang) if redact and e.kind != "file" else txt(e.ref),
+                         "sha256": e.sha256 or "", "note": "" if redact else e.note})
+    timeline = []
+    for ev in rec.events:
+        what = ev.kind if ev.kind != "transition" else f"{label(ev.from_status or '', lang)} → {label(ev.to_status or '', lang)}"
+        if ev.kind == "created":
+            what = label("received", lang)
+        timeline.append({"at": fmt(ev.at), "actor": "" if redact else ev.actor, "what": what,
+                         "note": "" if redact and ev.kind in ("assigned", "evidence", "redacted") else txt(ev.note)})
+    return {
+        "lang": lang, "redact": redact, "ref": rec.ref, "title": txt(rec.title), "description": txt(rec.description),
+        "fields": fields, "criteria": criteria, "deadlines": deadlines, "evidence": evidence, "timeline": timeline,
+        "heading": label("public_summary" if redact else f"report_{rec.kind}", lang),
+        "labels": {k: label(k, lang) for k in ("description", "serious_criteria", "deadlines", "evidence", "timeline",
+                                                "due", "met", "status", "at", "actor", "event", "note", "none", "kind")},
+        "generated": fmt(now),
+    }
+
+
+def to_markdown(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
+                now: datetime | None = None) -> str:
+    v = report_view(rec, lang=lang, redact=redact, rules=rules, now=now)
+    L = v["labels"]
+    e = md_escape
+    out = [f"# {e(v['heading'])}: {e(v['title'])}", "", "| | |", "|---|---|"]
+    out += [f"| {e(k)} | {e(val)} |" for k, val in v["fields"]]
+    out += ["", f"## {e(L['description'])}", ""]
+    out += [e(line) for line in (v["description"] or L["none"]).splitlines()] or [e(L["none"])]
+    if v["criteria"]:
+        out += ["", f"## {e(L['serious_criteria'])}", ""]
+        out += [f"- [{'x' if checked else ' '}] {e(name)}" for name, checked in v["criteria"]]
+    if v["deadlines"]:
+        out += ["", f"## {e(L['deadlines'])}", "", f"| | {e(L['due'])} | {e(L['met'])} | {e(L['status'])} |", "|---|---|---|---|"]
+        out += [f"| {e(d['label'])} | {e(d['due'])} | {e(d['met'] or '-')} | {e(d['state'])} |" for d in v["deadlines"]]
+    out += ["", f"## {e(L['evidence'])}", ""]
+    out += [f"- {e(x['kind'])}: {e(x['ref'])}" + (f" sha256:{x['sha256']}" if x["sha256"] else "")
+            + (f" ({e(x['note'])})" if x["note"] else "") for x in v["evidence"]] or [e(L["none"])]
+    out += ["", f"## {e(L['timeline'])}", "", f"| {e(L['at'])} | {e(L['actor'])} | {e(L['event'])} | {e(L['note'])} |",
+            "|---|---|---|---|"]
+    out += [f"| {e(t['at'])} | {e(t['actor'])} | {e(t['what'])} | {e(t['note']).replace(chr(10), ' ')} |" for t in v["timeline"]]
+    out += ["", f"_genguard {e(v['generated'])}_", ""]
+    return "\n".join(out)
+
+
+def to_html(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
+            now: datetime | None = None) -> str:
+    from genguard.report import render_html
+
+    return render_html("incidents/report.html", v=report_view(rec, lang=lang, redact=redact, rules=rules, now=now), lang=lang)

@@ -1,0 +1,121 @@
+"""Bilingual (zh / en) names for kinds, statuses, severities, categories, criteria and fields."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from genguard.i18n import Messages
+
+
+class Kind(StrEnum):
+    complaint = "complaint"
+    vulnerability = "vulnerability"
+    incident = "incident"
+
+
+class Severity(StrEnum):
+    low = "low"
+    moderate = "moderate"
+    important = "important"
+    critical = "critical"
+
+
+class VulnCategory(StrEnum):
+    """Vulnerability categories from the frontier-AI safety practices (STANDARDS.md section 4)."""
+
+    jailbreak = "jailbreak"
+    prompt_injection = "prompt_injection"
+    privacy_attack = "privacy_attack"
+    unaddressed_misuse = "unaddressed_misuse"
+    misalignment = "misalignment"
+    poisoning = "poisoning"
+    bias_discrimination = "bias_discrimination"
+    performance_issue = "performance_issue"
+
+
+class SeriousCriterion(StrEnum):
+    """EU AI Act serious-incident criteria (any one makes the 15-day reporting clock run)."""
+
+    death = "death"
+    serious_harm_to_health = "serious_harm_to_health"
+    critical_infrastructure_disruption = "critical_infrastructure_disruption"
+    fundamental_rights_infringement = "fundamental_rights_infringement"
+    property_or_environment_damage = "property_or_environment_damage"
+
+
+SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
+MESSAGES = Messages(
+    {
+        # kinds
+        "complaint": {"zh": "投诉举报", "en": "Complaint"},
+        "vulnerability": {"zh": "漏洞报告", "en": "Vulnerability report"},
+        "incident": {"zh": "安全事件", "en": "Incident"},
+        # statuses
+        "received": {"zh": "已接收", "en": "Received"},
+        "triaged": {"zh": "已分诊", "en": "Triaged"},
+        "mitigating": {"zh": "处置中", "en": "Mitigating"},
+        "resolved": {"zh": "已解决", "en": "Resolved"},
+        "disclosed": {"zh": "已披露", "en": "Disclosed"},
+        "rejected": {"zh": "已驳回", "en": "Rejected"},
+        # severities
+        "low": {"zh": "低", "en": "Low"},
+        "moderate": {"zh": "中", "en": "Moderate"},
+        "important": {"zh": "高", "en": "Important"},
+        "critical": {"zh": "严重", "en": "Critical"},
+        # vulnerability categories
+        "jailbreak": {"zh": "越狱", "en": "Jailbreak"},
+        "prompt_injection": {"zh": "提示词注入", "en": "Prompt injection"},
+        "privacy_attack": {"zh": "隐私攻击", "en": "Privacy attack"},
+        "unaddressed_misuse": {"zh": "未处置的滥用", "en": "Unaddressed misuse"},
+        "misalignment": {"zh": "价值未对齐", "en": "Misalignment"},
+        "poisoning": {"zh": "投毒", "en": "Poisoning"},
+        "bias_discrimination": {"zh": "偏见与歧视", "en": "Bias and discrimination"},
+        "performance_issue": {"zh": "性能问题", "en": "Performance issue"},
+        # serious-incident criteria
+        "death": {"zh": "导致人员死亡", "en": "Death of a person"},
+        "serious_harm_to_health": {"zh": "严重损害人身健康", "en": "Serious harm to a person's health"},
+        "critical_infrastructure_disruption": {
+            "zh": "关键基础设施严重且不可逆的中断",
+            "en": "Serious and irreversible disruption of critical infrastructure",
+        },
+        "fundamental_rights_infringement": {"zh": "侵犯基本权利", "en": "Infringement of fundamental rights"},
+        "property_or_environment_damage": {"zh": "财产或环境的严重损害", "en": "Serious damage to property or the environment"},
+        # field labels
+        "ref": {"zh": "编号", "en": "Reference"},
+        "kind": {"zh": "类型", "en": "Kind"},
+        "title": {"zh": "标题", "en": "Title"},
+        "description": {"zh": "描述", "en": "Description"},
+        "affected": {"zh": "受影响的模型/服务", "en": "Affected model / service"},
+        "risk_codes": {"zh": "风险类别", "en": "Risk categories"},
+        "severity": {"zh": "严重程度", "en": "Severity"},
+        "status": {"zh": "状态", "en": "Status"},
+        "owner": {"zh": "负责人", "en": "Owner"},
+        "category": {"zh": "漏洞类别", "en": "Vulnerability category"},
+        "received_at": {"zh": "接收时间", "en": "Received"},
+        "reporter": {"zh": "报告人", "en": "Reporter"},
+        "anonymous": {"zh": "匿名", "en": "Anonymous"},
+        "redacted": {"zh": "[已脱敏]", "en": "[redacted]"},
+        "evidence": {"zh": "证据", "en": "Evidence"},
+        "timeline": {"zh": "时间线", "en": "Timeline"},
+        "deadlines": {"zh": "期限", "en": "Deadlines"},
+        "serious_criteria": {"zh": "严重事件判定（欧盟人工智能法）", "en": "Serious-incident criteria (EU AI Act)"},
+        "due": {"zh": "截止", "en": "Due"},
+        "met": {"zh": "已满足", "en": "Met"},
+        "overdue": {"zh": "已逾期", "en": "Overdue"},
+        "pending": {"zh": "进行中", "en": "Pending"},
+        "report_complaint": {"zh": "投诉处理报告", "en": "Complaint report"},
+        "report_vulnerability": {"zh": "漏洞处置报告", "en": "Vulnerability report"},
+        "report_incident": {"zh": "安全事件报告", "en": "Incident report"},
+        "public_summary": {"zh": "公开摘要（已脱敏）", "en": "Public summary (redacted)"},
+        "none": {"zh": "无", "en": "None"},
+        "at": {"zh": "时间", "en": "When"},
+        "actor": {"zh": "操作人", "en": "Who"},
+        "event": {"zh": "事件", "en": "Event"},
+        "note": {"zh": "说明", "en": "Note"},
+    }
+)
+
+
+def label(key: str, lang: str = "en") -> str:
+    return MESSAGES(key, lang)

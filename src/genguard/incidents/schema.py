@@ -1,0 +1,124 @@
+"""Validated input for new records (shared by the CLI, the staff API and the public form).
+
+Strict on purpose: unknown fields are refused (nothing a user sends is silently dropped),
+lengths are bounded, control characters are refused, and risk codes must exist in the
+shared taxonomy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from genguard.errors import InputError
+from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCategory
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+LIMITS = {"title": 300, "description": 20_000, "affected": 200, "name": 120, "contact": 200, "ref": 500, "note": 4000}
+
+
+def _clean(value: str) -> str:
+    """Refuse control and bidi-override characters; normalise to NFC; strip outer whitespace."""
+    if _CONTROL.search(value):
+        raise ValueError("contains control or bidirectional-override characters")
+    return unicodedata.normalize("NFC", value).strip()
+
+
+CleanStr = Annotated[str, AfterValidator(_clean)]
+
+
+def _risk_code(code: str) -> str:
+    from genguard.taxonomy import get_taxonomy
+
+    code = code.strip()
+    if not get_taxonomy().has(code):
+        raise ValueError(f"unknown risk code {code!r} (see `genguard taxonomy`)")
+    return code
+
+
+class ReporterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: CleanStr | None = Field(default=None, max_length=LIMITS["name"])
+    contact: CleanStr | None = Field(default=None, max_length=LIMITS["contact"])
+    consent_contact: bool = False
+
+
+class EvidenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(pattern=r"^(audit_log|assessment_run|file|url)$")
+    ref: CleanStr = Field(min_length=1, max_length=LIMITS["ref"])
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    note: CleanStr = Field(default="", max_length=LIMITS["note"])
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _file_needs_hash(self) -> EvidenceIn:
+        if self.kind == "file" and not self.sha256:
+            raise ValueError("file evidence needs its sha256")
+        return self
+
+
+class NewRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind
+    title: CleanStr = Field(min_length=3, max_length=LIMITS["title"])
+    description: CleanStr = Field(default="", max_length=LIMITS["description"])
+    category: VulnCategory | None = None
+    affected: CleanStr = Field(default="", max_length=LIMITS["affected"])
+    risk_codes: list[str] = Field(default_factory=list, max_length=20)
+    severity: Severity = Severity.moderate
+    serious_criteria: list[SeriousCriterion] = Field(default_factory=list)
+    reporter: ReporterIn | None = None
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
+    language: str = Field(default="zh", pattern=r"^(zh|en)$")
+    aware_at: datetime | None = None
+    owner: CleanStr | None = Field(default=None, max_length=120)
+
+    @field_validator("risk_codes")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(_risk_code(c) for c in v))
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> NewRecord:
+        if self.kind == Kind.vulnerability and self.category is None:
+            raise ValueError(f"a vulnerability report needs a category: one of {', '.join(c.value for c in VulnCategory)}")
+        if self.kind != Kind.vulnerability and self.category is not None:
+            raise ValueError("category applies to vulnerability reports only")
+        if self.serious_criteria and self.kind != Kind.incident:
+            raise ValueError("serious-incident criteria apply to incidents only")
+        if self.aware_at is not None and self.aware_at.tzinfo is None:
+            raise ValueError("aware_at needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+        return self
+
+
+def validation_reasons(exc: ValidationError) -> list[str]:
+    """One readable line per problem: ``field.path: message``."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "body"
+        out.append(f"{loc}: {err['msg']}")
+    return out
+
+
+def parse_new_record(data: Any, *, where: str = "input") -> NewRecord:
+    try:
+        return NewRecord.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"{where}: " + "; ".join(validation_reasons(exc))) from None

@@ -1,0 +1,111 @@
+"""The `genguard incidents` CLI: commands, clear errors and exit codes (no tracebacks)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from genguard.cli.app import app
+from genguard.errors import GenguardError
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["incidents", *args])
+    return res.exit_code, res.output
+
+
+def test_new_list_move_show_export(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    ev = tmp_path / "shot.png"
+    ev.write_bytes(b"\x89PNG fake")
+    code, out = _run("new", "--kind", "vulnerability", "--category", "jailbreak", "--title", "grandma exploit", "--risk", "S2",
+                     "--severity", "important", "--evidence-file", str(ev), "--audit-id", "aud-1", "--run-id", "run-3",
+                     "--reporter-contact", "r@example.com", "--db", db)
+    assert code == 0, out
+    ref = out.strip()
+    assert ref.startswith("VUL-")
+    code, out = _run("list", "--format", "json", "--db", db)
+    [row] = json.loads(out)
+    assert row["ref"] == ref and [e["kind"] for e in row["evidence"]] == ["file", "audit_log", "assessment_run"]
+    assert _run("move", ref, "triaged", "--note", "confirmed", "--actor", "eve", "--db", db) == (0, f"{ref}: triaged\n")
+    code, out = _run("show", ref, "--format", "json", "--db", db)
+    shown = json.loads(out)
+    assert shown["timeline"][-1] == {**shown["timeline"][-1], "actor": "eve", "from": "received", "to": "triaged", "note": "confirmed"}
+    assert {d["rule"] for d in shown["deadlines"]} == {"vulnerability_acknowledge", "coordinated_disclosure"}
+    out_file = tmp_path / "r.html"
+    code, out = _run("export", "--format", "html", "--ref", ref, "--lang", "zh", "--out", str(out_file), "--db", db)
+    assert code == 0 and "越狱" in out_file.read_text("utf-8")
+    code, csv_out = _run("export", "--format", "csv", "--redact", "--db", db)
+    assert code == 0 and csv_out.startswith("url,source_domain,title") and "r@example.com" not in csv_out
+    # JSON export -> import into a second database
+    j = tmp_path / "all.json"
+    assert _run("export", "--format", "json", "--out", str(j), "--db", db)[0] == 0
+    db2 = f"sqlite:///{tmp_path / 'cli2.db'}"
+    assert _run("import", str(j), "--db", db2) == (0, "imported 1 records\n")
+    code, out = _run("overdue", "--format", "json", "--fail", "--db", db)
+    assert code == 0 and json.loads(out) == []
+    code, out = _run("purge", "--dry-run", "--db", db)
+    assert code == 0 and "would delete 0 records" in out and "183 days" in out
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PYTHONPATH": str(ROOT / "src"), "GENGUARD_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "genguard.cli.app", "incidents", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    code, out = _run("new", "--kind", "complaint", "--title", "ok title", "--db", f"sqlite:///{home / 'genguard.db'}")
+    assert code == 0, out
+    ref = out.strip()
+    cases = [
+        (("move", ref, "disclosed"), "illegal transition from 'received' to 'disclosed'; allowed from 'received': triaged, rejected"),
+        (("move", "NOPE", "triaged"), "no incident record with reference 'NOPE'"),
+        (("new", "--kind", "vulnerability", "--title", "abc"), "needs a category"),
+        (("new", "--kind", "complaint", "--title", "abc", "--risk", "Z9"), "unknown risk code 'Z9'"),
+        (("new", "--kind", "complaint", "--title", "abc", "--evidence-file", str(tmp_path / "missing.bin")), "does not exist"),
+        (("purge", "--days", "10"), "below the legal minimum"),
+        (("export", "--format", "md"), "pass exactly one --ref"),
+        (("import", str(tmp_path / "none.json")), "cannot read"),
+    ]
+    # through the real entry point (error boundary in genguard.cli.app.main): message, exit 2, no traceback
+    for args, message in cases[:1]:
+        res = _cli(*args, home=home)
+        assert res.returncode == 2, (args, res.stdout, res.stderr)
+        assert message in " ".join(res.stderr.split()), (args, res.stderr)
+        assert "Traceback" not in res.stderr
+    # the rest in-process: each raises a GenguardError (which main() prints) with the message
+    for args, message in cases[1:]:
+        res = runner.invoke(app, ["incidents", *args, "--db", f"sqlite:///{home / 'genguard.db'}"])
+        assert isinstance(res.exception, GenguardError), (args, res.output, res.exception)
+        assert message in str(res.exception), (args, str(res.exception))
+
+
+def test_overdue_fail_flag_and_purge_override(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    url = f"sqlite:///{db}"
+    # a record received 60 days ago, written through the API with a controlled clock
+    from datetime import UTC, datetime, timedelta
+
+    from genguard.incidents import registry
+    from genguard.incidents.schema import parse_new_record
+    from genguard.store import open_store
+
+    then = datetime.now(UTC) - timedelta(days=60)
+    store = open_store(url)
+    rec = registry.create(store, parse_new_record({"kind": "complaint", "title": "ignored complaint"}), clock=lambda: then)
+    store.dispose()
+    code, out = _run("overdue", "--db", url, "--fail")
+    assert code == 1 and rec.ref in out
+    code, out = _run("overdue", "--db", url, "--format", "json")
+    assert {o["rule"] for o in json.loads(out)} == {"complaint_acknowledge", "complaint_response"}
+    assert _run("move", rec.ref, "rejected", "--db", url)[0] == 0
+    code, out = _run("purge", "--days", "0", "--allow-below-legal-minimum", "--db", url)
+    assert code == 0 and "deleted 1 records" in out
