@@ -82,14 +82,8 @@ class AssignIn(BaseModel):
     owner: CleanStr = Field(min_length=1, max_length=120)
 
 
-def get_store(request: Request) -> Store:
-    """``service.get_store`` with a runtime-visible ``Request`` annotation (service.py imports
-    Request only for type checking, so FastAPI cannot inject it into those helpers directly)."""
-    return service.get_store(request)
-
-
-def require_staff(request: Request) -> Principal:
-    return service.require_staff(request)
+get_store = service.get_store
+require_staff = service.require_staff
 
 
 def _client(request: Request, settings: IntakeSettings) -> str:
