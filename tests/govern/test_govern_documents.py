@@ -178,3 +178,16 @@ def test_cli_pack_and_self_assess(tmp_path: Path) -> None:
     s.write_text("date: 2026-03-01\nassessor: me\nscores: {P1.1: {score: 2, evidence: gates.yaml}}\n", encoding="utf-8")
     res = runner.invoke(app, ["govern", "self-assess", "--scores", str(s), "--format", "md", "--lang", "zh"])
     assert res.exit_code == 0 and "总分: 2/84" in res.stdout
+
+
+def test_incidents_collector_reads_the_registry(store_url: str) -> None:
+    from genguard.incidents import registry
+    from genguard.incidents.schema import NewRecord
+
+    store = open_store(store_url)
+    ev = collect(EvidenceContext(store=store), ["incidents.channel"])["incidents.channel"]
+    assert ev.present and ev.value["open"] == 0
+    registry.create(store, NewRecord(kind="complaint", title="bad answer", description="the bot insulted me"), actor="test")
+    ev = collect(EvidenceContext(store=store), ["incidents.channel"])["incidents.channel"]
+    assert ev.value["open"] == 1 and ev.value["open_by_kind"] == {"complaint": 1}
+    store.dispose()

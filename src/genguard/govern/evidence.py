@@ -132,3 +132,20 @@ def _answer_bank(ctx: EvidenceContext) -> Evidence:
     langs = sorted({e.language for e in entries})
     return Evidence(key="answers.bank", status="present", value={"entries": len(entries), "languages": langs},
                     source="policy pre_checks", summary=f"{len(entries)} vetted answers ({', '.join(langs)})")
+
+
+@collector("incidents.channel")
+def _incidents(ctx: EvidenceContext) -> Evidence:
+    """The complaint channel exists when the incidents registry is set up; counts come from it."""
+    if ctx.store is None:
+        return Evidence.missing("incidents.channel", "no database given")
+    from genguard.incidents import deadlines, registry
+
+    open_records = registry.list_records(ctx.store, open_only=True, limit=100_000)
+    late = deadlines.overdue(ctx.store)
+    kinds: dict[str, int] = {}
+    for r in open_records:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
+    return Evidence(key="incidents.channel", status="present", source="incidents registry",
+                    value={"open": len(open_records), "overdue": len(late), "open_by_kind": kinds},
+                    summary=f"{len(open_records)} open records, {len(late)} overdue")
