@@ -1,79 +1,88 @@
-"""The keyword detector: one Aho-Corasick automaton over every bank's normalised terms."""
+"""The keyword detector: the policy-facing wrapper around :class:`KeywordEngine`.
+
+Policy config (all optional)::
+
+    - type: keywords
+      config:
+        banks: [default, path/to/dir_or_file.yaml]   # omit 'default' to replace the shipped banks
+        extra_terms: {A1.4: [some phrase]}           # inline additions per risk code
+        allow: [a benign phrase]                     # extra allow-list entries
+        pinyin: true                                 # match pinyin / initials of Chinese terms
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from genguard.detect.base import DetectContext, Detector, register_detector
-from genguard.detect.keywords.banks import KeywordBank, load_banks
+from genguard.detect.keywords.engine import KeywordEngine, compile_engine
+from genguard.errors import ConfigError
 from genguard.findings import Finding
-from genguard.text.normalize import normalize
+from genguard.taxonomy import get_taxonomy
+
+
+class KeywordConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    banks: list[str] = ["default"]
+    extra_terms: dict[str, list[str]] = {}
+    allow: list[str] = []
+    pinyin: bool = True
+    score: float | None = None
 
 
 @register_detector("keywords")
 class KeywordDetector(Detector):
     type_name = "keywords"
 
-    def __init__(
-        self,
-        name: str | None = None,
-        banks: list[str | Path] | None = None,
-        extra_terms: dict[str, list[str]] | None = None,
-        allow: list[str] | None = None,
-        score: float = 0.9,
-    ) -> None:
+    def __init__(self, name: str | None = None, **config: Any) -> None:
         super().__init__(name)
-        self.banks: list[KeywordBank] = load_banks(banks)
-        for code, terms in (extra_terms or {}).items():
-            self.banks.append(KeywordBank(code, {"any": list(terms)}, source="policy"))
-        self.score = score
-        self._auto: Any = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[str, str]]] = {}
-        for bank in self.banks:
-            for terms in bank.terms.values():
-                for term in terms:
-                    key = normalize(term).text
-                    if key:
-                        entries.setdefault(key, []).append((bank.category, term))
-        for key, vals in entries.items():
-            self._auto.add_word(key, (len(key), vals))
-        if entries:
-            self._auto.make_automaton()
-        self._has = bool(entries)
-        allows = [a for b in self.banks for a in b.allow] + list(allow or [])
-        self._allow: Any = ahocorasick.Automaton()
-        for a in allows:
-            k = normalize(a).text
-            if k:
-                self._allow.add_word(k, len(k))
-        self._has_allow = bool(allows)
-        if allows:
-            self._allow.make_automaton()
+        try:
+            cfg = KeywordConfig.model_validate(config)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"config.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(f"detector {self.name!r} (keywords): {problems}") from None
+        tax = get_taxonomy()
+        for code in cfg.extra_terms:
+            if not tax.has(code):
+                raise ConfigError(f"detector {self.name!r} (keywords): config.extra_terms: unknown risk code {code!r}")
+        self.config = cfg
+        paths: list[str | Path] = list(cfg.banks)
+        self.engine: KeywordEngine = compile_engine(
+            paths, extra_terms=cfg.extra_terms, allow=cfg.allow, pinyin=cfg.pinyin
+        )
+        self.score_override = cfg.score
+
+    @property
+    def banks(self) -> list[Any]:
+        return self.engine.banks
 
     def categories(self) -> set[str]:
-        return {b.category for b in self.banks}
+        return self.engine.categories()
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type_name, "entries": self.engine.size, "banks": len(self.engine.banks)}
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
-        if not self._has:
-            return []
-        norm = ctx.normalized
-        allowed: list[tuple[int, int]] = []
-        if self._has_allow:
-            allowed = [(end - n + 1, end + 1) for end, n in self._allow.iter(norm.text)]
+        text = ctx.text
         out: list[Finding] = []
-        for end, (n, vals) in self._auto.iter(norm.text):
-            s, e = end - n + 1, end + 1
-            if any(a <= s and e <= b for a, b in allowed):
-                continue
-            os_, oe = norm.span(s, e)
-            for category, term in vals:
-                out.append(
-                    Finding(
-                        category=category, detector=self.name, score=self.score, start=os_, end=oe,
-                        evidence=ctx.text[os_:oe], normalized=term,
-                    )
+        for h in self.engine.match(ctx.normalized):
+            evidence = text[h.start : h.end]
+            out.append(
+                Finding(
+                    category=h.category,
+                    detector=self.name,
+                    score=self.score_override if self.score_override is not None else h.score,
+                    start=h.start,
+                    end=h.end,
+                    evidence=evidence,
+                    normalized=h.term,
+                    metadata={"view": h.view, "lang": h.lang, "exact": evidence.casefold() == h.term.casefold()},
                 )
+            )
         return out
