@@ -88,8 +88,12 @@ class FoldTables:
     word: np.ndarray  # bool: base form is an ASCII letter or digit (word boundaries)
     visible_sep: np.ndarray  # bool: folds to the sentinel and is visible (space, punctuation...)
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
-    pinyin_len: np.ndarray  # uint8 number of characters each folded code point becomes
-    translate_fold: dict[int, int]  # the non-identity part of ``fold`` (for str.translate users)
+    pinyin_len: np.ndarray  # number of characters each folded code point becomes in the pinyin view
+    pinyin_start: np.ndarray  # start of each code point's spelling in ``pinyin_buffer``
+    pinyin_buffer: np.ndarray  # uint32 code points: every code point's pinyin-view spelling
+    translate_compact: dict[int, int | None]  # ``fold`` as a str.translate table (sentinel -> deleted)
+    translate_marked: dict[int, int | None]  # as above, but visible separators -> one space
+    translate_literal: dict[int, int]  # width + case only, 1:1, symbols kept (code, markup)
 
 
 def _single(s: str) -> str | None:
@@ -186,8 +190,6 @@ def _build() -> FoldTables:
         visible_sep[cp] = False
     raw = {int(k): v for k, v in pinyin_dict.items()}
     pinyin: dict[int, str] = {}
-    pinyin_len = np.ones(TABLE_SIZE, dtype=np.uint8)
-    pinyin_len[fold == SENTINEL] = 0
     for cp, _ in raw.items():
         if cp >= TABLE_SIZE or not _is_han(cp):
             continue
@@ -196,11 +198,37 @@ def _build() -> FoldTables:
             continue
         py = _pinyin_of(target, raw) or _pinyin_of(cp, raw)
         if py:
-            folded = "".join(chr(int(fold[ord(c)])) for c in py)
-            pinyin[target] = folded
-            pinyin_len[target] = len(folded)
-    translate_fold = {cp: int(v) for cp, v in enumerate(fold.tolist()) if v != cp}
-    return FoldTables(fold, word, visible_sep, pinyin, pinyin_len, translate_fold)
+            pinyin[target] = "".join(chr(int(fold[ord(c)])) for c in py)
+    # the pinyin view as a gather: code point c spells as buffer[start[c] : start[c] + len[c]]
+    pinyin_len = np.ones(TABLE_SIZE, dtype=np.int64)
+    for cp, py in pinyin.items():
+        pinyin_len[cp] = len(py)
+    pinyin_start = np.zeros(TABLE_SIZE, dtype=np.int64)
+    pinyin_start[1:] = np.cumsum(pinyin_len)[:-1]
+    buffer = np.arange(TABLE_SIZE, dtype=np.uint32).repeat(pinyin_len)
+    for cp, py in pinyin.items():
+        st = int(pinyin_start[cp])
+        buffer[st : st + len(py)] = [ord(c) for c in py]
+    changed = np.flatnonzero(fold != np.arange(TABLE_SIZE, dtype=np.uint32))
+    translate: dict[int, int | None] = {
+        int(cp): (int(fold[cp]) or None) for cp in changed.tolist()
+    }
+    translate.update(dict.fromkeys(range(_TAGS[0], _TAGS[1] + 1)))
+    marked = dict(translate)
+    marked.update(dict.fromkeys(np.flatnonzero(visible_sep).tolist(), 32))
+    literal: dict[int, int] = {}
+    for cp in range(0x80, TABLE_SIZE):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        n = _single(unicodedata.normalize("NFKC", chr(cp)))
+        if n is not None and n.isascii():
+            low = n.lower()
+            if low != chr(cp):
+                literal[cp] = ord(low)
+    literal.update({cp: cp + 32 for cp in range(0x41, 0x5B)})
+    return FoldTables(
+        fold, word, visible_sep, pinyin, pinyin_len, pinyin_start, buffer, translate, marked, literal
+    )
 
 
 _TABLES: FoldTables | None = None
@@ -281,6 +309,11 @@ class NormalizedText:
         return View(self.text, self.offsets, len(self.original))
 
     @cached_property
+    def literal(self) -> View:
+        """The original text with only width and case folded (1:1): for code and markup terms."""
+        return View(literal_fold(self.original), np.arange(len(self.original)), len(self.original))
+
+    @cached_property
     def has_latin(self) -> bool:
         return any("a" <= c <= "z" for c in self.text) if len(self.text) < 64 else bool(
             ((self._codes >= 97) & (self._codes <= 122)).any()
@@ -298,10 +331,16 @@ class NormalizedText:
             return self.compact
         t = tables()
         c = self._codes
-        lens = t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)]
-        lens = np.where(c < TABLE_SIZE, lens, 1)
-        text = self.text.translate(t.pinyin)
-        return View(text, np.repeat(self.offsets, lens), len(self.original))
+        if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
+            lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
+            return View(self.text.translate(t.pinyin), np.repeat(self.offsets, lens), len(self.original))
+        lens = t.pinyin_len[c]
+        ends = np.cumsum(lens)
+        # output position k of code i reads buffer[start[i] + k - (ends[i] - lens[i])]
+        idx = np.repeat(t.pinyin_start[c] - ends + lens, lens)
+        idx += np.arange(int(ends[-1]), dtype=np.int64)
+        codes = t.pinyin_buffer[idx]
+        return View(_decode(codes), np.repeat(self.offsets, lens), len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:
@@ -313,8 +352,22 @@ def normalize(text: str) -> NormalizedText:
 
 
 def normalize_term(term: str) -> str:
-    """The compact form of a bank term (what the automaton stores)."""
-    return normalize(term).text
+    """The compact form of a short string (same result as ``normalize(term).text``).
+
+    Uses ``str.translate`` instead of numpy: for the tens of thousands of short bank terms
+    compiled at start-up the per-call overhead of numpy would dominate.
+    """
+    return term.translate(tables().translate_compact)
+
+
+def literal_fold(text: str) -> str:
+    """Full-width -> ASCII and lower case, one character for one (offsets unchanged)."""
+    return text.translate(tables().translate_literal)
+
+
+def mark_separators(term: str) -> str:
+    """Fold ``term`` like :func:`normalize_term` but keep one space per visible separator."""
+    return term.translate(tables().translate_marked)
 
 
 def is_word_char(ch: str) -> bool:

@@ -9,7 +9,9 @@ Bank file format::
     terms:                          # language code -> list of terms
       zh: [制作炸弹, ...]
       en: ["how to {make|build} a {pipe bomb|nail bomb}", {term: "bomb recipe", score: 0.8}]
-    allow:                          # benign phrases containing a term; a hit inside one is dropped
+    literal:                        # matched as written (case-insensitive), symbols kept: code, markup
+      en: ["rm -rf /", "</system>"]
+    allow:                          # benign phrases containing a term; a hit they overlap is dropped
       zh: [炸弹鸡尾酒]
       en: [kill a python process]
 
@@ -44,6 +46,7 @@ class Term:
     text: str
     lang: str
     score: float
+    literal: bool = False
 
 
 @dataclass
@@ -56,6 +59,7 @@ class KeywordBank:
     score: float = DEFAULT_SCORE
     pinyin: bool = True
     scores: dict[str, float] = field(default_factory=dict)
+    literal: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -64,11 +68,12 @@ class KeywordBank:
     def entries(self) -> list[Term]:
         """Expanded, de-duplicated entries of every language."""
         out: dict[tuple[str, str], Term] = {}
-        for lang, items in self.terms.items():
-            for raw in items:
-                score = self.scores.get(raw, self.score)
-                for t in expand(raw):
-                    out.setdefault((lang, t), Term(t, lang, score))
+        for literal, source in ((False, self.terms), (True, self.literal)):
+            for lang, items in source.items():
+                for raw in items:
+                    score = self.scores.get(raw, self.score)
+                    for t in expand(raw) if not literal else [raw]:
+                        out.setdefault((lang, t), Term(t, lang, score, literal))
         return list(out.values())
 
     def count_by_lang(self) -> dict[str, int]:
@@ -108,13 +113,17 @@ def _where(path: Path, key: str) -> str:
     return f"{path}: key '{key}'"
 
 
-def _parse_terms(path: Path, raw: Any) -> tuple[dict[str, list[str]], dict[str, float]]:
-    if not isinstance(raw, dict) or not raw:
-        raise ConfigError(f"{_where(path, 'terms')}: must map a language code (zh, en, ...) to a list of terms")
+def _parse_terms(
+    path: Path, raw: Any, section: str = "terms"
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    if section == "literal" and raw is None:
+        return {}, {}
+    if not isinstance(raw, dict) or (not raw and section == "terms"):
+        raise ConfigError(f"{_where(path, section)}: must map a language code (zh, en, ...) to a list of terms")
     terms: dict[str, list[str]] = {}
     scores: dict[str, float] = {}
     for lang, items in raw.items():
-        key = f"terms.{lang}"
+        key = f"{section}.{lang}"
         if not isinstance(lang, str) or not isinstance(items, list):
             raise ConfigError(f"{_where(path, key)}: must be a list of terms")
         out: list[str] = []
@@ -134,13 +143,35 @@ def _parse_terms(path: Path, raw: Any) -> tuple[dict[str, list[str]], dict[str, 
                 )
             if not text.strip():
                 raise ConfigError(f"{_where(path, f'{key}[{i}]')}: empty term")
-            try:
-                expand(text)
-            except ValueError as exc:
-                raise ConfigError(f"{_where(path, f'{key}[{i}]')}: {exc}") from None
+            if section == "terms":
+                try:
+                    variants = expand(text)
+                except ValueError as exc:
+                    raise ConfigError(f"{_where(path, f'{key}[{i}]')}: {exc}") from None
+                for v in variants:
+                    problem = _weak_key(v)
+                    if problem:
+                        raise ConfigError(f"{_where(path, f'{key}[{i}]')}: term {v!r} {problem}")
             out.append(text)
         terms[lang] = out
     return terms, scores
+
+
+def _weak_key(term: str) -> str | None:
+    """Why a term would match far more than its author meant, or None.
+
+    Normalisation drops symbols, so a term made mostly of symbols (``</system>``, ``rm -rf /``)
+    would shrink to a common word; such terms belong under ``literal``.
+    """
+    from genguard.text.normalize import normalize_term
+
+    key = normalize_term(term)
+    if not key:
+        return "has no letters or digits left after normalisation; list it under 'literal'"
+    symbols = sum(1 for c in term if not c.isalnum() and not c.isspace() and c not in "'-.,!?’")
+    if symbols >= 2 and symbols * 3 >= len(key):
+        return "is mostly symbols, which normalisation drops; list it under 'literal'"
+    return None
 
 
 def _parse_allow(path: Path, raw: Any) -> list[str]:
@@ -176,7 +207,7 @@ def load_bank_file(path: Path) -> KeywordBank:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a keyword bank must be a mapping with 'category' and 'terms'")
-    unknown = set(raw) - {"category", "provenance", "score", "pinyin", "terms", "allow", "description"}
+    unknown = set(raw) - {"category", "provenance", "score", "pinyin", "terms", "literal", "allow", "description"}
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     cat = raw.get("category")
@@ -192,8 +223,11 @@ def load_bank_file(path: Path) -> KeywordBank:
     if not isinstance(prov, str):
         raise ConfigError(f"{_where(path, 'provenance')}: must be a string")
     terms, scores = _parse_terms(path, raw.get("terms"))
+    literal, lscores = _parse_terms(path, raw.get("literal"), "literal")
     allow = _parse_allow(path, raw.get("allow"))
-    return KeywordBank(cat, terms, allow, prov, str(path), float(score), pinyin, scores)
+    return KeywordBank(
+        cat, terms, allow, prov, str(path), float(score), pinyin, {**scores, **lscores}, literal
+    )
 
 
 def bank_files(paths: list[str | Path] | None = None) -> list[Path]:

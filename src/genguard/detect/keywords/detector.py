@@ -73,8 +73,9 @@ class KeywordDetector(Detector):
         out: list[Finding] = []
         for h in self.engine.match(ctx.normalized):
             evidence = text[h.start : h.end]
+            # model_construct: every field is valid by construction and this runs per hit
             out.append(
-                Finding(
+                Finding.model_construct(
                     category=h.category,
                     detector=self.name,
                     score=self.score_override if self.score_override is not None else h.score,

@@ -15,12 +15,15 @@ starts and ends on a word boundary of the term, or is at most two characters lon
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
+import numpy as np
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
 from genguard.text.normalize import (
@@ -29,13 +32,17 @@ from genguard.text.normalize import (
     is_invisible,
     is_visible_separator,
     is_word_char,
+    literal_fold,
+    mark_separators,
     normalize,
     normalize_term,
+    tables,
 )
 
 VIEW_COMPACT = "compact"
 VIEW_PINYIN = "pinyin"
 VIEW_INITIALS = "pinyin_initials"
+VIEW_LITERAL = "literal"
 
 _MIN_PINYIN_LEN = 5  # shorter full-pinyin strings collide with ordinary Latin words
 _MIN_INITIALS_TERM = 3  # initials only for Chinese terms of at least 3 characters
@@ -79,46 +86,68 @@ def _word_bounds(term: str) -> frozenset[int]:
     """Positions in the compact key where the written term has a visible separator."""
     out: set[int] = set()
     n = 0
-    prev_sep = False
-    for ch in term:
-        if is_visible_separator(ch):
-            prev_sep = True
-            continue
-        if normalize_term(ch):
-            if prev_sep and n:
+    for ch in mark_separators(term):
+        if ch == " ":
+            if n:
                 out.add(n)
-            prev_sep = False
-            n += len(normalize_term(ch))
+        else:
+            n += 1
+    out.discard(n)
     return frozenset(out)
 
 
-def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
-    """Full pinyin (phrase-aware and per-character) and initials of a Chinese term."""
-    from pypinyin import Style, lazy_pinyin
+@lru_cache(maxsize=4096)
+def _toneless(reading: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c))
+    return normalize_term(plain.replace("ü", "v").lower())
 
+
+def _phrase_syllables(han: str) -> list[str]:
+    """Phrase-aware pinyin (pypinyin's phrase dictionary, longest match first), toneless."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    t = tables()
+    out: list[str] = []
+    i = 0
+    while i < len(han):
+        for size in (4, 3, 2):
+            chunk = han[i : i + size]
+            if len(chunk) == size and chunk in phrases_dict:
+                out.extend(_toneless(r[0]) for r in phrases_dict[chunk])
+                i += size
+                break
+        else:
+            out.append(t.pinyin.get(ord(han[i]), ""))
+            i += 1
+    return out
+
+
+def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
+    """Full pinyin (phrase-aware and first-reading) and initials of a Chinese term."""
     from genguard.text.normalize import tables
 
-    han = [c for c in term if _has_han(c)]
-    if len(han) < 2 or _has_latin(term):
+    compact = normalize_term(term)
+    if len(compact) < 2 or not all(_has_han(c) for c in compact):
         return []
     t = tables()
     out: list[tuple[str, frozenset[int], str]] = []
-    compact = normalize_term(term)
     per_char = [t.pinyin.get(ord(c), "") for c in compact]
-    variants = [lazy_pinyin(compact, errors="ignore"), per_char]
-    for sylls in variants:
-        sylls = [normalize_term(s) for s in sylls if s]
+    if not all(per_char):
+        return []
+    phrase = _phrase_syllables(compact)
+    for sylls in (per_char, phrase):
         key = "".join(sylls)
-        if len(key) >= _MIN_PINYIN_LEN and key.isascii():
+        if len(key) >= _MIN_PINYIN_LEN and len(sylls) == len(compact) and key.isascii():
             bounds, n = set(), 0
             for s in sylls[:-1]:
                 n += len(s)
                 bounds.add(n)
             out.append((key, frozenset(bounds), VIEW_PINYIN))
-    if len(han) >= _MIN_INITIALS_TERM and len(han) == len(compact):
-        ini = "".join(normalize_term(s) for s in lazy_pinyin(compact, style=Style.FIRST_LETTER, errors="ignore"))
-        if len(ini) == len(han) and ini.isascii():
-            out.append((ini, frozenset(range(1, len(ini))), VIEW_INITIALS))
+    if len(compact) >= _MIN_INITIALS_TERM:
+        for sylls in (per_char, phrase):
+            if len(sylls) == len(compact) and all(sylls):
+                ini = "".join(s[0] for s in sylls)
+                out.append((ini, frozenset(range(1, len(ini))), VIEW_INITIALS))
     seen: set[str] = set()
     uniq = []
     for k, b, v in out:
@@ -129,27 +158,37 @@ def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
 
 
 class _Automaton:
+    """Keys -> entries, compiled into one Rust Aho-Corasick automaton (overlapping matches)."""
+
     def __init__(self) -> None:
-        self.auto: Any = ahocorasick.Automaton()
         self.entries: dict[str, list[Entry]] = {}
+        self._keys: list[str] = []
+        self._vals: list[tuple[Entry, ...]] = []
+        self._ac: Any = None
 
     def add(self, key: str, entry: Entry) -> None:
         if key:
             self.entries.setdefault(key, []).append(entry)
 
     def build(self) -> None:
-        for key, vals in self.entries.items():
-            self.auto.add_word(key, (len(key), tuple(vals)))
-        if self.entries:
-            self.auto.make_automaton()
+        self._keys = list(self.entries)
+        self._vals = [tuple(self.entries[k]) for k in self._keys]
+        if self._keys:
+            self._ac = ahocorasick_rs.AhoCorasick(
+                self._keys,
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+            )
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def iter(self, text: str) -> Iterable[tuple[int, tuple[int, tuple[Entry, ...]]]]:
-        if not self.entries or not text:
-            return ()
-        return self.auto.iter(text)  # type: ignore[no-any-return]
+    def iter(self, text: str) -> list[tuple[int, int, tuple[Entry, ...]]]:
+        """``(start, end, entries)`` of every (overlapping) key occurrence in ``text``."""
+        if self._ac is None or not text:
+            return []
+        vals = self._vals
+        return [(s, e, vals[i]) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
 
 
 class KeywordEngine:
@@ -159,21 +198,29 @@ class KeywordEngine:
         self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True
     ) -> None:
         self.banks = banks
+        # allow-list phrases live in the main automaton as entries with an empty category, so
+        # one scan finds hits and the benign phrases that cancel them
         self._main = _Automaton()
         self._pinyin = _Automaton()
-        self._allow = _Automaton()
+        self._literal = _Automaton()
         for bank in banks:
             for t in bank.entries():
                 self._add_term(bank, t, pinyin and bank.pinyin)
         for phrase in [a for b in banks for a in b.allow] + list(allow or []):
             key = normalize_term(phrase)
             latin = _has_latin(phrase)
-            self._allow.add(key, Entry("", phrase, "", 0.0, VIEW_COMPACT, latin, _word_bounds(phrase), "allow"))
+            self._main.add(key, Entry("", phrase, "", 0.0, VIEW_COMPACT, latin, _word_bounds(phrase), "allow"))
         self._main.build()
         self._pinyin.build()
-        self._allow.build()
+        self._literal.build()
 
     def _add_term(self, bank: KeywordBank, t: Term, pinyin: bool) -> None:
+        if t.literal:
+            key = literal_fold(t.text)
+            self._literal.add(
+                key, Entry(bank.category, t.text, t.lang, t.score, VIEW_LITERAL, True, frozenset(), bank.source)
+            )
+            return
         key = normalize_term(t.text)
         if not key:
             return
@@ -187,7 +234,8 @@ class KeywordEngine:
 
     @property
     def size(self) -> int:
-        return sum(len(v) for v in self._main.entries.values())
+        """Number of (key, category) entries, allow-list phrases excluded."""
+        return sum(1 for a in (self._main, self._literal) for v in a.entries.values() for e in v if e.category)
 
     def categories(self) -> set[str]:
         return {b.category for b in self.banks}
@@ -196,20 +244,21 @@ class KeywordEngine:
     def match(self, text: str | NormalizedText) -> list[Hit]:
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         original = norm.original
-        compact = norm.compact
         raw: list[Hit] = []
-        self._scan(self._main, compact, original, raw, pinyin=False)
+        self._scan(self._main, norm.compact, original, raw, pinyin=False)
         if self._pinyin and norm.has_latin:
             self._scan(self._pinyin, norm.pinyin, original, raw, pinyin=True)
+        if self._literal:
+            self._scan(self._literal, norm.literal, original, raw, pinyin=False)
         if not raw:
             return []
-        if self._allow:
-            allowed: list[Hit] = []
-            self._scan(self._allow, compact, original, allowed, pinyin=False)
-            if allowed:
-                raw = [h for h in raw if not any(a.start <= h.start and h.end <= a.end for a in allowed)]
+        allowed = [h for h in raw if not h.category]
+        hits = [h for h in raw if h.category]
+        if allowed:
+            # a benign phrase that overlaps a hit cancels it ("kill a python process")
+            hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in allowed)]
         best: dict[tuple[str, int, int], Hit] = {}
-        for h in raw:
+        for h in hits:
             k = (h.category, h.start, h.end)
             if k not in best or h.score > best[k].score:
                 best[k] = h
@@ -217,8 +266,9 @@ class KeywordEngine:
 
     def _scan(self, auto: _Automaton, view: View, original: str, out: list[Hit], *, pinyin: bool) -> None:
         offsets = view.offsets
-        for end, (n, entries) in auto.iter(view.text):
-            s, e = end - n + 1, end + 1
+        vtext = view.text
+        for s, e, entries in auto.iter(vtext):
+            n = e - s
             os_, oe = int(offsets[s]), int(offsets[e - 1]) + 1
             if pinyin:
                 # whole syllables only, and at least one Latin character from the original
@@ -229,8 +279,11 @@ class KeywordEngine:
             chunks: list[tuple[int, int]] | None = None
             for entry in entries:
                 if entry.latin:
-                    if not self._on_boundaries(original, os_, oe, view.text[s], view.text[end]):
+                    if not self._on_boundaries(original, os_, oe, vtext[s], vtext[e - 1]):
                         break  # same key => same boundary outcome for every entry
+                    if entry.view == VIEW_LITERAL:
+                        out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
+                        continue
                     if chunks is None:
                         chunks = _chunks(original, offsets, s, e)
                     if not _segmentation_ok(chunks, entry.bounds, n):
@@ -258,11 +311,12 @@ def _chunks(original: str, offsets: Any, s: int, e: int) -> list[tuple[int, int]
     """Runs of the key (positions relative to ``s``) separated by visible separators."""
     out: list[tuple[int, int]] = []
     start = 0
-    for j in range(s + 1, e):
-        a, b = int(offsets[j - 1]), int(offsets[j])
-        if b - a > 1 and any(is_visible_separator(c) for c in original[a + 1 : b]):
-            out.append((start, j - s))
-            start = j - s
+    seg = offsets[s:e]
+    for j in np.flatnonzero(np.diff(seg) > 1).tolist():
+        a, b = int(seg[j]), int(seg[j + 1])
+        if any(is_visible_separator(c) for c in original[a + 1 : b]):
+            out.append((start, j + 1))
+            start = j + 1
     out.append((start, e - s))
     return out
 

@@ -1,0 +1,160 @@
+"""Benchmark of the keyword engine and the guard path (issue 2 acceptance numbers).
+
+Run from the repository root::
+
+    python -m bench.guard.run [--data ../shared/data] [--json out.json]
+
+Measures, on one core:
+- p50/p99 latency of ``Guard.check_input`` on 1 KB of mixed zh/en text, for a keyword-only
+  policy and for the shipped default policy;
+- throughput (MB/s of UTF-8 input) of the keyword engine (normalise + match) with the default banks;
+- recall of the keyword layer alone on JADE harmful questions (zh and en separately);
+- false-positive rate of the keyword layer on the XSTest safe prompts (target <= 5%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "src") not in sys.path:  # measure this checkout, not another installed copy
+    sys.path.insert(0, str(ROOT / "src"))
+
+from genguard import Guard  # noqa: E402
+from genguard.detect.base import DetectContext  # noqa: E402
+from genguard.detect.keywords import KeywordDetector  # noqa: E402
+from genguard.policy import load_policy  # noqa: E402
+
+# A mixed zh/en sample built from benign sentences plus a few harmful phrases, so the timed
+# path includes real hits (finding construction, allow-list checks), not only misses.
+_ZH = [
+    "今天的天气很好，我们一起去公园散步吧。",
+    "请帮我总结一下这篇关于机器学习的文章。",
+    "这个季度的销售额比去年同期增长了百分之十二。",
+    "我想了解一下如何申请留学签证。",
+    "他问我怎么制作炸弹，我拒绝了。",
+    "老师布置的作业需要在周五之前提交。",
+]
+_EN = [
+    "Could you summarise the attached quarterly report for the board? ",
+    "The new library opens at nine and closes at six on weekdays. ",
+    "Someone asked how to make a bomb and the assistant refused. ",
+    "Please translate this paragraph into French and keep the tone formal. ",
+    "Our team shipped the release after fixing two flaky tests. ",
+]
+
+
+def mixed_text(n_bytes: int = 1024, seed: int = 0) -> str:
+    rnd = random.Random(seed)
+    parts: list[str] = []
+    while len("".join(parts).encode("utf-8")) < n_bytes:
+        parts.append(rnd.choice(_ZH) if rnd.random() < 0.5 else rnd.choice(_EN))
+    text = "".join(parts)
+    b = text.encode("utf-8")[:n_bytes]
+    return b.decode("utf-8", errors="ignore")
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    s = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(s) * 1000, 4),
+        "p99_ms": round(s[int(len(s) * 0.99) - 1] * 1000, 4),
+        "mean_ms": round(statistics.fmean(s) * 1000, 4),
+    }
+
+
+def latency(guard: Guard, text: str, n: int) -> dict[str, float]:
+    for _ in range(50):
+        guard.check_input(text)
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        guard.check_input(text)
+        samples.append(time.perf_counter() - t0)
+    return _percentiles(samples)
+
+
+def throughput(det: KeywordDetector, texts: list[str], seconds: float = 3.0) -> float:
+    total = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for t in texts:
+            det.detect(DetectContext(t))
+            total += len(t.encode("utf-8"))
+    return total / (time.perf_counter() - t0) / 1e6
+
+
+def _read_csv(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row[column] for row in csv.DictReader(fh) if row.get(column)]
+
+
+def layer_rate(det: KeywordDetector, texts: list[str]) -> tuple[float, int, int]:
+    hits = sum(1 for t in texts if det.detect(DetectContext(t)))
+    return (hits / len(texts) if texts else 0.0), hits, len(texts)
+
+
+def run(data: Path, n: int) -> dict[str, Any]:
+    text = mixed_text()
+    kw_policy = load_policy(None).model_copy(deep=True)
+    kw_policy.detectors = [d for d in kw_policy.detectors if d.type == "keywords"]
+    t0 = time.perf_counter()
+    kw_guard = Guard(kw_policy)
+    build_s = time.perf_counter() - t0
+    default_guard = Guard.from_policy(None)
+    det = next(d for d in kw_guard.detectors if isinstance(d, KeywordDetector))
+    res: dict[str, Any] = {
+        "text_bytes": len(text.encode("utf-8")),
+        "text_chars": len(text),
+        "keyword_entries": det.engine.size,
+        "guard_build_s": round(build_s, 2),
+        "latency_keyword_policy": latency(kw_guard, text, n),
+        "latency_default_policy": latency(default_guard, text, n),
+        "default_policy_detectors": [d.name for d in default_guard.detectors],
+        "throughput_mb_s": round(throughput(det, [mixed_text(seed=i) for i in range(20)]), 1),
+    }
+    jade = data / "jade"
+    if jade.is_dir():
+        zh = _read_csv(jade / "jade_v1_zh.csv", "问题") + _read_csv(jade / "jade_v2_easy_zh.csv", "问题")
+        en = _read_csv(jade / "jade_v1_en.csv", "问题")
+        for name, texts in (("jade_zh", zh), ("jade_en", en)):
+            rate, hits, total = layer_rate(det, texts)
+            res[f"recall_{name}"] = {"recall": round(rate, 4), "hits": hits, "total": total}
+    xs = data / "xstest" / "xstest_prompts.csv"
+    if xs.is_file():
+        with xs.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        safe = [r["prompt"] for r in rows if r["label"] == "safe"]
+        unsafe = [r["prompt"] for r in rows if r["label"] == "unsafe"]
+        rate, hits, total = layer_rate(det, safe)
+        res["fp_xstest_safe"] = {"fp_rate": round(rate, 4), "hits": hits, "total": total}
+        fp = [t for t in safe if det.detect(DetectContext(t))]
+        res["fp_xstest_safe_examples"] = fp
+        rate, hits, total = layer_rate(det, unsafe)
+        res["recall_xstest_unsafe"] = {"recall": round(rate, 4), "hits": hits, "total": total}
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("-n", type=int, default=5000, help="timed calls per latency measurement")
+    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = ap.parse_args()
+    res = run(args.data, args.n)
+    out = json.dumps(res, ensure_ascii=False, indent=2)
+    print(out)
+    if args.json:
+        args.json.write_text(out + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
