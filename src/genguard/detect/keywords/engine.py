@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -191,6 +190,60 @@ class _Automaton:
         return [(s, e, vals[i]) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
 
 
+_CACHE_LOCK = threading.Lock()
+_MAIN, _PINYIN, _LITERAL = 0, 1, 2
+KeyList = tuple[tuple[int, str, Entry], ...]
+_BANK_KEYS: dict[tuple[Any, ...], KeyList] = {}
+
+
+def _allow_keys(phrase: str) -> KeyList:
+    key = normalize_term(phrase)
+    if not key:
+        return ()
+    entry = Entry("", phrase, "", 0.0, VIEW_COMPACT, _has_latin(phrase), _word_bounds(phrase), "allow")
+    return ((_MAIN, key, entry),)
+
+
+def _term_keys(bank: KeywordBank, t: Term, pinyin: bool) -> list[tuple[int, str, Entry]]:
+    if t.literal:
+        entry = Entry(bank.category, t.text, t.lang, t.score, VIEW_LITERAL, True, frozenset(), bank.source)
+        return [(_LITERAL, literal_fold(t.text), entry)]
+    key = normalize_term(t.text)
+    if not key:
+        return []
+    latin = _has_latin(t.text)
+    out = [(_MAIN, key, Entry(bank.category, t.text, t.lang, t.score, VIEW_COMPACT, latin, _word_bounds(t.text), bank.source))]
+    if pinyin and not latin:
+        for pkey, bounds, view in _pinyin_forms(t.text):
+            out.append((_PINYIN, pkey, Entry(bank.category, t.text, t.lang, t.score, view, True, bounds, bank.source)))
+    return out
+
+
+def _bank_keys(bank: KeywordBank, pinyin: bool) -> KeyList:
+    """Every automaton key of one bank, cached per file version: compiling the shipped banks
+    takes seconds, and policies combine them with user banks in many ways."""
+    cache_key: tuple[Any, ...] | None = None
+    path = Path(bank.source) if bank.source and bank.source != "policy" else None
+    if path is not None and path.is_file():
+        st = path.stat()
+        cache_key = (str(path.resolve()), st.st_mtime_ns, st.st_size, pinyin, bank.category)
+        hit = _BANK_KEYS.get(cache_key)
+        if hit is not None:
+            return hit
+    keys: list[tuple[int, str, Entry]] = []
+    for t in bank.entries():
+        keys.extend(_term_keys(bank, t, pinyin))
+    for phrase in bank.allow:
+        keys.extend(_allow_keys(phrase))
+    result = tuple(keys)
+    if cache_key is not None:
+        with _CACHE_LOCK:
+            if len(_BANK_KEYS) > 256:
+                _BANK_KEYS.clear()
+            _BANK_KEYS[cache_key] = result
+    return result
+
+
 class KeywordEngine:
     """Compiled banks: ``match(text)`` returns hits with spans in the original text."""
 
@@ -204,33 +257,14 @@ class KeywordEngine:
         self._pinyin = _Automaton()
         self._literal = _Automaton()
         for bank in banks:
-            for t in bank.entries():
-                self._add_term(bank, t, pinyin and bank.pinyin)
-        for phrase in [a for b in banks for a in b.allow] + list(allow or []):
-            key = normalize_term(phrase)
-            latin = _has_latin(phrase)
-            self._main.add(key, Entry("", phrase, "", 0.0, VIEW_COMPACT, latin, _word_bounds(phrase), "allow"))
+            for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
+                (self._main, self._pinyin, self._literal)[which].add(key, entry)
+        for phrase in list(allow or []):
+            for _which, key, entry in _allow_keys(phrase):
+                self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
         self._literal.build()
-
-    def _add_term(self, bank: KeywordBank, t: Term, pinyin: bool) -> None:
-        if t.literal:
-            key = literal_fold(t.text)
-            self._literal.add(
-                key, Entry(bank.category, t.text, t.lang, t.score, VIEW_LITERAL, True, frozenset(), bank.source)
-            )
-            return
-        key = normalize_term(t.text)
-        if not key:
-            return
-        latin = _has_latin(t.text)
-        self._main.add(
-            key, Entry(bank.category, t.text, t.lang, t.score, VIEW_COMPACT, latin, _word_bounds(t.text), bank.source)
-        )
-        if pinyin and not latin:
-            for pkey, bounds, view in _pinyin_forms(t.text):
-                self._pinyin.add(pkey, Entry(bank.category, t.text, t.lang, t.score, view, True, bounds, bank.source))
 
     @property
     def size(self) -> int:
@@ -330,7 +364,6 @@ def _segmentation_ok(chunks: list[tuple[int, int]], bounds: frozenset[int], n: i
 
 # -- compiled-engine cache ----------------------------------------------------------------
 _CACHE: dict[tuple[Any, ...], KeywordEngine] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 def compile_engine(

@@ -1,0 +1,87 @@
+"""Each evasion form is caught, for a Chinese and an English term, with spans on the original text.
+
+Terms come from the small test bank in conftest.py: zh 拐卖人口 / 出售AK47步枪, en "build a pipe bomb".
+Traditional characters and pinyin exist only for Chinese, leetspeak only for Latin script; case
+applies to the Latin part of a Chinese term (AK47).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from genguard.detect.keywords.engine import KeywordEngine
+
+ZH = "拐卖人口"
+EN = "build a pipe bomb"
+
+CASES = [
+    # (evasion, text, expected evidence, bank term, view)
+    ("plain-zh", "他在问拐卖人口的事", "拐卖人口", ZH, "compact"),
+    ("plain-en", "please build a pipe bomb now", "build a pipe bomb", EN, "compact"),
+    ("fullwidth-en", "ｂｕｉｌｄ ａ ｐｉｐｅ ｂｏｍｂ", "ｂｕｉｌｄ ａ ｐｉｐｅ ｂｏｍｂ", EN, "compact"),
+    ("fullwidth-zh", "出售ＡＫ４７步枪", "出售ＡＫ４７步枪", "出售AK47步枪", "compact"),
+    ("case-en", "BuIlD A PIPE BOMB", "BuIlD A PIPE BOMB", EN, "compact"),
+    ("case-zh", "出售ak47步枪", "出售ak47步枪", "出售AK47步枪", "compact"),
+    ("nfkc-en", "𝐛𝐮𝐢𝐥𝐝 𝐚 𝐩𝐢𝐩𝐞 𝐛𝐨𝐦𝐛", "𝐛𝐮𝐢𝐥𝐝 𝐚 𝐩𝐢𝐩𝐞 𝐛𝐨𝐦𝐛", EN, "compact"),
+    ("nfkc-zh", "拐卖⼈⼝", "拐卖⼈⼝", ZH, "compact"),
+    ("traditional-zh", "拐賣人口", "拐賣人口", ZH, "compact"),
+    ("zero-width-en", "build a p\u200bipe b\u200dom\ufeffb", "build a p\u200bipe b\u200dom\ufeffb", EN, "compact"),
+    ("zero-width-zh", "拐\u200b卖\u2060人\u200c口", "拐\u200b卖\u2060人\u200c口", ZH, "compact"),
+    ("tag-chars-en", "build a pipe b\U000e0041omb", "build a pipe b\U000e0041omb", EN, "compact"),
+    ("separators-en", "b.u.i.l.d a p.i.p.e b.o.m.b", "b.u.i.l.d a p.i.p.e b.o.m.b", EN, "compact"),
+    ("spaces-en", "b u i l d  a  p i p e  b o m b", "b u i l d  a  p i p e  b o m b", EN, "compact"),
+    ("separators-zh", "拐*卖*人*口", "拐*卖*人*口", ZH, "compact"),
+    ("mixed-separators-zh", "拐 卖-人_口", "拐 卖-人_口", ZH, "compact"),
+    ("punctuation-zh", "拐。卖，人｜口", "拐。卖，人｜口", ZH, "compact"),
+    ("homoglyph-en", "build а рiре bоmb", "build а рiре bоmb", EN, "compact"),  # Cyrillic а р е о
+    ("homoglyph-greek-en", "build a pipe bοmb", "build a pipe bοmb", EN, "compact"),  # Greek ο
+    ("leet-en", "bu1ld 4 p1p3 b0mb", "bu1ld 4 p1p3 b0mb", EN, "compact"),
+    ("leet-symbols-en", "bui1d @ pipe b0mb", "bui1d @ pipe b0mb", EN, "compact"),
+    ("pinyin-full-zh", "how about guai mai ren kou", "guai mai ren kou", ZH, "pinyin"),
+    ("pinyin-glued-zh", "guaimairenkou!", "guaimairenkou", ZH, "pinyin"),
+    ("pinyin-mixed-zh", "拐卖renkou", "拐卖renkou", ZH, "pinyin"),
+    ("pinyin-initials-zh", "talk about gmrk today", "gmrk", ZH, "pinyin_initials"),
+    ("pinyin-initials-spaced-zh", "g m r k", "g m r k", ZH, "pinyin_initials"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "evidence", "term", "view"), CASES, ids=[c[0] for c in CASES])
+def test_evasion_is_caught_with_original_span(
+    engine: KeywordEngine, name: str, text: str, evidence: str, term: str, view: str
+) -> None:
+    hits = [h for h in engine.match(text) if h.term == term]
+    assert hits, f"{name}: {text!r} not matched"
+    h = hits[0]
+    assert text[h.start : h.end] == evidence
+    assert h.view == view
+    assert h.category == "A1.8"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pipe bombastic builder",  # not a term
+        "rebuild a pipe bomber",  # word boundaries at both ends of the original
+        "nai lbomb",  # a chunk that does not align with the term's words
+        "guaimairenkouhao",  # pinyin must end on a word boundary
+        "xgmrk",  # initials only as a whole token
+        "拐卖人",  # partial term
+        "拐卖人口罪的量刑标准是什么",  # allow-listed benign phrase overlapping the hit
+        "how to kill a child process in linux",  # allow-listed
+    ],
+)
+def test_near_misses_and_allow_list_are_not_hit(engine: KeywordEngine, text: str) -> None:
+    assert engine.match(text) == []
+
+
+def test_allow_list_only_cancels_overlapping_hits(engine: KeywordEngine) -> None:
+    text = "kill a child process first, then we kill a child"
+    hits = engine.match(text)
+    assert [text[h.start : h.end] for h in hits] == ["kill a child"]
+    assert hits[0].start == text.rindex("kill a child")
+
+
+def test_spelled_out_letters_are_caught_but_glued_words_need_alignment(engine: KeywordEngine) -> None:
+    assert engine.match("n a i l b o m b")
+    assert engine.match("nailbomb")
+    assert engine.match("nail-bomb")
