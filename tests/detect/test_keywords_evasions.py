@@ -7,9 +7,35 @@ applies to the Latin part of a Chinese term (AK47).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from genguard.detect.keywords.engine import KeywordEngine
+from genguard.detect.keywords.engine import KeywordEngine, compile_engine
+
+TEST_BANK = """\
+category: A1.8
+provenance: "genguard test bank"
+terms:
+  zh: [拐卖人口, 出售AK47步枪]
+  en: [build a pipe bomb, nail bomb, kill a child]
+allow:
+  zh: [拐卖人口罪的量刑标准]
+  en: [kill a child process]
+"""
+
+
+@pytest.fixture
+def test_bank(tmp_path: Path) -> Path:
+    p = tmp_path / "banks" / "test.yaml"
+    p.parent.mkdir()
+    p.write_text(TEST_BANK, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def engine(test_bank: Path) -> KeywordEngine:
+    return compile_engine([test_bank])
 
 ZH = "拐卖人口"
 EN = "build a pipe bomb"
