@@ -89,11 +89,11 @@ class FoldTables:
     visible_sep: np.ndarray  # bool: folds to the sentinel and is visible (space, punctuation...)
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
     pinyin_len: np.ndarray  # number of characters each folded code point becomes in the pinyin view
-    pinyin_start: np.ndarray  # start of each code point's spelling in ``pinyin_buffer``
-    pinyin_buffer: np.ndarray  # uint32 code points: every code point's pinyin-view spelling
+    pinyin_wide: np.ndarray  # (TABLE_SIZE, W) uint32: each code point's spelling, 0-padded
     translate_compact: dict[int, int | None]  # ``fold`` as a str.translate table (sentinel -> deleted)
     translate_marked: dict[int, int | None]  # as above, but visible separators -> one space
     translate_literal: dict[int, int]  # width + case only, 1:1, symbols kept (code, markup)
+    literal: np.ndarray  # the same as a uint32 gather table
 
 
 def _single(s: str) -> str | None:
@@ -199,16 +199,9 @@ def _build() -> FoldTables:
         py = _pinyin_of(target, raw) or _pinyin_of(cp, raw)
         if py:
             pinyin[target] = "".join(chr(int(fold[ord(c)])) for c in py)
-    # the pinyin view as a gather: code point c spells as buffer[start[c] : start[c] + len[c]]
     pinyin_len = np.ones(TABLE_SIZE, dtype=np.int64)
     for cp, py in pinyin.items():
         pinyin_len[cp] = len(py)
-    pinyin_start = np.zeros(TABLE_SIZE, dtype=np.int64)
-    pinyin_start[1:] = np.cumsum(pinyin_len)[:-1]
-    buffer = np.arange(TABLE_SIZE, dtype=np.uint32).repeat(pinyin_len)
-    for cp, py in pinyin.items():
-        st = int(pinyin_start[cp])
-        buffer[st : st + len(py)] = [ord(c) for c in py]
     changed = np.flatnonzero(fold != np.arange(TABLE_SIZE, dtype=np.uint32))
     translate: dict[int, int | None] = {
         int(cp): (int(fold[cp]) or None) for cp in changed.tolist()
@@ -226,8 +219,16 @@ def _build() -> FoldTables:
             if low != chr(cp):
                 literal[cp] = ord(low)
     literal.update({cp: cp + 32 for cp in range(0x41, 0x5B)})
+    literal_arr = np.arange(TABLE_SIZE, dtype=np.uint32)
+    for cp, v in literal.items():
+        literal_arr[cp] = v
+    width = max((len(p) for p in pinyin.values()), default=1)
+    wide = np.zeros((TABLE_SIZE, width), dtype=np.uint32)
+    wide[:, 0] = np.arange(TABLE_SIZE, dtype=np.uint32)
+    for cp, py in pinyin.items():
+        wide[cp, : len(py)] = [ord(c) for c in py]
     return FoldTables(
-        fold, word, visible_sep, pinyin, pinyin_len, pinyin_start, buffer, translate, marked, literal
+        fold, word, visible_sep, pinyin, pinyin_len, wide, translate, marked, literal, literal_arr
     )
 
 
@@ -311,7 +312,13 @@ class NormalizedText:
     @cached_property
     def literal(self) -> View:
         """The original text with only width and case folded (1:1): for code and markup terms."""
-        return View(literal_fold(self.original), np.arange(len(self.original)), len(self.original))
+        n = len(self.original)
+        codes = _codes(self.original)
+        if n and int(codes.max()) < TABLE_SIZE:
+            text = _decode(tables().literal[codes])
+        else:
+            text = literal_fold(self.original)
+        return View(text, np.arange(n), n)
 
     @cached_property
     def has_latin(self) -> bool:
@@ -334,13 +341,9 @@ class NormalizedText:
         if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
             lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
             return View(self.text.translate(t.pinyin), np.repeat(self.offsets, lens), len(self.original))
-        lens = t.pinyin_len[c]
-        ends = np.cumsum(lens)
-        # output position k of code i reads buffer[start[i] + k - (ends[i] - lens[i])]
-        idx = np.repeat(t.pinyin_start[c] - ends + lens, lens)
-        idx += np.arange(int(ends[-1]), dtype=np.int64)
-        codes = t.pinyin_buffer[idx]
-        return View(_decode(codes), np.repeat(self.offsets, lens), len(self.original))
+        # one 2-D gather: row = the code point's 0-padded spelling; then drop the padding
+        flat = np.take(t.pinyin_wide, c, axis=0).ravel()
+        return View(_decode(flat[flat != 0]), np.repeat(self.offsets, t.pinyin_len[c]), len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
-import numpy as np
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
 from genguard.text.normalize import (
@@ -67,6 +66,7 @@ class Entry:
     latin: bool  # needs word-boundary/segmentation checks
     bounds: frozenset[int]  # word boundaries inside the key (positions in the key)
     source: str
+    literal_key: str = ""  # for literal terms: the width/case-folded term, verified on the literal view
 
 
 @dataclass(frozen=True)
@@ -206,8 +206,13 @@ def _allow_keys(phrase: str) -> KeyList:
 
 def _term_keys(bank: KeywordBank, t: Term, pinyin: bool) -> list[tuple[int, str, Entry]]:
     if t.literal:
-        entry = Entry(bank.category, t.text, t.lang, t.score, VIEW_LITERAL, True, frozenset(), bank.source)
-        return [(_LITERAL, literal_fold(t.text), entry)]
+        # literal terms are found through their compact form (a cheap prefilter on the main
+        # scan) and then verified symbol for symbol on the literal view; terms without letters
+        # or digits are searched for directly
+        lkey = literal_fold(t.text)
+        entry = Entry(bank.category, t.text, t.lang, t.score, VIEW_LITERAL, True, frozenset(), bank.source, lkey)
+        ckey = normalize_term(t.text)
+        return [(_MAIN, ckey, entry)] if ckey else [(_LITERAL, lkey, entry)]
     key = normalize_term(t.text)
     if not key:
         return []
@@ -264,7 +269,7 @@ class KeywordEngine:
                 self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
-        self._literal.build()
+        self._symbolic = [(k, e) for k, es in self._literal.entries.items() for e in es]
 
     @property
     def size(self) -> int:
@@ -279,11 +284,14 @@ class KeywordEngine:
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         original = norm.original
         raw: list[Hit] = []
-        self._scan(self._main, norm.compact, original, raw, pinyin=False)
+        self._scan(self._main, norm.compact, original, raw, pinyin=False, norm=norm)
         if self._pinyin and norm.has_latin:
-            self._scan(self._pinyin, norm.pinyin, original, raw, pinyin=True)
-        if self._literal:
-            self._scan(self._literal, norm.literal, original, raw, pinyin=False)
+            self._scan(self._pinyin, norm.pinyin, original, raw, pinyin=True, norm=norm)
+        for lkey, entry in self._symbolic:
+            i = original.find(lkey)
+            while i >= 0:
+                raw.append(Hit(entry.category, i, i + len(lkey), entry.term, entry.lang, entry.score, entry.view, entry.source))
+                i = original.find(lkey, i + 1)
         if not raw:
             return []
         allowed = [h for h in raw if not h.category]
@@ -291,32 +299,37 @@ class KeywordEngine:
         if allowed:
             # a benign phrase that overlaps a hit cancels it ("kill a python process")
             hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in allowed)]
-        best: dict[tuple[str, int, int], Hit] = {}
-        for h in hits:
-            k = (h.category, h.start, h.end)
-            if k not in best or h.score > best[k].score:
-                best[k] = h
-        return sorted(best.values(), key=lambda h: (h.start, h.end, h.category))
+        return _merge_overlaps(hits)
 
-    def _scan(self, auto: _Automaton, view: View, original: str, out: list[Hit], *, pinyin: bool) -> None:
-        offsets = view.offsets
+    def _scan(
+        self, auto: _Automaton, view: View, original: str, out: list[Hit], *, pinyin: bool, norm: NormalizedText
+    ) -> None:
+        found = auto.iter(view.text)
+        if not found:
+            return
+        offsets: list[int] = view.offsets.tolist()  # plain ints: cheaper than numpy scalars per hit
         vtext = view.text
-        for s, e, entries in auto.iter(vtext):
+        for s, e, entries in found:
             n = e - s
-            os_, oe = int(offsets[s]), int(offsets[e - 1]) + 1
+            os_, oe = offsets[s], offsets[e - 1] + 1
             if pinyin:
                 # whole syllables only, and at least one Latin character from the original
-                if (s > 0 and offsets[s - 1] == offsets[s]) or (e < len(offsets) and offsets[e] == offsets[e - 1]):
+                if (s > 0 and offsets[s - 1] == os_) or (e < len(offsets) and offsets[e] == offsets[e - 1]):
                     continue
                 if not any(c.isascii() and c.isalpha() for c in original[os_:oe]):
                     continue
             chunks: list[tuple[int, int]] | None = None
+            bounds_ok: bool | None = None
             for entry in entries:
+                if entry.view == VIEW_LITERAL:
+                    hit = _verify_literal(norm, entry, os_, oe)
+                    if hit is not None:
+                        out.append(hit)
+                    continue
                 if entry.latin:
-                    if not self._on_boundaries(original, os_, oe, vtext[s], vtext[e - 1]):
-                        break  # same key => same boundary outcome for every entry
-                    if entry.view == VIEW_LITERAL:
-                        out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
+                    if bounds_ok is None:
+                        bounds_ok = _on_boundaries(original, os_, oe, vtext[s], vtext[e - 1])
+                    if not bounds_ok:
                         continue
                     if chunks is None:
                         chunks = _chunks(original, offsets, s, e)
@@ -324,33 +337,73 @@ class KeywordEngine:
                         continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
 
-    @staticmethod
-    def _on_boundaries(original: str, os_: int, oe: int, first: str, last: str) -> bool:
-        if first.isascii() and first.isalnum():
-            i = os_ - 1
-            while i >= 0 and is_invisible(original[i]):
-                i -= 1
-            if i >= 0 and is_word_char(original[i]):
-                return False
-        if last.isascii() and last.isalnum():
-            j = oe
-            while j < len(original) and is_invisible(original[j]):
-                j += 1
-            if j < len(original) and is_word_char(original[j]):
-                return False
-        return True
+
+def _verify_literal(norm: NormalizedText, entry: Entry, os_: int, oe: int) -> Hit | None:
+    """Find the literal term around the span where its compact form matched."""
+    lkey = entry.literal_key
+    lit = norm.literal.text
+    i = lit.find(lkey, max(0, os_ - len(lkey)), oe + len(lkey))
+    if i < 0:
+        return None
+    j = i + len(lkey)
+    if not _on_boundaries(norm.original, i, j, lkey[0], lkey[-1]):
+        return None
+    return Hit(entry.category, i, j, entry.term, entry.lang, entry.score, entry.view, entry.source)
 
 
-def _chunks(original: str, offsets: Any, s: int, e: int) -> list[tuple[int, int]]:
+def _merge_overlaps(hits: list[Hit]) -> list[Hit]:
+    """One hit per category per overlapping cluster: the longest span (then the highest score).
+
+    ``怎么制作炸弹`` and ``制作炸弹`` on the same text are one finding, not two."""
+    if len(hits) == 1:
+        return hits
+    out: list[Hit] = []
+    by_cat: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_cat.setdefault(h.category, []).append(h)
+    for group in by_cat.values():
+        group.sort(key=lambda h: (h.start, -h.end))
+        cluster: list[Hit] = []
+        cluster_end = -1
+        for h in group:
+            if h.start < cluster_end:
+                cluster.append(h)
+                cluster_end = max(cluster_end, h.end)
+                continue
+            if cluster:
+                out.append(max(cluster, key=lambda c: (c.end - c.start, c.score)))
+            cluster, cluster_end = [h], h.end
+        if cluster:
+            out.append(max(cluster, key=lambda c: (c.end - c.start, c.score)))
+    return sorted(out, key=lambda h: (h.start, h.end, h.category))
+
+
+def _on_boundaries(original: str, os_: int, oe: int, first: str, last: str) -> bool:
+    """Latin ends of a hit must not continue a word in the original text."""
+    if first.isascii() and first.isalnum():
+        i = os_ - 1
+        while i >= 0 and is_invisible(original[i]):
+            i -= 1
+        if i >= 0 and is_word_char(original[i]):
+            return False
+    if last.isascii() and last.isalnum():
+        j = oe
+        while j < len(original) and is_invisible(original[j]):
+            j += 1
+        if j < len(original) and is_word_char(original[j]):
+            return False
+    return True
+
+
+def _chunks(original: str, offsets: list[int], s: int, e: int) -> list[tuple[int, int]]:
     """Runs of the key (positions relative to ``s``) separated by visible separators."""
     out: list[tuple[int, int]] = []
     start = 0
-    seg = offsets[s:e]
-    for j in np.flatnonzero(np.diff(seg) > 1).tolist():
-        a, b = int(seg[j]), int(seg[j + 1])
-        if any(is_visible_separator(c) for c in original[a + 1 : b]):
-            out.append((start, j + 1))
-            start = j + 1
+    for j in range(s + 1, e):
+        a, b = offsets[j - 1], offsets[j]
+        if b - a > 1 and any(is_visible_separator(c) for c in original[a + 1 : b]):
+            out.append((start, j - s))
+            start = j - s
     out.append((start, e - s))
     return out
 
