@@ -9,7 +9,8 @@ Measures, on one core:
   policy and for the shipped default policy;
 - throughput (MB/s of UTF-8 input) of the keyword engine (normalise + match) with the default banks;
 - recall of the keyword layer alone on JADE harmful questions (zh and en separately);
-- false-positive rate of the keyword layer on the XSTest safe prompts (target <= 5%).
+- false-positive rate of the keyword layer on the XSTest safe prompts (target <= 5%), and, for
+  Chinese, on the COLD dev sentences labelled non-offensive (with recall on the offensive ones).
 """
 
 from __future__ import annotations
@@ -154,6 +155,16 @@ def run(data: Path, n: int) -> dict[str, Any]:
         for name, texts in (("jade_zh", zh), ("jade_en", en)):
             rate, hits, total = layer_rate(det, texts)
             res[f"recall_{name}"] = {"recall": round(rate, 4), "hits": hits, "total": total}
+    cold = data / "cold" / "dev.csv"
+    if cold.is_file():
+        with cold.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        benign = [r["TEXT"] for r in rows if r["label"] == "0"]
+        offensive = [r["TEXT"] for r in rows if r["label"] == "1"]
+        rate, hits, total = layer_rate(det, benign)
+        res["fp_cold_dev_non_offensive_zh"] = {"fp_rate": round(rate, 4), "hits": hits, "total": total}
+        rate, hits, total = layer_rate(det, offensive)
+        res["recall_cold_dev_offensive_zh"] = {"recall": round(rate, 4), "hits": hits, "total": total}
     xs = data / "xstest" / "xstest_prompts.csv"
     if xs.is_file():
         with xs.open(encoding="utf-8", newline="") as fh:
