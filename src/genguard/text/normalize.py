@@ -29,6 +29,7 @@ ORIGINAL text with :func:`is_word_char` / :func:`is_visible_separator`.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ SENTINEL = 0
 # are kept as they are, except the tag/variation-selector block (U+E0000..U+E0FFF), which is
 # invisible and used to smuggle text, and so folds to the sentinel.
 TABLE_SIZE = 0x30000
+_UNICODE_SIZE = 0x110000
 _TAGS = (0xE0000, 0xE0FFF)
 
 # Cyrillic / Greek / other Latin look-alikes (lower case; input is case-folded first).
@@ -71,6 +73,10 @@ _KEEP_CATEGORIES = ("L", "N")  # letters and numbers survive; everything else is
 _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Cc", "Co", "Cs"}
 
 
+_LATIN_RE = re.compile("[a-z]")
+_HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+
 def _is_han(cp: int) -> bool:
     return (
         0x3400 <= cp <= 0x4DBF
@@ -84,7 +90,7 @@ def _is_han(cp: int) -> bool:
 class FoldTables:
     """The precomputed per-code-point tables (built once per process)."""
 
-    fold: np.ndarray  # uint32 code point after folding, 0 = sentinel
+    fold: np.ndarray  # uint32 code point after folding, 0 = sentinel (covers all of Unicode)
     word: np.ndarray  # bool: base form is an ASCII letter or digit (word boundaries)
     visible_sep: np.ndarray  # bool: folds to the sentinel and is visible (space, punctuation...)
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
@@ -222,6 +228,12 @@ def _build() -> FoldTables:
     literal_arr = np.arange(TABLE_SIZE, dtype=np.uint32)
     for cp, v in literal.items():
         literal_arr[cp] = v
+    # the fold table covers every code point, so folding needs no range check per text:
+    # above TABLE_SIZE everything is kept as is except the invisible tag block
+    full = np.arange(_UNICODE_SIZE, dtype=np.uint32)
+    full[:TABLE_SIZE] = fold
+    full[_TAGS[0] : _TAGS[1] + 1] = SENTINEL
+    fold = full
     width = max((len(p) for p in pinyin.values()), default=1)
     wide = np.zeros((TABLE_SIZE, width), dtype=np.uint32)
     wide[:, 0] = np.arange(TABLE_SIZE, dtype=np.uint32)
@@ -253,15 +265,7 @@ def _codes(text: str) -> np.ndarray:
 def fold_codes(text: str) -> np.ndarray:
     """Fold every character of ``text`` (same length as the text; 0 = sentinel)."""
     t = tables()
-    codes = _codes(text)
-    if codes.size == 0:
-        return codes
-    if int(codes.max()) < TABLE_SIZE:
-        return t.fold[codes]
-    big = codes >= TABLE_SIZE
-    out = t.fold[np.where(big, 0, codes)]
-    tags = big & (codes >= _TAGS[0]) & (codes <= _TAGS[1])
-    return np.where(big, np.where(tags, SENTINEL, codes), out).astype(np.uint32)
+    return t.fold[_codes(text)]
 
 
 def _decode(codes: np.ndarray) -> str:
@@ -322,14 +326,11 @@ class NormalizedText:
 
     @cached_property
     def has_latin(self) -> bool:
-        return any("a" <= c <= "z" for c in self.text) if len(self.text) < 64 else bool(
-            ((self._codes >= 97) & (self._codes <= 122)).any()
-        )
+        return _LATIN_RE.search(self.text) is not None
 
     @cached_property
     def has_han(self) -> bool:
-        c = self._codes
-        return bool(((c >= 0x3400) & (c <= 0x9FFF)).any() or (c >= 0x20000).any())
+        return _HAN_RE.search(self.text) is not None
 
     @cached_property
     def pinyin(self) -> View:
