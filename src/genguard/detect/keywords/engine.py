@@ -307,11 +307,13 @@ class KeywordEngine:
         found = auto.iter(view.text)
         if not found:
             return
-        offsets: list[int] = view.offsets.tolist()  # plain ints: cheaper than numpy scalars per hit
+        # plain ints are cheaper than numpy scalars per hit, but converting a long view for a
+        # couple of hits costs more than it saves
+        offsets: Any = view.offsets.tolist() if len(found) > 8 else view.offsets
         vtext = view.text
         for s, e, entries in found:
             n = e - s
-            os_, oe = offsets[s], offsets[e - 1] + 1
+            os_, oe = int(offsets[s]), int(offsets[e - 1]) + 1
             if pinyin:
                 # whole syllables only, and at least one Latin character from the original
                 if (s > 0 and offsets[s - 1] == os_) or (e < len(offsets) and offsets[e] == offsets[e - 1]):
@@ -395,12 +397,14 @@ def _on_boundaries(original: str, os_: int, oe: int, first: str, last: str) -> b
     return True
 
 
-def _chunks(original: str, offsets: list[int], s: int, e: int) -> list[tuple[int, int]]:
+def _chunks(original: str, offsets: Any, s: int, e: int) -> list[tuple[int, int]]:
     """Runs of the key (positions relative to ``s``) separated by visible separators."""
     out: list[tuple[int, int]] = []
     start = 0
+    seg = offsets[s:e]
+    seg = seg.tolist() if not isinstance(seg, list) else seg
     for j in range(s + 1, e):
-        a, b = offsets[j - 1], offsets[j]
+        a, b = seg[j - 1 - s], seg[j - s]
         if b - a > 1 and any(is_visible_separator(c) for c in original[a + 1 : b]):
             out.append((start, j - s))
             start = j - s
