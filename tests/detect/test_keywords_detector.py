@@ -136,7 +136,7 @@ def test_bad_detector_config_is_a_config_error(tmp_path: Path) -> None:
 
 _PIECES = st.sampled_from(
     ["how", " to ", "make", " a ", "bomb", "b0mb", "制作", "炸弹", "炸彈", "zha", "dan", "zzzd", "ignore", " previous ",
-     "instructions", "kill", " a ", "python process", "杀毒软件", ".", "*", "\u200b", "ＡＢ", " ", "，", "\U000e0041", "x"]
+     "instructions", "kill", " a ", "python process", "杀毒软件", ".", "*", "\u200b", "ＡＢ", " ", "，", "\U000e0041", "x", "\ud800", "rm -rf /*", "</system>"]
 )
 
 

@@ -60,7 +60,7 @@ def test_empty_and_separator_only_text() -> None:
 
 
 _ALPHABET = st.sampled_from(
-    [*list("abcxyz ABC炸弹制作拐卖人口.*-_|!@0135 \u200b\u200d\ufeff\u3000，。ＡＢｂ⼈彈бо"), "😀", "\U000e0041", "𠀀"]
+    [*list("abcxyz ABC炸弹制作拐卖人口.*-_|!@0135 \u200b\u200d\ufeff\u3000，。ＡＢｂ⼈彈бо"), "😀", "\U000e0041", "𠀀", "\ud800"]
 )
 
 
@@ -72,6 +72,7 @@ def test_offsets_are_monotone_and_inside_the_text(text: str) -> None:
     if len(n.offsets):
         assert np.all(np.diff(n.offsets) > 0)
         assert int(n.offsets[0]) >= 0 and int(n.offsets[-1]) < len(text)
+    assert len(n.literal.text) == len(text)
     p = n.pinyin
     assert len(p.offsets) == len(p.text)
     if len(p.offsets):

@@ -228,6 +228,7 @@ def _build() -> FoldTables:
     literal_arr = np.arange(TABLE_SIZE, dtype=np.uint32)
     for cp, v in literal.items():
         literal_arr[cp] = v
+    literal_arr[0xD800:0xE000] = 0xFFFD  # lone surrogates cannot be decoded; keep length 1:1
     # the fold table covers every code point, so folding needs no range check per text:
     # above TABLE_SIZE everything is kept as is except the invisible tag block
     full = np.arange(_UNICODE_SIZE, dtype=np.uint32)
