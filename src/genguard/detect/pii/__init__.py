@@ -1,0 +1,1 @@
+"""PII and secrets detection (detector type ``pii``)."""
