@@ -72,10 +72,17 @@ def cn_bank_card(rng: random.Random) -> str:
 
 
 def credit_card(rng: random.Random) -> str:
-    prefix, length = rng.choice(
-        [("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16), ("35", 16)]
-    )
-    return luhn_number(rng, prefix + _digits(rng, 4 - len(prefix)) if len(prefix) < 4 else prefix, length)
+    """Visa, Mastercard (51-55, 2221-2720), Amex, Discover or JCB number, Luhn-valid."""
+    brand = rng.choice(["visa", "mc", "mc2", "amex", "discover", "jcb"])
+    prefix, length = {
+        "visa": ("4", 16),
+        "mc": (str(rng.randint(51, 55)), 16),
+        "mc2": (str(rng.randint(2221, 2720)), 16),
+        "amex": (rng.choice(["34", "37"]), 15),
+        "discover": ("6011", 16),
+        "jcb": (str(rng.randint(3528, 3589)), 16),
+    }[brand]
+    return luhn_number(rng, prefix, length)
 
 
 def uscc(rng: random.Random) -> str:
