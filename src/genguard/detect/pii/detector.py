@@ -22,7 +22,12 @@ from genguard.detect.base import DetectContext, Detector, register_detector
 from genguard.detect.pii.address import CnAddressRecognizer
 from genguard.detect.pii.base import Doc, Match, Recognizer
 from genguard.detect.pii.cards import CardRecognizer
-from genguard.detect.pii.cn_codes import HmtPermitRecognizer, PassportRecognizer, PlateRecognizer, UsccRecognizer
+from genguard.detect.pii.cn_codes import (
+    HmtPermitRecognizer,
+    PassportRecognizer,
+    PlateRecognizer,
+    UsccRecognizer,
+)
 from genguard.detect.pii.cn_id import CnIdCardRecognizer
 from genguard.detect.pii.iban import IbanRecognizer
 from genguard.detect.pii.names import PersonNameRecognizer

@@ -31,7 +31,9 @@ _ZH_CUE = re.compile(
     r"[为是:：\s]{0,3}((?:" + "|".join(COMPOUND) + r")?[\u4e00-\u9fff]{2,4})"
 )
 _ZH_HONORIFIC = re.compile(r"(?:先生|女士|小姐|老师|医生|教授|律师|经理|主任)")
-_CJK3 = re.compile(r"[\u4e00-\u9fff]{1,3}$")
+_CJK3 = re.compile(r"[\u4e00-\u9fff]{1,4}$")
+# Function words that are also surnames; a candidate starting with one is probably "和 + name".
+_FUNCTION = set("和与于向对把被给跟让叫是在的了也都还就又请位名个但时来将从为及或由同")
 _EN_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam)\.?\s+((?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2})")
 _EN_CUE = re.compile(
     r"(?i:\b(?:my name is|name\s*[:=]|full name\s*[:=]|contact person\s*[:=]?|patient\s*[:=]|signed\s*[:,]?|regards,|sincerely,)\s*)"
@@ -70,17 +72,19 @@ class PersonNameRecognizer(Recognizer):
                 if sl and sl + 1 <= len(name) <= sl + 2:
                     yield Match("PERSON", m.start(1), m.start(1) + len(name), 0.85, validated="surname", context="cue")
             for h in _ZH_HONORIFIC.finditer(text):
-                m = _CJK3.search(text, max(0, h.start() - 3), h.start())
-                if m is None:
+                tail = _CJK3.search(text, max(0, h.start() - 4), h.start())
+                if tail is None:
                     continue
-                raw = m.group(0)
+                raw = tail.group(0)
                 # take the longest tail that starts with a surname: "我联系了张伟先生" -> 张伟
-                for k in range(min(3, len(raw)), 0, -1):
+                for k in range(min(4, len(raw)), 0, -1):
                     cand = raw[-k:]
+                    if cand[0] in _FUNCTION:
+                        continue
                     sl = _surname_len(cand)
                     if sl and len(cand) <= sl + 2:
                         score = 0.75 if len(cand) > sl else 0.5
-                        s = m.start() + len(raw) - k
+                        s = tail.start() + len(raw) - k
                         yield Match("PERSON", s, s + len(cand), score, validated="surname", context="honorific")
                         break
         if any(t in text for t in _TITLES):

@@ -31,7 +31,7 @@ _IPV4 = re.compile(r"(?<![0-9A-Za-z.])" + rf"{_OCTET}(?:\.{_OCTET}){{3}}" + r"(?
 _IPV6 = re.compile(r"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])")
 IP_CONTEXT = ContextWords(
     ["ip", "地址", "服务器", "server", "host", "主机", "登录", "login", "address"],
-    ["version", "版本", "v.", "ver", "section", "条", "章"],
+    ["version", "版本", "ver.", "section", "条", "章"],
 )
 
 

@@ -82,16 +82,16 @@ class SecretsRecognizer(Recognizer):
             if start and (text[start - 1].isascii() and text[start - 1].isalnum()):
                 continue
             if tok.startswith("eyJ"):
-                m = _JWT.match(text, start)
-                if m and _jwt_header_ok(m.group(0)):
-                    yield Match("JWT", m.start(), m.end(), 0.95, category="S5", validated="jwt-header")
+                jm = _JWT.match(text, start)
+                if jm and _jwt_header_ok(jm.group(0)):
+                    yield Match("JWT", jm.start(), jm.end(), 0.95, category="S5", validated="jwt-header")
                     continue
             if tok.startswith(_PROVIDER_PREFIXES):
-                m = _API.match(text, start)
-                if m:
-                    provider = _PROVIDERS[int((m.lastgroup or "p0")[1:])][0]
-                    score = 0.95 if shannon_entropy(m.group(0)) > 3.0 else 0.6
-                    yield Match("API_KEY", m.start(), m.end(), score, category="S5", validated=provider)
+                am = _API.match(text, start)
+                if am:
+                    provider = _PROVIDERS[int((am.lastgroup or "p0")[1:])][0]
+                    score = 0.95 if shannon_entropy(am.group(0)) > 3.0 else 0.6
+                    yield Match("API_KEY", am.start(), am.end(), score, category="S5", validated=provider)
                     continue
             val = tok.rstrip(".")
             if len(val) < 20:
