@@ -141,22 +141,29 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 class ContextWords:
     """Words near a candidate that raise (``positive``) or lower (``negative``) its score."""
 
-    def __init__(self, positive: Sequence[str] = (), negative: Sequence[str] = (), *, before: int = 32, after: int = 16) -> None:
+    def __init__(
+        self, positive: Sequence[str] = (), negative: Sequence[str] = (), *, before: int = 32, after: int = 16,
+        neg_before: int = 10,
+    ) -> None:
         self.pos = _alternation(positive)
         self.neg = _alternation(negative)
         self.before = before
         self.after = after
+        self.neg_before = neg_before
 
     def look(self, doc: Doc, start: int, end: int) -> tuple[int, str | None]:
-        """+1 with the positive word found, -1 with the negative word, or (0, None)."""
+        """+1 with the positive word found, -1 with the negative word, or (0, None).
+
+        Negative cues count only just before the value ("订单号 1381234..."), because the text
+        after a value usually starts the next field ("手机138..., 卡号6222...").
+        """
         low = doc.lower
-        window = low[max(0, start - self.before) : start] + " " + low[end : end + self.after]
         if self.neg is not None:
-            m = self.neg.search(window)
+            m = self.neg.search(low, max(0, start - self.neg_before), start)
             if m:
                 return -1, m.group(0)
         if self.pos is not None:
-            m = self.pos.search(window)
+            m = self.pos.search(low, max(0, start - self.before), start) or self.pos.search(low, end, end + self.after)
             if m:
                 return 1, m.group(0)
         return 0, None
