@@ -7,6 +7,7 @@ Names have no format, so only a cue makes a name a finding; the optional NER ada
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 
 from genguard.detect.pii.base import Doc, Match, Recognizer
@@ -24,13 +25,17 @@ SURNAMES = set(
 )
 COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木")
 # Characters/words that end a name after a cue ("联系人张三电话...").
-_STOP = ("电话", "手机", "身份", "地址", "先生", "女士", "小姐", "的", "是", "在", "和", "与", "说", "于", "已", "将", "住", "电", "联", "等", "今")
+_STOP = ("电话", "手机", "身份", "地址", "性别", "年龄", "先生", "女士", "小姐", "的", "是", "在", "和", "与", "说", "于", "已", "将", "住", "电", "联", "等", "今")
 
 _ZH_CUE = re.compile(
-    r"(?:姓名|名字|联系人|收件人|收货人|寄件人|患者|客户|户主|法定代表人|法人代表|申请人|持卡人|负责人|经办人|签名|乘客|学生|员工)"
+    r"(?:姓名|名字叫|联系人|收件人|收货人|寄件人|户主|法定代表人|法人代表|申请人|持卡人|负责人|经办人|签名|患者姓名|客户姓名)"
     r"[为是:：\s]{0,3}((?:" + "|".join(COMPOUND) + r")?[\u4e00-\u9fff]{2,4})"
 )
 _ZH_HONORIFIC = re.compile(r"(?:先生|女士|小姐|老师|医生|教授|律师|经理|主任)")
+_STRONG_HONORIFIC = ("先生", "女士", "小姐")
+# Characters that (almost) never occur in a personal name but often before a title:
+# "历史老师", "农村的老师", "印度女士".
+_NON_NAME = set("的了是们个这那你我他她它在有和就都也还不说要会么什样里人女男某些各每该其此等级班语历数科为当谢副处性")
 _CJK3 = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 # Function words that are also surnames; a candidate starting with one is probably "和 + name".
 _FUNCTION = set("和与于向对把被给跟让叫是在的了也都还就又请位名个但时来将从为及或由同")
@@ -43,6 +48,28 @@ _EN_CUE = re.compile(
 
 _TITLES = ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Madam")
 _EN_CUES = ("name", "contact person", "patient", "signed", "regards", "sincerely")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Frequent jieba dictionary words, loaded on first use. jieba's ``nr`` (person) tag is noisy
+    (祝福, 谢谢 carry it), so only three-character ``nr`` entries, which are mostly real full names,
+    are left out."""
+    import jieba
+
+    words = set()
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 2 and 2 <= len(parts[0]) <= 4 and int(parts[1]) >= 20 and not (
+                len(parts) >= 3 and parts[2] == "nr" and len(parts[0]) == 3
+            ):
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def is_common_word(s: str) -> bool:
+    return s in _common_words()
 
 
 def _trim_zh(name: str) -> str:
@@ -69,9 +96,14 @@ class PersonNameRecognizer(Recognizer):
             for m in _ZH_CUE.finditer(text):
                 name = _trim_zh(m.group(1))
                 sl = _surname_len(name)
-                if sl and sl + 1 <= len(name) <= sl + 2:
+                # no segmentation: cut at the first character that never occurs in names
+                cut = next((i for i, c in enumerate(name) if i >= sl and c in _NON_NAME), len(name))
+                name = name[: min(cut, sl + 2)]
+                if sl and sl + 1 <= len(name):
                     yield Match("PERSON", m.start(1), m.start(1) + len(name), 0.85, validated="surname", context="cue")
             for h in _ZH_HONORIFIC.finditer(text):
+                if text.startswith("小姐姐", h.start()):
+                    continue
                 tail = _CJK3.search(text, max(0, h.start() - 4), h.start())
                 if tail is None:
                     continue
@@ -79,11 +111,16 @@ class PersonNameRecognizer(Recognizer):
                 # take the longest tail that starts with a surname: "我联系了张伟先生" -> 张伟
                 for k in range(min(4, len(raw)), 0, -1):
                     cand = raw[-k:]
-                    if cand[0] in _FUNCTION:
+                    if cand[0] in _FUNCTION or any(c in _NON_NAME for c in cand):
                         continue
                     sl = _surname_len(cand)
                     if sl and len(cand) <= sl + 2:
-                        score = 0.75 if len(cand) > sl else 0.5
+                        if len(cand) == sl:  # "王先生": a surname alone is weak
+                            score = 0.45
+                        elif is_common_word(cand) or (sl == 1 and is_common_word(cand[:2])):
+                            break  # "印度女士", "华人教授": a dictionary word, not a name
+                        else:
+                            score = 0.75 if h.group(0) in _STRONG_HONORIFIC else 0.6
                         s = tail.start() + len(raw) - k
                         yield Match("PERSON", s, s + len(cand), score, validated="surname", context="honorific")
                         break
