@@ -7,8 +7,8 @@ Names have no format, so only a cue makes a name a finding; the optional NER ada
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 
 from genguard.detect.pii.base import Doc, Match, Recognizer
 
