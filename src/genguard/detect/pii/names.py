@@ -40,10 +40,10 @@ _CJK3 = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 # Function words that are also surnames; a candidate starting with one is probably "和 + name".
 _FUNCTION = set("和与于向对把被给跟让叫是在的了也都还就又请位名个但时来将从为及或由同")
 _EN_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam)\.?\s+((?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2})")
-_EN_CUE = re.compile(
-    r"(?i:\b(?:my name is|name\s*[:=]|full name\s*[:=]|contact person\s*[:=]?|patient\s*[:=]|signed\s*[:,]?|regards,|sincerely,)\s*)"
-    r"((?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2})"
+_EN_CUE = re.compile(  # on the lower-cased text; the name itself is matched on the original
+    r"(?:my name is|name\s*[:=]|full name\s*[:=]|contact person\s*[:=]?|patient\s*[:=]|signed\s*[:,]?|regards,|sincerely,)\s*"
 )
+_EN_NAME = re.compile(r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2}")
 
 
 _TITLES = ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Madam")
@@ -129,6 +129,10 @@ class PersonNameRecognizer(Recognizer):
                 if m.start() == 0 or not text[m.start() - 1].isalpha():
                     yield Match("PERSON", m.start(1), m.end(1), 0.85, context="title")
         low = doc.lower
-        if any(c in low for c in _EN_CUES):
-            for m in _EN_CUE.finditer(text):
-                yield Match("PERSON", m.start(1), m.end(1), 0.8, context="cue")
+        if len(low) == len(text) and any(c in low for c in _EN_CUES):
+            for c in _EN_CUE.finditer(low):
+                if c.start() and low[c.start() - 1].isalpha():
+                    continue
+                m = _EN_NAME.match(text, c.end())
+                if m:
+                    yield Match("PERSON", m.start(), m.end(), 0.8, context="cue")

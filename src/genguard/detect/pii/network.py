@@ -72,7 +72,7 @@ class MacRecognizer(Recognizer):
         text = doc.text
         if text.count(":") < 5 and text.count("-") < 5 and text.count(".") < 2:
             return
-        for m in _MAC.finditer(text):
+        for m in doc.scan(_MAC, 3):
             value = m.group(0)
             if not any(c.isalpha() for c in value) and len(set(value.replace(":", "").replace("-", ""))) < 3:
                 continue

@@ -36,12 +36,15 @@ _PEM = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]*)"
 )
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-])")
-_KV = re.compile(
-    r"(?i)(?P<key>password|passwd|pass|pwd|passphrase|密码|口令|secret|client_secret|api[_-]?key|"
+# Matched on the lower-cased text (a case-insensitive scan is several times slower); spans are
+# taken from it only when lower-casing kept the length, else the (?i) form runs on the original.
+_KV_LOWER = re.compile(
+    r"(?P<key>password|passwd|pass|pwd|passphrase|密码|口令|secret|client_secret|api[_-]?key|"
     r"access[_-]?key|secret[_-]?key|auth[_-]?token|access[_-]?token|token|private[_-]?key)"
     r"[\"']?\s*(?:[:=：]|=>|\bis\b)\s*(?P<q>[\"']?)(?P<val>[^\s\"',;，。；]{4,200})(?P=q)"
 )
-_ENTROPY_CUES = re.compile(r"(?i)key|secret|token|credential|bearer|auth|密钥|令牌|凭证|秘钥")
+_KV = re.compile(_KV_LOWER.pattern, re.I)
+_ENTROPY_CUES = re.compile(r"key|secret|token|credential|bearer|auth|密钥|令牌|凭证|秘钥")  # on lower-cased text
 _PASSWORD_KEYS = {"password", "passwd", "pass", "pwd", "passphrase", "密码", "口令"}
 _PLACEHOLDER_VALUES = {"xxxx", "****", "none", "null", "true", "false", "password", "changeme", "example", "your_password"}
 
@@ -97,21 +100,22 @@ class SecretsRecognizer(Recognizer):
             if len(val) < 20:
                 continue
             if cues is None:
-                cues = _ENTROPY_CUES.search(text) is not None
+                cues = _ENTROPY_CUES.search(doc.lower) is not None
             if not cues:
                 continue
             classes = sum((any(c.isdigit() for c in val), any(c.islower() for c in val), any(c.isupper() for c in val)))
             if classes < 2 or shannon_entropy(val) < 3.5:
                 continue
-            if _ENTROPY_CUES.search(text, max(0, start - 40), start):
+            if _ENTROPY_CUES.search(doc.lower, max(0, start - 40), start):
                 yield Match("HIGH_ENTROPY_SECRET", start, start + len(val), 0.7, category="S5", validated="entropy",
                             context="cue")
         low = doc.lower
         if any(g in low for g in _KV_GATE):
-            for m in _KV.finditer(text):
+            same = len(low) == len(text)
+            for m in (_KV_LOWER.finditer(low) if same else _KV.finditer(text)):
                 if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum():
                     continue
-                val = m.group("val")
+                val = text[m.start("val") : m.end("val")]
                 if val.lower() in _PLACEHOLDER_VALUES or set(val) <= set("*x.-_"):
                     continue
                 key = m.group("key").lower()
