@@ -133,6 +133,6 @@ class PersonNameRecognizer(Recognizer):
             for c in _EN_CUE.finditer(low):
                 if c.start() and low[c.start() - 1].isalpha():
                     continue
-                m = _EN_NAME.match(text, c.end())
-                if m:
-                    yield Match("PERSON", m.start(), m.end(), 0.8, context="cue")
+                nm = _EN_NAME.match(text, c.end())
+                if nm:
+                    yield Match("PERSON", nm.start(), nm.end(), 0.8, context="cue")
