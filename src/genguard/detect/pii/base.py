@@ -95,12 +95,16 @@ class Doc:
             last_end = max(last_end, s)
             i = text.find(char, max(i + 1, last_end))
 
-    def scan(self, rx: re.Pattern[str], min_digits: int = 3, min_run: int = 1) -> Iterator[re.Match[str]]:
+    def scan(
+        self, rx: re.Pattern[str], min_digits: int = 3, min_run: int = 1, needs: str | None = None
+    ) -> Iterator[re.Match[str]]:
         """``rx.finditer`` over the digit windows that hold at least ``min_digits`` digits (in one
-        cluster) and a run of ``min_run`` consecutive digits; look-behinds still see the whole text."""
+        cluster), a run of ``min_run`` consecutive digits and (if given) the character ``needs``;
+        look-behinds still see the whole text."""
         last_end = -1
+        text = self.text
         for s, e, ndig, run in self.windows:
-            if ndig < min_digits or run < min_run:
+            if ndig < min_digits or run < min_run or (needs is not None and text.find(needs, s, e) == -1):
                 continue
             for m in rx.finditer(self.text, s, e):
                 if m.start() >= last_end:

@@ -41,11 +41,11 @@ class IpRecognizer(Recognizer):
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
         if doc.has_digit and "." in text:
-            for m in doc.scan(_IPV4, 4):
+            for m in doc.scan(_IPV4, 4, needs="."):
                 score, word = IP_CONTEXT.score(doc, m.start(), m.end(), 0.7, up=0.2, down=0.5)
                 yield Match("IP_ADDRESS", m.start(), m.end(), score, validated="ipv4", context=word)
         if text.count(":") >= 2 and doc.has_digit:
-            for m in doc.scan(_IPV6):
+            for m in doc.scan(_IPV6, needs=":"):
                 cand = m.group(0)
                 if sum(1 for g in cand.split(":") if g) < 3 and "::" not in cand:
                     continue

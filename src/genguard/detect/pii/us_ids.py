@@ -48,9 +48,17 @@ class DateOfBirthRecognizer(Recognizer):
     entities = ("DATE_OF_BIRTH",)
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        if not doc.has_digit or DOB_CONTEXT.pos is None or DOB_CONTEXT.pos.search(doc.lower) is None:
+        if not doc.has_digit or DOB_CONTEXT.pos is None:
             return
-        for m in doc.scan(_DATE, 4):
-            sign, word = DOB_CONTEXT.look(doc, m.start(), m.end())
-            if sign > 0:
-                yield Match("DATE_OF_BIRTH", m.start(), m.end(), 0.8, validated="date", context=word)
+        text, n = doc.text, len(doc.text)
+        last = -1
+        # scan only just after each birth cue: the date must follow it within 24 characters
+        for cue in DOB_CONTEXT.pos.finditer(doc.lower):
+            s = max(cue.end(), last)
+            e = min(n, cue.end() + 24 + 20)
+            while e < n and text[e].isascii() and text[e].isalnum():
+                e += 1
+            for m in _DATE.finditer(text, s, e):
+                if m.start() - cue.end() <= 24:
+                    last = m.end()
+                    yield Match("DATE_OF_BIRTH", m.start(), m.end(), 0.8, validated="date", context=cue.group(0))
