@@ -113,3 +113,33 @@ def load_policy_from_dict(tmp_path: Path, data: dict) -> object:
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_policy(path)
+
+
+def test_pii_entities_and_scan(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["pii", "entities"])
+    assert res.exit_code == 0 and "CN_ID_CARD" in res.stdout and "S5" in res.stdout
+    res = runner.invoke(app, ["pii", "scan", TEXT])
+    assert res.exit_code == 0, res.output
+    found = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [f["entity"] for f in found] == ["CN_ID_CARD", "CN_MOBILE", "CN_BANK_CARD"]
+    assert all(TEXT[f["start"] : f["end"]] == f["evidence"] for f in found)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "mail a@example.com"}\n[1]\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["pii", "scan", "--file", str(src), "--out", str(out)])
+    assert res.exit_code == 0
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert recs[0]["findings"][0]["entity"] == "EMAIL" and "missing field" in recs[1]["error"]
+
+
+def test_policy_vault_operator_redacts_reversibly(tmp_path: Path) -> None:
+    from genguard.redact import Vault
+    from genguard.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    pol = load_policy().model_dump(mode="json")
+    pol["redaction"] = {"operator": "vault", "options": {"session": "pol", "store_url": url}}
+    g = Guard.from_policy(load_policy_from_dict(tmp_path, pol))
+    d = g.check_input("手机13812345678")
+    assert d.redacted_text == "手机<CN_MOBILE_1>"
+    assert Vault(open_store(url)).restore(d.redacted_text, session="pol") == "手机13812345678"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -27,21 +28,27 @@ class Operator(StrEnum):
     vault = "vault"
 
 
+def build_pii_detector(policy: str | None, entities: list[str]) -> tuple[Any, Any]:
+    """The policy's ``pii`` detector (or a default one), optionally narrowed to ``entities``."""
+    from genguard.detect.base import build_detector
+    from genguard.policy import load_policy
+
+    pol = load_policy(policy)
+    spec = next((d for d in pol.detectors if d.type == "pii"), None)
+    config: dict[str, Any] = dict(spec.config) if spec else {}
+    if entities:
+        config["entities"] = [e.strip().upper() for chunk in entities for e in chunk.split(",") if e.strip()]
+        config.pop("exclude", None)
+    return build_detector("pii", config, name=spec.instance_name if spec else "pii"), pol
+
+
 class _Redactor:
     """Detector + operator (+ vault) assembled once for many texts."""
 
     def __init__(self, policy: str | None, operator: Operator, entities: list[str], session: str) -> None:
-        from genguard.detect.base import build_detector
-        from genguard.policy import load_policy
         from genguard.redact import Vault, get_operator
 
-        pol = load_policy(policy)
-        spec = next((d for d in pol.detectors if d.type == "pii"), None)
-        config: dict[str, Any] = dict(spec.config) if spec else {}
-        if entities:
-            config["entities"] = [e.strip().upper() for chunk in entities for e in chunk.split(",") if e.strip()]
-            config.pop("exclude", None)
-        self.detector = build_detector("pii", config, name=spec.instance_name if spec else "pii")
+        self.detector, pol = build_pii_detector(policy, entities)
         self.session = session
         self.vault: Vault | None = None
         if operator == Operator.vault:
@@ -64,7 +71,10 @@ class _Redactor:
         return apply_redaction(text, findings, self.op), findings
 
 
-def _redact_file(r: _Redactor, src: Path, out: Path, field: str) -> tuple[int, int, int, list[tuple[int, str]]]:
+def stream_jsonl(
+    fn: Callable[[str], dict[str, Any]], src: Path, out: Path, field: str
+) -> tuple[int, int, int, list[tuple[int, str]]]:
+    """One output record per input line (``fn``'s fields, or an error), resumable like ``check --file``."""
     from genguard.cli.jsonl import _parse_line, _resume_point
 
     if not src.is_file():
@@ -82,9 +92,7 @@ def _redact_file(r: _Redactor, src: Path, out: Path, field: str) -> tuple[int, i
                 if text is None:
                     record["skipped"] = "blank line"
                 else:
-                    new, findings = r.redact(text)
-                    record[field] = new
-                    record["entities"] = [f.entity for f in findings]
+                    record.update(fn(text))
                     redacted += 1
             except GenguardError as exc:
                 record["error"] = str(exc)
@@ -132,7 +140,11 @@ def redact(
         raise InputError("--file needs --out OUT.jsonl")
     if out.exists() and file.exists() and os.path.samefile(out, file):
         raise InputError("--out must differ from --file")
-    redacted, resumed, errors, error_lines = _redact_file(r, file, out, field)
+    def one(t: str) -> dict[str, Any]:
+        new, findings = r.redact(t)
+        return {field: new, "entities": [f.entity for f in findings]}
+
+    redacted, resumed, errors, error_lines = stream_jsonl(one, file, out, field)
     err = Console(stderr=True)
     err.print(f"redacted {redacted} lines ({resumed} already done), {errors} malformed -> {out}", highlight=False)
     for line_no, msg in error_lines[:20]:

@@ -59,8 +59,8 @@ class IpRecognizer(Recognizer):
                 yield Match("IP_ADDRESS", m.start(), m.end(), score, validated="ipv6", context=word)
 
 
-_MAC = re.compile(
-    r"(?<![0-9A-Za-z:.-])(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})"
+_MAC = re.compile(  # starts with a character class (fast search); the left boundary is checked in code
+    r"(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})"
     r"(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])"
 )
 
@@ -72,7 +72,9 @@ class MacRecognizer(Recognizer):
         text = doc.text
         if text.count(":") < 5 and text.count("-") < 5 and text.count(".") < 2:
             return
-        for m in doc.scan(_MAC, 3):
+        for m in _MAC.finditer(text):
+            if m.start() and ((text[m.start() - 1].isascii() and text[m.start() - 1].isalnum()) or text[m.start() - 1] in ":.-"):
+                continue
             value = m.group(0)
             if not any(c.isalpha() for c in value) and len(set(value.replace(":", "").replace("-", ""))) < 3:
                 continue
