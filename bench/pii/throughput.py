@@ -1,7 +1,9 @@
 """Throughput of PII detection on ~1 KB texts, one core (CPU time of this single thread).
 
 Corpora: Chinese COLD sentences joined to 1 KB (as is, and with one generated PII value per
-text), and English presidio-synth sentences joined to 1 KB (their own PII density). Measures
+text), English ToxiGen neutral statements joined to 1 KB (as is, and with a phone number and an
+e-mail per text), and English presidio-synth sentences joined to 1 KB (their own, very dense,
+PII: several entities per sentence). Measures
 ``PiiDetector.matches`` (resolved spans) and ``PiiDetector.detect`` (Finding objects, what the
 Guard consumes).
 
@@ -55,9 +57,21 @@ def main() -> None:
     zh_pii = [t[:150] + "电话" + makers[i % len(makers)](rng) + "，" + t[150:] for i, t in enumerate(zh)]
     synth = json.loads((DATA / "presidio-synth" / "synth_dataset_v2.json").read_text(encoding="utf-8"))
     en = _join_1k([d["full_text"] for d in synth], 400)
+    neutral = sorted((DATA / "toxigen" / "prompts").glob("neutral_*_1k.txt"))
+    lines = [ln.strip("- ").strip() for f in neutral for ln in f.read_text(encoding="utf-8").split("\\n") if ln.strip()]
+    en_plain = _join_1k(lines, 400)
+    en_pii = [t[:300] + " call +1 415-555-" + f"{i % 10000:04d}" + " or mail j.doe@example.com " + t[300:]
+              for i, t in enumerate(en_plain)]
     det = PiiDetector()
     print(f"{'corpus':34} {'matches() MB/s':>15} {'detect() MB/s':>14}")
-    for name, texts in (("zh COLD, as is", zh), ("zh COLD + 1 PII value / KB", zh_pii), ("en presidio-synth (dense PII)", en)):
+    corpora = (
+        ("zh COLD, as is", zh),
+        ("zh COLD + 1 PII value / KB", zh_pii),
+        ("en ToxiGen neutral, as is", en_plain),
+        ("en ToxiGen neutral + 2 PII / KB", en_pii),
+        ("en presidio-synth (dense PII)", en),
+    )
+    for name, texts in corpora:
         m = _rate(det.matches, texts, args.seconds)
         d = _rate(lambda t: det.detect(DetectContext(t)), texts, args.seconds)
         print(f"{name:34} {m:15.1f} {d:14.1f}")

@@ -63,11 +63,16 @@ class Doc:
         n = len(text)
         out: list[tuple[int, int, int, int]] = []
         for m in _CLUSTER.finditer(text):
-            runs = [len(r) for r in _RUNS.findall(m.group(0))]
-            ndig = sum(runs)
-            if ndig < 3:  # no recogniser needs fewer than three digits
+            g = m.group(0)
+            if len(g) < 3:  # no recogniser needs fewer than three digits ("25", "1")
                 continue
-            run = max(runs)
+            if g.isdigit():
+                ndig = run = len(g)
+            else:
+                runs = [len(r) for r in _RUNS.findall(g)]
+                ndig, run = sum(runs), max(runs)
+                if ndig < 3:
+                    continue
             s, e = max(0, m.start() - WINDOW_MARGIN), min(n, m.end() + WINDOW_MARGIN)
             while e < n and text[e].isascii() and text[e].isalnum():
                 e += 1

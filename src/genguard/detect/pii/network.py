@@ -28,6 +28,7 @@ class EmailRecognizer(Recognizer):
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _IPV4 = re.compile(r"(?<![0-9A-Za-z.])" + rf"{_OCTET}(?:\.{_OCTET}){{3}}" + r"(?!\.?[0-9]|[A-Za-z])")
+_HEX = frozenset("0123456789abcdefABCDEF")
 _IPV6 = re.compile(r"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])")
 IP_CONTEXT = ContextWords(
     ["ip", "地址", "服务器", "server", "host", "主机", "登录", "login", "address"],
@@ -44,25 +45,36 @@ class IpRecognizer(Recognizer):
             for m in doc.scan(_IPV4, 4, needs="."):
                 score, word = IP_CONTEXT.score(doc, m.start(), m.end(), 0.7, up=0.2, down=0.5)
                 yield Match("IP_ADDRESS", m.start(), m.end(), score, validated="ipv4", context=word)
-        if text.count(":") >= 2 and doc.has_digit:
-            for m in doc.scan(_IPV6, needs=":"):
-                cand = m.group(0)
-                if sum(1 for g in cand.split(":") if g) < 3 and "::" not in cand:
-                    continue
-                try:
-                    ipaddress.IPv6Address(cand)
-                except ValueError:
-                    continue
-                if len(cand) < 6:
-                    continue
-                score, word = IP_CONTEXT.score(doc, m.start(), m.end(), 0.8, up=0.15, down=0.5)
-                yield Match("IP_ADDRESS", m.start(), m.end(), score, validated="ipv6", context=word)
+        if text.count(":") >= 2:
+            # anchored at each colon: walk back over at most 4 hex digits, then match from there
+            i, n, last = text.find(":"), len(text), -1
+            while i != -1:
+                s = i
+                while s > 0 and i - s < 4 and text[s - 1] in _HEX:
+                    s -= 1
+                cand = _IPV6.match(text, s) if s >= last else None
+                nxt = i + 1
+                if cand and self._ipv6_ok(cand.group(0)):
+                    score, word = IP_CONTEXT.score(doc, cand.start(), cand.end(), 0.8, up=0.15, down=0.5)
+                    yield Match("IP_ADDRESS", cand.start(), cand.end(), score, validated="ipv6", context=word)
+                    last = nxt = cand.end()
+                i = text.find(":", nxt) if nxt < n else -1
+
+    @staticmethod
+    def _ipv6_ok(cand: str) -> bool:
+        if len(cand) < 6 or (sum(1 for g in cand.split(":") if g) < 3 and "::" not in cand):
+            return False
+        try:
+            ipaddress.IPv6Address(cand)
+        except ValueError:
+            return False
+        return True
 
 
-_MAC = re.compile(  # starts with a character class (fast search); the left boundary is checked in code
-    r"(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})"
-    r"(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])"
-)
+# Anchored on the first separator (rare in prose) with the leading hex digits in a look-behind:
+# a pattern starting with [0-9A-Fa-f] would be tried at most letters of an English text.
+_MAC_SEP = re.compile(r"(?<=[0-9A-Fa-f]{2})([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
+_MAC_DOT = re.compile(r"(?<=[0-9A-Fa-f]{4})\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z:.-])")
 
 
 class MacRecognizer(Recognizer):
@@ -72,13 +84,16 @@ class MacRecognizer(Recognizer):
         text = doc.text
         if text.count(":") < 5 and text.count("-") < 5 and text.count(".") < 2:
             return
-        for m in _MAC.finditer(text):
-            if m.start() and ((text[m.start() - 1].isascii() and text[m.start() - 1].isalnum()) or text[m.start() - 1] in ":.-"):
-                continue
-            value = m.group(0)
-            if not any(c.isalpha() for c in value) and len(set(value.replace(":", "").replace("-", ""))) < 3:
-                continue
-            yield Match("MAC_ADDRESS", m.start(), m.end(), 0.75, validated="format")
+        for rx, lead in ((_MAC_SEP, 2), (_MAC_DOT, 4)):
+            for m in rx.finditer(text):
+                start = m.start() - lead
+                if start and ((text[start - 1].isascii() and text[start - 1].isalnum()) or text[start - 1] in ":.-"):
+                    continue
+                value = text[start : m.end()]
+                if not any(c.isalpha() for c in value) and len(set(value.replace(":", "").replace("-", ""))) < 3:
+                    continue
+                yield Match("MAC_ADDRESS", start, m.end(), 0.75, validated="format")
+
 
 
 _URL = re.compile(
