@@ -71,10 +71,11 @@ class IpRecognizer(Recognizer):
         return True
 
 
-# Anchored on the first separator (rare in prose) with the leading hex digits in a look-behind:
-# a pattern starting with [0-9A-Fa-f] would be tried at most letters of an English text.
-_MAC_SEP = re.compile(r"(?<=[0-9A-Fa-f]{2})([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
-_MAC_DOT = re.compile(r"(?<=[0-9A-Fa-f]{4})\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z:.-])")
+# Anchored on the first separator, which ``re`` can search for directly, with the leading hex digits
+# checked by a look-behind after it: a pattern starting with [0-9A-Fa-f] (or with a look-behind) is
+# tried at nearly every position of an English text.
+_MAC_SEP = re.compile(r"([:-])(?<=[0-9A-Fa-f]{2}[:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
+_MAC_DOT = re.compile(r"\.(?<=[0-9A-Fa-f]{4}\.)[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z:.-])")
 
 
 class MacRecognizer(Recognizer):
