@@ -228,3 +228,41 @@ def test_entity_selection_and_thresholds() -> None:
     assert [m.entity for m in no_email.matches(text)] == ["CN_MOBILE"]
     strict = PiiDetector(thresholds={"EMAIL": 0.95})
     assert [m.entity for m in strict.matches(text)] == ["CN_MOBILE"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    surname=st.sampled_from(["王", "李", "张", "刘", "陈", "欧阳", "司马", "赵", "周", "吴"]),
+    given_name=st.text(alphabet="伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚英华", min_size=1, max_size=2),
+    cue=st.sampled_from(["姓名：", "联系人：", "收件人", "联系人 "]),
+    after=st.sampled_from(["", "，电话见下", "。", " 先到"]),
+)
+def test_person_after_cue(surname: str, given_name: str, cue: str, after: str) -> None:
+    name = surname + given_name
+    text = "请登记" + cue + name + after
+    start = 3 + len(cue)
+    assert (start, start + len(name)) in _spans(text, "PERSON")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    place=st.sampled_from([("广东省", "深圳市", "南山区"), ("浙江省", "杭州市", "西湖区"), ("北京市", "", "海淀区"),
+                           ("四川省", "成都市", "武侯区"), ("新疆维吾尔自治区", "乌鲁木齐市", "天山区")]),
+    road=st.sampled_from(["科技园路", "文三路", "人民大道", "建设街"]),
+    number=st.integers(1, 9999),
+    cue=st.sampled_from(["", "地址：", "家住"]),
+)
+def test_address_levels(place: tuple[str, str, str], road: str, number: int, cue: str) -> None:
+    value = "".join(place) + road + f"{number}号"
+    text = "快递请寄到" + cue + value + "，谢谢"
+    start = 5 + len(cue)
+    assert _spans(text, "CN_ADDRESS") == [(start, start + len(value))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=_seeds, fmt=st.sampled_from(["%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%m/%d/%Y"]),
+       cue=st.sampled_from(["出生日期：", "生日是", "born on ", "DOB: "]))
+def test_date_of_birth_only_with_cue(seed: int, fmt: str, cue: str) -> None:
+    value = gen.birth_date(random.Random(seed)).strftime(fmt)
+    assert _spans("资料：" + cue + value, "DATE_OF_BIRTH") == [(3 + len(cue), 3 + len(cue) + len(value))]
+    assert _spans("会议定于" + value + "召开", "DATE_OF_BIRTH") == []
