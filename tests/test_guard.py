@@ -52,7 +52,7 @@ def test_output_direction_blocks_and_threshold_filters() -> None:
 def test_most_severe_action_wins_and_redaction() -> None:
     g = guard_with(FixedDetector("13800138000", "S4", 0.95))
     d = g.check_input("call me at 13800138000 please")
-    assert d.action == Action.REDACT and d.redacted_text == "call me at <PHONE> please"
+    assert d.action == Action.REDACT and d.redacted_text == "call me at <PHONE_1> please"
     g2 = guard_with(FixedDetector("13800138000", "S4", 0.95), FixedDetector("bomb", "A1.4", 0.9))
     d2 = g2.check_input("bomb 13800138000")
     assert d2.action == Action.REFUSE and d2.redacted_text is None

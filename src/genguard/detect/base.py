@@ -77,6 +77,7 @@ _REGISTRY: dict[str, DetectorFactory] = {}
 # the core guard only pays for the detectors a policy actually enables.
 _BUILTIN_MODULES: dict[str, str] = {
     "keywords": "genguard.detect.keywords",
+    "pii": "genguard.detect.pii",
 }
 
 

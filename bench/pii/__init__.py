@@ -1,0 +1,1 @@
+"""PII benchmarks: labelled Chinese PII in COLD carriers, Presidio comparison, throughput."""

@@ -1,0 +1,195 @@
+"""Shared pieces of the PII recognisers: the folded text, candidate matches, context scoring.
+
+Recognisers run on a *folded* copy of the text in which full-width ASCII (``１３８``, ``：``)
+is mapped to half-width one character for one character, so every offset found on the folded
+text is also an offset into the original; findings therefore always cite the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar
+
+# Full-width digits, letters and the symbols that occur inside identifiers (+ - . @ : _), plus the
+# ideographic space. Other full-width punctuation (，！？) is left alone: it never sits inside a value.
+_FOLDABLE = re.compile("[\uff10-\uff1a\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff20\uff3f\uff08\uff09\u3000]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return " " if c == "\u3000" else chr(ord(c) - 0xFEE0)
+
+
+# Characters that may not touch a digit/letter token on either side (CJK may: "身份证号1101...").
+NB = r"(?<![0-9A-Za-z])"
+NA = r"(?![0-9A-Za-z])"
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII -> half-width, length-preserving (so spans stay valid)."""
+    return _FOLDABLE.sub(_fold_char, text) if _FOLDABLE.search(text) else text
+
+
+class Doc:
+    """One text as the recognisers see it."""
+
+    __slots__ = ("__dict__", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = fold(original)
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def has_digit(self) -> bool:
+        return _DIGIT.search(self.text) is not None
+
+    @cached_property
+    def windows(self) -> list[tuple[int, int, int, int]]:
+        """Regions around digit clusters; digit-bearing recognisers scan only these.
+
+        One fast scan (the pattern starts with a character class, which ``re`` searches for
+        cheaply) replaces a dozen full-text scans. Each window reaches 16 characters either side
+        (prefix letters such as ``E`` or ``GB``, ``+86``, month names) and then to the end of the
+        ASCII token it stops in, so look-aheads at the window's end see a real boundary.
+        """
+        text = self.text
+        n = len(text)
+        out: list[tuple[int, int, int, int]] = []
+        for m in _CLUSTER.finditer(text):
+            g = m.group(0)
+            if len(g) < 3:  # no recogniser needs fewer than three digits ("25", "1")
+                continue
+            if g.isdigit():
+                ndig = run = len(g)
+            else:
+                runs = [len(r) for r in _RUNS.findall(g)]
+                ndig, run = sum(runs), max(runs)
+                if ndig < 3:
+                    continue
+            s, e = max(0, m.start() - WINDOW_MARGIN), min(n, m.end() + WINDOW_MARGIN)
+            while e < n and text[e].isascii() and text[e].isalnum():
+                e += 1
+            e = min(n, e + 2)
+            if out and s <= out[-1][1]:
+                ps, pe, pd, pr = out[-1]
+                out[-1] = (ps, max(pe, e), max(pd, ndig), max(pr, run))
+            else:
+                out.append((s, e, ndig, run))
+        return out
+
+    def scan_around(self, rx: re.Pattern[str], char: str, before: int, after: int) -> Iterator[re.Match[str]]:
+        """``rx.finditer`` near each occurrence of ``char`` (e.g. '@' for emails)."""
+        text = self.text
+        i = text.find(char)
+        last_end = -1
+        while i != -1:
+            s, e = max(last_end, i - before, 0), min(len(text), i + after)
+            while e < len(text) and text[e].isascii() and text[e].isalnum():
+                e += 1
+            for m in rx.finditer(text, s, e):
+                if m.start() >= last_end:
+                    last_end = m.end()
+                    yield m
+            last_end = max(last_end, s)
+            i = text.find(char, max(i + 1, last_end))
+
+    def scan(
+        self, rx: re.Pattern[str], min_digits: int = 3, min_run: int = 1, needs: str | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``rx.finditer`` over the digit windows that hold at least ``min_digits`` digits (in one
+        cluster), a run of ``min_run`` consecutive digits and (if given) the character ``needs``;
+        look-behinds still see the whole text."""
+        last_end = -1
+        text = self.text
+        for s, e, ndig, run in self.windows:
+            if ndig < min_digits or run < min_run or (needs is not None and text.find(needs, s, e) == -1):
+                continue
+            for m in rx.finditer(self.text, s, e):
+                if m.start() >= last_end:
+                    yield m
+            last_end = e
+
+    @cached_property
+    def has_cjk(self) -> bool:
+        return _CJK.search(self.text) is not None
+
+
+_DIGIT = re.compile(r"[0-9]")
+_RUNS = re.compile(r"[0-9]+")
+WINDOW_MARGIN = 16
+# A digit-bearing token and following tokens that carry a digit, joined by short separators.
+_CLUSTER = re.compile(r"[0-9][0-9A-Za-z]*(?:[ ()+.\-/:·•年月日号]{1,3}[A-Za-z]*[0-9][0-9A-Za-z]*)*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A recogniser's candidate that passed its validation."""
+
+    entity: str
+    start: int
+    end: int
+    score: float
+    category: str = "S4"
+    validated: str | None = None  # which check it passed (e.g. "mod11-2", "luhn")
+    context: str | None = None  # the context word that changed the score
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    ws = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ws)) if ws else None
+
+
+class ContextWords:
+    """Words near a candidate that raise (``positive``) or lower (``negative``) its score."""
+
+    def __init__(
+        self, positive: Sequence[str] = (), negative: Sequence[str] = (), *, before: int = 32, after: int = 16,
+        neg_before: int = 10,
+    ) -> None:
+        self.pos = _alternation(positive)
+        self.neg = _alternation(negative)
+        self.before = before
+        self.after = after
+        self.neg_before = neg_before
+
+    def look(self, doc: Doc, start: int, end: int) -> tuple[int, str | None]:
+        """+1 with the positive word found, -1 with the negative word, or (0, None).
+
+        Negative cues count only just before the value ("订单号 1381234..."), because the text
+        after a value usually starts the next field ("手机138..., 卡号6222...").
+        """
+        low = doc.lower
+        if self.neg is not None:
+            m = self.neg.search(low, max(0, start - self.neg_before), start)
+            if m:
+                return -1, m.group(0)
+        if self.pos is not None:
+            m = self.pos.search(low, max(0, start - self.before), start) or self.pos.search(low, end, end + self.after)
+            if m:
+                return 1, m.group(0)
+        return 0, None
+
+    def score(self, doc: Doc, start: int, end: int, base: float, up: float = 0.1, down: float = 0.4) -> tuple[float, str | None]:
+        sign, word = self.look(doc, start, end)
+        if sign > 0:
+            return min(1.0, base + up), word
+        if sign < 0:
+            return max(0.0, base - down), word
+        return base, None
+
+
+class Recognizer:
+    """One family of entities (e.g. Chinese phone numbers). Stateless after construction."""
+
+    entities: ClassVar[tuple[str, ...]] = ()
+
+    def find(self, doc: Doc) -> Iterable[Match]:
+        raise NotImplementedError
