@@ -77,6 +77,10 @@ _REGISTRY: dict[str, DetectorFactory] = {}
 # the core guard only pays for the detectors a policy actually enables.
 _BUILTIN_MODULES: dict[str, str] = {
     "keywords": "genguard.detect.keywords",
+    "classifier": "genguard.detect.classifier.detector",
+    "injection": "genguard.detect.classifier.injection",
+    "hf_classifier": "genguard.detect.adapters.hf_classifier",
+    "guard_llm": "genguard.detect.adapters.guard_llm",
 }
 
 
