@@ -50,6 +50,7 @@ _PHRASES: list[tuple[str, float, str]] = [
     ("S3", 0.9, r"\b(print|show|reveal|repeat|output|tell me|display|give me|what (is|are|was|were))\b.{0,30}\b(your|the)\s+(system|initial|original|hidden|secret|first)\s+(prompt|instructions?|message|rules)\b"),
     ("S3", 0.85, r"\b(repeat|print|output)\b.{0,20}\b(the )?(text|words|everything)\s+(above|before)\b"),
     ("S3", 0.9, r"(输出|打印|重复|显示|告诉我|透露|泄露|复述|展示).{0,12}(你的|你收到的|系统|最初|原始|隐藏|初始)的?(系统)?(提示词|提示|指令|设定|prompt)"),
+    ("S3", 0.9, r"(你的|你收到的|最初的|原始的|隐藏的|初始)(系统)?(提示词|指令|设定|prompt).{0,8}(原样|完整|逐字|全部|一字不差)(地)?(输出|打印|告诉我|发给我|复述|展示|重复)"),
 ]
 _COMPILED = [(code, score, re.compile(p, re.S)) for code, score, p in _PHRASES]
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")

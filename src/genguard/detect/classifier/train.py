@@ -313,7 +313,7 @@ def write_card(card: dict[str, Any], out_dir: str | Path) -> None:
         name = f"{tax.name(code, 'zh')} / {tax.name(code, 'en')}" if code else "(negative: no finding)"
         lines.append(f"| {lab} | {code or '-'} | {name} |")
     d = card["data"]
-    lines += ["", "## Data", ""]
+    lines += ["", "## Data: provenance and licences", ""]
     lines += [f"- {s}" for s in d["provenance"]] or ["- (no provenance given)"]
     lines += [f"- file `{f['path']}`: {f['rows']} rows, sha256 {f['sha256'][:16]}..." for f in d["files"]]
     lines += [f"- evaluation file `{f['path']}`: {f['rows']} rows, sha256 {f['sha256'][:16]}..." for f in d["eval_files"]]
