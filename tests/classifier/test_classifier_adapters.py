@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_hf_classifier_config_errors(tiny_hf_model: Path, tmp_path: Path) -> Non
 
 # ---------------------------------------------------------------- guard LLM stub server
 class _Stub(BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
     reply: str = "safe"
     delay: float = 0.0
     status: int = 200
@@ -173,7 +174,7 @@ def test_guard_llm_errors_are_clear(stub: tuple[str, type[_Stub]]) -> None:
     with pytest.raises(TargetError, match="returned HTTP 500"):
         det.detect(DetectContext("x"))
     h.status, h.delay, h.reply = 200, 1.0, "safe"
-    with pytest.raises(TargetError, match="did not answer within 0.3s"):
+    with pytest.raises(TargetError, match=r"did not answer within 0\.3s"):
         det.detect(DetectContext("x"))
     quiet = build_detector("guard_llm", {"base_url": url, "timeout": 0.3, "on_error": "ignore"})
     assert quiet.detect(DetectContext("x")) == []
@@ -181,7 +182,7 @@ def test_guard_llm_errors_are_clear(stub: tuple[str, type[_Stub]]) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     dead = build_detector("guard_llm", {"base_url": f"http://127.0.0.1:{port}/v1"}, name="dead")
-    with pytest.raises(TargetError, match=f"guard_llm 'dead': cannot reach http://127.0.0.1:{port}/v1/chat/completions"):
+    with pytest.raises(TargetError, match=re.escape(f"guard_llm 'dead': cannot reach http://127.0.0.1:{port}/v1/chat/completions")):
         dead.detect(DetectContext("x"))
     with pytest.raises(ConfigError, match="format 'nope' unknown"):
         build_detector("guard_llm", {"base_url": url, "format": "nope"})
