@@ -136,6 +136,8 @@ def toxicity_split() -> Split:
     negs = [Example(e.text, "safe", None, e.source) for e in xtr if e.label == "benign"]
     negs += [Example(e.text, "safe", None, e.source) for e in btr
              if e.source in ("project/benign", "bipia/email_q") and not _HAN_RX.search(e.text)]
+    em_tr, _em_he = email_split()  # ordinary documents are not toxic either
+    negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
     sp.train, sp.held = tr + ptr + negs, he + phe
     sp.extra = {"toxigen_held": he, "project_held": phe}
     return sp
@@ -238,6 +240,13 @@ def _emails() -> list[str]:
     return [r["context"] for r in _jsonl(require_data() / "bipia" / "email_train.jsonl")]
 
 
+def email_split() -> tuple[list[str], list[str]]:
+    """(train, held) BIPIA email contexts: 35 / 15."""
+    emails = _emails()
+    random.Random(SEED + 13).shuffle(emails)
+    return emails[:35], emails[35:]
+
+
 def bipia_attacks() -> tuple[list[str], list[str]]:
     """(train, held) attack instructions: per BIPIA category the first 3 train, the last 2 held out."""
     d = require_data() / "bipia"
@@ -272,9 +281,7 @@ def injection_split() -> Split:
     rng = random.Random(SEED + 2)
     d = require_data()
     sp = Split(sources={"bipia", "gptfuzz", "xstest", "jade", "cvalues", "cold", "toxigen", "project"})
-    emails = _emails()
-    rng.shuffle(emails)
-    em_tr, em_he = emails[:35], emails[35:]
+    em_tr, em_he = email_split()
     at_tr, at_he = bipia_attacks()
     tr: list[Example] = []
     for a in at_tr:

@@ -35,7 +35,7 @@ import numpy as np
 
 from genguard.detect.base import DetectContext, Detector, register_detector
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared
-from genguard.detect.classifier.model_io import TextModel, resolve_model
+from genguard.detect.classifier.model_io import TextModel, global_ids, resolve_model
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 from genguard.taxonomy import get_taxonomy
@@ -66,40 +66,59 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> list[tuple[int, int, list[str], np.ndarray]]:
-    """Distinct tokens and counts of each window of ``ctx.text``, cached on the context per feature config."""
-    cache: dict[Any, list[tuple[int, int, list[str], np.ndarray]]] = ctx.__dict__.setdefault("_clf_tokens", {})
+class WindowTokens:
+    """Every window's global token ids and counts, concatenated (one entry per distinct token)."""
+
+    __slots__ = ("counts", "gids", "n", "spans", "win")
+
+    def __init__(self, spans: list[tuple[int, int]], gids: np.ndarray, counts: np.ndarray, win: np.ndarray) -> None:
+        self.spans = spans
+        self.gids = gids
+        self.counts = counts
+        self.win = win
+        self.n = len(spans)
+
+
+def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> WindowTokens:
+    """Tokens of each window of ``ctx.text``, cached on the context per feature config and size."""
+    cache: dict[Any, WindowTokens] = ctx.__dict__.setdefault("_clf_tokens", {})
     key = (feats.key(), size)
     hit = cache.get(key)
     if hit is None:
         norm = ctx.normalized
-        hit = []
+        spans: list[tuple[int, int]] = []
+        keys: list[str] = []
+        counts: list[int] = []
+        win: list[int] = []
         for s, e in windows(norm.text, size):
-            os_, oe = norm.span(s, e)
-            counts = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
-            hit.append((os_, oe, list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts))))
+            spans.append(norm.span(s, e))
+            c = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
+            keys.extend(c)
+            counts.extend(c.values())
+            win.extend([len(spans) - 1] * len(c))
+        hit = WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
         cache[key] = hit
     return hit
 
 
 def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float, str, float, int, int] | None:
     """(harmful score, top label, its probability, start, end) of the best window, or None."""
-    best: tuple[float, str, float, int, int] | None = None
-    labels = model.labels
+    wt = window_tokens(ctx, model.features, size)
+    if wt.n == 0:
+        return None
+    p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n)
     neg = model.negative_label
-    for s, e, keys, counts in window_tokens(ctx, model.features, size):
-        p = model.proba_from_logits(model.logits_from_counts(keys, counts))
-        if neg is not None:
-            ni = labels.index(neg)
-            harm = 1.0 - float(p[ni])
-            p = p.copy()
-            p[ni] = -1.0
-        else:
-            harm = float(p.max())
-        i = int(p.argmax())
-        if best is None or harm > best[0]:
-            best = (harm, labels[i], float(p[i]), s, e)
-    return best
+    if neg is not None:
+        ni = model.labels.index(neg)
+        harm = 1.0 - p[:, ni]
+        p = p.copy()
+        p[:, ni] = -1.0
+    else:
+        harm = p.max(axis=1)
+    best = int(harm.argmax())
+    i = int(p[best].argmax())
+    s, e = wt.spans[best]
+    return float(harm[best]), model.labels[i], float(p[best, i]), s, e
 
 
 @register_detector("classifier")
@@ -113,7 +132,7 @@ class ClassifierDetector(Detector):
         model: str | None = None,
         languages: list[str] | None = None,
         min_score: float = 0.3,
-        window: int = 400,
+        window: int = 160,
         thresholds: dict[str, float] | None = None,
         language_thresholds: dict[str, float] | None = None,
     ) -> None:

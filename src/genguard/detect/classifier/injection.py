@@ -21,38 +21,56 @@ import codecs
 import re
 from typing import Any
 
+import ahocorasick
+
 from genguard.detect.base import DetectContext, Detector, register_detector
 from genguard.detect.classifier.detector import score_model
 from genguard.detect.classifier.model_io import TextModel, resolve_model
 from genguard.findings import Finding
 
-# (code, score, pattern) over normalised (NFKC + casefolded) text.
-_PHRASES: list[tuple[str, float, str]] = [
+# (code, score, anchors, pattern) over normalised (NFKC + casefolded) text. A pattern is only
+# tried when one of its anchor strings occurs (one Aho-Corasick pass), which keeps clean text cheap.
+_PHRASES: list[tuple[str, float, tuple[str, ...], str]] = [
     # -- instruction override (S1) --
-    ("S1", 0.95, r"\b(ignore|disregard|forget|override|bypass|skip)\b.{0,30}\b(previous|prior|above|earlier|preceding|all|any|your|the|system|original)\b.{0,30}\b(instructions?|prompts?|rules?|directions?|guidelines?|context|messages?|constraints?)\b"),
-    ("S1", 0.9, r"\b(new|updated|real|actual)\s+(instructions?|task|system prompt)\s*[:：]"),
-    ("S1", 0.85, r"\b(do not|don't)\s+(follow|obey)\s+(the|your|any)\s+(previous|original|system)\b"),
-    ("S1", 0.8, r"\b(instead|from now on)\b.{0,40}\b(you (will|must|should)|respond|reply|output|answer)\b"),
-    ("S1", 0.95, r"(忽略|无视|忘记|忘掉|不要理会|跳过|覆盖|取消)(掉)?.{0,12}(之前|以上|上面|上述|前面|先前|原来|原有|原先|所有|全部|系统|开发者)?.{0,8}(的)?(指令|指示|提示词?|规则|要求|设定|命令|限制|约束|内容)"),
-    ("S1", 0.9, r"(新的|真正的|最新)(指令|任务|要求)\s*[:：是]"),
-    ("S1", 0.8, r"(从现在(开始|起)|接下来)(，|,)?\s*(你)?(只|必须|要|将|需要)"),
+    ("S1", 0.95, ("ignore", "disregard", "forget", "override", "bypass", "skip"), r"\b(ignore|disregard|forget|override|bypass|skip)\b.{0,30}\b(previous|prior|above|earlier|preceding|all|any|your|the|system|original)\b.{0,30}\b(instructions?|prompts?|rules?|directions?|guidelines?|context|messages?|constraints?)\b"),
+    ("S1", 0.9, ("instruction", "task", "system prompt"), r"\b(new|updated|real|actual)\s+(instructions?|task|system prompt)\s*[:：]"),
+    ("S1", 0.85, ("follow", "obey"), r"\b(do not|don't)\s+(follow|obey)\s+(the|your|any)\s+(previous|original|system)\b"),
+    ("S1", 0.8, ("instead", "from now on"), r"\b(instead|from now on)\b.{0,40}\b(you (will|must|should)|respond|reply|output|answer)\b"),
+    ("S1", 0.95, ("忽略", "无视", "忘记", "忘掉", "不要理会", "跳过", "覆盖", "取消"), r"(忽略|无视|忘记|忘掉|不要理会|跳过|覆盖|取消)(掉)?.{0,12}(之前|以上|上面|上述|前面|先前|原来|原有|原先|所有|全部|系统|开发者)?.{0,8}(的)?(指令|指示|提示词?|规则|要求|设定|命令|限制|约束|内容)"),
+    ("S1", 0.9, ("新的", "真正的", "最新"), r"(新的|真正的|最新)(指令|任务|要求)\s*[:：是]"),
+    ("S1", 0.8, ("从现在", "接下来"), r"(从现在(开始|起)|接下来)(，|,)?\s*(你)?(只|必须|要|将|需要)"),
     # -- jailbreak / role play (S2) --
-    ("S2", 0.95, r"\b(dan|do anything now|developer mode|jailbreak(ed)?|aim|stan|dude mode|evil ?bot|unfiltered|uncensored|no restrictions?|without (any )?restrictions?)\b.{0,80}\b(mode|enabled|respond|answer|ai|chatgpt|assistant|model)\b"),
-    ("S2", 0.85, r"\b(pretend|act|roleplay|role-play|imagine)\b.{0,30}\b(you are|you're|to be|as)\b.{0,60}\b(no|without|free of|not bound by|never refuse|unrestricted|unfiltered|evil|amoral|immoral)\b"),
-    ("S2", 0.85, r"\b(openai|content|safety|ethical|moral)\s+(policy|policies|guidelines?|filters?|restrictions?)\b.{0,60}\b(don't|do not|no longer|doesn't|not)\s+(apply|matter|exist)"),
-    ("S2", 0.8, r"\bnever (refuse|decline|say (no|sorry))\b|\bwithout (any )?(moral|ethical) (limits|restrictions|considerations)\b"),
-    ("S2", 0.95, r"(开发者模式|越狱模式|无限制模式|无审查|不受(任何)?(限制|约束|规则|道德|法律)|没有(任何)?(限制|底线|道德约束))"),
-    ("S2", 0.85, r"(扮演|假装|假设你是|想象你是|你现在是|你将成为|充当).{0,40}(没有|不受|无视|不需要遵守|不用遵守|邪恶|不道德|无所不能|任何问题都)"),
-    ("S2", 0.8, r"(奶奶|外婆).{0,20}(讲|念|告诉).{0,30}(配方|步骤|密钥|序列号|制作方法)"),
-    ("S2", 0.8, r"(反向|相反|反面).{0,10}(回答|输出|举例|告诉我).{0,30}(不应该|不要|避免|禁止)"),
-    ("S2", 0.75, r"为了(防范|避免|预防|防止|提高警惕).{0,20}(详细|具体)?(列出|告诉我|说明|介绍).{0,20}(方法|步骤|手段|渠道|网站)"),
+    ("S2", 0.95, ("dan", "do anything now", "developer mode", "jailbreak", "aim", "stan", "dude mode", "evil", "unfiltered", "uncensored", "restriction"), r"\b(dan|do anything now|developer mode|jailbreak(ed)?|aim|stan|dude mode|evil ?bot|unfiltered|uncensored|no restrictions?|without (any )?restrictions?)\b.{0,80}\b(mode|enabled|respond|answer|ai|chatgpt|assistant|model)\b"),
+    ("S2", 0.85, ("pretend", "act", "roleplay", "role-play", "imagine"), r"\b(pretend|act|roleplay|role-play|imagine)\b.{0,30}\b(you are|you're|to be|as)\b.{0,60}\b(no|without|free of|not bound by|never refuse|unrestricted|unfiltered|evil|amoral|immoral)\b"),
+    ("S2", 0.85, ("policy", "policies", "guideline", "filter", "restriction"), r"\b(openai|content|safety|ethical|moral)\s+(policy|policies|guidelines?|filters?|restrictions?)\b.{0,60}\b(don't|do not|no longer|doesn't|not)\s+(apply|matter|exist)"),
+    ("S2", 0.8, ("never", "without"), r"\bnever (refuse|decline|say (no|sorry))\b|\bwithout (any )?(moral|ethical) (limits|restrictions|considerations)\b"),
+    ("S2", 0.95, ("开发者模式", "越狱", "无限制", "无审查", "不受", "没有"), r"(开发者模式|越狱模式|无限制模式|无审查|不受(任何)?(限制|约束|规则|道德|法律)|没有(任何)?(限制|底线|道德约束))"),
+    ("S2", 0.85, ("扮演", "假装", "假设你是", "想象你是", "你现在是", "你将成为", "充当"), r"(扮演|假装|假设你是|想象你是|你现在是|你将成为|充当).{0,40}(没有|不受|无视|不需要遵守|不用遵守|邪恶|不道德|无所不能|任何问题都)"),
+    ("S2", 0.8, ("奶奶", "外婆"), r"(奶奶|外婆).{0,20}(讲|念|告诉).{0,30}(配方|步骤|密钥|序列号|制作方法)"),
+    ("S2", 0.8, ("反向", "相反", "反面"), r"(反向|相反|反面).{0,10}(回答|输出|举例|告诉我).{0,30}(不应该|不要|避免|禁止)"),
+    ("S2", 0.75, ("为了",), r"为了(防范|避免|预防|防止|提高警惕).{0,20}(详细|具体)?(列出|告诉我|说明|介绍).{0,20}(方法|步骤|手段|渠道|网站)"),
     # -- prompt leaking (S3) --
-    ("S3", 0.9, r"\b(print|show|reveal|repeat|output|tell me|display|give me|what (is|are|was|were))\b.{0,30}\b(your|the)\s+(system|initial|original|hidden|secret|first)\s+(prompt|instructions?|message|rules)\b"),
-    ("S3", 0.85, r"\b(repeat|print|output)\b.{0,20}\b(the )?(text|words|everything)\s+(above|before)\b"),
-    ("S3", 0.9, r"(输出|打印|重复|显示|告诉我|透露|泄露|复述|展示).{0,12}(你的|你收到的|系统|最初|原始|隐藏|初始)的?(系统)?(提示词|提示|指令|设定|prompt)"),
-    ("S3", 0.9, r"(你的|你收到的|最初的|原始的|隐藏的|初始)(系统)?(提示词|指令|设定|prompt).{0,8}(原样|完整|逐字|全部|一字不差)(地)?(输出|打印|告诉我|发给我|复述|展示|重复)"),
+    ("S3", 0.9, ("system", "initial", "original", "hidden", "secret", "first"), r"\b(print|show|reveal|repeat|output|tell me|display|give me|what (is|are|was|were))\b.{0,30}\b(your|the)\s+(system|initial|original|hidden|secret|first)\s+(prompt|instructions?|message|rules)\b"),
+    ("S3", 0.85, ("repeat", "print", "output"), r"\b(repeat|print|output)\b.{0,20}\b(the )?(text|words|everything)\s+(above|before)\b"),
+    ("S3", 0.9, ("提示", "指令", "设定", "prompt"), r"(输出|打印|重复|显示|告诉我|透露|泄露|复述|展示).{0,12}(你的|你收到的|系统|最初|原始|隐藏|初始)的?(系统)?(提示词|提示|指令|设定|prompt)"),
+    ("S3", 0.9, ("提示词", "指令", "设定", "prompt"), r"(你的|你收到的|最初的|原始的|隐藏的|初始)(系统)?(提示词|指令|设定|prompt).{0,8}(原样|完整|逐字|全部|一字不差)(地)?(输出|打印|告诉我|发给我|复述|展示|重复)"),
 ]
-_COMPILED = [(code, score, re.compile(p, re.S)) for code, score, p in _PHRASES]
+_COMPILED = [(code, score, re.compile(p, re.S)) for code, score, _a, p in _PHRASES]
+
+
+def _anchor_automaton() -> Any:
+    auto: Any = ahocorasick.Automaton()
+    by_word: dict[str, set[int]] = {}
+    for i, (_c, _s, anchors, _p) in enumerate(_PHRASES):
+        for a in anchors:
+            by_word.setdefault(a, set()).add(i)
+    for w, idx in by_word.items():
+        auto.add_word(w, frozenset(idx))
+    auto.make_automaton()
+    return auto
+
+
+_ANCHORS = _anchor_automaton()
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
 _HEX = re.compile(r"(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[\s:]?){16,}(?![0-9a-fA-F])")
 _TAGS = re.compile(r"[\U000E0000-\U000E007F]+")
@@ -93,7 +111,11 @@ def decode_payloads(text: str) -> list[tuple[str, int, int, str]]:
 def match_phrases(text: str) -> list[tuple[str, float, int, int]]:
     """(code, score, start, end) of override/jailbreak/leak phrases in a normalised text."""
     hits: list[tuple[str, float, int, int]] = []
-    for code, score, rx in _COMPILED:
+    todo: set[int] = set()
+    for _end, idx in _ANCHORS.iter(text):
+        todo |= idx
+    for i in sorted(todo):
+        code, score, rx = _COMPILED[i]
         m = rx.search(text)
         if m:
             hits.append((code, score, m.start(), m.end()))
@@ -112,7 +134,7 @@ class InjectionDetector(Detector):
         decode: bool = True,
         invisible_min: int = 8,
         min_score: float = 0.3,
-        window: int = 400,
+        window: int = 160,
     ) -> None:
         super().__init__(name)
         self.model: TextModel | None = resolve_model(model) if model else None

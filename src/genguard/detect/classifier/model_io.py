@@ -38,6 +38,21 @@ MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
 
 
+# One token -> id table shared by every loaded model, so a detector looks each distinct token
+# of a text up once however many models score it (each model maps global ids to its columns).
+GLOBAL_TOKENS: dict[str, int] = {}
+
+
+def register_tokens(terms: list[str]) -> None:
+    for t in terms:
+        if t not in GLOBAL_TOKENS:
+            GLOBAL_TOKENS[t] = len(GLOBAL_TOKENS)
+
+
+def global_ids(keys: list[str]) -> np.ndarray:
+    return np.fromiter(map(GLOBAL_TOKENS.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+
+
 @dataclass
 class TextModel:
     """A linear TF-IDF classifier with calibrated probabilities.
@@ -77,6 +92,61 @@ class TextModel:
         if norm > 0:
             vals = vals / norm
         return np.asarray(self.coef[:, cols] @ vals + self.intercept, dtype=np.float64)
+
+    def global_columns(self) -> np.ndarray:
+        """Array mapping global token id -> this model's column (-1 when absent)."""
+        cached: np.ndarray | None = self.__dict__.get("_gcols")
+        if cached is not None and len(cached) == len(GLOBAL_TOKENS):
+            return cached
+        register_tokens(list(self.vocab))
+        g = np.full(len(GLOBAL_TOKENS), -1, dtype=np.int64)
+        ids = global_ids(list(self.vocab))
+        g[ids] = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
+        self.__dict__["_gcols"] = g
+        return g
+
+    def logits_from_global(self, gids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Logits from global token ids (-1 = unknown everywhere) and their counts."""
+        g = self.global_columns()
+        known = (gids >= 0) & (gids < len(g))
+        cols = np.full(len(gids), -1, dtype=np.int64)
+        cols[known] = g[gids[known]]
+        hit = cols >= 0
+        if not hit.any():
+            return self.intercept.astype(np.float64)
+        cols = cols[hit]
+        vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
+        norm = math.sqrt(float(vals @ vals))
+        if norm > 0:
+            vals = vals / norm
+        return np.asarray(self.coef[:, cols] @ vals + self.intercept, dtype=np.float64)
+
+    def proba_windows(self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int) -> np.ndarray:
+        """(n_win, n_labels) calibrated probabilities of several windows in one vectorised pass.
+
+        ``gids``/``counts``/``win`` list each window's distinct global token ids, their counts and
+        the window index; equivalent to :meth:`logits_from_global` per window, without a Python
+        loop over windows.
+        """
+        g = self.global_columns()
+        known = (gids >= 0) & (gids < len(g))
+        cols = np.full(len(gids), -1, dtype=np.int64)
+        cols[known] = g[gids[known]]
+        hit = cols >= 0
+        cols, w = cols[hit], win[hit]
+        vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
+        norms = np.sqrt(np.bincount(w, vals * vals, minlength=n_win))
+        vals = vals / np.where(norms > 0, norms, 1.0)[w]
+        contrib = self.coef[:, cols] * vals
+        z = np.vstack([np.bincount(w, contrib[r], minlength=n_win) for r in range(contrib.shape[0])]).T
+        z = z + self.intercept
+        if len(self.labels) == 2 and z.shape[1] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-(self.calibration.get("a", 1.0) * z[:, 0] + self.calibration.get("b", 0.0))))
+            return np.column_stack([1.0 - p1, p1])
+        sz = z / self.calibration.get("temperature", 1.0)
+        sz = sz - sz.max(axis=1, keepdims=True)
+        e = np.exp(sz)
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
 
     def proba_from_logits(self, z: np.ndarray) -> np.ndarray:
         """Calibrated probability of every label, in ``self.labels`` order."""
@@ -229,5 +299,7 @@ def resolve_model(ref: str | Path) -> TextModel:
             raise ConfigError(f"model {str(ref)!r}: no such model directory or shipped model (shipped: {known})")
     key = (str(p.resolve()), (p / WEIGHTS_FILE).stat().st_mtime if (p / WEIGHTS_FILE).exists() else 0.0)
     if key not in _CACHE:
-        _CACHE[key] = load_model(p)
+        model = load_model(p)
+        model.global_columns()
+        _CACHE[key] = model
     return _CACHE[key]
