@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import asdict, dataclass
+from operator import add
 from typing import Any
 
 from genguard.text.normalize import normalize
@@ -50,10 +51,13 @@ def prepare(text: str) -> str:
 def analyze_prepared(t: str, cfg: FeatureConfig) -> list[str]:
     """Tokens of an already prepared text."""
     grams: list[str] = []
-    n_len = len(t)
-    for n in range(cfg.char_min, cfg.char_max + 1):
-        if n_len >= n:
-            grams.extend([t[i : i + n] for i in range(n_len - n + 1)])
+    # n-grams by C-level string concatenation (much faster than slicing in a comprehension)
+    prev: list[str] = list(t)
+    for n in range(1, cfg.char_max + 1):
+        if n > 1:
+            prev = list(map(add, prev, t[n - 1 :]))
+        if n >= cfg.char_min:
+            grams.extend(prev)
     if cfg.words:
         ws = _WORD.findall(t)
         grams.extend(["w:" + w for w in ws])
