@@ -134,11 +134,15 @@ class TextModel:
         cols[known] = g[gids[known]]
         hit = cols >= 0
         cols, w = cols[hit], win[hit]
-        vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
-        norms = np.sqrt(np.bincount(w, vals * vals, minlength=n_win))
-        vals = vals / np.where(norms > 0, norms, 1.0)[w]
-        contrib = self.coef[:, cols] * vals
-        z = np.vstack([np.bincount(w, contrib[r], minlength=n_win) for r in range(contrib.shape[0])]).T
+        z = np.zeros((n_win, self.coef.shape[0]))
+        if len(cols):
+            vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
+            # entries are grouped by window (win is non-decreasing): sum each group with reduceat
+            starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+            uw = w[starts]
+            norms = np.sqrt(np.add.reduceat(vals * vals, starts))
+            vals = vals / np.repeat(np.where(norms > 0, norms, 1.0), np.diff(np.r_[starts, len(w)]))
+            z[uw] = np.add.reduceat(self.coef[:, cols] * vals, starts, axis=1).T
         z = z + self.intercept
         if len(self.labels) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-(self.calibration.get("a", 1.0) * z[:, 0] + self.calibration.get("b", 0.0))))
