@@ -247,16 +247,24 @@ def email_split() -> tuple[list[str], list[str]]:
     return emails[:35], emails[35:]
 
 
+BIPIA_TASK_IRRELEVANT = {"Information Retrieval", "Content Creation", "Learning and Tutoring", "Language Translation",
+                         "Programming Help"}
+
+
+def bipia_attack_items() -> list[tuple[str, int, str]]:
+    """(category, index within category, instruction) of every BIPIA text and code attack."""
+    d = require_data() / "bipia"
+    out: list[tuple[str, int, str]] = []
+    for f in ("text_attack_train.json", "code_attack_train.json"):
+        for cat, items in json.loads((d / f).read_text("utf-8")).items():
+            out += [(cat, i, t) for i, t in enumerate(items)]
+    return out
+
+
 def bipia_attacks() -> tuple[list[str], list[str]]:
     """(train, held) attack instructions: per BIPIA category the first 3 train, the last 2 held out."""
-    d = require_data() / "bipia"
-    tr: list[str] = []
-    he: list[str] = []
-    for f in ("text_attack_train.json", "code_attack_train.json"):
-        for _cat, items in json.loads((d / f).read_text("utf-8")).items():
-            tr += items[:3]
-            he += items[3:]
-    return tr, he
+    items = bipia_attack_items()
+    return [t for _c, i, t in items if i < 3], [t for _c, i, t in items if i >= 3]
 
 
 def embed(context: str, attack: str, rng: random.Random) -> str:
@@ -321,6 +329,9 @@ def injection_split() -> Split:
     sp.held = held_emb + clean + ghe + phe + [Example(e.text, "benign", None, e.source) for e in xhe if e.label == "benign"]
     sp.extra = {
         "bipia_attacks_held": held_emb,
+        "bipia_attacks_held_no_task_irrelevant": [
+            e for e, cat in zip(held_emb, [c for c, i, _t in bipia_attack_items() if i >= 3 for _ in range(3)], strict=True)
+            if cat not in BIPIA_TASK_IRRELEVANT],
         "bipia_attacks_bare_held": [_ex(a, "S1", "S1", "bipia/attack") for a in at_he],
         "bipia_clean_emails_held": clean,
         "gptfuzz_templates_held": ghe,
