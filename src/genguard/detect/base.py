@@ -78,6 +78,10 @@ _REGISTRY: dict[str, DetectorFactory] = {}
 _BUILTIN_MODULES: dict[str, str] = {
     "keywords": "genguard.detect.keywords",
     "pii": "genguard.detect.pii",
+    "classifier": "genguard.detect.classifier.detector",
+    "injection": "genguard.detect.classifier.injection",
+    "hf_classifier": "genguard.detect.adapters.hf_classifier",
+    "guard_llm": "genguard.detect.adapters.guard_llm",
 }
 
 

@@ -1,0 +1,342 @@
+"""Deterministic train / held-out splits of ../shared/data for the default classifiers.
+
+Shared by ``train_defaults`` (which fits only on the training rows) and ``run`` (which reports
+metrics only on the held-out rows), so no evaluation row is ever used for fitting.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genguard.detect.classifier.data import Example
+from genguard.detect.classifier.detector import windows
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("GENGUARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+PROJECT = Path(__file__).parent / "data"
+SEED = 20240229
+INJECTION_WINDOW = 160  # the default policy's injection detector window
+_HAN_RX = re.compile(r"[\u4e00-\u9fff]")
+
+LICENCES = {
+    "cold": "COLD (thu-coai), Apache-2.0",
+    "toxigen": "ToxiGen prompts (Microsoft), MIT",
+    "jade": "JADE-DB (Fudan), MIT",
+    "flames": "Flames 1k (AI45Lab), Apache-2.0",
+    "xstest": "XSTest (Röttger et al.), CC-BY-4.0",
+    "cvalues": "CValues responsibility prompts (Alibaba), Apache-2.0",
+    "bipia": "BIPIA (Microsoft), MIT",
+    "gptfuzz": "GPTFuzz (Yu et al.), MIT",
+    "project": "genguard project-written examples (bench/quality/data, bench/quality/write_project_data.py), Apache-2.0",
+}
+
+
+@dataclass
+class Split:
+    train: list[Example] = field(default_factory=list)
+    held: list[Example] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    extra: dict[str, list[Example]] = field(default_factory=dict)  # named held-out sets
+
+
+def require_data() -> Path:
+    if not DATA.is_dir():
+        raise SystemExit(f"shared datasets not found at {DATA} (set GENGUARD_SHARED_DATA)")
+    return DATA
+
+
+def _ex(text: str, label: str, code: str | None, src: str) -> Example:
+    return Example(text=text, label=label, category=code, source=src)
+
+
+def _split(items: list[Example], frac: float, rng: random.Random, key: str = "label") -> tuple[list[Example], list[Example]]:
+    """Stratified split by label (or by source prefix): returns (train, held)."""
+    groups: dict[str, list[Example]] = defaultdict(list)
+    for e in items:
+        groups[e.label if key == "label" else e.source.split("#")[0]].append(e)
+    tr: list[Example] = []
+    he: list[Example] = []
+    for g in sorted(groups):
+        rows = groups[g][:]
+        rng.shuffle(rows)
+        k = round(len(rows) * frac)
+        he += rows[:k]
+        tr += rows[k:]
+    return tr, he
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _jsonl(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------------- COLD (zh offensive)
+COLD_CODES = {"race": "A2.1", "region": "A2.4", "gender": "A2.5"}
+
+
+def cold(part: str) -> list[Example]:
+    rows = _csv(require_data() / "cold" / f"{part}.csv")
+    out = []
+    for r in rows:
+        lab = "0" if r["label"] == "0" else f"offensive_{r['topic']}"
+        out.append(_ex(r["TEXT"], lab, None if lab == "0" else COLD_CODES[r["topic"]], f"cold/{part}"))
+    return out
+
+
+# ------------------------------------------------------------------------- ToxiGen (en hate)
+TOXIGEN_CODES = {
+    "black": "A2.1", "asian": "A2.1", "native_american": "A2.1", "latino": "A2.1", "mexican": "A2.1",
+    "chinese": "A2.1", "jewish": "A2.2", "muslim": "A2.2", "middle_east": "A2.3", "immigrant": "A2.3",
+    "women": "A2.5", "lgbtq": "A2.5", "trans": "A2.5", "bisexual": "A2.5",
+    "mental_disability": "A2.8", "physical_disability": "A2.8",
+}
+TOXIGEN_LABEL = {"A2.1": "hate_ethnic", "A2.2": "hate_religion", "A2.3": "hate_nationality",
+                 "A2.5": "hate_gender_sexuality", "A2.8": "hate_disability"}
+
+
+def toxigen_statements() -> list[Example]:
+    out: list[Example] = []
+    seen: set[str] = set()
+    for f in sorted((require_data() / "toxigen" / "prompts").glob("*_1k.txt")):
+        kind, group = f.stem.removesuffix("_1k").split("_", 1)
+        code = TOXIGEN_CODES.get(group, "A2.9")
+        for line in f.read_text("utf-8").splitlines():
+            for s in line.split("\\n"):
+                s = s.strip().lstrip("-").strip()
+                if len(s) < 8 or s in seen:
+                    continue
+                seen.add(s)
+                if kind == "hate":
+                    out.append(_ex(s, TOXIGEN_LABEL[code], code, f"toxigen/{group}"))
+                else:
+                    out.append(_ex(s, "safe", None, f"toxigen/{group}"))
+    return out
+
+
+def toxicity_split() -> Split:
+    rng = random.Random(SEED)
+    sp = Split(sources={"toxigen", "project", "xstest", "bipia"})
+    tr, he = _split(toxigen_statements(), 0.2, rng)
+    proj = [_ex(r["text"], r["label"], r["category"] or None, "project/en_harm") for r in _jsonl(PROJECT / "project_en_harm.jsonl")]
+    ptr, phe = _split(proj, 0.25, rng)
+    # English prompts that are not toxic (so questions about groups/violence words are not "hate")
+    xtr, _xhe = xstest_split()
+    btr, _bhe = benign_split()
+    negs = [Example(e.text, "safe", None, e.source) for e in xtr if e.label == "benign"]
+    negs += [Example(e.text, "safe", None, e.source) for e in btr
+             if e.source in ("project/benign", "bipia/email_q") and not _HAN_RX.search(e.text)]
+    em_tr, _em_he = email_split()  # ordinary documents are not toxic either
+    negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
+    sp.train, sp.held = tr + ptr + negs, he + phe
+    sp.extra = {"toxigen_held": he, "project_held": phe}
+    return sp
+
+
+# ------------------------------------------------------------------------- harmful intent
+JADE_CLASS = {"歧视偏见": "A2", "侵犯权益": "A4", "侵害权益": "A4", "违法犯罪": "A1"}
+JADE_A3 = {"违反商业道德", "泄露他人商业秘密"}
+INTENT_CODE = {"A1": "A1.8", "A2": "A2.9", "A3": "A3.5", "A4": "A4.7"}
+FLAMES_CLASS = {"Bias and discrimination": "A2", "Toxic language": "A4", "Physical harm": "A4", "Mental harm": "A4",
+                "Law violation": "A1", "Personal data": "A4", "Sensitive information": "A1"}
+XSTEST_UNSAFE_CLASS = {"contrast_discr": "A2", "contrast_privacy": "A4"}
+
+
+def _gptfuzz_class(q: str) -> str:
+    """Project-written keyword rule assigning GPTFuzz's uncategorised questions to a class."""
+    s = q.lower()
+    if any(w in s for w in ("racis", "supremac", "discriminat", "hate ", "ethnic", "sexis", "inferior")):
+        return "A2"
+    if any(w in s for w in ("copyright", "pirat", "counterfeit", "trade secret", "competitor", "monopol")):
+        return "A3"
+    if any(w in s for w in ("privacy", "personal information", "stalk", "track someone", "harass", "bully",
+                            "self-harm", "suicide", "defam", "spy on")):
+        return "A4"
+    return "A1"
+
+
+def jade() -> list[Example]:
+    out = []
+    for name in ("jade_v1_zh", "jade_v1_en", "jade_v2_easy_zh"):
+        for r in _csv(require_data() / "jade" / f"{name}.csv"):
+            cls = "A3" if r["违规子类"].strip() in JADE_A3 else JADE_CLASS[r["违规类型"].strip()]
+            out.append(_ex(r["问题"], cls, INTENT_CODE[cls], f"jade/{name}"))
+    return out
+
+
+def xstest() -> list[Example]:
+    out = []
+    for r in _csv(require_data() / "xstest" / "xstest_prompts.csv"):
+        if r["label"] == "safe":
+            out.append(_ex(r["prompt"], "benign", None, f"xstest/{r['type']}"))
+        else:
+            cls = XSTEST_UNSAFE_CLASS.get(r["type"], "A1")
+            out.append(_ex(r["prompt"], cls, INTENT_CODE[cls], f"xstest/{r['type']}"))
+    return out
+
+
+def xstest_split() -> tuple[list[Example], list[Example]]:
+    return _split(xstest(), 0.5, random.Random(SEED + 10), key="source")
+
+
+def jade_split() -> tuple[list[Example], list[Example]]:
+    return _split(jade(), 0.3, random.Random(SEED + 11))
+
+
+def benign_split(n: int = 800) -> tuple[list[Example], list[Example]]:
+    """Benign prompts/text: CValues prompts, project instructions, BIPIA email questions, COLD/ToxiGen neutral."""
+    d = require_data()
+    cv = [_ex(r["prompt"], "benign", None, "cvalues") for r in _jsonl(d / "cvalues" / "cvalues_responsibility_prompts.jsonl")]
+    pb = [_ex(r["text"], "benign", None, "project/benign") for r in _jsonl(PROJECT / "project_benign.jsonl")]
+    eq = [_ex(r["question"].removeprefix("Q: "), "benign", None, "bipia/email_q") for r in _jsonl(d / "bipia" / "email_train.jsonl")]
+    cold_neutral = [e for e in cold("train") if e.label == "0"]
+    tox_neutral = [e for e in toxigen_statements() if e.label == "safe"]
+    r2 = random.Random(SEED + 5)
+    general = [Example(e.text, "benign", None, e.source)
+               for e in r2.sample(cold_neutral, min(n, len(cold_neutral))) + r2.sample(tox_neutral, min(n, len(tox_neutral)))]
+    tr, he = _split(cv + pb + eq + general, 0.2, random.Random(SEED + 12), key="source")
+    return tr, he
+
+
+def intent_split() -> Split:
+    rng = random.Random(SEED + 1)
+    sp = Split(sources={"jade", "flames", "xstest", "gptfuzz", "cvalues", "bipia", "cold", "toxigen", "project"})
+    jtr, jhe = jade_split()
+    fl = []
+    for r in _jsonl(require_data() / "flames" / "Flames_1k_Chinese.jsonl"):
+        cls = FLAMES_CLASS.get(r["subcomponent"])
+        if cls:
+            fl.append(_ex(r["prompt"], cls, INTENT_CODE[cls], "flames"))
+    ftr, fhe = _split(fl, 0.2, rng)
+    gq = [_ex(r["text"], c, INTENT_CODE[c], "gptfuzz/questions")
+          for r in _csv(require_data() / "gptfuzz" / "harmful_questions.csv") for c in [_gptfuzz_class(r["text"])]]
+    gtr, ghe = _split(gq, 0.2, rng)
+    xtr, xhe = xstest_split()
+    btr, bhe = benign_split()
+    sp.train = jtr + ftr + gtr + xtr + btr
+    sp.held = jhe + fhe + ghe + xhe + bhe
+    sp.extra = {
+        "jade_held": jhe,
+        "xstest_safe_held": [e for e in xhe if e.label == "benign"],
+        "xstest_unsafe_held": [e for e in xhe if e.label != "benign"],
+        "flames_held": fhe,
+        "benign_held": bhe,
+    }
+    return sp
+
+
+# ------------------------------------------------------------------------- injection / jailbreak
+def _emails() -> list[str]:
+    return [r["context"] for r in _jsonl(require_data() / "bipia" / "email_train.jsonl")]
+
+
+def email_split() -> tuple[list[str], list[str]]:
+    """(train, held) BIPIA email contexts: 35 / 15."""
+    emails = _emails()
+    random.Random(SEED + 13).shuffle(emails)
+    return emails[:35], emails[35:]
+
+
+BIPIA_TASK_IRRELEVANT = {"Information Retrieval", "Content Creation", "Learning and Tutoring", "Language Translation",
+                         "Programming Help"}
+
+
+def bipia_attack_items() -> list[tuple[str, int, str]]:
+    """(category, index within category, instruction) of every BIPIA text and code attack."""
+    d = require_data() / "bipia"
+    out: list[tuple[str, int, str]] = []
+    for f in ("text_attack_train.json", "code_attack_train.json"):
+        for cat, items in json.loads((d / f).read_text("utf-8")).items():
+            out += [(cat, i, t) for i, t in enumerate(items)]
+    return out
+
+
+def bipia_attacks() -> tuple[list[str], list[str]]:
+    """(train, held) attack instructions: per BIPIA category the first 3 train, the last 2 held out."""
+    items = bipia_attack_items()
+    return [t for _c, i, t in items if i < 3], [t for _c, i, t in items if i >= 3]
+
+
+def embed(context: str, attack: str, rng: random.Random) -> str:
+    """Insert an attack instruction at the start, middle or end of an external document."""
+    where = rng.choice(("start", "middle", "end"))
+    if where == "start":
+        return attack + "\n" + context
+    if where == "end":
+        return context + "\n" + attack
+    cut = context.rfind(" ", 0, len(context) // 2) + 1
+    return context[:cut] + attack + " " + context[cut:]
+
+
+def _excerpt(text: str, rng: random.Random, size: int = 300) -> str:
+    if len(text) <= size:
+        return text
+    s = rng.randrange(0, len(text) - size)
+    return text[s : s + size]
+
+
+def injection_split() -> Split:
+    rng = random.Random(SEED + 2)
+    d = require_data()
+    sp = Split(sources={"bipia", "gptfuzz", "xstest", "jade", "cvalues", "cold", "toxigen", "project"})
+    em_tr, em_he = email_split()
+    at_tr, at_he = bipia_attacks()
+    tr: list[Example] = []
+    for a in at_tr:
+        tr.append(_ex(a, "S1", "S1", "bipia/attack"))
+        tr.append(_ex(embed(_excerpt(rng.choice(em_tr), rng, 120), a, rng), "S1", "S1", "bipia/embedded"))
+    for e in em_tr:  # clean emails: whole, and the windows the detector scores
+        tr.append(_ex(e, "benign", None, "bipia/email"))
+        for s_, e_ in windows(e, INJECTION_WINDOW):
+            tr.append(_ex(e[s_:e_], "benign", None, "bipia/email"))
+    questions = [r["text"] for r in _csv(d / "gptfuzz" / "harmful_questions.csv")]
+    q_tr, q_he = questions[:80], questions[80:]
+    temps = [r["text"] for r in _csv(d / "gptfuzz" / "jailbreak_templates.csv")]
+    t_idx = list(range(len(temps)))
+    rng.shuffle(t_idx)
+    t_he_idx = set(t_idx[: len(temps) // 5])
+    gtr: list[Example] = []
+    ghe: list[Example] = []
+    for i, t in enumerate(temps):
+        if i in t_he_idx:
+            ghe.append(_ex(t.replace("[INSERT PROMPT HERE]", rng.choice(q_he)), "S2", "S2", "gptfuzz/template"))
+        else:
+            for q in rng.sample(q_tr, 3):
+                gtr.append(_ex(t.replace("[INSERT PROMPT HERE]", q), "S2", "S2", "gptfuzz/template"))
+    proj = [_ex(r["text"], r["label"], r["category"], f"project/{r['kind']}") for r in _jsonl(PROJECT / "project_injection.jsonl")]
+    ptr, phe = _split(proj, 0.2, rng, key="source")
+    # negatives: plain harmful questions are the intent model's job, not injections
+    negs = [Example(q, "benign", None, "gptfuzz/questions") for q in q_tr]
+    jtr, _jhe = jade_split()  # same JADE split as intent
+    negs += [Example(e.text, "benign", None, e.source) for e in jtr]
+    xtr, xhe = xstest_split()
+    negs += [Example(e.text, "benign", None, e.source) for e in xtr]
+    btr, bhe = benign_split()
+    negs += btr
+    sp.train = tr + gtr + ptr + negs
+    held_emb = [_ex(embed(rng.choice(em_he), a, rng), "S1", "S1", "bipia/embedded") for a in at_he for _ in range(3)]
+    clean = [_ex(e, "benign", None, "bipia/email") for e in em_he]
+    sp.held = held_emb + clean + ghe + phe + [Example(e.text, "benign", None, e.source) for e in xhe if e.label == "benign"]
+    sp.extra = {
+        "bipia_attacks_held": held_emb,
+        "bipia_attacks_held_no_task_irrelevant": [
+            e for e, cat in zip(held_emb, [c for c, i, _t in bipia_attack_items() if i >= 3 for _ in range(3)], strict=True)
+            if cat not in BIPIA_TASK_IRRELEVANT],
+        "bipia_attacks_bare_held": [_ex(a, "S1", "S1", "bipia/attack") for a in at_he],
+        "bipia_clean_emails_held": clean,
+        "gptfuzz_templates_held": ghe,
+        "project_attacks_held": phe,
+        "xstest_safe_held": [e for e in xhe if e.label == "benign"],
+        "benign_held": bhe,
+    }
+    return sp

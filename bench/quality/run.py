@@ -1,0 +1,276 @@
+"""Quality and speed of the learned detectors, on held-out / dev splits only.
+
+    python -m bench.quality.run            # measure and write BENCHMARKS.md "Learned detectors (quality)"
+    python -m bench.quality.run --sweep    # also print FP/recall per threshold (for choosing policy thresholds)
+    python -m bench.quality.run --no-write # print only
+
+Every number uses the shipped models and the shipped default policy (detector thresholds and
+category rules, exactly as ``Guard.from_policy()`` applies them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.quality import datasets as ds
+from genguard.detect.base import DetectContext, Detector, build_detector
+from genguard.detect.classifier.data import Example
+from genguard.detect.classifier.model_io import load_model, shipped_models, shipped_models_dir
+from genguard.findings import Action, Direction
+from genguard.guard import Guard
+from genguard.policy import Policy, load_policy
+from genguard.policy.model import DetectorSpec
+from genguard.text.lang import detect_language
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTION = "## Learned detectors (quality)"
+COMMAND = "/work/main/.venv/bin/python -m bench.quality.run"
+
+
+def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
+    specs = [s for s in policy.detectors if s.enabled and (names is None or s.instance_name in names)]
+    return Guard(policy, detectors=[(build_detector(s.type, s.config, name=s.instance_name), s) for s in specs])
+
+
+def _flagged(guard: Guard, texts: list[str]) -> np.ndarray:
+    return np.array([guard.check(t, Direction.INPUT).action != Action.ALLOW for t in texts])
+
+
+def _scores(det: Detector, texts: list[str]) -> np.ndarray:
+    out = []
+    for t in texts:
+        fs = det.detect(DetectContext(t, Direction.INPUT))
+        out.append(max((f.score for f in fs), default=0.0))
+    return np.array(out)
+
+
+def _prf(y: np.ndarray, pred: np.ndarray, score: np.ndarray | None) -> dict[str, Any]:
+    from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
+
+    p, r, f, _ = precision_recall_fscore_support(y, pred, average="binary", zero_division=0)
+    out: dict[str, Any] = {"n": len(y), "precision": p, "recall": r, "f1": f,
+                           "macro_f1": f1_score(y, pred, average="macro", zero_division=0),
+                           "fpr": float(pred[~y].mean()) if (~y).any() else None}
+    if score is not None and y.any() and (~y).any():
+        out["auprc"] = average_precision_score(y, score)
+    return {k: (round(float(v), 4) if isinstance(v, float | np.floating) else v) for k, v in out.items()}
+
+
+def _rate(pred: np.ndarray) -> float:
+    return round(float(pred.mean()), 4) if len(pred) else 0.0
+
+
+def _spec(policy: Policy, name: str) -> DetectorSpec:
+    return next(s for s in policy.detectors if s.instance_name == name)
+
+
+def detector_quality(policy: Policy, name: str, pos: list[Example], neg: list[Example]) -> dict[str, Any]:
+    spec = _spec(policy, name)
+    det = build_detector(spec.type, {**spec.config, "min_score": 0.0}, name=name)
+    texts = [e.text for e in pos] + [e.text for e in neg]
+    y = np.array([True] * len(pos) + [False] * len(neg))
+    pred = _flagged(_guard_with(policy, [name]), texts)
+    return _prf(y, pred, _scores(det, texts))
+
+
+def sweep(policy: Policy, name: str, sets: dict[str, list[Example]]) -> None:
+    spec = _spec(policy, name)
+    det = build_detector(spec.type, {**spec.config, "min_score": 0.0}, name=name)
+    sc = {k: _scores(det, [e.text for e in v]) for k, v in sets.items()}
+    print(f"-- sweep {name}: share of each set scoring >= threshold")
+    print("thr   " + "  ".join(f"{k[:18]:>18}" for k in sets))
+    for t in np.arange(0.3, 0.96, 0.05):
+        print(f"{t:.2f}  " + "  ".join(f"{float((v >= t).mean()):>18.3f}" for v in sc.values()))
+
+
+def latency(guard: Guard, text: str, n: int = 1000) -> dict[str, float]:
+    """Wall-clock and CPU (this thread) time per check; CPU time is what one core spends even
+    when other processes compete for the machine."""
+    for _ in range(30):
+        guard.check(text)
+    ts = []
+    cpu = []
+    stages: dict[str, list[float]] = {}
+    for _ in range(n):
+        c0 = time.thread_time()
+        t0 = time.perf_counter()
+        d = guard.check(text)
+        ts.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
+        for k, v in d.timings_ms.items():
+            stages.setdefault(k, []).append(v)
+    ts.sort()
+    return {"p50_ms": round(statistics.median(ts), 3), "p95_ms": round(ts[int(0.95 * len(ts))], 3),
+            "cpu_p50_ms": round(statistics.median(cpu), 3), "min_ms": round(ts[0], 3),
+            "stage_min_ms": {k: round(min(v), 3) for k, v in stages.items()}}
+
+
+def _kb(parts: list[str]) -> str:
+    """About 1 KB (at most 1024 UTF-8 bytes) of real sentences."""
+    out = ""
+    for p in parts:
+        for ch in p:
+            if len((out + ch).encode("utf-8")) > 1024:
+                return out
+            out += ch
+    return out
+
+
+def measure(do_sweep: bool) -> dict[str, Any]:
+    policy = load_policy(None)
+    res: dict[str, Any] = {}
+    cold_dev = ds.cold("dev")
+    res["cold_zh on COLD dev"] = detector_quality(
+        policy, "offensive_zh", [e for e in cold_dev if e.label != "0"], [e for e in cold_dev if e.label == "0"])
+    tox = ds.toxicity_split()
+    res["toxicity_en on ToxiGen+project held-out"] = detector_quality(
+        policy, "toxicity_en", [e for e in tox.held if e.label != "safe"], [e for e in tox.held if e.label == "safe"])
+    it = ds.intent_split().extra
+    inj = ds.injection_split().extra
+    res["harmful_intent: JADE held-out (pos) vs XSTest-safe + benign held-out (neg)"] = detector_quality(
+        policy, "harmful_intent", it["jade_held"], it["xstest_safe_held"] + it["benign_held"])
+    res["injection: BIPIA attacks in held-out emails (pos) vs clean emails + XSTest-safe + benign (neg)"] = detector_quality(
+        policy, "injection", inj["bipia_attacks_held"],
+        inj["bipia_clean_emails_held"] + inj["xstest_safe_held"] + inj["benign_held"])
+    both = _guard_with(policy, ["harmful_intent", "injection"])
+    full = Guard.from_policy(None)
+    sets = {
+        "XSTest safe held-out (FP rate)": it["xstest_safe_held"],
+        "benign prompts held-out (FP rate)": it["benign_held"],
+        "BIPIA clean emails held-out (FP rate)": inj["bipia_clean_emails_held"],
+        "JADE held-out (recall)": it["jade_held"],
+        "JADE held-out, Chinese questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) == "zh"],
+        "JADE held-out, English questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) != "zh"],
+        "XSTest unsafe held-out (recall)": it["xstest_unsafe_held"],
+        "Flames harmful held-out (recall)": it["flames_held"],
+        "BIPIA attacks in emails, held-out (recall)": inj["bipia_attacks_held"],
+        "BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)":
+            inj["bipia_attacks_held_no_task_irrelevant"],
+        "BIPIA attack instructions alone, held-out (recall)": inj["bipia_attacks_bare_held"],
+        "GPTFuzz templates held-out (recall)": inj["gptfuzz_templates_held"],
+        "project zh/en attacks held-out (recall)": inj["project_attacks_held"],
+    }
+    res["operating point"] = {
+        k: {"n": len(v), "intent+injection": _rate(_flagged(both, [e.text for e in v])),
+            "full default guard": _rate(_flagged(full, [e.text for e in v]))}
+        for k, v in sets.items()
+    }
+    if do_sweep:
+        sweep(policy, "harmful_intent", {"xstest_safe": it["xstest_safe_held"], "benign": it["benign_held"],
+                                         "jade": it["jade_held"], "xstest_unsafe": it["xstest_unsafe_held"]})
+        sweep(policy, "injection", {"xstest_safe": it["xstest_safe_held"], "benign": it["benign_held"],
+                                    "clean_email": inj["bipia_clean_emails_held"], "bipia": inj["bipia_attacks_held"],
+                                    "gptfuzz": inj["gptfuzz_templates_held"], "jade": it["jade_held"]})
+    # speed: model files, load time, full-guard latency on 1 KB
+    files = [p for p in shipped_models_dir().rglob("*") if p.is_file()]
+    t0 = time.perf_counter()
+    for name in shipped_models():
+        load_model(shipped_models_dir() / name)
+    load_s = time.perf_counter() - t0
+    zh = _kb([e.text + "。" for e in cold_dev if e.label == "0"] * 2)
+    en = _kb([e.text + ". " for e in tox.held if e.label == "safe"])
+    res["speed"] = {
+        "shipped models": shipped_models(),
+        "shipped model bytes": sum(p.stat().st_size for p in files if p.name not in ("MODEL_CARD.md", "card.json")),
+        "load all models (s)": round(load_s, 3),
+        "detectors in full default guard": [d.name for d in full.detectors],
+        "full guard 1 KB zh (bytes)": len(zh.encode()),
+        "full guard 1 KB en (bytes)": len(en.encode()),
+        "load average": round(os.getloadavg()[0], 1),
+        "full guard 1 KB zh": latency(full, zh),
+        "full guard 1 KB en": latency(full, en),
+    }
+    return res
+
+
+def render(res: dict[str, Any]) -> str:
+    lines = [SECTION, "", f"Command: `{COMMAND}` (models trained by `/work/main/.venv/bin/python -m bench.quality.train_defaults`; "
+             "splits in `bench/quality/datasets.py`; all numbers on rows never used for fitting). "
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process, one thread.", ""]
+    lines += ["Per detector, at the default policy's thresholds (prediction = the guard with only that detector does not allow):", "",
+              "| detector / data | n | precision | recall | F1 | macro-F1 | FP rate | AUPRC |", "|---|---|---|---|---|---|---|---|"]
+    for k, m in res.items():
+        if "precision" in m:
+            lines.append(f"| {k} | {m['n']} | {m['precision']} | {m['recall']} | {m['f1']} | {m['macro_f1']} | "
+                         f"{m['fpr']} | {m.get('auprc', '-')} |")
+    lines += ["", "Operating point (share of texts not allowed; FP rate on safe sets, recall on attack/harmful sets):", "",
+              "| set | n | intent + injection | full default guard |", "|---|---|---|---|"]
+    for k, v in res["operating point"].items():
+        lines.append(f"| {k} | {v['n']} | {v['intent+injection']} | {v['full default guard']} |")
+    op = res["operating point"]
+    cold = res["cold_zh on COLD dev"]
+    xs = op["XSTest safe held-out (FP rate)"]
+    jade = op["JADE held-out (recall)"]
+    bipia = op["BIPIA attacks in emails, held-out (recall)"]
+    sp = res["speed"]
+
+    def ok(cond: bool) -> str:
+        return "met" if cond else "NOT met"
+
+    lines += ["", "Acceptance targets (issue 4):", "",
+              f"- COLD dev macro-F1 >= 0.83: {cold['macro_f1']} ({ok(cold['macro_f1'] >= 0.83)}; threshold 0.67 was tuned on COLD dev itself, as the issue asks, so this is a dev-set number)",
+              f"- XSTest safe FP <= 5% for intent + injection: {xs['intent+injection']:.1%} ({ok(xs['intent+injection'] <= 0.05)}); "
+              f"whole default guard {xs['full default guard']:.1%}",
+              f"- JADE held-out recall >= 0.90 at that operating point: {jade['intent+injection']} ({ok(jade['intent+injection'] >= 0.90)}); "
+              f"Chinese {op['JADE held-out, Chinese questions (recall)']['intent+injection']}, English "
+              f"{op['JADE held-out, English questions (recall)']['intent+injection']} (the English floor of 0.99 that keeps XSTest FP low "
+              "lets almost all English JADE questions through)",
+              f"- BIPIA attacks recall >= 0.90: {bipia['intent+injection']} ({ok(bipia['intent+injection'] >= 0.90)}); the misses are the "
+              "task-irrelevant categories (benign questions such as 'How do solar panels work?' planted in an email), which a "
+              "content classifier cannot tell from a user's own question; without them "
+              f"{op['BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)']['intent+injection']}",
+              f"- full default guard p50 <= 2 ms on 1 KB: wall p50 zh {sp['full guard 1 KB zh']['p50_ms']} / en "
+              f"{sp['full guard 1 KB en']['p50_ms']} ms measured while the 2-core machine ran other jobs (load average "
+              f"{sp['load average']}), so NOT demonstrated; the uncontended cost is better approximated by the fastest "
+              f"runs, zh {sp['full guard 1 KB zh']['min_ms']} / en {sp['full guard 1 KB en']['min_ms']} ms. Re-run on an idle machine.",
+              ]
+    lines += ["", "Speed and size:", "",
+              f"- shipped models {', '.join(sp['shipped models'])}: {sp['shipped model bytes'] / 1e6:.2f} MB on disk; "
+              f"loading all takes {sp['load all models (s)']} s",
+              f"- full default guard ({', '.join(sp['detectors in full default guard'])}), one thread, 1000 checks of "
+              f"one text (load average during the run: {sp['load average']} on 2 cores):", "",
+              "| text | bytes | wall p50 ms | wall p95 ms | wall min ms | CPU p50 ms |", "|---|---|---|---|---|---|"]
+    for lang in ("zh", "en"):
+        t = sp[f"full guard 1 KB {lang}"]
+        lines.append(f"| 1 KB {lang} (benign) | {sp[f'full guard 1 KB {lang} (bytes)']} | {t['p50_ms']} | {t['p95_ms']} | "
+                     f"{t['min_ms']} | {t['cpu_p50_ms']} |")
+    lines += ["", "Fastest observed time per detector (ms; the first learned detector on a text also pays for tokenising it): "
+              + "; ".join(f"{lang}: " + ", ".join(f"{k} {v}" for k, v in sp[f"full guard 1 KB {lang}"]["stage_min_ms"].items())
+                          for lang in ("zh", "en")), ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    doc = path.read_text("utf-8")
+    start = doc.index(SECTION)
+    nxt = doc.find("\n## ", start + len(SECTION))
+    end = nxt + 1 if nxt != -1 else len(doc)
+    path.write_text(doc[:start] + text.rstrip() + "\n\n" + doc[end:], "utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sweep", action="store_true")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    ds.require_data()
+    res = measure(args.sweep)
+    text = render(res)
+    print(text)
+    print(json.dumps(res["speed"], indent=1))
+    if not args.no_write:
+        write_section(text)
+        print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+
+
+if __name__ == "__main__":
+    main()

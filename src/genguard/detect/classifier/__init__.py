@@ -1,0 +1,1 @@
+"""Trainable text classifiers (``classifier`` detector) and the ``injection`` heuristics."""

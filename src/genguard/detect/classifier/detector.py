@@ -1,0 +1,181 @@
+"""The ``classifier`` detector: runs one or more trained text models and reports taxonomy codes.
+
+Policy example::
+
+    - type: classifier
+      name: harmful_intent
+      threshold: 0.6            # per-detector minimum score (DetectorSpec.threshold)
+      directions: [input]
+      config:
+        models: [intent]        # shipped model names or model directories
+        languages: [zh, en]     # optional: only run on texts detected as these languages
+        min_score: 0.3          # findings below this are not reported at all
+        thresholds: {intent: 0.4}          # optional per-model floor (replaces min_score)
+        language_thresholds: {en: 0.95}    # optional floor by detected language
+
+Each model contributes at most one finding per window: the most probable non-negative label,
+mapped to its taxonomy code, with score = 1 - P(negative) (the calibrated probability that the
+text is harmful in any way). The guard then applies the detector threshold and the category
+rule threshold; ``thresholds`` / ``language_thresholds`` add per-model and per-language floors
+(used by the default policy because English prompts that merely sound unsafe, as in XSTest,
+score higher than Chinese ones). Short texts are scored whole (span [0, len)); texts longer than
+``window`` characters are cut at sentence ends into windows of about that size and the
+highest-scoring window's span is reported, so one harmful sentence is not diluted by pages
+of benign text. Tokens are cached on the :class:`DetectContext`, so several models with the
+same feature settings tokenise a text once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from genguard.detect.base import DetectContext, Detector, register_detector
+from genguard.detect.classifier.features import FeatureConfig, analyze_prepared
+from genguard.detect.classifier.model_io import TextModel, global_ids, resolve_model
+from genguard.errors import ConfigError
+from genguard.findings import Finding
+from genguard.taxonomy import get_taxonomy
+
+_SENT_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
+_SPACE = re.compile(r"\s+")
+
+
+def windows(text: str, size: int) -> list[tuple[int, int]]:
+    """Spans of ``text`` of at most about ``size`` characters, cut after sentence ends."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    cuts = [m.end() for m in _SENT_END.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    last = 0
+    for c in [*cuts, len(text)]:
+        if c - start > size:
+            if last > start:
+                spans.append((start, last))
+                start = last
+            while c - start > size:  # one very long sentence: hard cut
+                spans.append((start, start + size))
+                start += size
+        last = c
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+class WindowTokens:
+    """Every window's global token ids and counts, concatenated (one entry per distinct token)."""
+
+    __slots__ = ("counts", "gids", "n", "spans", "win")
+
+    def __init__(self, spans: list[tuple[int, int]], gids: np.ndarray, counts: np.ndarray, win: np.ndarray) -> None:
+        self.spans = spans
+        self.gids = gids
+        self.counts = counts
+        self.win = win
+        self.n = len(spans)
+
+
+def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> WindowTokens:
+    """Tokens of each window of ``ctx.text``, cached on the context per feature config and size."""
+    cache: dict[Any, WindowTokens] = ctx.__dict__.setdefault("_clf_tokens", {})
+    key = (feats.key(), size)
+    hit = cache.get(key)
+    if hit is None:
+        norm = ctx.normalized
+        spans: list[tuple[int, int]] = []
+        keys: list[str] = []
+        counts: list[int] = []
+        win: list[int] = []
+        for s, e in windows(norm.text, size):
+            spans.append(norm.span(s, e))
+            c = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
+            keys.extend(c)
+            counts.extend(c.values())
+            win.extend([len(spans) - 1] * len(c))
+        hit = WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
+        cache[key] = hit
+    return hit
+
+
+def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float, str, float, int, int] | None:
+    """(harmful score, top label, its probability, start, end) of the best window, or None."""
+    wt = window_tokens(ctx, model.features, size)
+    if wt.n == 0:
+        return None
+    p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n)
+    neg = model.negative_label
+    if neg is not None:
+        ni = model.labels.index(neg)
+        harm = 1.0 - p[:, ni]
+        p = p.copy()
+        p[:, ni] = -1.0
+    else:
+        harm = p.max(axis=1)
+    best = int(harm.argmax())
+    i = int(p[best].argmax())
+    s, e = wt.spans[best]
+    return float(harm[best]), model.labels[i], float(p[best, i]), s, e
+
+
+@register_detector("classifier")
+class ClassifierDetector(Detector):
+    type_name = "classifier"
+
+    def __init__(
+        self,
+        name: str | None = None,
+        models: list[str] | None = None,
+        model: str | None = None,
+        languages: list[str] | None = None,
+        min_score: float = 0.3,
+        window: int = 160,
+        thresholds: dict[str, float] | None = None,
+        language_thresholds: dict[str, float] | None = None,
+    ) -> None:
+        super().__init__(name)
+        refs = list(models or []) + ([model] if model else [])
+        if not refs:
+            raise ConfigError(f"detector {self.name!r} (classifier): set 'models' (names or directories)")
+        self.models: list[TextModel] = [resolve_model(r) for r in refs]
+        tax = get_taxonomy()
+        for m in self.models:
+            for lab, code in m.label_codes.items():
+                if not tax.has(code):
+                    raise ConfigError(f"model {m.name!r}: label {lab!r} maps to unknown code {code!r}")
+        self.languages = set(languages) if languages else None
+        self.min_score = float(min_score)
+        if window < 50:
+            raise ConfigError(f"detector {self.name!r}: window must be at least 50 characters")
+        self.window = int(window)
+        self.thresholds = dict(thresholds or {})
+        self.language_thresholds = {str(k): float(v) for k, v in (language_thresholds or {}).items()}
+
+    def categories(self) -> set[str]:
+        return {c for m in self.models for c in m.label_codes.values()}
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "models": [m.name for m in self.models]}
+
+    def detect(self, ctx: DetectContext) -> list[Finding]:
+        if not ctx.text.strip() or (self.languages is not None and ctx.language not in self.languages):
+            return []
+        out: list[Finding] = []
+        for m in self.models:
+            best = score_model(m, ctx, self.window)
+            if best is None:
+                continue
+            harm, label, lab_p, s, e = best
+            floor = max(self.thresholds.get(m.name, self.min_score), self.language_thresholds.get(ctx.language, 0.0))
+            code = m.label_codes.get(label)
+            if code is None or harm < floor:
+                continue
+            out.append(Finding(
+                category=code, detector=self.name, score=round(min(max(harm, 0.0), 1.0), 4), start=s, end=e,
+                evidence=ctx.text[s:e], entity=label,
+                metadata={"model": m.name, "label": label, "label_probability": round(lab_p, 4)},
+            ))
+        return out

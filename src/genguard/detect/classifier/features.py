@@ -1,0 +1,74 @@
+"""Text features shared by training and inference: character n-grams, Latin words, jieba words.
+
+Training fits a TF-IDF vocabulary with scikit-learn using :func:`analyze` as the analyzer;
+inference re-implements the (sublinear TF, IDF, L2) transform over the stored vocabulary in a
+few numpy operations, so a loaded model needs neither pickle nor a fitted sklearn object. Texts
+are normalised with the same :func:`genguard.text.normalize.normalize` the detectors see, so
+full-width, case and invisible-character tricks do not change the features.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import asdict, dataclass
+from operator import add
+from typing import Any
+
+from genguard.text.normalize import normalize
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'_-]*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How a text becomes tokens. Stored in the model file; changing it needs retraining."""
+
+    char_min: int = 1
+    char_max: int = 3
+    words: bool = True  # Latin word unigrams and bigrams ("w:" prefix)
+    jieba: bool = False  # jieba words for Chinese ("j:" prefix); slower, off by default
+    max_chars: int = 4000  # longer texts are scored in windows (see detector)
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.char_min, self.char_max, self.words, self.jieba)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeatureConfig:
+        return cls(**d)
+
+
+def prepare(text: str) -> str:
+    """Normalised, whitespace-collapsed text (what the analyzer sees)."""
+    return _SPACE.sub(" ", normalize(text).text).strip()
+
+
+def analyze_prepared(t: str, cfg: FeatureConfig) -> list[str]:
+    """Tokens of an already prepared text."""
+    grams: list[str] = []
+    # n-grams by C-level string concatenation (much faster than slicing in a comprehension)
+    prev: list[str] = list(t)
+    for n in range(1, cfg.char_max + 1):
+        if n > 1:
+            prev = list(map(add, prev, t[n - 1 :]))
+        if n >= cfg.char_min:
+            grams.extend(prev)
+    if cfg.words:
+        ws = _WORD.findall(t)
+        grams.extend(["w:" + w for w in ws])
+        grams.extend([f"w:{a} {b}" for a, b in itertools.pairwise(ws)])
+    if cfg.jieba and _HAN.search(t):
+        import jieba
+
+        grams.extend(["j:" + w for w in jieba.lcut(t) if len(w) > 1 and _HAN.search(w)])
+    return grams
+
+
+def analyze(text: str, cfg: FeatureConfig) -> list[str]:
+    """Tokens of a raw text (normalises first)."""
+    return analyze_prepared(prepare(text), cfg)

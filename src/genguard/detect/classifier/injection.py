@@ -1,0 +1,214 @@
+"""The ``injection`` detector: prompt-injection / jailbreak heuristics plus an optional model.
+
+Heuristics (zh + en):
+
+* instruction-override, role-play/jailbreak and prompt-leaking phrases (regular expressions
+  over the normalised text, so full-width letters and zero-width separators do not hide them);
+* encoded payloads: base64 and hex runs, rot13 text and Unicode tag characters (U+E0000..E007F)
+  are decoded and the decoded text is checked again (phrases and model);
+* invisible text: many zero-width / bidi / tag characters in a prompt is itself suspicious.
+
+The learned model (``model: injection`` by default) scores the text and decoded payloads; the
+finding's score is the maximum of the heuristic and model scores, so either can trigger it.
+Codes: S1 prompt injection, S2 jailbreak, S3 system-prompt leak (taxonomy class S).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from typing import Any
+
+import ahocorasick
+
+from genguard.detect.base import DetectContext, Detector, register_detector
+from genguard.detect.classifier.detector import score_model
+from genguard.detect.classifier.model_io import TextModel, resolve_model
+from genguard.findings import Finding
+
+# (code, score, anchors, pattern) over normalised (NFKC + casefolded) text. A pattern is only
+# tried when one of its anchor strings occurs (one Aho-Corasick pass), which keeps clean text cheap.
+_PHRASES: list[tuple[str, float, tuple[str, ...], str]] = [
+    # -- instruction override (S1) --
+    ("S1", 0.95, ("ignore", "disregard", "forget", "override", "bypass", "skip"), r"\b(ignore|disregard|forget|override|bypass|skip)\b.{0,30}\b(previous|prior|above|earlier|preceding|all|any|your|the|system|original)\b.{0,30}\b(instructions?|prompts?|rules?|directions?|guidelines?|context|messages?|constraints?)\b"),
+    ("S1", 0.9, ("instruction", "task", "system prompt"), r"\b(new|updated|real|actual)\s+(instructions?|task|system prompt)\s*[:：]"),
+    ("S1", 0.85, ("follow", "obey"), r"\b(do not|don't)\s+(follow|obey)\s+(the|your|any)\s+(previous|original|system)\b"),
+    ("S1", 0.8, ("instead", "from now on"), r"\b(instead|from now on)\b.{0,40}\b(you (will|must|should)|respond|reply|output|answer)\b"),
+    ("S1", 0.95, ("忽略", "无视", "忘记", "忘掉", "不要理会", "跳过", "覆盖", "取消"), r"(忽略|无视|忘记|忘掉|不要理会|跳过|覆盖|取消)(掉)?.{0,12}(之前|以上|上面|上述|前面|先前|原来|原有|原先|所有|全部|系统|开发者)?.{0,8}(的)?(指令|指示|提示词?|规则|要求|设定|命令|限制|约束|内容)"),
+    ("S1", 0.9, ("新的", "真正的", "最新"), r"(新的|真正的|最新)(指令|任务|要求)\s*[:：是]"),
+    ("S1", 0.8, ("从现在", "接下来"), r"(从现在(开始|起)|接下来)(，|,)?\s*(你)?(只|必须|要|将|需要)"),
+    # -- jailbreak / role play (S2) --
+    ("S2", 0.95, ("dan", "do anything now", "developer mode", "jailbreak", "aim", "stan", "dude mode", "evil", "unfiltered", "uncensored", "restriction"), r"\b(dan|do anything now|developer mode|jailbreak(ed)?|aim|stan|dude mode|evil ?bot|unfiltered|uncensored|no restrictions?|without (any )?restrictions?)\b.{0,80}\b(mode|enabled|respond|answer|ai|chatgpt|assistant|model)\b"),
+    ("S2", 0.85, ("pretend", "act", "roleplay", "role-play", "imagine"), r"\b(pretend|act|roleplay|role-play|imagine)\b.{0,30}\b(you are|you're|to be|as)\b.{0,60}\b(no|without|free of|not bound by|never refuse|unrestricted|unfiltered|evil|amoral|immoral)\b"),
+    ("S2", 0.85, ("policy", "policies", "guideline", "filter", "restriction"), r"\b(openai|content|safety|ethical|moral)\s+(policy|policies|guidelines?|filters?|restrictions?)\b.{0,60}\b(don't|do not|no longer|doesn't|not)\s+(apply|matter|exist)"),
+    ("S2", 0.8, ("never", "without"), r"\bnever (refuse|decline|say (no|sorry))\b|\bwithout (any )?(moral|ethical) (limits|restrictions|considerations)\b"),
+    ("S2", 0.95, ("开发者模式", "越狱", "无限制", "无审查", "不受", "没有"), r"(开发者模式|越狱模式|无限制模式|无审查|不受(任何)?(限制|约束|规则|道德|法律)|没有(任何)?(限制|底线|道德约束))"),
+    ("S2", 0.85, ("扮演", "假装", "假设你是", "想象你是", "你现在是", "你将成为", "充当"), r"(扮演|假装|假设你是|想象你是|你现在是|你将成为|充当).{0,40}(没有|不受|无视|不需要遵守|不用遵守|邪恶|不道德|无所不能|任何问题都)"),
+    ("S2", 0.8, ("奶奶", "外婆"), r"(奶奶|外婆).{0,20}(讲|念|告诉).{0,30}(配方|步骤|密钥|序列号|制作方法)"),
+    ("S2", 0.8, ("反向", "相反", "反面"), r"(反向|相反|反面).{0,10}(回答|输出|举例|告诉我).{0,30}(不应该|不要|避免|禁止)"),
+    ("S2", 0.75, ("为了",), r"为了(防范|避免|预防|防止|提高警惕).{0,20}(详细|具体)?(列出|告诉我|说明|介绍).{0,20}(方法|步骤|手段|渠道|网站)"),
+    # -- prompt leaking (S3) --
+    ("S3", 0.9, ("system", "initial", "original", "hidden", "secret", "first"), r"\b(print|show|reveal|repeat|output|tell me|display|give me|what (is|are|was|were))\b.{0,30}\b(your|the)\s+(system|initial|original|hidden|secret|first)\s+(prompt|instructions?|message|rules)\b"),
+    ("S3", 0.85, ("repeat", "print", "output"), r"\b(repeat|print|output)\b.{0,20}\b(the )?(text|words|everything)\s+(above|before)\b"),
+    ("S3", 0.9, ("提示", "指令", "设定", "prompt"), r"(输出|打印|重复|显示|告诉我|透露|泄露|复述|展示).{0,12}(你的|你收到的|系统|最初|原始|隐藏|初始)的?(系统)?(提示词|提示|指令|设定|prompt)"),
+    ("S3", 0.9, ("提示词", "指令", "设定", "prompt"), r"(你的|你收到的|最初的|原始的|隐藏的|初始)(系统)?(提示词|指令|设定|prompt).{0,8}(原样|完整|逐字|全部|一字不差)(地)?(输出|打印|告诉我|发给我|复述|展示|重复)"),
+]
+_COMPILED = [(code, score, re.compile(p, re.S)) for code, score, _a, p in _PHRASES]
+
+
+def _anchor_automaton() -> Any:
+    auto: Any = ahocorasick.Automaton()
+    by_word: dict[str, set[int]] = {}
+    for i, (_c, _s, anchors, _p) in enumerate(_PHRASES):
+        for a in anchors:
+            by_word.setdefault(a, set()).add(i)
+    for w, idx in by_word.items():
+        auto.add_word(w, frozenset(idx))
+    auto.make_automaton()
+    return auto
+
+
+_ANCHORS = _anchor_automaton()
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
+_HEX = re.compile(r"(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[\s:]?){16,}(?![0-9a-fA-F])")
+_TAGS = re.compile(r"[\U000E0000-\U000E007F]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000E0000-\U000E007F]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
+
+
+def _printable_share(s: str) -> float:
+    return sum(ch.isprintable() or ch in "\n\t" for ch in s) / max(len(s), 1)
+
+
+def decode_payloads(text: str) -> list[tuple[str, int, int, str]]:
+    """(encoding, start, end, decoded text) of hidden payloads found in ``text``."""
+    out: list[tuple[str, int, int, str]] = []
+    for m in _TAGS.finditer(text):
+        dec = "".join(chr(ord(c) - 0xE0000) for c in m.group() if 0x20 <= ord(c) - 0xE0000 < 0x7F)
+        if dec.strip():
+            out.append(("unicode_tags", m.start(), m.end(), dec))
+    for m in _B64.finditer(text):
+        raw = m.group()
+        try:
+            dec = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if len(dec) >= 8 and _printable_share(dec) > 0.95:
+            out.append(("base64", m.start(), m.end(), dec))
+    for m in _HEX.finditer(text):
+        digits = re.sub(r"[\s:]", "", m.group())
+        try:
+            dec = bytes.fromhex(digits).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if len(dec) >= 8 and _printable_share(dec) > 0.95:
+            out.append(("hex", m.start(), m.end(), dec))
+    return out
+
+
+def match_phrases(text: str) -> list[tuple[str, float, int, int]]:
+    """(code, score, start, end) of override/jailbreak/leak phrases in a normalised text."""
+    hits: list[tuple[str, float, int, int]] = []
+    todo: set[int] = set()
+    for _end, idx in _ANCHORS.iter(text):
+        todo |= idx
+    for i in sorted(todo):
+        code, score, rx = _COMPILED[i]
+        m = rx.search(text)
+        if m:
+            hits.append((code, score, m.start(), m.end()))
+    return hits
+
+
+@register_detector("injection")
+class InjectionDetector(Detector):
+    type_name = "injection"
+
+    def __init__(
+        self,
+        name: str | None = None,
+        model: str | None = "injection",
+        heuristics: bool = True,
+        decode: bool = True,
+        invisible_min: int = 8,
+        min_score: float = 0.3,
+        window: int = 160,
+    ) -> None:
+        super().__init__(name)
+        self.model: TextModel | None = resolve_model(model) if model else None
+        self.heuristics = heuristics
+        self.decode = decode
+        self.invisible_min = invisible_min
+        self.min_score = min_score
+        self.window = window
+
+    def categories(self) -> set[str]:
+        return {"S1", "S2", "S3"}
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "model": self.model.name if self.model else None}
+
+    def _model_finding(self, ctx: DetectContext, offset: tuple[int, int] | None, via: str) -> Finding | None:
+        if self.model is None:
+            return None
+        best = score_model(self.model, ctx, self.window)
+        if best is None:
+            return None
+        harm, label, lab_p, s, e = best
+        code = self.model.label_codes.get(label)
+        if code is None or harm < self.min_score:
+            return None
+        if offset is not None:
+            s, e = offset
+        return Finding(category=code, detector=self.name, score=round(harm, 4), start=s, end=e,
+                       evidence=ctx.original_text[s:e] if hasattr(ctx, "original_text") else "",
+                       entity=label, metadata={"source": "model", "model": self.model.name, "via": via,
+                                               "label_probability": round(lab_p, 4)})
+
+    def detect(self, ctx: DetectContext) -> list[Finding]:
+        text = ctx.text
+        if not text.strip():
+            return []
+        found: list[Finding] = []
+        norm = ctx.normalized
+        if self.heuristics:
+            for code, score, s, e in match_phrases(norm.text):
+                os_, oe = norm.span(s, e)
+                found.append(Finding(category=code, detector=self.name, score=score, start=os_, end=oe,
+                                     evidence=text[os_:oe], normalized=norm.text[s:e],
+                                     metadata={"source": "phrase"}))
+            if _LATIN_WORDS.search(text):
+                rot = codecs.decode(norm.text, "rot13")
+                for code, score, _s, _e in match_phrases(rot):
+                    found.append(Finding(category=code, detector=self.name, score=score, start=0, end=len(text),
+                                         evidence=text, normalized=rot[:200], entity="rot13",
+                                         metadata={"source": "rot13"}))
+            n_inv = len(_INVISIBLE.findall(text))
+            if n_inv >= self.invisible_min:
+                found.append(Finding(category="S1", detector=self.name, score=min(0.5 + n_inv / 100, 0.9),
+                                     start=0, end=len(text), evidence=text, entity="invisible_text",
+                                     metadata={"source": "invisible", "count": n_inv}))
+        if self.decode:
+            for enc, s, e, dec in decode_payloads(text):
+                sub = DetectContext(dec, ctx.direction)
+                hits = match_phrases(sub.normalized.text)
+                for code, score, _a, _b in hits:
+                    found.append(Finding(category=code, detector=self.name, score=score, start=s, end=e,
+                                         evidence=text[s:e], normalized=dec[:200], entity=enc,
+                                         metadata={"source": "decoded", "encoding": enc}))
+                mf = self._model_finding(sub, (s, e), enc)
+                if mf is not None:
+                    mf.evidence = text[s:e]
+                    mf.normalized = dec[:200]
+                    found.append(mf)
+                elif enc == "unicode_tags" and not hits:
+                    found.append(Finding(category="S1", detector=self.name, score=0.7, start=s, end=e,
+                                         evidence=text[s:e], normalized=dec[:200], entity=enc,
+                                         metadata={"source": "decoded", "encoding": enc}))
+        mf = self._model_finding(ctx, None, "text")
+        if mf is not None:
+            mf.evidence = text[mf.start:mf.end]
+            found.append(mf)
+        return found
