@@ -1,0 +1,169 @@
+"""Audit log writer: rows are queued on the request path and written in batches by one thread.
+
+Writing off the request path keeps the database out of the gateway's latency; ``close()`` drains
+the queue before returning, so a clean shutdown never loses rows. The same thread runs other
+background jobs (tripwire hooks) so they never block a request either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert
+
+from genguard.findings import Decision
+from genguard.gateway.config import AuditConfig, RetentionConfig
+from genguard.gateway.models import AuditRecord
+from genguard.store import Store
+
+log = logging.getLogger("genguard.gateway.audit")
+
+_STOP = object()
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def audit_row(
+    *,
+    request_id: str,
+    key_id: str,
+    route: str,
+    decision: Decision,
+    text: str,
+    latency_ms: float,
+    retention: RetentionConfig,
+    model: str | None = None,
+    status: int = 200,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The row for one checked text; the text itself is kept only in ``full`` retention mode."""
+    scores: dict[str, float] = {}
+    for f in decision.findings:
+        scores[f.category] = max(scores.get(f.category, 0.0), round(f.score, 4))
+    return {
+        "at": datetime.now(UTC),
+        "request_id": request_id,
+        "key_id": key_id,
+        "route": route,
+        "direction": decision.direction.value,
+        "action": decision.action.value,
+        "categories": decision.categories,
+        "scores": scores,
+        "latency_ms": round(latency_ms, 3),
+        "model": model,
+        "status": status,
+        "text": text if retention.mode == "full" and retention.text_days > 0 else None,
+        "text_sha256": sha256(text),
+        "text_chars": len(text),
+        "detail": {"policy": decision.policy, "language": decision.language, **(detail or {})},
+    }
+
+
+class AuditWriter:
+    """Batched background writer for audit rows (and a runner for background jobs)."""
+
+    def __init__(self, store: Store, config: AuditConfig) -> None:
+        self.store = store
+        self.config = config
+        self._q: queue.Queue[Any] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self.written = 0
+        self.failed = 0
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="genguard-audit", daemon=True)
+            self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def submit(self, row: dict[str, Any]) -> None:
+        if self.config.enabled:
+            self._q.put(row)
+
+    def submit_job(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the background thread (in order with audit rows)."""
+        self._q.put(fn)
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Block until everything queued so far is written (tests and shutdown use it)."""
+        done = threading.Event()
+        self._q.put(done)
+        if self.alive:
+            done.wait(timeout)
+        else:
+            self._drain_inline()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._q.put(_STOP)
+            self._thread.join(timeout=30)
+            self._thread = None
+        self._drain_inline()
+
+    # -- internals -----------------------------------------------------------------------
+    def _drain_inline(self) -> None:
+        items: list[Any] = []
+        while True:
+            try:
+                items.append(self._q.get_nowait())
+            except queue.Empty:
+                break
+        self._process(items)
+
+    def _run(self) -> None:
+        while True:
+            items: list[Any] = [self._q.get()]
+            try:
+                while len(items) < self.config.batch_size:
+                    items.append(self._q.get(timeout=self.config.flush_interval_s if len(items) == 1 else 0.005))
+            except queue.Empty:
+                pass
+            stop = any(i is _STOP for i in items)
+            self._process([i for i in items if i is not _STOP])
+            if stop:
+                return
+
+    def _process(self, items: list[Any]) -> None:
+        rows: list[dict[str, Any]] = []
+        for item in items:
+            if isinstance(item, dict):
+                rows.append(item)
+                continue
+            self._write(rows)
+            rows = []
+            if isinstance(item, threading.Event):
+                item.set()
+            elif callable(item):
+                try:
+                    item()
+                except Exception:
+                    log.exception("background job failed")
+        self._write(rows)
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        for attempt in range(3):
+            try:
+                with self.store.session() as s:
+                    s.execute(insert(AuditRecord), rows)
+                with self._lock:
+                    self.written += len(rows)
+                return
+            except Exception as exc:
+                log.warning("audit write failed (attempt %d): %s", attempt + 1, exc)
+        with self._lock:
+            self.failed += len(rows)
+        log.error("dropped %d audit rows after 3 failed writes", len(rows))
