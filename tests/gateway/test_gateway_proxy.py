@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from gw_testdata import BORDERLINE, EMAIL, HARMFUL
 
-from conftest import BORDERLINE, EMAIL, HARMFUL
 from genguard.findings import Direction
 
 

@@ -49,7 +49,9 @@ def list_cmd(config: Path | None = CONFIG_OPT) -> None:
     t = Table("id", "name", "prefix", "tier", "roles", "status", "strikes", "level")
     for r in list_keys(_store(config)):
         t.add_row(r.id, r.name, r.prefix, r.tier, ",".join(r.roles), r.status, str(r.strikes), r.level)
-    Console().print(t)
+    import sys
+
+    Console(width=None if sys.stdout.isatty() else 200).print(t)
 
 
 @app.command("revoke")

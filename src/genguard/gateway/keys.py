@@ -82,7 +82,7 @@ def create_key(
         now = datetime.now(UTC)
         s.add(
             ApiKey(
-                id=key_id, key_hash=digest, prefix=(key or "")[:8], name=name, tier=tier, roles=sorted(roles or []),
+                id=key_id, key_hash=digest, prefix=(key or "")[:8] if len(key or "") >= 32 else "", name=name, tier=tier, roles=sorted(roles or []),
                 model_map=model_map or {}, status="active", strikes=0, level="none", created_at=now, updated_at=now,
             )
         )
