@@ -36,7 +36,7 @@ def _run(chunks: list[str], **kw: object) -> tuple[list[str], StreamModerator]:
 
 def test_clean_text_is_released_once_it_leaves_the_window() -> None:
     chunks = ["abcdefghij"] * 20
-    out, mod = _run(chunks, window=30, every=10)
+    out, _mod = _run(chunks, window=30, every=10)
     assert "".join(out) == "abcdefghij" * 20
     first = next(i for i, o in enumerate(out) if o)
     assert first <= 4  # released after ~window+every characters, not at the end
@@ -64,7 +64,7 @@ def test_violation_split_across_chunks_is_caught() -> None:
 
 def test_redaction_in_stream() -> None:
     chunks = ["mail ", "bob@exa", "mple.org", " now please, and then more text follows here"]
-    out, mod = _run(chunks, window=12, every=4)
+    out, _mod = _run(chunks, window=12, every=4)
     text = "".join(out)
     assert "bob@example.org" not in text and "<S4>" in text and text.endswith("follows here")
 
