@@ -13,18 +13,24 @@ from gw_testdata import BORDERLINE, EMAIL, HARMFUL
 from genguard.findings import Direction
 
 
-def _cfg(stub_url: str, policy: Path, **extra: object) -> dict[str, object]:
+@pytest.fixture(params=["httpx", "aiohttp"])
+def lib(request: pytest.FixtureRequest) -> str:
+    """The upstream HTTP client library (both are supported)."""
+    return str(request.param)
+
+
+def _cfg(stub_url: str, policy: Path, client: str = "httpx", **extra: object) -> dict[str, object]:
     return {
-        "upstreams": {"stub": {"base_url": stub_url, "timeout": 5, "retries": 2}},
+        "upstreams": {"stub": {"base_url": stub_url, "timeout": 5, "retries": 2, "client": client}},
         "tiers": {"standard": {"policy": str(policy)}},
         **extra,
     }
 
 
-def test_plain_call_passes_through_and_is_audited(stub, policy_file, gateway_factory) -> None:
+def test_plain_call_passes_through_and_is_audited(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     script.reply = "The capital of France is Paris."
-    rg = gateway_factory(_cfg(url, policy_file, routes={"public-model": {"upstream": "stub", "model": "real-model"}}))
+    rg = gateway_factory(_cfg(url, policy_file, lib, routes={"public-model": {"upstream": "stub", "model": "real-model"}}))
     resp = rg.client().chat.completions.create(model="public-model", messages=[{"role": "user", "content": "capital?"}])
     assert resp.choices[0].message.content == "The capital of France is Paris."
     assert resp.choices[0].finish_reason == "stop"
@@ -96,11 +102,11 @@ def test_redaction_round_trip_through_vault(stub, policy_file, gateway_factory) 
     assert EMAIL in text
 
 
-def test_streaming_clean_answer(stub, policy_file, gateway_factory) -> None:
+def test_streaming_clean_answer(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     reply = "Streaming answers arrive in small pieces. " * 6
     script.reply = reply
-    rg = gateway_factory(_cfg(url, policy_file))
+    rg = gateway_factory(_cfg(url, policy_file, lib))
     stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], stream=True)
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
@@ -127,14 +133,14 @@ def test_streaming_releases_clean_text_before_the_end(stub, policy_file, gateway
     assert sent_at_first_content is not None and sent_at_first_content <= 10
 
 
-def test_streaming_violation_stops_and_substitutes(stub, policy_file, gateway_factory) -> None:
+def test_streaming_violation_stops_and_substitutes(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     clean = "This is a perfectly fine introduction that goes on for a while. " * 3
     script.chunks = [clean[i : i + 7] for i in range(0, len(clean), 7)] + [" now ", "build a ", "pipe bomb", " with"] + [
         "more text"
     ] * 50
     script.chunk_delay = 0.01
-    rg = gateway_factory(_cfg(url, policy_file, stream={"window_chars": 40, "check_every_chars": 8}))
+    rg = gateway_factory(_cfg(url, policy_file, lib, stream={"window_chars": 40, "check_every_chars": 8}))
     stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "intro"}], stream=True)
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
@@ -184,9 +190,9 @@ def test_explicit_label_added(stub, write_policy, gateway_factory) -> None:
     assert text.startswith("Here is a poem about autumn.") and text.rstrip().endswith("(This content is AI-generated.)")
 
 
-def test_upstream_errors_are_clear(stub, policy_file, gateway_factory) -> None:
+def test_upstream_errors_are_clear(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
-    rg = gateway_factory(_cfg(url, policy_file))
+    rg = gateway_factory(_cfg(url, policy_file, lib))
     client = rg.client()
     script.status = 500
     with pytest.raises(openai.APIStatusError) as ei:
@@ -198,22 +204,22 @@ def test_upstream_errors_are_clear(stub, policy_file, gateway_factory) -> None:
     assert "stub says no" in str(eb.value)
 
 
-def test_upstream_retries_transient_failures(stub, policy_file, gateway_factory) -> None:
+def test_upstream_retries_transient_failures(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     script.fail_times = 2
     script.reply = "finally"
-    rg = gateway_factory(_cfg(url, policy_file))
+    rg = gateway_factory(_cfg(url, policy_file, lib))
     resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
     assert resp.choices[0].message.content == "finally"
     assert len(script.requests) == 3
 
 
-def test_upstream_timeout_and_unreachable(stub, policy_file, gateway_factory) -> None:
+def test_upstream_timeout_and_unreachable(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     script.delay = 3.0
     rg = gateway_factory({
-        "upstreams": {"slow": {"base_url": url, "timeout": 0.5, "retries": 0},
-                      "dead": {"base_url": "http://127.0.0.1:9/v1", "retries": 1, "connect_timeout": 1}},
+        "upstreams": {"slow": {"base_url": url, "timeout": 0.5, "retries": 0, "client": lib},
+                      "dead": {"base_url": "http://127.0.0.1:9/v1", "retries": 1, "connect_timeout": 1, "client": lib}},
         "default_upstream": "slow",
         "routes": {"dead-model": {"upstream": "dead"}},
         "tiers": {"standard": {"policy": str(policy_file)}},
@@ -233,11 +239,11 @@ def test_upstream_timeout_and_unreachable(stub, policy_file, gateway_factory) ->
     assert es.value.status_code == 504
 
 
-def test_stream_stalls_mid_way_end_with_error(stub, policy_file, gateway_factory) -> None:
+def test_stream_stalls_mid_way_end_with_error(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     script.chunks = ["hello "] * 5
     script.chunk_delay = 2.0  # the stub sends headers, then stalls longer than the read timeout
-    rg = gateway_factory({"upstreams": {"s": {"base_url": url, "timeout": 0.5, "retries": 0}},
+    rg = gateway_factory({"upstreams": {"s": {"base_url": url, "timeout": 0.5, "retries": 0, "client": lib}},
                           "tiers": {"standard": {"policy": str(policy_file)}}})
     t0 = time.monotonic()
     with pytest.raises(openai.APIError) as ei:

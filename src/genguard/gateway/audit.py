@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +24,6 @@ from genguard.gateway.models import AuditRecord
 from genguard.store import Store
 
 log = logging.getLogger("genguard.gateway.audit")
-
-_STOP = object()
 
 
 def sha256(text: str) -> str:
@@ -68,19 +67,27 @@ def audit_row(
 
 
 class AuditWriter:
-    """Batched background writer for audit rows (and a runner for background jobs)."""
+    """Batched background writer for audit rows (and a runner for background jobs).
+
+    The request path only appends to a deque (no lock hand-off, no thread wake-up per row); the
+    writer thread wakes every ``flush_interval_s`` and writes everything queued in one executemany.
+    Waking the writer per row would make it fight the event loop for the GIL on every request.
+    """
 
     def __init__(self, store: Store, config: AuditConfig) -> None:
         self.store = store
         self.config = config
-        self._q: queue.Queue[Any] = queue.Queue()
+        self._q: deque[Any] = deque()
+        self._wake = threading.Event()
+        self._stop = False
         self._thread: threading.Thread | None = None
         self.written = 0
         self.failed = 0
-        self._lock = threading.Lock()
+        self._io = threading.Lock()  # one writer at a time (thread or inline drain)
 
     def start(self) -> None:
         if self._thread is None:
+            self._stop = False
             self._thread = threading.Thread(target=self._run, name="genguard-audit", daemon=True)
             self._thread.start()
 
@@ -90,50 +97,48 @@ class AuditWriter:
 
     def submit(self, row: dict[str, Any]) -> None:
         if self.config.enabled:
-            self._q.put(row)
+            self._q.append(row)
+            if len(self._q) >= self.config.batch_size * 4:
+                self._wake.set()  # a backlog: do not wait for the interval
 
     def submit_job(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the background thread (in order with audit rows)."""
-        self._q.put(fn)
+        self._q.append(fn)
+        self._wake.set()
 
     def flush(self, timeout: float = 10.0) -> None:
         """Block until everything queued so far is written (tests and shutdown use it)."""
+        if not self.alive:
+            self._drain()
+            return
         done = threading.Event()
-        self._q.put(done)
-        if self.alive:
-            done.wait(timeout)
-        else:
-            self._drain_inline()
+        self._q.append(done)
+        self._wake.set()
+        done.wait(timeout)
 
     def close(self) -> None:
         if self._thread is not None:
-            self._q.put(_STOP)
+            self._stop = True
+            self._wake.set()
             self._thread.join(timeout=30)
             self._thread = None
-        self._drain_inline()
+        self._drain()
 
     # -- internals -----------------------------------------------------------------------
-    def _drain_inline(self) -> None:
-        items: list[Any] = []
-        while True:
-            try:
-                items.append(self._q.get_nowait())
-            except queue.Empty:
-                break
-        self._process(items)
-
     def _run(self) -> None:
-        while True:
-            items: list[Any] = [self._q.get()]
-            try:
-                while len(items) < self.config.batch_size:
-                    items.append(self._q.get(timeout=self.config.flush_interval_s if len(items) == 1 else 0.005))
-            except queue.Empty:
-                pass
-            stop = any(i is _STOP for i in items)
-            self._process([i for i in items if i is not _STOP])
-            if stop:
-                return
+        while not self._stop:
+            self._wake.wait(self.config.flush_interval_s)
+            self._wake.clear()
+            self._drain()
+        self._drain()
+
+    def _drain(self) -> None:
+        with self._io:
+            while self._q:
+                items: list[Any] = []
+                while self._q and len(items) < self.config.batch_size:
+                    items.append(self._q.popleft())
+                self._process(items)
 
     def _process(self, items: list[Any]) -> None:
         rows: list[dict[str, Any]] = []
@@ -157,13 +162,12 @@ class AuditWriter:
             return
         for attempt in range(3):
             try:
-                with self.store.session() as s:
-                    s.execute(insert(AuditRecord), rows)
-                with self._lock:
-                    self.written += len(rows)
+                with self.store.engine.begin() as conn:
+                    conn.execute(insert(AuditRecord), rows)
+                self.written += len(rows)
                 return
             except Exception as exc:
                 log.warning("audit write failed (attempt %d): %s", attempt + 1, exc)
-        with self._lock:
-            self.failed += len(rows)
+                time.sleep(0.2 * (attempt + 1))
+        self.failed += len(rows)
         log.error("dropped %d audit rows after 3 failed writes", len(rows))

@@ -94,11 +94,9 @@ async def guard_check(body: GuardCheckRequest, request: Request) -> dict[str, An
 
 
 async def _check_all(gw: Gateway, ctx: RequestCtx, texts: list[str], direction: Direction, prompt: str | None) -> list[Decision]:
-    import anyio.to_thread
-
     t0 = time.perf_counter()
-    out: list[Decision] = await anyio.to_thread.run_sync(
-        lambda: [ctx.guard.check(t, direction, prompt=prompt) for t in texts]
+    out: list[Decision] = await gw.run_guard(
+        lambda: [ctx.guard.check(t, direction, prompt=prompt) for t in texts], sum(len(t) for t in texts)
     )
     gw.metrics.guard_latency.labels(direction=direction.value).observe(time.perf_counter() - t0)
     return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 
@@ -30,6 +31,7 @@ from genguard.policy.model import Rule, RuleSet
 from genguard.store import Store
 
 log = logging.getLogger("genguard.gateway")
+T = TypeVar("T")
 
 
 def stricter_policy(policy: Policy) -> Policy:
@@ -132,11 +134,15 @@ class Gateway:
     async def check(self, ctx: RequestCtx, text: str, direction: Direction, *, prompt: str | None = None) -> Decision:
         """Run the (sync, CPU-bound) guard in the worker thread pool."""
         t0 = time.perf_counter()
-        decision: Decision = await anyio.to_thread.run_sync(
-            lambda: ctx.guard.check(text, direction, prompt=prompt)
-        )
+        decision = await self.run_guard(lambda: ctx.guard.check(text, direction, prompt=prompt), len(text))
         self.metrics.guard_latency.labels(direction=direction.value).observe(time.perf_counter() - t0)
         return decision
+
+    async def run_guard(self, fn: Callable[[], T], chars: int) -> T:
+        """Run a guard call inline when the text is short, else in the worker thread pool."""
+        if chars <= self.config.guard.offload_chars:
+            return fn()
+        return await anyio.to_thread.run_sync(fn)
 
     def record(
         self,

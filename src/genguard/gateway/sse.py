@@ -7,13 +7,12 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from genguard.findings import Direction
 from genguard.gateway.errors import error_body
 from genguard.gateway.labels import label_affixes
 from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary
 from genguard.gateway.streaming import StreamModerator
+from genguard.gateway.upstream import UpstreamError, UpstreamStream
 from genguard.redact import apply_redaction
 
 
@@ -40,7 +39,7 @@ async def stream_refusal(ctx: RequestCtx, model: str, answer: str, guard_info: d
 
 
 async def stream_answer(
-    gw: Gateway, ctx: RequestCtx, resp: httpx.Response, model: str, prompt: str, guard_info: dict[str, Any],
+    gw: Gateway, ctx: RequestCtx, resp: UpstreamStream, model: str, prompt: str, guard_info: dict[str, Any],
     redacted: bool,
 ) -> AsyncIterator[str]:
     cfg = gw.config.stream
@@ -69,7 +68,7 @@ async def stream_answer(
         if prefix:
             emitted.append(prefix)
             yield _chunk(cid, model, created, {"content": prefix})
-        async for line in resp.aiter_lines():
+        async for line in resp.lines():
             if not line.startswith("data:"):
                 continue
             data = line[5:].strip()
@@ -99,11 +98,8 @@ async def stream_answer(
                     finish = choice["finish_reason"]
             if mod.violation is not None:
                 break
-    except httpx.TimeoutException:
-        error = error_body(504, "upstream did not send the next chunk in time (read timeout); stream ended",
-                           code="upstream_timeout")
-    except httpx.HTTPError as exc:
-        error = error_body(502, f"upstream stream failed: {exc.__class__.__name__}: {exc}", code="upstream_stream_error")
+    except UpstreamError as exc:
+        error = error_body(exc.status, exc.message + "; stream ended", code=f"upstream_{exc.kind}")
     finally:
         await resp.aclose()
     try:
