@@ -104,7 +104,7 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     ap.add_argument("--connections", type=int, default=32, help="concurrent connections for the throughput run")
     ap.add_argument("--retention", default="full", choices=["full", "hashed_only"])
-    ap.add_argument("--client", default="httpx", choices=["httpx", "aiohttp"], help="gateway's upstream HTTP client")
+    ap.add_argument("--client", default="aiohttp", choices=["httpx", "aiohttp"], help="gateway's upstream HTTP client")
     ap.add_argument("--extra-config", default="", help="YAML lines appended to the gateway config (experiments)")
     args = ap.parse_args()
     wrk = ensure_wrk()

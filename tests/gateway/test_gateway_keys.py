@@ -117,7 +117,7 @@ def test_strike_ladder_warn_throttle_stricter_suspend(stub, write_policy, gatewa
         bad.chat.completions.create(model="m", messages=[{"role": "user", "content": "hello"}])
     assert "suspended" in str(ei.value)
     rg.gw.audit.flush()
-    assert any(e["kind"] == "key_suspended" and e["key_id"] == "bad" for e in events)
+    assert any(e["type"] == "key_suspended" and e["key_id"] == "bad" for e in events)
 
     # the suspended key may still appeal; staff see it and reinstate
     r = httpx.post(rg.url + "/v1/keys/appeal", json={"reason": "those were red-team tests"},

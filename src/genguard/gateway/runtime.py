@@ -100,7 +100,7 @@ class Gateway:
         self.buckets = TokenBuckets()
         self.audit = AuditWriter(store, config.audit)
         self.spikes = SpikeDetector(config.tripwire)
-        self.tripwire_hooks: list[TripwireHook] = [incidents_hook]
+        self.tripwire_hooks: list[TripwireHook] = [incidents_hook(store)]
         self.upstreams = {name: Upstream(name, uc) for name, uc in config.upstreams.items()}
         self.vault = VaultAdapter(fallback=self.default_guard._redactor)
 
@@ -162,7 +162,8 @@ class Gateway:
                 self.metrics.blocks.labels(category=cat, direction=decision.direction.value).inc()
                 if self.spikes.observe(cat):
                     self.emit(make_event("category_spike", category=cat, count=self.config.tripwire.spike_count,
-                                         window_s=self.config.tripwire.spike_window_s))
+                                         window_s=self.config.tripwire.spike_window_s,
+                                         details={"direction": decision.direction.value, "request_id": ctx.request_id}))
         self.audit.submit(
             audit_row(
                 request_id=ctx.request_id, key_id=ctx.key_id, route=route, decision=decision, text=text,
@@ -186,8 +187,9 @@ class Gateway:
             self.metrics.ladder.labels(action=outcome.record.level).inc()
             log.warning("key %s escalated to %s after %d strikes", key.id, outcome.record.level, outcome.record.strikes)
             if outcome.record.level == "suspend":
-                self.emit(make_event("key_suspended", key_id=key.id, tier=key.tier, strikes=outcome.record.strikes,
-                                     categories=decision.categories, request_id=ctx.request_id))
+                self.emit(make_event("key_suspended", key_id=key.id, tier=key.tier, step="suspend",
+                                     risk_codes=decision.categories,
+                                     details={"strikes": outcome.record.strikes, "request_id": ctx.request_id}))
 
     def emit(self, event: dict[str, Any]) -> None:
         """Send a tripwire event to every hook, on the background thread."""

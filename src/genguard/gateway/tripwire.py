@@ -9,32 +9,35 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from genguard.gateway.config import TripwireConfig
+from genguard.store import Store
 
 log = logging.getLogger("genguard.gateway.tripwire")
 
 TripwireHook = Callable[[dict[str, Any]], None]
-_INCIDENT_FUNCS = ("open_from_tripwire", "open_from_event", "handle_tripwire", "handle_event")
 
 
-def incidents_hook(event: dict[str, Any]) -> None:
-    """Forward to the incidents module if present, else log the event."""
-    try:
-        auto = importlib.import_module("genguard.incidents.auto")
-    except ImportError:
-        log.warning("tripwire (no incidents module installed): %s", event)
-        return
-    for name in _INCIDENT_FUNCS:
-        fn = getattr(auto, name, None)
-        if callable(fn):
-            fn(event)
+def incidents_hook(store: Store) -> TripwireHook:
+    """A hook that opens an incident record (``genguard.incidents.auto.open_from_tripwire``, imported
+    lazily) for each event, or logs the event when the incidents module is not installed."""
+
+    def hook(event: dict[str, Any]) -> None:
+        try:
+            auto = importlib.import_module("genguard.incidents.auto")
+        except ImportError:
+            log.warning("tripwire (no incidents module installed): %s", event)
             return
-    log.warning("tripwire (genguard.incidents.auto has none of %s): %s", ", ".join(_INCIDENT_FUNCS), event)
+        record, created = auto.open_from_tripwire(store, event)
+        log.warning("tripwire %s -> incident %s (%s)", event["type"], getattr(record, "id", "?"),
+                    "opened" if created else "already open")
+
+    return hook
 
 
 class SpikeDetector:
@@ -58,4 +61,6 @@ class SpikeDetector:
 
 
 def make_event(kind: str, **detail: Any) -> dict[str, Any]:
-    return {"type": "tripwire", "kind": kind, "source": "gateway", "at": datetime.now(UTC).isoformat(), **detail}
+    """A tripwire event in the shape ``genguard.incidents.auto.open_from_tripwire`` reads."""
+    return {"event_id": f"tw-{uuid.uuid4().hex}", "type": kind, "source": "gateway",
+            "at": datetime.now(UTC).isoformat(), **detail}
