@@ -117,7 +117,14 @@ def test_strike_ladder_warn_throttle_stricter_suspend(stub, write_policy, gatewa
         bad.chat.completions.create(model="m", messages=[{"role": "user", "content": "hello"}])
     assert "suspended" in str(ei.value)
     rg.gw.audit.flush()
-    assert any(e["type"] == "key_suspended" and e["key_id"] == "bad" for e in events)
+    ev = next(e for e in events if e["type"] == "key_suspended" and e["key_id"] == "bad")
+    try:
+        from genguard.incidents.registry import find_by_source
+    except ImportError:  # incidents module absent: the built-in hook only logs
+        pass
+    else:  # the built-in hook opened an incident record from the same event
+        rec = find_by_source(rg.gw.store, f"tripwire:{ev['event_id']}")
+        assert rec is not None and "bad" in rec.title
 
     # the suspended key may still appeal; staff see it and reinstate
     r = httpx.post(rg.url + "/v1/keys/appeal", json={"reason": "those were red-team tests"},

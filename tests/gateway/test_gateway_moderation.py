@@ -41,7 +41,13 @@ def test_health_ready_docs_metrics(policy_file, gateway_factory) -> None:
     assert httpx.get(rg.url + "/healthz").json() == {"status": "ok"}
     ready = httpx.get(rg.url + "/readyz").json()
     assert ready["ready"] is True and ready["checks"]["database"] == "ok"
-    assert "/v1/chat/completions" in httpx.get(rg.url + "/openapi.json").json()["paths"]
+    paths = httpx.get(rg.url + "/openapi.json").json()["paths"]
+    assert "/v1/chat/completions" in paths and "/v1/moderations" in paths
+    from genguard.service import discover_routers
+
+    for _, router in discover_routers():  # every module's routes are mounted on the gateway app
+        for route in router.routes:
+            assert getattr(route, "path", None) in paths
     assert httpx.get(rg.url + "/docs").status_code == 200
     rg.client().moderations.create(input=HARMFUL)
     text = httpx.get(rg.url + "/metrics").text
