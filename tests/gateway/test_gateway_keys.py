@@ -190,3 +190,52 @@ def test_keys_cli_create_list_revoke_appeal(tmp_path, monkeypatch) -> None:
     assert "appeal" in ev and "revoke" in ev
     bad = runner.invoke(app, ["keys", "create", "--tier", "gold", "-c", str(cfg)])
     assert bad.exit_code != 0
+
+
+def test_category_spike_tripwire(policy_file, gateway_factory) -> None:
+    rg = gateway_factory({"tiers": {"standard": {"policy": str(policy_file)}},
+                          "tripwire": {"spike_count": 3, "spike_window_s": 60}})
+    events: list[dict[str, object]] = []
+    rg.gw.tripwire_hooks.append(events.append)
+    c = rg.client()
+    for _ in range(2):
+        c.moderations.create(input=HARMFUL)
+    rg.gw.audit.flush()
+    assert events == []
+    c.moderations.create(input=HARMFUL)
+    c.moderations.create(input=HARMFUL)  # still inside the window: no second event
+    rg.gw.audit.flush()
+    assert [(e["type"], e["category"]) for e in events] == [("category_spike", "A1.4")]
+
+
+def test_gateway_purge_cli(tmp_path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from typer.testing import CliRunner
+
+    from genguard.cli.app import app
+    from genguard.findings import Action, Decision, Direction
+    from genguard.gateway.audit import AuditWriter, audit_row
+    from genguard.gateway.config import AuditConfig, RetentionConfig
+    from genguard.gateway.models import AuditRecord
+    from genguard.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    cfg = tmp_path / "gw.yaml"
+    cfg.write_text(f"database_url: {url}\nretention: {{text_days: 1, audit_days: 10}}\n", encoding="utf-8")
+    store = open_store(url)
+    w = AuditWriter(store, AuditConfig())
+    d = Decision(action=Action.ALLOW, direction=Direction.INPUT)
+    for rid, age in (("now", 0), ("week", 7), ("month", 30)):
+        row = audit_row(request_id=rid, key_id="k", route="chat", decision=d, text=f"text {rid}", latency_ms=1,
+                        retention=RetentionConfig())
+        row["at"] = datetime.now(UTC) - timedelta(days=age)
+        w.submit(row)
+    w.close()
+    res = CliRunner().invoke(app, ["gateway", "purge", "-c", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert "2 texts reduced to hashes, 1 audit rows deleted" in res.output
+    from sqlalchemy import select
+
+    with store.session() as s:
+        assert {r.request_id: r.text for r in s.scalars(select(AuditRecord))} == {"now": "text now", "week": None}
