@@ -66,16 +66,16 @@ def test_redaction_in_stream() -> None:
     chunks = ["mail ", "bob@exa", "mple.org", " now please, and then more text follows here"]
     out, _mod = _run(chunks, window=12, every=4)
     text = "".join(out)
-    assert "bob@example.org" not in text and "<S4>" in text and text.endswith("follows here")
+    assert "bob@example.org" not in text and "<S4" in text and text.endswith("follows here")
 
 
 def test_placeholders_split_across_chunks_are_restored() -> None:
-    values = {"[[PII_1]]": "carol@example.net", "[[PII_2]]": "+86 138 0000 0000"}
+    values = {"<EMAIL_1>": "carol@example.net", "<CN_MOBILE_2>": "+86 138 0000 0000"}
 
-    def restore(s: str) -> str:
-        return re.sub(r"\[\[PII_\d+\]\]", lambda m: values.get(m.group(0), m.group(0)), s)
+    def restore(s: str) -> str:  # the vault's placeholder shape
+        return re.sub(r"<[A-Z][A-Z0-9_]*_\d+>", lambda m: values.get(m.group(0), m.group(0)), s)
 
-    raw = "Write to [[PII_1]] or call [[PII_2]] today; thanks for asking about it."
+    raw = "Write to <EMAIL_1> or call <CN_MOBILE_2> today; thanks for asking about it."
     chunks = [raw[i : i + 3] for i in range(0, len(raw), 3)]
     guard = Guard.from_policy(POLICY)
 
@@ -90,4 +90,4 @@ def test_placeholders_split_across_chunks_are_restored() -> None:
 
     out = asyncio.run(go())
     assert "".join(out) == restore(raw)
-    assert not any("[[" in o or "]]" in o for o in out)
+    assert not any("<" in o or ">" in o for o in out)  # no placeholder (or piece of one) leaked

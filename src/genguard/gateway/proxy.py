@@ -170,15 +170,17 @@ async def _moderate_answers(
         if not isinstance(content, str):
             results.append((choice, None))
             continue
-        if redacted:
-            content = gw.vault.restore(content, session=ctx.request_id)
-        d = await gw.check(ctx, content, Direction.OUTPUT, prompt=prompt)
+        # check the answer as the upstream wrote it (placeholders, not the user's own data),
+        # then restore the user's values into whatever is returned; the audit keeps the former
         originals[id(choice)] = content
+        d = await gw.check(ctx, content, Direction.OUTPUT, prompt=prompt)
         if d.blocked:
             content = d.answer or ""
             choice["finish_reason"] = "content_filter"
         elif d.action == Action.REDACT and d.redacted_text is not None:
             content = d.redacted_text
+        if redacted:
+            content = gw.vault.restore(content, session=ctx.request_id)
         msg["content"] = add_label(content, policy, d.language)  # type: ignore[index]
         results.append((choice, d))
     extra: dict[str, Any] = {}

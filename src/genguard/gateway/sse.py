@@ -127,7 +127,7 @@ async def stream_answer(
         yield _chunk(cid, model, created, {}, finish or "stop", {"genguard": info})
         yield DONE
         if d is not None:
-            gw.record(ctx, "chat_stream", d, mod.restored, model=model,
+            gw.record(ctx, "chat_stream", d, mod.raw, model=model,
                       detail={"stream_checks": mod.checks, "stopped": mod.violation is not None})
         gw.metrics.requests.labels(route="chat_stream", status="200").inc()
         gw.metrics.latency.labels(route="chat_stream").observe(time.perf_counter() - ctx.started)

@@ -3,9 +3,10 @@
 The answer grows at the head; text is released to the client once it is ``window`` characters
 behind the head and the latest check (over the window plus ``context`` characters of already
 released text) found nothing to stop. A violation stops the stream before the offending text is
-released. Vault placeholders are restored on the whole raw answer before release: a placeholder
-split across chunks is still literal text inside the window, and becomes the restored value by
-the time it leaves the window (the window must be longer than any placeholder).
+released. The checks run on the raw answer (vault placeholders such as ``<EMAIL_1>`` included,
+so the user's own data restored into the answer is not redacted again); each released segment is
+restored on its way out, and a release never ends inside a placeholder that is still arriving
+(the cut moves back to its ``<``), so placeholders split across chunks are restored whole.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class StreamModerator:
         self.context = context
         self.every = every
         self.raw = ""
-        self.released_upto = 0  # offset in the restored text
+        self.released_upto = 0  # offset in the raw text
         self._unchecked = 0
         self.checks = 0
         self.violation: Decision | None = None
@@ -62,9 +63,17 @@ class StreamModerator:
     def restored(self) -> str:
         return self._restore(self.raw)
 
+    @staticmethod
+    def _safe_end(text: str, begin: int, end: int, longest: int = 48) -> int:
+        """Move ``end`` back to the ``<`` of a placeholder that is not closed before ``end``."""
+        lt = text.rfind("<", max(begin, end - longest), end)
+        if lt >= 0 and text.find(">", lt, end) < 0:
+            return lt
+        return end
+
     async def _step(self, *, final: bool) -> str:
         self._unchecked = 0
-        restored = self._restore(self.raw)
+        restored = self.raw
         start = max(0, self.released_upto - self.context)
         if start >= len(restored) and not final:
             return ""
@@ -92,10 +101,12 @@ class StreamModerator:
                 to_redact.append(
                     f.model_copy(update={"start": max(0, s - self.released_upto), "end": e - self.released_upto})
                 )
+        if not final:
+            end = self._safe_end(restored, self.released_upto, end)
         if end <= self.released_upto:
             return ""
         segment = restored[self.released_upto : end]
         self.released_upto = end
         if to_redact and self._redact is not None:
             segment = self._redact(segment, [f for f in to_redact if f.end <= len(segment)])
-        return segment
+        return self._restore(segment)
