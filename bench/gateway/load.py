@@ -105,8 +105,13 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=32, help="concurrent connections for the throughput run")
     ap.add_argument("--retention", default="full", choices=["full", "hashed_only"])
     ap.add_argument("--client", default="aiohttp", choices=["httpx", "aiohttp"], help="gateway's upstream HTTP client")
+    ap.add_argument("--priority", type=int, default=0,
+                    help="nice value for stub, gateway and wrk (negative needs root): measures the gateway rather "
+                         "than whatever else shares the machine")
     ap.add_argument("--extra-config", default="", help="YAML lines appended to the gateway config (experiments)")
     args = ap.parse_args()
+    if args.priority:
+        os.nice(args.priority)  # inherited by every process started below
     wrk = ensure_wrk()
     load_avg = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="gg-bench-"))
@@ -173,7 +178,7 @@ def main() -> None:
         "load_average_at_start": load_avg,
         "errors": thr["errors"] + thr["non2xx"] + lat_guard["errors"] + lat_guard["non2xx"],
         "audit_rows": rows,
-        "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client,
+        "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority,
     }
     print(json.dumps(result, indent=2))
 

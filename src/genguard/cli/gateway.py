@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -33,6 +34,9 @@ def serve(
     if workers > 1:
         raise typer.BadParameter("--workers > 1 is not supported yet; run several gateways behind a load balancer")
     application = create_app(cfg)
+    # The audit writer thread and the event loop share the GIL; a short switch interval stops a
+    # batch insert from holding the loop for the default 5 ms at a time (measured in bench/gateway).
+    sys.setswitchinterval(0.0005)
     uvicorn.run(application, host=host, port=port, log_config=None, access_log=access_log, log_level=log_level)
 
 
