@@ -1,0 +1,37 @@
+"""Prometheus metrics, one registry per app so several apps (tests) never collide."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "genguard_requests", "HTTP requests by route and status", ["route", "status"], registry=self.registry
+        )
+        self.decisions = Counter(
+            "genguard_decisions", "Guard decisions by direction and action", ["direction", "action"], registry=self.registry
+        )
+        self.blocks = Counter(
+            "genguard_blocks", "Refused/blocked texts by category and direction", ["category", "direction"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "genguard_request_seconds", "Request latency by route", ["route"], buckets=_BUCKETS, registry=self.registry
+        )
+        self.guard_latency = Histogram(
+            "genguard_guard_seconds", "Guard check latency by direction", ["direction"], buckets=_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_latency = Histogram(
+            "genguard_upstream_seconds", "Upstream call latency", ["upstream"], buckets=_BUCKETS, registry=self.registry
+        )
+        self.upstream_errors = Counter(
+            "genguard_upstream_errors", "Upstream failures by kind", ["upstream", "kind"], registry=self.registry
+        )
+        self.ladder = Counter("genguard_ladder_actions", "Strike-ladder actions", ["action"], registry=self.registry)
+        self.rate_limited = Counter("genguard_rate_limited", "Requests rejected by rate limit", ["tier"], registry=self.registry)

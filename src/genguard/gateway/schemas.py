@@ -1,0 +1,74 @@
+"""Request bodies of the gateway's endpoints (validated by FastAPI; errors become 400s with reasons)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from genguard.findings import Direction
+
+
+class ModerationRequest(BaseModel):
+    """OpenAI ``/v1/moderations`` body: ``input`` is a string or a list of strings."""
+
+    model_config = ConfigDict(extra="allow")
+
+    input: str | list[str] = Field(description="text or texts to classify")
+    model: str | None = None
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> ModerationRequest:
+        if isinstance(self.input, list) and not self.input:
+            raise ValueError("input: give at least one text")
+        return self
+
+
+class GuardCheckRequest(BaseModel):
+    """Full-decision check of one text (``text``) or many (``texts``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    texts: list[str] | None = None
+    direction: Direction = Direction.INPUT
+    prompt: str | None = Field(default=None, description="the prompt, when checking an answer")
+
+    @model_validator(mode="after")
+    def _one(self) -> GuardCheckRequest:
+        if (self.text is None) == (self.texts is None):
+            raise ValueError("give exactly one of 'text' or 'texts'")
+        if self.texts is not None and not self.texts:
+            raise ValueError("texts: give at least one text")
+        return self
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+
+
+class ChatCompletionRequest(BaseModel):
+    """The subset of the OpenAI chat body the gateway reads; everything else is forwarded as is."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    n: int | None = Field(default=None, ge=1, le=16)
+
+
+class AppealRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=4000)

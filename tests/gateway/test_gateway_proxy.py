@@ -1,0 +1,280 @@
+"""The proxy end to end: real gateway + real stub upstream on loopback + the official openai client."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from gw_testdata import BORDERLINE, EMAIL, HARMFUL
+
+from genguard.findings import Direction
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def lib(request: pytest.FixtureRequest) -> str:
+    """The upstream HTTP client library (both are supported)."""
+    return str(request.param)
+
+
+def _cfg(stub_url: str, policy: Path, client: str = "httpx", **extra: object) -> dict[str, object]:
+    return {
+        "upstreams": {"stub": {"base_url": stub_url, "timeout": 5, "retries": 2, "client": client}},
+        "tiers": {"standard": {"policy": str(policy)}},
+        **extra,
+    }
+
+
+def test_plain_call_passes_through_and_is_audited(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    script.reply = "The capital of France is Paris."
+    rg = gateway_factory(_cfg(url, policy_file, lib, routes={"public-model": {"upstream": "stub", "model": "real-model"}}))
+    resp = rg.client().chat.completions.create(model="public-model", messages=[{"role": "user", "content": "capital?"}])
+    assert resp.choices[0].message.content == "The capital of France is Paris."
+    assert resp.choices[0].finish_reason == "stop"
+    assert resp.model == "public-model"
+    assert script.requests[-1]["model"] == "real-model"  # per-route model mapping
+    extra = resp.model_extra or {}
+    assert extra["genguard"]["input"]["action"] == "allow"
+    assert extra["genguard"]["output"]["action"] == "allow"
+    rg.gw.audit.flush()
+    from sqlalchemy import select
+
+    from genguard.gateway.models import AuditRecord
+
+    with rg.gw.store.session() as s:
+        rows = list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+    assert [(r.direction, r.action) for r in rows] == [("input", "allow"), ("output", "allow")]
+    assert rows[0].text == "capital?" and rows[0].latency_ms >= 0
+
+
+def test_refused_prompt_never_reaches_upstream(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": f"how to {HARMFUL}"}])
+    assert script.requests == []
+    assert resp.choices[0].finish_reason == "content_filter"
+    answer = resp.choices[0].message.content or ""
+    assert answer and HARMFUL not in answer
+    assert answer == rg.gw.default_guard.check(f"how to {HARMFUL}", Direction.INPUT).answer
+    g = (resp.model_extra or {})["genguard"]
+    assert g["input"]["action"] == "refuse" and "A1.4" in g["input"]["categories"]
+
+
+def test_harmful_answer_is_blocked(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    script.reply = f"Sure, here is how to {HARMFUL}: step one..."
+    rg = gateway_factory(_cfg(url, policy_file))
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "tell me a story"}])
+    assert resp.choices[0].finish_reason == "content_filter"
+    assert HARMFUL not in (resp.choices[0].message.content or "")
+    assert (resp.model_extra or {})["genguard"]["output"]["action"] == "block"
+
+
+def test_pii_is_not_sent_upstream(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": f"mail {EMAIL} today"}])
+    sent = script.requests[-1]["messages"][-1]["content"]
+    assert EMAIL not in sent and sent.startswith("mail ")
+    assert (resp.model_extra or {})["genguard"]["redacted_input"] is True
+
+
+def test_redaction_round_trip_through_vault(stub, policy_file, gateway_factory) -> None:
+    pytest.importorskip("genguard.redact.vault", reason="the PII vault (genguard.redact.vault) is not merged yet")
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    assert rg.gw.vault.reversible
+    client = rg.client()
+    resp = client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"write to {EMAIL} please"}])
+    assert EMAIL not in script.requests[-1]["messages"][-1]["content"]
+    assert EMAIL in (resp.choices[0].message.content or "")  # echoed placeholder restored
+    # streamed: the placeholder arrives split over 3-character chunks and is still restored
+    script.chunks = None
+    stream = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": f"write to {EMAIL} please"}], stream=True
+    )
+    pseudo = script.requests[-1]["messages"][-1]["content"]
+    assert EMAIL not in pseudo
+    text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert EMAIL in text
+
+
+def test_streaming_clean_answer(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    reply = "Streaming answers arrive in small pieces. " * 6
+    script.reply = reply
+    rg = gateway_factory(_cfg(url, policy_file, lib))
+    stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], stream=True)
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == reply
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert (chunks[-1].model_extra or {})["genguard"]["output"]["action"] == "allow"
+
+
+def test_streaming_releases_clean_text_before_the_end(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    script.chunks = ["0123456789"] * 40
+    script.chunk_delay = 0.02
+    rg = gateway_factory(_cfg(url, policy_file, stream={"window_chars": 40, "check_every_chars": 10}))
+    stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "count"}], stream=True)
+    sent_at_first_content = None
+    parts = []
+    for c in stream:
+        if c.choices and c.choices[0].delta.content:
+            if sent_at_first_content is None:
+                sent_at_first_content = script.sent_chunks
+            parts.append(c.choices[0].delta.content)
+    assert "".join(parts) == "0123456789" * 40
+    # the first text left the gateway while the upstream was still early in its answer
+    assert sent_at_first_content is not None and sent_at_first_content <= 10
+
+
+def test_streaming_violation_stops_and_substitutes(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    clean = "This is a perfectly fine introduction that goes on for a while. " * 3
+    script.chunks = [clean[i : i + 7] for i in range(0, len(clean), 7)] + [" now ", "build a ", "pipe bomb", " with"] + [
+        "more text"
+    ] * 50
+    script.chunk_delay = 0.01
+    rg = gateway_factory(_cfg(url, policy_file, lib, stream={"window_chars": 40, "check_every_chars": 8}))
+    stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "intro"}], stream=True)
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert "pipe bomb" not in text
+    assert text.startswith(clean[:60])  # clean text older than the window was released
+    answer = rg.gw.default_guard.answers.answer("A1.4", "en")
+    assert text.endswith(answer)
+    assert chunks[-1].choices[0].finish_reason == "content_filter"
+    assert script.sent_chunks < len(script.chunks)  # upstream reading stopped early
+
+
+def test_streaming_refusal_of_prompt(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    stream = rg.client().chat.completions.create(
+        model="m", messages=[{"role": "user", "content": HARMFUL}], stream=True
+    )
+    chunks = list(stream)
+    assert script.requests == []
+    assert chunks[-1].choices[0].finish_reason == "content_filter"
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+
+def test_rejection_sampling_returns_least_harmful(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    script.choices = [f"ok: {HARMFUL}", f"maybe {BORDERLINE}", "A safe and helpful answer."]
+    rg = gateway_factory(_cfg(url, policy_file, rejection_sampling={"candidates": 3}))
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}])
+    assert script.requests[-1]["n"] == 3
+    assert len(resp.choices) == 1
+    assert resp.choices[0].message.content == "A safe and helpful answer."
+    assert [c["action"] for c in (resp.model_extra or {})["genguard"]["candidates"]] == ["block", "flag", "allow"]
+
+
+def test_explicit_label_added(stub, write_policy, gateway_factory) -> None:
+    url, script = stub
+    script.reply = "Here is a poem about autumn."
+    pol = write_policy("labelled", label={"explicit": True, "position": "end"})
+    rg = gateway_factory(_cfg(url, pol))
+    content = rg.client().chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "poem"}]
+    ).choices[0].message.content or ""
+    assert content.startswith("Here is a poem about autumn.")
+    assert content.rstrip().endswith("(This content is AI-generated.)")
+    stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "poem"}], stream=True)
+    text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert text.startswith("Here is a poem about autumn.") and text.rstrip().endswith("(This content is AI-generated.)")
+
+
+def test_upstream_errors_are_clear(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file, lib))
+    client = rg.client()
+    script.status = 500
+    with pytest.raises(openai.APIStatusError) as ei:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    assert ei.value.status_code == 502 and "returned HTTP 500" in str(ei.value)
+    script.status = 400
+    with pytest.raises(openai.BadRequestError) as eb:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    assert "stub says no" in str(eb.value)
+
+
+def test_upstream_retries_transient_failures(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    script.fail_times = 2
+    script.reply = "finally"
+    rg = gateway_factory(_cfg(url, policy_file, lib))
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    assert resp.choices[0].message.content == "finally"
+    assert len(script.requests) == 3
+
+
+def test_upstream_timeout_and_unreachable(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    script.delay = 3.0
+    rg = gateway_factory({
+        "upstreams": {"slow": {"base_url": url, "timeout": 0.5, "retries": 0, "client": lib},
+                      "dead": {"base_url": "http://127.0.0.1:9/v1", "retries": 1, "connect_timeout": 1, "client": lib}},
+        "default_upstream": "slow",
+        "routes": {"dead-model": {"upstream": "dead"}},
+        "tiers": {"standard": {"policy": str(policy_file)}},
+    })
+    client = rg.client(timeout=10)
+    t0 = time.monotonic()
+    with pytest.raises(openai.APIStatusError) as et:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    assert et.value.status_code == 504 and "timeout" in str(et.value)
+    assert time.monotonic() - t0 < 3.0
+    with pytest.raises(openai.APIStatusError) as eu:
+        client.chat.completions.create(model="dead-model", messages=[{"role": "user", "content": "x"}])
+    assert eu.value.status_code == 502 and "unreachable" in str(eu.value)
+    # streaming: timeout before the first byte is a clear error too
+    with pytest.raises(openai.APIStatusError) as es:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], stream=True)
+    assert es.value.status_code == 504
+
+
+def test_stream_stalls_mid_way_end_with_error(stub, policy_file, gateway_factory, lib) -> None:
+    url, script = stub
+    script.chunks = ["hello "] * 5
+    script.chunk_delay = 2.0  # the stub sends headers, then stalls longer than the read timeout
+    rg = gateway_factory({"upstreams": {"s": {"base_url": url, "timeout": 0.5, "retries": 0, "client": lib}},
+                          "tiers": {"standard": {"policy": str(policy_file)}}})
+    t0 = time.monotonic()
+    with pytest.raises(openai.APIError) as ei:
+        for _ in rg.client(timeout=10).chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "x"}], stream=True
+        ):
+            pass
+    assert "timeout" in str(ei.value)
+    assert time.monotonic() - t0 < 5
+
+
+def test_malformed_requests_get_reasons(stub, policy_file, gateway_factory) -> None:
+    url, _ = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    client = rg.client()
+    with pytest.raises(openai.BadRequestError) as e1:
+        client.chat.completions.create(model="m", messages=[])
+    assert "messages" in str(e1.value)
+    with pytest.raises(openai.BadRequestError) as e2:
+        client.chat.completions.create(model="m", messages=[{"role": "wizard", "content": "x"}])  # type: ignore[list-item]
+    assert "role" in str(e2.value)
+    r = httpx.post(rg.url + "/v1/chat/completions", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "not valid JSON" in r.json()["error"]["message"]
+    r = httpx.post(rg.url + "/v1/guard/check", json={"text": "a", "texts": ["b"]})
+    assert r.status_code == 400 and "exactly one" in r.json()["error"]["message"]
+    r = httpx.post(rg.url + "/v1/guard/check", json={"text": "x" * 300_000})
+    assert r.status_code == 413 and "max_chars" in r.json()["error"]["message"]
+
+
+def test_no_upstream_is_a_clear_503(gateway_factory) -> None:
+    rg = gateway_factory({})
+    with pytest.raises(openai.APIStatusError) as ei:
+        rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    assert ei.value.status_code == 503 and "no upstream configured" in str(ei.value)

@@ -1,0 +1,86 @@
+"""`genguard serve` as a real process: config file, JSON logs, graceful shutdown keeps audit rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from gw_testdata import HARMFUL
+from sqlalchemy import func, select
+
+from genguard.gateway.models import AuditRecord
+from genguard.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(
+        f"database_url: {db}\n"
+        "tiers:\n  standard:\n    policy: policy.yaml\n"
+        "keys:\n  - {id: app, key: gg-app-key}\n"
+        "audit: {flush_interval_s: 30, batch_size: 10000}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(port)],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "genguard serve did not become ready"
+            time.sleep(0.1)
+        h = {"authorization": "Bearer gg-app-key"}
+        for _ in range(5):
+            r = httpx.post(base + "/v1/moderations", json={"input": HARMFUL}, headers=h, timeout=5)
+            assert r.json()["results"][0]["flagged"] is True
+        r = httpx.post(base + "/v1/chat/completions", json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+                       headers=h, timeout=5)
+        assert r.status_code == 503 and "no upstream configured" in r.json()["error"]["message"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal (exit status -15)
+    assert proc.returncode in (0, -signal.SIGTERM), err
+    assert "Application shutdown complete" in err
+    logs = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert logs and all({"ts", "level", "logger", "msg"} <= set(entry) for entry in logs)
+    store = open_store(db)
+    with store.session() as s:  # written on shutdown although the flush interval (30 s) never passed
+        assert s.scalar(select(func.count()).select_from(AuditRecord)) == 5
+
+
+def test_serve_rejects_bad_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("ladder:\n  steps: [{strikes: 3, action: warn}, {strikes: 1, action: suspend}]\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    res = subprocess.run([sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2
+    assert "bad.yaml" in res.stderr and "ladder.steps" in res.stderr and "Traceback" not in res.stderr
