@@ -128,7 +128,7 @@ def detect_ids(
     import torch
     from transformers import WatermarkDetector
 
-    ids = input_ids if isinstance(input_ids, torch.Tensor) else torch.tensor(input_ids, dtype=torch.long)
+    ids: Any = input_ids if isinstance(input_ids, torch.Tensor) else torch.tensor(input_ids, dtype=torch.long)
     if ids.dim() == 1:
         ids = ids.unsqueeze(0)
     if ids.shape[-1] < 3:
@@ -137,7 +137,7 @@ def detect_ids(
     detector = WatermarkDetector(
         model_config=model_config, device="cpu", watermarking_config=cfg, ignore_repeated_ngrams=ignore_repeated_ngrams
     )
-    out = detector(ids, z_threshold=z_threshold, return_dict=True)
+    out: Any = detector(ids, z_threshold=z_threshold, return_dict=True)
     return [
         WatermarkScore(float(z), float(p), int(n), float(g), bool(z >= z_threshold))
         for z, p, n, g in zip(out.z_score, out.p_value, out.num_tokens_scored, out.green_fraction, strict=True)
