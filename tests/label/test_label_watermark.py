@@ -75,3 +75,22 @@ def test_key_management(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(wm.load_secret()) == 64
     monkeypatch.setenv("GENGUARD_WATERMARK_SECRET", "from-env")
     assert wm.load_secret() == b"from-env"
+
+
+def test_watermark_detect_cli(lm: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from genguard.cli.app import app
+
+    model, tokenizer = lm
+    folder = save_tiny_lm(model, tokenizer, tmp_path / "tiny")
+    marked = tokenizer.decode(wm.generate(model, _prompts(1), SECRET, seed=7)[0])
+    monkeypatch.setenv("GENGUARD_WATERMARK_SECRET", SECRET)
+    res = CliRunner().invoke(app, ["label", "watermark-detect", "--model", str(folder), marked])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["watermarked"] and out["z_score"] >= 4 and out["p_value"] < 1e-4
+    monkeypatch.setenv("GENGUARD_WATERMARK_SECRET", "wrong")
+    assert CliRunner().invoke(app, ["label", "watermark-detect", "--model", str(folder), marked]).exit_code == 1
