@@ -62,3 +62,12 @@ def test_bad_arguments() -> None:
         add_explicit_label("x", lang="en", position="middle")
     with pytest.raises(InputError, match="lang"):
         add_explicit_label("x", lang="fr")
+
+
+def test_apply_policy_label_spec() -> None:
+    from genguard.label.explicit import apply_label_spec
+    from genguard.policy.model import LabelSpec
+
+    assert apply_label_spec("answer", LabelSpec()) == "answer"
+    spec = LabelSpec(explicit=True, position="start", text_en="[AI]")
+    assert apply_label_spec("An answer.", spec, lang="en").startswith("[AI]")

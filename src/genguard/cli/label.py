@@ -234,7 +234,7 @@ def registry_lookup_cmd(
     file: Path | None = typer.Option(None, "--file"),
     sha256: str | None = typer.Option(None, "--sha256", help="look up by fingerprint instead of text"),
     simhash: str | None = typer.Option(None, "--simhash", help="16 hex digits"),
-    max_distance: int = typer.Option(6, "--max-distance", help="SimHash Hamming distance for near matches (0-7)"),
+    max_distance: int = typer.Option(7, "--max-distance", help="SimHash Hamming distance for near matches (0-7)"),
     db: str | None = typer.Option(None, "--db"),
 ) -> None:
     """Was this produced here? Exact and near-duplicate matches (exit 0 found, 1 not found)."""

@@ -105,3 +105,16 @@ def strip_explicit_label(text: str, *, text_zh: str | None = None, text_en: str 
             elif s.endswith(lab):
                 out, changed = s[: -len(lab)].rstrip("\n "), True
     return out
+
+
+def apply_label_spec(text: str, spec: object, *, lang: str = "auto") -> str:
+    """Label ``text`` as the policy's ``label`` section (``LabelSpec``) says; unchanged when ``explicit`` is off."""
+    if not getattr(spec, "explicit", False):
+        return text
+    return add_explicit_label(
+        text,
+        lang=lang,
+        position=getattr(spec, "position", "end"),
+        text_zh=getattr(spec, "text_zh", None),
+        text_en=getattr(spec, "text_en", None),
+    )

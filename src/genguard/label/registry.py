@@ -26,7 +26,7 @@ from genguard.store import Store
 # the query's (pigeonhole: 4 bands x 2 bits > 7), so probing each band's value and its 16 one-bit
 # neighbours (68 indexed values) finds every such record; distance <= 3 needs only the 4 exact bands.
 MAX_DISTANCE = 7
-DEFAULT_DISTANCE = 6
+DEFAULT_DISTANCE = 7
 MAX_TEXT_CHARS = 2_000_000
 
 
