@@ -85,3 +85,18 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert proc.returncode == 2 and "keygen" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_demo_step_labels_verifies_and_detects_tampering(tmp_path: Path) -> None:
+    from genguard.cli.label import DEMO_STEP
+    from genguard.label.integrity import verify_file
+    from genguard.label.keys import load_public_key
+
+    order, title, fn = DEMO_STEP
+    assert isinstance(order, int) and "label" in title
+    fn(tmp_path)
+    pub = load_public_key()
+    for name in ("generated.png", "answer.md"):
+        res = verify_file(tmp_path / "label" / name, public_keys=[pub])
+        assert res.status == "tampered" and res.label is not None and res.label.ContentProducer == "genguard-demo"
+    assert "人工智能生成" in (tmp_path / "label" / "answer.md").read_text(encoding="utf-8")
