@@ -2,7 +2,8 @@
 
 SimHash is stored whole (signed 64-bit) and as four 16-bit bands, each indexed: any record
 within Hamming distance 3 of a query shares at least one band with it (pigeonhole), so a
-near-duplicate lookup reads a few index entries instead of scanning the table.
+near-duplicate lookup reads a few index entries instead of scanning the table. Each band index
+also holds the SimHash (covering index), so candidates are screened without touching the table.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ class RegistryOutput(Base):
 
     __table_args__ = (
         Index("ix_label_outputs_sha256", "sha256"),
-        Index("ix_label_outputs_band0", "band0"),
-        Index("ix_label_outputs_band1", "band1"),
-        Index("ix_label_outputs_band2", "band2"),
-        Index("ix_label_outputs_band3", "band3"),
+        Index("ix_label_outputs_band0", "band0", "simhash"),
+        Index("ix_label_outputs_band1", "band1", "simhash"),
+        Index("ix_label_outputs_band2", "band2", "simhash"),
+        Index("ix_label_outputs_band3", "band3", "simhash"),
         Index("ix_label_outputs_produce_id", "produce_id"),
     )

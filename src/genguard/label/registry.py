@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, select
 
 from genguard.errors import InputError
 from genguard.label import simhash as sh
@@ -196,25 +196,22 @@ class OutputRegistry:
                     exact_ids.add(row.id)
                     result.exact.append(self._match(row, 0))
             if h >= 0:
-                cond = or_(
-                    *(
-                        col.in_(probe)
-                        for col, probe in zip(
-                            (RegistryOutput.band0, RegistryOutput.band1, RegistryOutput.band2, RegistryOutput.band3),
-                            band_probes(h, max_distance),
-                            strict=True,
-                        )
-                    )
-                )
-                near: list[Match] = []
-                for row in s.execute(select(*cols).where(cond).limit(50_000)):
-                    if row.id in exact_ids:
-                        continue
-                    d = sh.hamming(h, sh.to_unsigned(row.simhash))
-                    if d <= max_distance:
-                        near.append(self._match(row, d))
-                near.sort(key=lambda m: (m.distance, m.id))
-                result.near = near[:limit]
+                # stage 1: (id, simhash) candidates from the covering band indexes; stage 2: details of matches only
+                near_ids: dict[int, int] = {}
+                for col, probe in zip(
+                    (RegistryOutput.band0, RegistryOutput.band1, RegistryOutput.band2, RegistryOutput.band3),
+                    band_probes(h, max_distance),
+                    strict=True,
+                ):
+                    for rid, sim in s.execute(select(RegistryOutput.id, RegistryOutput.simhash).where(col.in_(probe))):
+                        if rid not in exact_ids and rid not in near_ids:
+                            d = sh.hamming(h, sh.to_unsigned(sim))
+                            if d <= max_distance:
+                                near_ids[rid] = d
+                best = sorted(near_ids, key=lambda i: (near_ids[i], i))[:limit]
+                if best:
+                    rows = s.execute(select(*cols).where(RegistryOutput.id.in_(best))).all()
+                    result.near = sorted((self._match(r, near_ids[r.id]) for r in rows), key=lambda m: (m.distance, m.id))
         return result
 
     @staticmethod

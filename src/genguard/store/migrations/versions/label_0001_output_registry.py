@@ -31,7 +31,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_label_outputs_sha256", "label_outputs", ["sha256"])
     for i in range(4):
-        op.create_index(f"ix_label_outputs_band{i}", "label_outputs", [f"band{i}"])
+        op.create_index(f"ix_label_outputs_band{i}", "label_outputs", [f"band{i}", "simhash", "id"])
     op.create_index("ix_label_outputs_produce_id", "label_outputs", ["produce_id"])
 
 
