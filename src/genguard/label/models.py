@@ -36,9 +36,9 @@ class RegistryOutput(Base):
 
     __table_args__ = (
         Index("ix_label_outputs_sha256", "sha256"),
-        Index("ix_label_outputs_band0", "band0", "simhash"),
-        Index("ix_label_outputs_band1", "band1", "simhash"),
-        Index("ix_label_outputs_band2", "band2", "simhash"),
-        Index("ix_label_outputs_band3", "band3", "simhash"),
+        Index("ix_label_outputs_band0", "band0", "simhash", "id"),
+        Index("ix_label_outputs_band1", "band1", "simhash", "id"),
+        Index("ix_label_outputs_band2", "band2", "simhash", "id"),
+        Index("ix_label_outputs_band3", "band3", "simhash", "id"),
         Index("ix_label_outputs_produce_id", "produce_id"),
     )
