@@ -35,12 +35,6 @@ class RecordRequest(BaseModel):
     produce_id: str | None = Field(default=None, max_length=128)
 
 
-def _staff(request: Request) -> Principal:
-    # genguard.service.require_staff annotates ``request`` with a TYPE_CHECKING-only import, which
-    # FastAPI cannot resolve (it would ask for a query parameter); this wrapper gives it a real type.
-    return require_staff(request)
-
-
 @router.post("/v1/registry/lookup")
 def registry_lookup(body: LookupRequest, request: Request) -> dict[str, Any]:
     """Was this produced here? Exact (SHA-256) and near-duplicate (SimHash) matches."""
@@ -53,7 +47,7 @@ def registry_lookup(body: LookupRequest, request: Request) -> dict[str, Any]:
 
 
 @router.post("/v1/registry/record")
-def registry_record(body: RecordRequest, request: Request, _p: Principal = Depends(_staff)) -> dict[str, Any]:
+def registry_record(body: RecordRequest, request: Request, _p: Principal = Depends(require_staff)) -> dict[str, Any]:
     reg = OutputRegistry(get_store(request))
     try:
         pid = reg.record(body.text, producer=body.producer, model=body.model, produce_id=body.produce_id)
