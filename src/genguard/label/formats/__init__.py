@@ -1,0 +1,1 @@
+"""One module per file format; each defines a :class:`FormatHandler` subclass registered by name."""

@@ -1,0 +1,79 @@
+"""The interface every implicit-label file format implements, and shared file helpers.
+
+A handler knows three things about its format: where the ``AIGC`` JSON lives (read/write,
+always replacing so a file carries exactly one label), and what the file's *content* is
+once the label is taken away (``content_digest``), so a signature can cover the content
+without covering its own label slot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+
+from genguard.errors import InputError
+
+
+class FormatHandler(ABC):
+    name: str = ""
+    extensions: tuple[str, ...] = ()
+    description: str = ""
+
+    def check(self, path: Path) -> None:
+        """Raise InputError unless ``path`` is an existing file whose bytes look like this format."""
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if not self.sniff(head):
+            raise InputError(f"{path}: extension says {self.name.upper()} but the content is not a {self.name.upper()} file")
+
+    def sniff(self, head: bytes) -> bool:
+        return True
+
+    @abstractmethod
+    def read_raw(self, path: Path) -> str | None:
+        """The AIGC JSON text stored in the file, or None when the file carries no label."""
+
+    @abstractmethod
+    def write_raw(self, path: Path, json_text: str) -> None:
+        """Store ``json_text`` as the file's only AIGC label (replacing any existing one)."""
+
+    @abstractmethod
+    def content_digest(self, path: Path) -> str:
+        """SHA-256 (hex) of the file's content with the label slot removed, computed canonically."""
+
+
+def sha256_parts(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(len(p).to_bytes(8, "big"))
+        h.update(p)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path next to ``path`` that replaces it only if the block succeeds."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        os.replace(tmp_path, path)
+        if mode is not None:
+            os.chmod(path, mode)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def corrupted(path: Path, fmt: str, exc: BaseException) -> InputError:
+    detail = str(exc).strip() or type(exc).__name__
+    return InputError(f"{path}: not a readable {fmt} file (corrupted or truncated?): {detail}")

@@ -1,0 +1,85 @@
+"""Ed25519 signing keys for label integrity, kept under ``$GENGUARD_HOME/keys`` unless paths are given.
+
+Private keys are PKCS#8 PEM (mode 0600), public keys SubjectPublicKeyInfo PEM. A key id is
+the first 16 hex digits of SHA-256 over the raw public key, written into signatures so a
+verifier can tell which key signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from genguard.errors import ConfigError, InputError
+
+PRIVATE_NAME = "label_ed25519.pem"
+PUBLIC_NAME = "label_ed25519.pub.pem"
+
+
+def keys_dir() -> Path:
+    from genguard.store.db import genguard_home
+
+    return genguard_home() / "keys"
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def generate_keypair(directory: Path | None = None, *, overwrite: bool = False) -> tuple[Path, Path]:
+    """Write a new key pair; refuses to overwrite an existing private key unless asked."""
+    directory = directory or keys_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    priv_path, pub_path = directory / PRIVATE_NAME, directory / PUBLIC_NAME
+    if priv_path.exists() and not overwrite:
+        raise InputError(f"{priv_path}: a signing key already exists (use --force to replace it)")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    pub_path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return priv_path, pub_path
+
+
+def load_private_key(path: Path | None = None) -> Ed25519PrivateKey:
+    path = path or keys_dir() / PRIVATE_NAME
+    if not path.is_file():
+        raise ConfigError(f"{path}: no signing key; create one with `genguard label keygen`")
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{path}: not a readable unencrypted PEM private key: {exc}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigError(f"{path}: not an Ed25519 key")
+    return key
+
+
+def load_public_key(path: Path | None = None) -> Ed25519PublicKey:
+    path = path or keys_dir() / PUBLIC_NAME
+    if not path.is_file():
+        raise ConfigError(f"{path}: no public key")
+    data = path.read_bytes()
+    try:
+        if b"PRIVATE KEY" in data:
+            priv = serialization.load_pem_private_key(data, password=None)
+            key = priv.public_key()
+        else:
+            key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{path}: not a readable PEM public key: {exc}") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise ConfigError(f"{path}: not an Ed25519 key")
+    return key
+
+
+def default_public_key() -> Ed25519PublicKey | None:
+    path = keys_dir() / PUBLIC_NAME
+    return load_public_key(path) if path.is_file() else None
