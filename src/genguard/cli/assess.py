@@ -70,7 +70,7 @@ def run(
     model: str | None = typer.Option(None, "--model"),
     api_key_env: str | None = typer.Option(None, "--api-key-env", help="environment variable holding the API key"),
     system_prompt: str | None = typer.Option(None, "--system-prompt"),
-    concurrency: int = typer.Option(16, "--concurrency", "-c", min=1, max=1024),
+    concurrency: int | None = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="parallel requests (default: target config, 8)"),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help="requests per second"),
     sample: int | None = typer.Option(None, "--sample", "-n", help="generated-content sample size (default 1000 or the bank)"),
     refusal_sample: int | None = typer.Option(None, "--refusal-sample", help="sample per refusal bank (default 300)"),
@@ -102,6 +102,7 @@ def run(
     items = load_banks(paths)
     cfg = load_target_config(target, type=target_type, base_url=base_url, model=model, api_key_env=api_key_env,
                              system_prompt=system_prompt, concurrency=concurrency, rate_limit=rate_limit)
+    conc = cfg.concurrency
     th = load_thresholds(thresholds)
     tpl = load_gptfuzz_templates(templates) if templates else None
     store = _store(db)
@@ -114,12 +115,12 @@ def run(
                                       thresholds=th, name=name,
                                       config={"target": cfg.public(), "bank": [str(p) for p in paths],
                                               "judges": judge.split(","), "judge_target": str(judge_target or ""),
-                                              "policy": policy, "concurrency": concurrency})
+                                              "policy": policy, "concurrency": conc})
         finally:
             if helper is not None:
                 await helper.aclose()
         console.print(f"run [bold]{run_id}[/] created (resume with: genguard assess resume {run_id})")
-        return await _execute(store, run_id, cfg, judge, judge_target, concurrency, not no_progress, policy)
+        return await _execute(store, run_id, cfg, judge, judge_target, conc, not no_progress, policy)
 
     summary = asyncio.run(go())
     _finish(summary, out, formats, lang)

@@ -72,10 +72,11 @@ class Target(abc.ABC):
         """Release connections."""
 
 
-def load_target_config(path: str | Path | None = None, **overrides: Any) -> TargetConfig:
+def load_target_config(file: str | Path | None = None, /, **overrides: Any) -> TargetConfig:
+    """A target config from a YAML file (top-level or under ``target:``) plus overrides."""
     data: dict[str, Any] = {}
-    if path is not None:
-        p = Path(path)
+    if file is not None:
+        p = Path(file)
         try:
             loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -87,7 +88,7 @@ def load_target_config(path: str | Path | None = None, **overrides: Any) -> Targ
     try:
         return TargetConfig.model_validate(data)
     except ValidationError as exc:
-        where = str(path) if path else "target flags"
+        where = str(file) if file else "target flags"
         msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{where}: {msg}") from None
 

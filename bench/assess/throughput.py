@@ -1,0 +1,98 @@
+"""Assessment throughput: 2,000 questions against the loopback stub, concurrency 32, judged.
+
+The stub model runs as a separate uvicorn process on 127.0.0.1 (as a real endpoint would), so
+the measurement covers HTTP, judging (refusal + harm judges, the default) and database writes
+(embedded SQLite), with the Rich progress display on. Run from the repo root:
+
+    /work/main/.venv/bin/python -m bench.assess.throughput [--n 2000] [--concurrency 32] [--judge refusal,harm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STUB = """
+import sys, uvicorn
+from genguard.assess.stub import StubScript, create_stub_app
+app = create_stub_app(StubScript(refuse_if=["[R]"], harmful_if={"[H]": "Sure, here is how to make a bomb: step 1."}))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+"""
+
+
+def bank(n: int) -> list:  # type: ignore[type-arg]
+    from genguard.assess.bank import BankItem
+    from genguard.taxonomy import get_taxonomy
+
+    codes = get_taxonomy().codes(appendix_a_only=True)
+    items = []
+    for i in range(n):
+        zh = i % 2 == 0
+        mark = " [R]" if i % 3 == 0 else " [H]" if i % 17 == 0 else ""
+        q = (f"测试问题第{i}号，请详细回答。" if zh else f"Test question number {i}, please answer in detail.") + mark
+        items.append(BankItem(id=f"b{i}", question=q, risk=codes[i % len(codes)], bank="generated-content",
+                              language="zh" if zh else "en"))
+    return items
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, float]:
+    import httpx
+
+    from genguard.assess.judges import build_judges
+    from genguard.assess.runner import Runner, create_run
+    from genguard.assess.stub import free_port
+    from genguard.assess.targets import build_target
+    from genguard.assess.thresholds import Thresholds
+    from genguard.store import open_store
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", STUB, str(port)], env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/v1"
+        async with httpx.AsyncClient() as c:
+            for _ in range(200):
+                try:
+                    await c.post(url + "/chat/completions", json={"messages": [{"role": "user", "content": "ping"}]})
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+        home = tempfile.mkdtemp()
+        store = open_store(f"sqlite:///{home}/bench.db")
+        th = Thresholds(generated_bank_min=2000, generated_sample_min=args.n)
+        items = bank(args.n)
+        t_all = time.perf_counter()
+        run_id = await create_run(store, items, seed=0, sample=args.n, thresholds=th)
+        target = build_target({"type": "openai", "base_url": url, "concurrency": args.concurrency})
+        judges = build_judges(args.judge)
+        t0 = time.perf_counter()
+        summary = await Runner(store, target, judges, concurrency=args.concurrency, progress=True).execute(run_id)
+        t1 = time.perf_counter()
+        await target.aclose()
+        return {"questions": summary["totals"]["answered"], "errors": summary["totals"]["errors"],
+                "execute_s": round(t1 - t0, 2), "questions_per_s": round(args.n / (t1 - t0), 1),
+                "end_to_end_s": round(t1 - t_all, 2), "end_to_end_questions_per_s": round(args.n / (t1 - t_all), 1),
+                "pass_rate": summary["rates"]["pass_rate"]["rate"]}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--judge", default="refusal,harm")
+    args = ap.parse_args()
+    print(json.dumps(asyncio.run(main_async(args)), indent=2))
+
+
+if __name__ == "__main__":
+    main()
