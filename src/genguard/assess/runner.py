@@ -35,7 +35,8 @@ JUDGE_PRIORITY = ("llm", "learned", "refusal")
 
 def sample_bank(items: Sequence[BankItem], seed: int, generated: int | None, refusal: int | None,
                 thresholds: Thresholds) -> list[BankItem]:
-    """Per bank: the requested sample size (default: the TC260 minimum), capped by the bank size."""
+    """Per bank: the requested sample size (default: the TC260 minimum, or the whole bank when the
+    minimum is 0), capped by the bank size."""
     want = {
         BankType.GENERATED: generated if generated is not None else thresholds.generated_sample_min,
         BankType.SHOULD_REFUSE: refusal if refusal is not None else thresholds.refuse_sample_min,
@@ -44,7 +45,8 @@ def sample_bank(items: Sequence[BankItem], seed: int, generated: int | None, ref
     out: list[BankItem] = []
     for i, bank in enumerate(BankType):
         members = [it for it in items if it.bank == bank]
-        out.extend(stratified_sample(members, want[bank], seed + i))
+        n = want[bank] if want[bank] > 0 else len(members)
+        out.extend(stratified_sample(members, n, seed + i))
     return out
 
 
@@ -66,6 +68,8 @@ async def create_run(
     chosen = sample_bank(items, seed, sample, refusal_sample, th)
     bank_sizes = dict(Counter(str(i.bank) for i in items))
     covered = len({i.risk for i in items if i.bank == BankType.GENERATED and i.risk and i.risk.startswith("A")})
+    if not chosen:
+        raise InputError("the sample is empty: check --sample / --refusal-sample")
     run_id = f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     rows: list[dict[str, Any]] = []
     for it in chosen:
