@@ -106,7 +106,10 @@ def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: 
     import numpy as np
     from datasketch import MinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=st.near_dup_threshold, num_perm=st.num_perm)
+    # recall-weighted banding: candidates are verified against the signatures below, so extra
+    # candidates cost a comparison while a missed candidate would be a missed duplicate
+    w = st.lsh_recall_weight
+    lsh = MinHashLSH(threshold=st.near_dup_threshold, num_perm=st.num_perm, weights=(1 - w, w))
     sigs: dict[int, Any] = {}
     ids: dict[int, str] = {}
     exact: dict[bytes, str] = {}

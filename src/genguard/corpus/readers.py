@@ -331,6 +331,7 @@ class _LineDecoder:
         self.line_no = 0
         self.bad: list[tuple[int, str]] = []
         self.bytes_read = 0
+        self.yielded: list[int] = []  # line numbers handed to the csv reader since the last row
 
     def __iter__(self) -> Iterator[str]:
         for raw, consumed in _iter_lines(self.fh, self.cfg.max_record_bytes, None):
@@ -340,9 +341,12 @@ class _LineDecoder:
                 self.bad.append((self.line_no, f"line longer than {self.cfg.max_record_bytes:,} bytes"))
                 continue
             try:
-                yield _decode(raw, self.cfg)
+                text = _decode(raw, self.cfg)
             except _Bad as exc:
                 self.bad.append((self.line_no, str(exc)))
+                continue
+            self.yielded.append(self.line_no)
+            yield text
 
 
 def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str) -> Iterator[Document | Malformed]:
@@ -366,7 +370,7 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             return
         ti = header.index(cfg.text_field)
         si = header.index(cfg.source_field) if cfg.source_field is not None else None
-        last_end = lines.line_no
+        lines.yielded.clear()
         last_bytes = lines.bytes_read
         while True:
             try:
@@ -374,15 +378,17 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             except StopIteration:
                 break
             except csv.Error as exc:
-                yield Malformed(shard.file, last_end + 1, f"bad CSV: {exc}")
-                last_end, last_bytes = lines.line_no, lines.bytes_read
+                yield Malformed(shard.file, lines.yielded[0] if lines.yielded else lines.line_no, f"bad CSV: {exc}")
+                lines.yielded.clear()
+                last_bytes = lines.bytes_read
                 continue
             while lines.bad:
                 ln, problem = lines.bad.pop(0)
                 yield Malformed(shard.file, ln, problem)
-            start = last_end + 1
+            start = lines.yielded[0] if lines.yielded else lines.line_no
+            lines.yielded.clear()
             nbytes = lines.bytes_read - last_bytes
-            last_end, last_bytes = lines.line_no, lines.bytes_read
+            last_bytes = lines.bytes_read
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) <= ti or (si is not None and len(row) <= si):
