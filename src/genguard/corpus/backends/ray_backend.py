@@ -19,13 +19,12 @@ from genguard.corpus.tasks import Job, run_task
 from genguard.errors import ConfigError
 
 
-class _ShardWorker:
-    def __init__(self, job_blob: bytes) -> None:
-        self.job: Job = pickle.loads(job_blob)
-
-    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        shard: Shard = pickle.loads(row["shard"])
-        return {"shard": shard.index, "result": json.dumps(run_task(shard, self.job), ensure_ascii=False)}
+def _run_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One shard per row. Ray reuses its worker processes across tasks, and each process caches
+    its Guard (see ``tasks.guard_for``), so the Guard is built once per worker, not per shard."""
+    shard: Shard = pickle.loads(row["shard"])
+    job: Job = pickle.loads(row["job"])
+    return {"shard": shard.index, "result": json.dumps(run_task(shard, job), ensure_ascii=False)}
 
 
 def run_ray(shards: list[Shard], job: Job, workers: int) -> Iterator[dict[str, Any]]:
@@ -49,11 +48,11 @@ def run_ray(shards: list[Shard], job: Job, workers: int) -> Iterator[dict[str, A
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
-        items = [{"shard": pickle.dumps(s)} for s in shards]
+        blob = pickle.dumps(job)
+        items = [{"shard": pickle.dumps(s), "job": blob} for s in shards]
         ds = ray.data.from_items(items, override_num_blocks=len(items))
-        mapped = ds.map(_ShardWorker,  # type: ignore[arg-type]
-                        fn_constructor_kwargs={"job_blob": pickle.dumps(job)},
-                        concurrency=max(1, min(workers, len(shards))), num_cpus=1)
+        pool = ray.data.TaskPoolStrategy(size=max(1, min(workers, len(shards))))
+        mapped = ds.map(_run_row, num_cpus=1, compute=pool)
         for row in mapped.iter_rows():
             yield json.loads(row["result"])
     finally:
