@@ -54,7 +54,8 @@ def run_annotation_qa(
     heap: list[tuple[float, str, dict[str, Any]]] = []
     labels_by_item: dict[bytes, set[str]] = {}
     malformed: list[dict[str, Any]] = []
-    total = 0
+    total = 0  # parsed records (JSON objects)
+    n_missing = 0
     detected = kind
     for shard in plan_shards(files, cfg, shard_bytes=1 << 62):
         for rec in _records(shard, cfg, malformed):
@@ -65,6 +66,7 @@ def run_annotation_qa(
             fields = [response_field] if detected == "sft" else [chosen_field, rejected_field]
             missing = [f for f in [prompt_field, *fields] if not isinstance(obj.get(f), str)]
             if missing:
+                n_missing += 1
                 malformed.append({"file": rec["file"], "line": rec["line"], "problem": f"missing field(s) {', '.join(missing)}"})
                 continue
             label = _norm_label(obj.get(label_field))
@@ -123,7 +125,7 @@ def run_annotation_qa(
         return {"hits": h, "n": m, "rate": h / m if m else 0.0, "ci": [round(lo, 6), round(hi, 6)]}
 
     report = {
-        "kind": detected, "records": total, "sampled": n, "seed": seed, "malformed": malformed,
+        "kind": detected, "records": total + len(malformed) - n_missing, "sampled": n, "seed": seed, "malformed": malformed,
         "policy": f"{guard.policy.name}@{guard.policy.version}",
         "checks": {
             "unsafe_answer": rate(n_unsafe, n),
