@@ -22,10 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from genguard.corpus.lsh import CompactLSH
 from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
 from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint
 from genguard.corpus.settings import CorpusSettings
-from genguard.corpus.tasks import MINHASH_SCHEME, Job, guard_for
+from genguard.corpus.tasks import Job, guard_for
 from genguard.corpus.textops import ngrams, tokens
 from genguard.errors import InputError
 
@@ -103,20 +106,17 @@ def run_clean(
 
 
 def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: bool) -> dict[str, Any]:
-    import numpy as np
-    from datasketch import MinHash, MinHashLSH
+    from genguard.corpus.lsh import CompactLSH
 
-    # recall-weighted banding: candidates are verified against the signatures below, so extra
+    # recall-weighted banding: candidates are verified against the stored signatures, so extra
     # candidates cost a comparison while a missed candidate would be a missed duplicate
     w = st.lsh_recall_weight
-    lsh = MinHashLSH(threshold=st.near_dup_threshold, num_perm=st.num_perm, weights=(1 - w, w))
-    sigs: dict[int, Any] = {}
-    ids: dict[int, str] = {}
+    lsh = CompactLSH(st.near_dup_threshold, st.num_perm, weights=(1 - w, w))
+    ids: list[str] = []
     exact: dict[bytes, str] = {}
     counts: dict[str, int] = {"records": 0, "kept": 0, "redacted": 0, "dropped": 0, "skipped": 0}
     reasons: dict[str, int] = {}
     by_source: dict[str, dict[str, int]] = {}
-    seq = 0
     with (out / "cleaned.jsonl").open("w", encoding="utf-8") as cleaned, \
             (out / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
         for res in results:
@@ -127,8 +127,7 @@ def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: 
                     src = by_source.setdefault(str(row.get("source") or "?"), {"records": 0, "output": 0})
                     src["records"] += 1
                     if row["action"] in ("keep", "redact") and dedup:
-                        _dedup(row, st, lsh, sigs, ids, exact, seq, np, MinHash)
-                        seq += 1
+                        _dedup(row, st, lsh, ids, exact)
                     text = row.pop("text", None)
                     row.pop("key", None)
                     row.pop("mh", None)
@@ -153,8 +152,7 @@ def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: 
     }
 
 
-def _dedup(row: dict[str, Any], st: CorpusSettings, lsh: Any, sigs: dict[int, Any], ids: dict[int, str],
-           exact: dict[bytes, str], seq: int, np: Any, MinHash: Any) -> None:
+def _dedup(row: dict[str, Any], st: CorpusSettings, lsh: CompactLSH, ids: list[str], exact: dict[bytes, str]) -> None:
     """Mark ``row`` as an exact or near duplicate of an earlier kept document, or index it."""
     key = row["key"] or row["text"].strip()
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -166,16 +164,10 @@ def _dedup(row: dict[str, Any], st: CorpusSettings, lsh: Any, sigs: dict[int, An
     if not row["key"]:
         return  # no tokens: nothing to shingle, exact match only
     hv = np.frombuffer(base64.b64decode(row["mh"]), dtype=np.uint32)
-    m = MinHash(num_perm=st.num_perm, hashvalues=hv, scheme=MINHASH_SCHEME)
-    best, best_sim = None, 0.0
-    for cand in lsh.query(m):
-        sim = float(np.mean(sigs[cand] == hv))
-        if sim > best_sim or (sim == best_sim and best is not None and cand < best):
-            best, best_sim = cand, sim
+    best, best_sim = lsh.best_match(hv)
     if best is not None and best_sim >= st.near_dup_threshold:
         row.update(action="drop", reason="near_duplicate",
                    detail={"duplicate_of": ids[best], "similarity": round(best_sim, 4)})
         return
-    lsh.insert(seq, m)
-    sigs[seq] = hv
-    ids[seq] = row["id"]
+    lsh.insert(hv)
+    ids.append(row["id"])

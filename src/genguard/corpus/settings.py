@@ -37,7 +37,7 @@ class CorpusSettings(BaseModel):
     near_dup_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     num_perm: int = Field(default=128, ge=16, le=512)
     lsh_recall_weight: float = Field(default=0.95, gt=0.0, lt=1.0, description="LSH banding weight on false negatives")
-    shingle_chars: int = Field(default=5, ge=1, le=32)
+    shingle_tokens: int = Field(default=5, ge=1, le=32, description="tokens per MinHash shingle (CJK char = 1 token)")
     eval_ngram: int = Field(default=13, ge=3, le=64)
 
     @classmethod

@@ -15,7 +15,7 @@ from typing import Any
 from genguard.corpus.readers import Document, Malformed, ReaderConfig, Shard, iter_shard
 from genguard.corpus.sampling import doc_key
 from genguard.corpus.settings import CorpusSettings
-from genguard.corpus.textops import normalized_key, scan_text, shingle_hashes, tokens
+from genguard.corpus.textops import scan_text, token_shingle_hashes, tokens
 from genguard.findings import Decision
 from genguard.guard import Guard
 
@@ -214,7 +214,7 @@ def clean_shard(shard: Shard, job: Job) -> dict[str, Any]:
                 row.update(action="drop", reason="blacklisted_source", detail={})
             else:
                 d = scan_text(guard, rec.text, settings.direction)
-                toks = tokens(rec.text) if (job.eval_grams or job.eval_short) else []
+                toks = tokens(rec.text)
                 hits = eval_hits(toks, job.eval_grams, job.eval_short, settings.eval_ngram) if toks else []
                 if d.action in drop_actions:
                     row.update(action="drop", reason="harmful", categories=d.categories,
@@ -234,11 +234,11 @@ def clean_shard(shard: Shard, job: Job) -> dict[str, Any]:
                         row["action"] = "keep"
                     m = MinHash(num_perm=settings.num_perm, seed=1, hashfunc=_identity, permutations=permutations,
                                 scheme=MINHASH_SCHEME)
-                    hv = shingle_hashes(rec.text, settings.shingle_chars)
+                    hv = token_shingle_hashes(toks, settings.shingle_tokens)
                     if hv:
                         m.update_batch(hv)
                     row["text"] = text
-                    row["key"] = normalized_key(rec.text)
+                    row["key"] = " ".join(toks)  # = normalized_key(rec.text)
                     row["mh"] = base64.b64encode(np.asarray(m.hashvalues, dtype=np.uint32).tobytes()).decode()
             stats[row["action"]] = stats.get(row["action"], 0) + 1
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")

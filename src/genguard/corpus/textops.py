@@ -27,7 +27,10 @@ def ngrams(toks: list[str], n: int) -> Iterable[str]:
 
 def shingle_hashes(text: str, k: int) -> list[int]:
     """32-bit hashes of the distinct k-token shingles (the whole text if shorter than k)."""
-    toks = tokens(text)
+    return token_shingle_hashes(tokens(text), k)
+
+
+def token_shingle_hashes(toks: list[str], k: int) -> list[int]:
     grams = ({"\x1f".join(toks)} if toks else set()) if len(toks) < k else set(ngrams(toks, k))
     return [zlib.crc32(g.encode("utf-8", "surrogatepass")) for g in grams]
 
