@@ -60,7 +60,7 @@ def sources_list(as_json: bool = typer.Option(False, "--json"), db: str | None =
 
 @sources_app.command("blacklist")
 def sources_blacklist(
-    name: str = typer.Argument(...), reason: str = typer.Option(..., "--reason", help="why (kept in the ledger)"),
+    name: str = typer.Argument(...), reason: str = typer.Option("", "--reason", help="why (required; kept in the ledger)"),
     create: bool = typer.Option(False, "--create", help="add the source if it is not in the ledger yet"),
     remove: bool = typer.Option(False, "--remove", help="take the source off the blacklist instead"),
     db: str | None = DB_OPT,
