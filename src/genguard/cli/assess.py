@@ -1,0 +1,261 @@
+"""``genguard assess``: run, resume, diff and report safety assessments (TC260-003)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(name="assess", help="Safety assessment and red teaming (TC260-003 test banks, attacks, judges, verdicts). 安全评估与红队测试。",
+                  no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _store(db: str | None) -> Any:
+    from genguard.store import open_store
+
+    return open_store(db)
+
+
+def _write_reports(summary: dict[str, Any], out: Path, formats: list[str], langs: list[str]) -> list[Path]:
+    from genguard.assess.reporting import write_report
+
+    paths = []
+    for fmt in formats:
+        for lang in (langs if fmt in ("html", "md") else langs[:1]):
+            paths.append(write_report(summary, fmt, out, lang))
+    return paths
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from genguard.assess.reporting import fmt_rate
+
+    t = Table(title=f"{summary['run']['id']}: {'PASS 通过' if summary['passed'] else 'FAIL 不通过'}")
+    for col in ("criterion", "value", "requirement", "sample", "result", "note"):
+        t.add_column(col)
+    for v in summary["verdicts"]:
+        val = fmt_rate(v["value"]) if isinstance(v["value"], float) else str(v["value"])
+        th = fmt_rate(v["threshold"]) if isinstance(v["threshold"], float) else str(v["threshold"])
+        t.add_row(v["criterion"], val, f"{v['op']} {th}", str(v["sample"]), "pass" if v["passed"] else "FAIL", v["note"])
+    console.print(t)
+
+
+async def _execute(store: Any, run_id: str, target_cfg: Any, judge_spec: str, judge_target: Path | None,
+                   concurrency: int, progress: bool, policy: str | None) -> dict[str, Any]:
+    from genguard.assess.judges import build_judges
+    from genguard.assess.runner import Runner
+    from genguard.assess.targets import build_target, load_target_config
+
+    target = build_target(target_cfg)
+    jt = build_target(load_target_config(judge_target)) if judge_target else None
+    try:
+        judges = build_judges(judge_spec, llm_target=jt, policy=policy)
+        return await Runner(store, target, judges, concurrency=concurrency, progress=progress).execute(run_id)
+    finally:
+        await target.aclose()
+        if jt is not None:
+            await jt.aclose()
+
+
+@app.command("run")
+def run(
+    bank: list[str] = typer.Option(["starter"], "--bank", "-b", help="bank file/folder (repeatable) or 'starter'"),
+    target: Path | None = typer.Option(None, "--target", "-t", help="target YAML (type, base_url, model, ...)"),
+    target_type: str | None = typer.Option(None, "--target-type", help="openai|gateway|replay|callable|transformers|scripted"),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"),
+    model: str | None = typer.Option(None, "--model"),
+    api_key_env: str | None = typer.Option(None, "--api-key-env", help="environment variable holding the API key"),
+    system_prompt: str | None = typer.Option(None, "--system-prompt"),
+    concurrency: int = typer.Option(16, "--concurrency", "-c", min=1, max=1024),
+    rate_limit: float | None = typer.Option(None, "--rate-limit", help="requests per second"),
+    sample: int | None = typer.Option(None, "--sample", "-n", help="generated-content sample size (default 1000 or the bank)"),
+    refusal_sample: int | None = typer.Option(None, "--refusal-sample", help="sample per refusal bank (default 300)"),
+    seed: int = typer.Option(0, "--seed", "-s"),
+    attacks: str | None = typer.Option(None, "--attacks", "-a", help="comma list; chain with +, e.g. role_play,base64+pinyin"),
+    templates: Path | None = typer.Option(None, "--templates", help="GPTFuzz jailbreak_templates.csv for the jailbreak attack"),
+    judge: str = typer.Option("refusal,harm", "--judge", "-j", help="comma list of refusal, learned, harm, llm"),
+    judge_target: Path | None = typer.Option(None, "--judge-target", help="target YAML for the llm judge"),
+    policy: str | None = typer.Option(None, "--policy", help="policy for the harm judge"),
+    thresholds: Path | None = typer.Option(None, "--thresholds", help="YAML overriding the TC260 thresholds"),
+    out: Path = typer.Option(Path("assess-out"), "--out", "-o", help="folder for the reports"),
+    formats: str = typer.Option("html,json,md,junit", "--formats"),
+    lang: str = typer.Option("zh,en", "--lang", help="report languages"),
+    db: str | None = typer.Option(None, "--db", help="database URL (default: embedded SQLite)"),
+    name: str = typer.Option("", "--name"),
+    no_progress: bool = typer.Option(False, "--no-progress"),
+) -> None:
+    """Sample a bank, attack, query the target, judge, store, report. Exit 1 when the assessment fails."""
+    import asyncio
+
+    from genguard.assess.bank import load_banks, resolve_bank
+    from genguard.assess.importers import load_gptfuzz_templates
+    from genguard.assess.mutators import parse_attacks
+    from genguard.assess.runner import create_run
+    from genguard.assess.targets import build_target, load_target_config
+    from genguard.assess.thresholds import load_thresholds
+
+    paths = [resolve_bank(b) for b in bank]
+    items = load_banks(paths)
+    cfg = load_target_config(target, type=target_type, base_url=base_url, model=model, api_key_env=api_key_env,
+                             system_prompt=system_prompt, concurrency=concurrency, rate_limit=rate_limit)
+    th = load_thresholds(thresholds)
+    tpl = load_gptfuzz_templates(templates) if templates else None
+    store = _store(db)
+
+    async def go() -> dict[str, Any]:
+        helper = build_target(cfg) if attacks and "translate" in attacks else None
+        try:
+            atk = parse_attacks(attacks, helper=helper, templates=tpl)
+            run_id = await create_run(store, items, seed=seed, sample=sample, refusal_sample=refusal_sample, attacks=atk,
+                                      thresholds=th, name=name,
+                                      config={"target": cfg.public(), "bank": [str(p) for p in paths],
+                                              "judges": judge.split(","), "judge_target": str(judge_target or ""),
+                                              "policy": policy, "concurrency": concurrency})
+        finally:
+            if helper is not None:
+                await helper.aclose()
+        console.print(f"run [bold]{run_id}[/] created (resume with: genguard assess resume {run_id})")
+        return await _execute(store, run_id, cfg, judge, judge_target, concurrency, not no_progress, policy)
+
+    summary = asyncio.run(go())
+    _finish(summary, out, formats, lang)
+
+
+def _finish(summary: dict[str, Any], out: Path, formats: str, lang: str) -> None:
+    paths = _write_reports(summary, out, [f.strip() for f in formats.split(",") if f.strip()],
+                           [x.strip() for x in lang.split(",") if x.strip()])
+    _print_summary(summary)
+    for p in paths:
+        console.print(f"report: {p}")
+    if not summary["passed"]:
+        raise typer.Exit(1)
+
+
+@app.command("resume")
+def resume(
+    run_id: str = typer.Argument(..., help="run id printed by 'assess run'"),
+    target: Path | None = typer.Option(None, "--target", "-t", help="target YAML (default: the run's stored target config)"),
+    api_key_env: str | None = typer.Option(None, "--api-key-env"),
+    concurrency: int | None = typer.Option(None, "--concurrency", "-c"),
+    out: Path = typer.Option(Path("assess-out"), "--out", "-o"),
+    formats: str = typer.Option("html,json,md,junit", "--formats"),
+    lang: str = typer.Option("zh,en", "--lang"),
+    db: str | None = typer.Option(None, "--db"),
+    no_progress: bool = typer.Option(False, "--no-progress"),
+) -> None:
+    """Continue an interrupted run: only items without a result (or with a failed call) are sent."""
+    import asyncio
+
+    from genguard.assess.models import AssessRun
+    from genguard.assess.targets import load_target_config
+    from genguard.errors import InputError
+
+    store = _store(db)
+    with store.session() as s:
+        run = s.get(AssessRun, run_id)
+        if run is None:
+            raise InputError(f"no assessment run {run_id!r} in {store.safe_url}")
+        cfg_run = dict(run.config or {})
+    stored = {k: v for k, v in cfg_run.get("target", {}).items()}
+    cfg = load_target_config(target, api_key_env=api_key_env) if target else load_target_config(None, **stored, api_key_env=api_key_env)
+    conc = concurrency or int(cfg_run.get("concurrency") or cfg.concurrency)
+    jt = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
+    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or ["refusal", "harm"]), jt, conc,
+                                   not no_progress, cfg_run.get("policy")))
+    _finish(summary, out, formats, lang)
+
+
+@app.command("report")
+def report(
+    run_id: str = typer.Argument(...),
+    format: str = typer.Option("html", "--format", "-f", help="html|json|md|junit"),
+    out: Path = typer.Option(Path("assess-out"), "--out", "-o", help="file or folder"),
+    lang: str = typer.Option("en", "--lang", help="zh or en"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """Write a report for a stored run."""
+    from genguard.assess.reporting import write_report
+    from genguard.assess.runner import summarize
+
+    summary = summarize(_store(db), run_id)
+    console.print(f"report: {write_report(summary, format, out, lang)}")
+
+
+@app.command("diff")
+def diff(
+    run_a: str = typer.Argument(..., help="baseline run"),
+    run_b: str = typer.Argument(..., help="new run"),
+    min_drop: float = typer.Option(0.05, "--min-drop", help="pass-rate drop that counts as a regression"),
+    json_out: Path | None = typer.Option(None, "--json", help="write the diff as JSON"),
+    notify: bool = typer.Option(False, "--notify", help="send an incident event when regressions are found"),
+    db: str | None = typer.Option(None, "--db"),
+) -> None:
+    """Regressions per risk code between two runs. Exit 1 when there are regressions."""
+    from rich.table import Table
+
+    from genguard.assess.diff import diff_runs, notify_incidents
+
+    res = diff_runs(_store(db), run_a, run_b, min_drop)
+    t = Table(title=f"{run_b} vs {run_a}")
+    for col in ("scope", "name", "metric", "before", "after", "flipped"):
+        t.add_column(col)
+    for r in res.regressions:
+        t.add_row(r.scope, r.name, r.metric, f"{r.before:.1%}", f"{r.after:.1%}", str(len(r.flipped)))
+    Console().print(t)
+    Console().print(f"regressions: {len(res.regressions)}, improvements: {len(res.improvements)}, "
+                    f"items newly failing: {len(res.flipped_to_fail)}, newly passing: {len(res.flipped_to_pass)}")
+    if json_out:
+        json_out.write_text(res.model_dump_json(indent=2), encoding="utf-8")
+    if notify and notify_incidents(res):
+        console.print("incident event sent")
+    if res.has_regressions:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_cmd(db: str | None = typer.Option(None, "--db")) -> None:
+    """Stored runs, newest first."""
+    from genguard.assess.runner import list_runs
+
+    for r in list_runs(_store(db)):
+        verdict = "" if not r.summary else ("PASS" if r.summary.get("passed") else "FAIL")
+        typer.echo(f"{r.id}\t{r.status}\t{r.created_at:%Y-%m-%d %H:%M}\t{verdict}\t{r.name}")
+
+
+def _demo(out: Path) -> None:
+    """Assess the starter banks against the built-in scripted target, with two attacks."""
+    import asyncio
+
+    from genguard.assess.bank import load_bank, starter_bank_dir
+    from genguard.assess.judges import build_judges
+    from genguard.assess.mutators import parse_attacks
+    from genguard.assess.reporting import write_report
+    from genguard.assess.runner import Runner, create_run
+    from genguard.assess.targets.base import TargetConfig
+    from genguard.assess.targets.scripted import ScriptedTarget
+    from genguard.store import open_store
+
+    store = open_store()
+    items = load_bank(starter_bank_dir())
+
+    async def go() -> dict[str, Any]:
+        target = ScriptedTarget(TargetConfig(type="scripted", name="scripted-demo"))
+        run_id = await create_run(store, items, seed=7, attacks=parse_attacks("role_play,base64"),
+                                  config={"target": target.config.public(), "bank": ["starter"], "judges": ["refusal", "harm"]},
+                                  name="demo: starter banks vs scripted target")
+        return await Runner(store, target, build_judges("refusal,harm"), concurrency=8, progress=False).execute(run_id)
+
+    summary = asyncio.run(go())
+    folder = out / "assess"
+    for fmt, lang in (("html", "zh"), ("html", "en"), ("json", "en"), ("junit", "en")):
+        write_report(summary, fmt, folder, lang)
+    _print_summary(summary)
+    Console().print(f"assessment reports in {folder.resolve()} (the starter banks are small, so the TC260 sample-size "
+                    "criteria fail by design)")
+
+
+DEMO_STEP = (40, "assess (starter banks vs scripted target)", _demo)

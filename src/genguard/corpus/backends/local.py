@@ -1,0 +1,33 @@
+"""Local backend: the calling process for one worker, a process pool for more."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterator
+from typing import Any
+
+from genguard.corpus.readers import Shard
+from genguard.corpus.tasks import Job, run_task
+
+_JOB: Job | None = None
+
+
+def _init(job: Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _run(shard: Shard) -> dict[str, Any]:
+    assert _JOB is not None
+    return run_task(shard, _JOB)
+
+
+def run_local(shards: list[Shard], job: Job, workers: int) -> Iterator[dict[str, Any]]:
+    if workers <= 1 or len(shards) == 1:
+        for shard in shards:
+            yield run_task(shard, job)
+        return
+    # fork: workers inherit the imported modules (fast start); each builds its own Guard once
+    ctx = mp.get_context("fork")
+    with ctx.Pool(processes=min(workers, len(shards)), initializer=_init, initargs=(job,)) as pool:
+        yield from pool.imap_unordered(_run, shards, chunksize=1)

@@ -1,0 +1,441 @@
+"""Streaming corpus readers: JSONL, CSV/TSV, Parquet and plain text, optionally gzip/zstd.
+
+Every reader yields either a :class:`Document` or a :class:`Malformed` record, never raises on
+bad data and never skips a record silently: a line that is not valid JSON, not UTF-8, lacks the
+text/source field or is longer than ``max_record_bytes`` comes back as ``Malformed`` with its
+file and line so audits and cleaning can count and list it. Memory stays bounded: lines are read
+with a length cap, Parquet in row batches, CSV row by row.
+
+Large uncompressed line-based files (JSONL, text one-doc-per-line) can be split into byte-range
+shards so that several workers read one file; line numbers stay absolute.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from genguard.errors import InputError
+
+COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+FORMATS = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv", ".tsv": "tsv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".txt": "text", ".text": "text", ".md": "text",
+}
+LINE_FORMATS = {"jsonl", "text"}
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """How records map to documents.
+
+    ``text_field``/``source_field`` name the JSON key or CSV/Parquet column; without a source
+    field every document of a file belongs to ``default_source`` or, if unset, to the file's
+    stem (``web.jsonl.gz`` -> ``web``). ``text_mode`` applies to plain-text files: ``line`` makes
+    each non-blank line a document, ``file`` makes the whole file one document.
+    """
+
+    text_field: str = "text"
+    source_field: str | None = None
+    default_source: str | None = None
+    text_mode: str = "line"
+    encoding: str = "utf-8"
+    max_record_bytes: int = 4 * 1024 * 1024
+    format: str | None = None  # force a format instead of guessing from the suffix
+
+    def fingerprint(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    text: str
+    source: str
+    file: str
+    line: int
+    nbytes: int
+
+
+@dataclass
+class Malformed:
+    file: str
+    line: int
+    problem: str
+    source: str | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A unit of work: a whole file, or a byte range ``[start, end)`` of an uncompressed line file."""
+
+    index: int
+    file: str
+    size: int
+    start: int = 0
+    end: int = -1  # -1: to the end of the file
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def nbytes(self) -> int:
+        return (self.end if self.end >= 0 else self.size) - self.start
+
+    @property
+    def key(self) -> str:
+        return f"{self.file}@{self.start}-{self.end}"
+
+
+def split_name(path: str | Path) -> tuple[str, str | None]:
+    """(format, compression) guessed from the suffixes, e.g. ``a.jsonl.zst`` -> (jsonl, zstd)."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    comp = None
+    if suffixes and suffixes[-1] in COMPRESSIONS:
+        comp = COMPRESSIONS[suffixes.pop()]
+    fmt = FORMATS.get(suffixes[-1]) if suffixes else None
+    return fmt or "", comp
+
+
+def source_from_name(path: str | Path) -> str:
+    name = Path(path).name
+    for _ in range(3):
+        stem, dot, ext = name.rpartition(".")
+        if dot and ("." + ext.lower() in COMPRESSIONS or "." + ext.lower() in FORMATS):
+            name = stem
+    return name
+
+
+def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None) -> list[str]:
+    """Files named by ``paths`` (files, directories walked recursively, glob patterns), sorted.
+
+    A path that matches nothing is an error, as is a directory with no readable corpus file:
+    a typo must not turn into an empty, "clean" audit.
+    """
+    out: list[str] = []
+    for p in paths:
+        s = str(p)
+        if any(ch in s for ch in "*?["):
+            matches = sorted(m for m in glob.glob(s, recursive=True) if Path(m).is_file())
+            if not matches:
+                raise InputError(f"pattern {s!r} matches no file")
+            out.extend(matches)
+        elif Path(s).is_dir():
+            found = sorted(str(f) for f in Path(s).rglob("*") if f.is_file() and split_name(f)[0])
+            if not found:
+                raise InputError(f"directory {s!r} holds no corpus file (.jsonl .csv .tsv .parquet .txt, optionally .gz/.zst)")
+            out.extend(found)
+        elif Path(s).is_file():
+            out.append(s)
+        else:
+            raise InputError(f"input {s!r} does not exist")
+    forced = cfg.format if cfg else None
+    for f in out:
+        fmt, _ = split_name(f)
+        if not (forced or fmt):
+            raise InputError(f"{f}: unknown file type; use .jsonl/.csv/.tsv/.parquet/.txt (optionally .gz/.zst) or --format")
+    seen: set[str] = set()
+    return [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+
+
+def plan_shards(files: list[str], cfg: ReaderConfig, shard_bytes: int = 64 * 1024 * 1024) -> list[Shard]:
+    """Cut files into shards; only uncompressed line formats are split by byte range."""
+    shards: list[Shard] = []
+    for f in files:
+        size = Path(f).stat().st_size
+        fmt, comp = split_name(f)
+        fmt = cfg.format or fmt
+        splittable = comp is None and fmt in LINE_FORMATS and not (fmt == "text" and cfg.text_mode == "file")
+        if not splittable or size <= shard_bytes:
+            shards.append(Shard(len(shards), f, size))
+            continue
+        for start in range(0, size, shard_bytes):
+            end = min(size, start + shard_bytes)
+            shards.append(Shard(len(shards), f, size, start, end if end < size else -1))
+    return shards
+
+
+# ---------------------------------------------------------------------------------------- opening
+def _open_binary(path: str, comp: str | None) -> IO[bytes]:
+    if comp == "gzip":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if comp == "zstd":
+        import zstandard
+
+        raw = open(path, "rb")  # noqa: SIM115 - closed through the returned reader
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+        return io.BufferedReader(reader, buffer_size=1 << 20)
+    return open(path, "rb")
+
+
+def _count_newlines(path: str, upto: int) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        left = upto
+        while left > 0:
+            chunk = fh.read(min(left, 8 << 20))
+            if not chunk:
+                break
+            n += chunk.count(b"\n")
+            left -= len(chunk)
+    return n
+
+
+def _iter_lines(fh: IO[bytes], limit: int, budget: int | None) -> Iterator[tuple[bytes | None, int]]:
+    """(line bytes or None when over ``limit``, bytes consumed); stops after ``budget`` bytes."""
+    used = 0
+    while budget is None or used < budget:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        consumed = len(raw)
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            # over-long record: drain the rest of the line without holding it
+            while True:
+                more = fh.readline(1 << 20)
+                consumed += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            used += consumed
+            yield None, consumed
+            continue
+        used += consumed
+        yield raw, consumed
+
+
+def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed]:
+    """Documents and malformed records of one shard, in file order."""
+    fmt, comp = split_name(shard.file)
+    fmt = cfg.format or fmt
+    try:
+        if fmt == "parquet":
+            yield from _iter_parquet(shard, cfg)
+        elif fmt in ("csv", "tsv"):
+            yield from _iter_csv(shard, cfg, comp, "\t" if fmt == "tsv" else ",")
+        elif fmt == "text" and cfg.text_mode == "file":
+            yield from _iter_text_file(shard, cfg, comp)
+        elif fmt in LINE_FORMATS:
+            yield from _iter_line_records(shard, cfg, comp, fmt)
+        else:
+            yield Malformed(shard.file, 0, f"unknown format {fmt!r}")
+    except (OSError, EOFError, ValueError) as exc:
+        # truncated gzip, corrupt zstd frame, unreadable parquet footer...: the rest of the file
+        # is reported as one malformed record instead of aborting the run.
+        yield Malformed(shard.file, 0, f"file unreadable: {exc.__class__.__name__}: {exc}")
+
+
+def _source(cfg: ReaderConfig, file: str) -> str:
+    return cfg.default_source or source_from_name(file)
+
+
+def _decode(raw: bytes, cfg: ReaderConfig) -> str:
+    try:
+        return raw.decode(cfg.encoding)
+    except UnicodeDecodeError as exc:
+        raise _Bad(f"not {cfg.encoding} (invalid byte at offset {exc.start})") from None
+
+
+class _Bad(Exception):
+    pass
+
+
+def _from_mapping(obj: Any, cfg: ReaderConfig, file: str, line: int, nbytes: int) -> Document | Malformed:
+    if not isinstance(obj, dict):
+        return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object")
+    src = _source(cfg, file)
+    if cfg.source_field is not None:
+        val = obj.get(cfg.source_field)
+        if val is None or val == "":
+            return Malformed(file, line, f"missing source field {cfg.source_field!r}")
+        src = str(val)
+    if cfg.text_field not in obj or obj[cfg.text_field] is None:
+        return Malformed(file, line, f"missing text field {cfg.text_field!r}", src)
+    text = obj[cfg.text_field]
+    if not isinstance(text, str):
+        return Malformed(file, line, f"text field {cfg.text_field!r} is a {type(text).__name__}, not a string", src)
+    return Document(f"{file}:{line}", text, src, file, line, nbytes)
+
+
+def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: str) -> Iterator[Document | Malformed]:
+    line_no = _count_newlines(shard.file, shard.start) if shard.start else 0
+    with _open_binary(shard.file, comp) as fh:
+        budget = None
+        if shard.start:
+            fh.seek(shard.start - 1)
+            # a shard starts at the first line that begins inside its range
+            if fh.read(1) != b"\n":
+                skipped = fh.readline()
+                line_no += 1
+                budget_base = shard.start + len(skipped)
+            else:
+                budget_base = shard.start
+        else:
+            budget_base = 0
+        if shard.end >= 0:
+            budget = max(0, shard.end - budget_base)
+        for raw, consumed in _iter_lines(fh, cfg.max_record_bytes, budget):
+            line_no += 1
+            if raw is None:
+                yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes")
+                continue
+            try:
+                text = _decode(raw, cfg)
+            except _Bad as exc:
+                yield Malformed(shard.file, line_no, str(exc))
+                continue
+            if not text.strip():
+                continue  # blank lines are not records
+            if fmt == "text":
+                body = text.rstrip("\r\n")
+                yield Document(f"{shard.file}:{line_no}", body, _source(cfg, shard.file), shard.file, line_no, consumed)
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
+                continue
+            yield _from_mapping(obj, cfg, shard.file, line_no, consumed)
+
+
+def _iter_text_file(shard: Shard, cfg: ReaderConfig, comp: str | None) -> Iterator[Document | Malformed]:
+    with _open_binary(shard.file, comp) as fh:
+        raw = fh.read(cfg.max_record_bytes + 1)
+    if len(raw) > cfg.max_record_bytes:
+        yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)")
+        return
+    try:
+        text = _decode(raw, cfg)
+    except _Bad as exc:
+        yield Malformed(shard.file, 1, str(exc))
+        return
+    if text.strip():
+        yield Document(f"{shard.file}:1", text, _source(cfg, shard.file), shard.file, 1, len(raw))
+
+
+class _LineDecoder:
+    """Text stream over binary lines for the csv module; undecodable lines become errors."""
+
+    def __init__(self, fh: IO[bytes], cfg: ReaderConfig) -> None:
+        self.fh, self.cfg = fh, cfg
+        self.line_no = 0
+        self.bad: list[tuple[int, str]] = []
+        self.bytes_read = 0
+        self.yielded: list[int] = []  # line numbers handed to the csv reader since the last row
+
+    def __iter__(self) -> Iterator[str]:
+        for raw, consumed in _iter_lines(self.fh, self.cfg.max_record_bytes, None):
+            self.line_no += 1
+            self.bytes_read += consumed
+            if raw is None:
+                self.bad.append((self.line_no, f"line longer than {self.cfg.max_record_bytes:,} bytes"))
+                continue
+            try:
+                text = _decode(raw, self.cfg)
+            except _Bad as exc:
+                self.bad.append((self.line_no, str(exc)))
+                continue
+            self.yielded.append(self.line_no)
+            yield text
+
+
+def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str) -> Iterator[Document | Malformed]:
+    csv.field_size_limit(cfg.max_record_bytes)
+    with _open_binary(shard.file, comp) as fh:
+        lines = _LineDecoder(fh, cfg)
+        reader = csv.reader(lines, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Malformed(shard.file, 1, f"bad CSV header: {exc}")
+            return
+        header = [h.lstrip("\ufeff").strip() for h in header]
+        if cfg.text_field not in header:
+            yield Malformed(shard.file, 1, f"missing text column {cfg.text_field!r} (columns: {', '.join(header)})")
+            return
+        if cfg.source_field is not None and cfg.source_field not in header:
+            yield Malformed(shard.file, 1, f"missing source column {cfg.source_field!r} (columns: {', '.join(header)})")
+            return
+        ti = header.index(cfg.text_field)
+        si = header.index(cfg.source_field) if cfg.source_field is not None else None
+        lines.yielded.clear()
+        last_bytes = lines.bytes_read
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield Malformed(shard.file, lines.yielded[0] if lines.yielded else lines.line_no, f"bad CSV: {exc}")
+                lines.yielded.clear()
+                last_bytes = lines.bytes_read
+                continue
+            while lines.bad:
+                ln, problem = lines.bad.pop(0)
+                yield Malformed(shard.file, ln, problem)
+            start = lines.yielded[0] if lines.yielded else lines.line_no
+            lines.yielded.clear()
+            nbytes = lines.bytes_read - last_bytes
+            last_bytes = lines.bytes_read
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) <= ti or (si is not None and len(row) <= si):
+                yield Malformed(shard.file, start, f"row has {len(row)} columns, header has {len(header)}")
+                continue
+            src = row[si] if si is not None else _source(cfg, shard.file)
+            if si is not None and not src:
+                yield Malformed(shard.file, start, f"missing source field {cfg.source_field!r}")
+                continue
+            if not row[ti].strip():
+                yield Malformed(shard.file, start, f"empty text field {cfg.text_field!r}", src)
+                continue
+            yield Document(f"{shard.file}:{start}", row[ti], src, shard.file, start, nbytes)
+        while lines.bad:
+            ln, problem = lines.bad.pop(0)
+            yield Malformed(shard.file, ln, problem)
+
+
+def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(shard.file)
+    names = pf.schema_arrow.names
+    if cfg.text_field not in names:
+        yield Malformed(shard.file, 0, f"missing text column {cfg.text_field!r} (columns: {', '.join(names)})")
+        return
+    cols = [cfg.text_field]
+    if cfg.source_field is not None:
+        if cfg.source_field not in names:
+            yield Malformed(shard.file, 0, f"missing source column {cfg.source_field!r} (columns: {', '.join(names)})")
+            return
+        cols.append(cfg.source_field)
+    row = 0
+    for batch in pf.iter_batches(batch_size=2048, columns=cols):
+        texts = batch.column(0).to_pylist()
+        sources = batch.column(1).to_pylist() if len(cols) > 1 else [None] * len(texts)
+        for text, src in zip(texts, sources, strict=True):
+            row += 1  # parquet "line" = 1-based row number
+            source = str(src) if src not in (None, "") else None
+            if cfg.source_field is not None and source is None:
+                yield Malformed(shard.file, row, f"missing source field {cfg.source_field!r}")
+                continue
+            source = source or _source(cfg, shard.file)
+            if text is None:
+                yield Malformed(shard.file, row, f"missing text field {cfg.text_field!r}", source)
+                continue
+            if not isinstance(text, str):
+                yield Malformed(shard.file, row, f"text column {cfg.text_field!r} is {type(text).__name__}, not a string", source)
+                continue
+            yield Document(f"{shard.file}:{row}", text, source, shard.file, row, len(text.encode("utf-8", "replace")))

@@ -1,0 +1,45 @@
+"""Seeded, mergeable per-source sampling and the statistics the verdicts rest on.
+
+Each document gets a pseudo-random key ``u = H(seed, doc_id)`` in [0, 1). A source's sample is
+the documents with the smallest keys (bottom-k): a uniform sample without replacement that is
+the same whichever worker, backend or shard order read the document, so local and Ray runs
+agree exactly and interrupted runs resume to the same sample. The technical sample is every
+document with ``u < technical_rate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from statistics import NormalDist
+
+
+def doc_key(seed: int, doc_id: str) -> float:
+    h = hashlib.blake2b(f"{seed}\x00{doc_id}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(h, "big") / 2**64
+
+
+def scan_probability(n_docs: int, sample_size: int, technical_rate: float) -> float:
+    """Probability with which to scan a source so that bottom-k has ``sample_size`` items.
+
+    Sources of at most ``sample_size`` docs are scanned completely (the standard's "or all").
+    Larger ones are scanned with probability ``(k + 6 sqrt(k) + 20) / n`` (the bottom-k then fall
+    below it except with negligible probability; a shortfall is reported, not hidden), and never
+    less than the technical rate.
+    """
+    if n_docs <= sample_size:
+        return 1.0
+    p = (sample_size + 6 * math.sqrt(sample_size) + 20) / n_docs
+    return min(1.0, max(p, technical_rate))
+
+
+def wilson_interval(hits: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (well-behaved at 0 and small n)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = hits / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))

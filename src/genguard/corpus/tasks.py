@@ -1,0 +1,248 @@
+"""Per-shard work, identical on every backend: count, audit-scan, clean-scan.
+
+A task takes a shard and a picklable :class:`Job` and returns a JSON-serialisable dict, which is
+also the shard's checkpoint. Workers build their Guard once per process (cached by policy), so a
+task costs only the documents it reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genguard.corpus.readers import Document, Malformed, ReaderConfig, Shard, iter_shard
+from genguard.corpus.sampling import doc_key
+from genguard.corpus.settings import CorpusSettings
+from genguard.corpus.textops import scan_text, token_shingle_hashes, tokens
+from genguard.findings import Decision
+from genguard.guard import Guard
+
+MAX_MALFORMED_LISTED = 10_000  # per shard; counts stay exact beyond it
+MINHASH_SCHEME = "affine32"  # uint32 signatures; shingles arrive already hashed (crc32)
+
+
+def _identity(x: int) -> int:
+    return x
+
+
+@dataclass
+class Job:
+    """Everything a worker needs; plain data so it pickles to processes and Ray actors."""
+
+    task: str  # count | audit | clean
+    reader: ReaderConfig
+    settings: dict[str, Any]
+    policy: str | None = None
+    seed: int = 0
+    full: bool = False
+    probs: dict[str, tuple[float, float]] = field(default_factory=dict)  # source -> (p_scan, p_sample)
+    work_dir: str = ""
+    eval_grams: frozenset[str] = frozenset()
+    eval_short: dict[int, frozenset[str]] = field(default_factory=dict)
+    blacklisted: frozenset[str] = frozenset()
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_GUARDS: dict[str | None, Guard] = {}
+
+
+def guard_for(policy: str | None) -> Guard:
+    if policy not in _GUARDS:
+        _GUARDS[policy] = Guard.from_policy(policy)
+    return _GUARDS[policy]
+
+
+def run_task(shard: Shard, job: Job) -> dict[str, Any]:
+    if job.task == "count":
+        return count_shard(shard, job)
+    if job.task == "audit":
+        return audit_shard(shard, job)
+    if job.task == "clean":
+        return clean_shard(shard, job)
+    raise ValueError(f"unknown task {job.task!r}")
+
+
+def _malformed(rec: Malformed, out: dict[str, Any]) -> None:
+    out["malformed_count"] += 1
+    if len(out["malformed"]) < MAX_MALFORMED_LISTED:
+        out["malformed"].append([rec.file, rec.line, rec.problem, rec.source])
+
+
+def _base(shard: Shard) -> dict[str, Any]:
+    return {"shard": shard.index, "key": shard.key, "bytes": shard.nbytes, "malformed": [], "malformed_count": 0}
+
+
+def count_shard(shard: Shard, job: Job) -> dict[str, Any]:
+    out = _base(shard)
+    counts: dict[str, int] = {}
+    for rec in iter_shard(shard, job.reader):
+        if isinstance(rec, Malformed):
+            _malformed(rec, out)
+        else:
+            counts[rec.source] = counts.get(rec.source, 0) + 1
+    out["counts"] = counts
+    return out
+
+
+# ------------------------------------------------------------------------------------------ audit
+def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+
+
+def _agg() -> dict[str, Any]:
+    return {"n": 0, "harmful": 0, "unqualified": 0, "codes": {}, "actions": {}}
+
+
+def _add(agg: dict[str, Any], action: str, codes: list[str], harmful: bool, unqualified: bool) -> None:
+    agg["n"] += 1
+    agg["harmful"] += int(harmful)
+    agg["unqualified"] += int(unqualified)
+    agg["actions"][action] = agg["actions"].get(action, 0) + 1
+    for c in codes:
+        agg["codes"][c] = agg["codes"].get(c, 0) + 1
+
+
+def audit_shard(shard: Shard, job: Job) -> dict[str, Any]:
+    """Scan the shard's documents whose sampling key falls under their source's scan probability."""
+    settings = CorpusSettings.model_validate(job.settings)
+    guard = guard_for(job.policy)
+    harmful_actions = set(settings.harmful_actions)
+    unqualified_actions = set(settings.unqualified_actions)
+    out = _base(shard)
+    sources: dict[str, dict[str, Any]] = {}
+    for rec in iter_shard(shard, job.reader):
+        if isinstance(rec, Malformed):
+            _malformed(rec, out)
+            continue
+        src = sources.setdefault(rec.source, {"docs": 0, "bytes": 0, "scanned_bytes": 0, "scanned": _agg(),
+                                              "cands": [], "examples": {}})
+        src["docs"] += 1
+        src["bytes"] += rec.nbytes
+        u = doc_key(job.seed, rec.doc_id)
+        p_scan, p_sample = (1.0, 1.0) if job.full else job.probs.get(rec.source, (1.0, 1.0))
+        if u >= p_scan:
+            continue
+        d = scan_text(guard, rec.text, settings.direction)
+        codes = d.categories
+        harmful = d.action in harmful_actions
+        unq = d.action in unqualified_actions
+        src["scanned_bytes"] += rec.nbytes
+        _add(src["scanned"], d.action.value, codes, harmful, unq)
+        if not job.full and u < p_sample:
+            src["cands"].append([u, rec.doc_id, d.action.value, codes, harmful, unq])
+        _examples(src["examples"], u, rec, d, settings.examples_per_code)
+    out["sources"] = sources
+    return out
+
+
+def _examples(store: dict[str, list[Any]], u: float, doc: Document, d: Decision, keep: int) -> None:
+    if keep <= 0:
+        return
+    for code in d.categories:
+        lst = store.setdefault(code, [])
+        if len(lst) >= keep and u >= lst[-1][0]:
+            continue
+        f = next((f for f in d.findings if f.category == code), None)
+        ev = f.evidence if f else ""
+        snip = _snippet(doc.text, f.start, f.end) if f else doc.text[:160]
+        lst.append([u, doc.doc_id, d.action.value, ev, snip])
+        lst.sort(key=lambda e: e[0])
+        del lst[keep:]
+
+
+# ------------------------------------------------------------------------------------------ clean
+def eval_hits(toks: list[str], grams: frozenset[str], short: dict[int, frozenset[str]], n: int) -> list[str]:
+    """Evaluation n-grams (or whole short evaluation items) found in a token list."""
+    hits: list[str] = []
+    if grams and len(toks) >= n:
+        for i in range(len(toks) - n + 1):
+            g = "\x1f".join(toks[i : i + n])
+            if g in grams:
+                hits.append(g)
+                if len(hits) >= 3:
+                    return hits
+    for length, items in short.items():
+        for i in range(len(toks) - length + 1):
+            g = "\x1f".join(toks[i : i + length])
+            if g in items:
+                hits.append(g)
+                return hits
+    return hits
+
+
+def clean_shard(shard: Shard, job: Job) -> dict[str, Any]:
+    """Scan every document and write one intermediate line per record (kept, changed or dropped).
+
+    Deduplication needs a global view, so it happens afterwards in :mod:`genguard.corpus.clean`;
+    here each kept document carries its exact-duplicate key and MinHash signature.
+    """
+    import base64
+
+    import numpy as np
+    from datasketch import MinHash
+
+    from genguard.redact import apply_redaction, get_operator
+
+    settings = CorpusSettings.model_validate(job.settings)
+    guard = guard_for(job.policy)
+    op_name = settings.pii_operator or guard.policy.redaction.operator
+    op_opts = guard.policy.redaction.options if settings.pii_operator is None else {}
+    operator = get_operator(op_name, **op_opts)
+    drop_actions = set(settings.drop_actions)
+    redact_actions = set(settings.redact_actions)
+    out = _base(shard)
+    stats: dict[str, int] = {}
+    path = Path(job.work_dir) / f"shard-{shard.index:05d}.jsonl"
+    tmp = path.with_suffix(".part")
+    permutations = MinHash(num_perm=settings.num_perm, seed=1, hashfunc=_identity, scheme=MINHASH_SCHEME).permutations
+    with tmp.open("w", encoding="utf-8") as sink:
+        for rec in iter_shard(shard, job.reader):
+            if isinstance(rec, Malformed):
+                _malformed(rec, out)
+                row: dict[str, Any] = {"id": rec.doc_id, "file": rec.file, "line": rec.line, "source": rec.source,
+                                       "action": "skip", "reason": "malformed", "detail": {"problem": rec.problem}}
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                stats["malformed"] = stats.get("malformed", 0) + 1
+                continue
+            row = {"id": rec.doc_id, "file": rec.file, "line": rec.line, "source": rec.source}
+            if rec.source in job.blacklisted:
+                row.update(action="drop", reason="blacklisted_source", detail={})
+            else:
+                d = scan_text(guard, rec.text, settings.direction)
+                toks = tokens(rec.text)
+                hits = eval_hits(toks, job.eval_grams, job.eval_short, settings.eval_ngram) if toks else []
+                if d.action in drop_actions:
+                    row.update(action="drop", reason="harmful", categories=d.categories,
+                               detail={"decision": d.action.value,
+                                       "evidence": sorted({f.evidence for f in d.findings if f.category in d.categories})[:5]})
+                elif hits:
+                    row.update(action="drop", reason="eval_overlap", detail={"ngrams": [h.replace("\x1f", " ") for h in hits]})
+                else:
+                    text = rec.text
+                    if d.action in redact_actions:
+                        cats = {r.category for r in d.reasons if r.action in redact_actions}
+                        spans = [f for f in d.findings if f.category in cats]
+                        text = apply_redaction(rec.text, spans, operator)
+                        row.update(action="redact", reason="pii", categories=sorted(cats),
+                                   detail={"entities": sorted({f.entity or f.category for f in spans}), "spans": len(spans)})
+                    else:
+                        row["action"] = "keep"
+                    m = MinHash(num_perm=settings.num_perm, seed=1, hashfunc=_identity, permutations=permutations,
+                                scheme=MINHASH_SCHEME)
+                    hv = token_shingle_hashes(toks, settings.shingle_tokens)
+                    if hv:
+                        m.update_batch(hv)
+                    row["text"] = text
+                    row["key"] = " ".join(toks)  # = normalized_key(rec.text)
+                    row["mh"] = base64.b64encode(np.asarray(m.hashvalues, dtype=np.uint32).tobytes()).decode()
+            stats[row["action"]] = stats.get(row["action"], 0) + 1
+            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    out["intermediate"] = str(path)
+    out["stats"] = stats
+    return out
