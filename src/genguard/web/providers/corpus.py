@@ -15,8 +15,8 @@ def sources(store: Store) -> list[dict[str, Any]]:
     """Every source with its latest audit's verdict and rates."""
     rows = SourceLedger(store).list()
     latest: dict[str, dict[str, Any]] = {}
-    for a in audits(store, limit=1000):
-        latest.setdefault(a["source"], a)  # newest first
+    for audit in audits(store, limit=1000):
+        latest.setdefault(audit["source"], audit)  # newest first
     for r in rows:
         a: dict[str, Any] | None = latest.get(r["name"])
         r["harmful_rate"] = a["harmful_rate"] if a else None

@@ -62,13 +62,32 @@ def _bucket_expr(dialect: str, chars: int) -> Any:
     return func.substr(_T.c.at, 1, chars)
 
 
-def timeline(store: Store, window: str, since: datetime) -> list[dict[str, Any]]:
-    """Checked and refused/blocked texts per minute (1h), hour (24h) or day (7d, 30d)."""
-    bucket = _bucket_expr(store.dialect, _BUCKET_CHARS.get(window, 13)).label("bucket")
+_STEP = {16: timedelta(minutes=1), 13: timedelta(hours=1), 10: timedelta(days=1)}
+_LABEL = {16: "%Y-%m-%d %H:%M", 13: "%Y-%m-%d %H", 10: "%Y-%m-%d"}
+
+
+def timeline(store: Store, window: str, since: datetime, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Checked and refused/blocked texts per minute (1h), hour (24h) or day (7d, 30d); buckets
+    without traffic are included (as zeros) so the chart's time axis is even."""
+    chars = _BUCKET_CHARS.get(window, 13)
+    bucket = _bucket_expr(store.dialect, chars).label("bucket")
     blocked = func.sum(case((_T.c.action.in_(BLOCKING), 1), else_=0))
     q = select(bucket, func.count(), blocked).where(_T.c.at >= since).group_by(bucket).order_by(bucket)
     with store.engine.connect() as conn:
-        return [{"bucket": str(b), "total": int(n), "blocked": int(k or 0)} for b, n, k in conn.execute(q)]
+        found = {str(b): (int(n), int(k or 0)) for b, n, k in conn.execute(q)}
+    labels: list[str] = []
+    t, end = since.astimezone(UTC), (now or datetime.now(UTC)).astimezone(UTC)
+    while t <= end + _STEP[chars]:
+        lab = t.strftime(_LABEL[chars])
+        if not labels or labels[-1] != lab:
+            labels.append(lab)
+        t += _STEP[chars]
+    labels = [lab for lab in labels if lab <= end.strftime(_LABEL[chars])]
+    for lab in found:  # rows stamped slightly in the future (clock skew) are still shown
+        if lab not in labels:
+            labels.append(lab)
+    return [{"bucket": lab, "total": found.get(lab, (0, 0))[0], "blocked": found.get(lab, (0, 0))[1]}
+            for lab in sorted(labels)]
 
 
 def top_categories(store: Store, since: datetime, limit: int = 10) -> list[dict[str, Any]]:
@@ -160,4 +179,4 @@ def get_request(store: Store, row_id: int, *, text_days: float | None, hashed_on
 def key_ids(store: Store) -> list[str]:
     """Ids of the gateway's keys (for the key filter; small table)."""
     with store.engine.connect() as conn:
-        return [str(k) for k in conn.execute(select(ApiKey.id).order_by(ApiKey.id))]
+        return [str(k) for k in conn.execute(select(ApiKey.id).order_by(ApiKey.id)).scalars()]
