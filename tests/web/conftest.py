@@ -1,4 +1,6 @@
-"""Web dashboard fixtures: one real gateway (all module routes) on loopback, seeded once per module."""
+"""Web dashboard fixtures: one real gateway (all module routes) on loopback, seeded once per session.
+
+Tests that change data (incident moves) use records no other test counts on."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from web_seed import Seeded, seed
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     folder = tmp_path_factory.mktemp("web")
     with pytest.MonkeyPatch.context() as mp:

@@ -128,6 +128,10 @@ def file_incidents(store: Any) -> dict[str, str]:
         "kind": "incident", "title": XSS_TITLE, "severity": "important",
         "description": "Title carries markup that must render as text."}), actor="seed")
     refs["xss"] = rec.ref
+    rec = registry.create(store, NewRecord.model_validate({
+        "kind": "complaint", "title": "Answer leaked a phone number", "severity": "low",
+        "description": "Used by the HTTP tests for form posts."}), actor="seed")
+    refs["http"] = rec.ref
     past = datetime.now(UTC) - timedelta(days=40)
     rec = registry.create(store, NewRecord.model_validate({
         "kind": "vulnerability", "title": "Prompt injection via uploaded PDF", "severity": "critical",
@@ -176,7 +180,6 @@ def run_assessments(store: Any) -> list[str]:
             # in a thread of its own: Playwright's sync API owns this thread's event loop
             with ThreadPoolExecutor(1) as pool:
                 run_ids.append(pool.submit(lambda: asyncio.run(one())).result())
-            time.sleep(1.05)  # run ids and creation times are per second
     return run_ids
 
 
