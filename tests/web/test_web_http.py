@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from web_seed import ALPHA_KEY, STAFF_KEY, Seeded
+from web_seed import ALPHA_KEY, STAFF_KEY, Seeded, ThreadServer
 
 PAGES = ["/ui/", "/ui/traffic", "/ui/traffic/1", "/ui/assessments", "/ui/corpus", "/ui/incidents", "/ui/policy"]
 
@@ -139,3 +140,24 @@ def test_language_from_query_cookie_and_accept_language(seeded: Seeded, lang: st
         assert f"<h1>{expect}</h1>" in r.text
     with httpx.Client(base_url=seeded.url, timeout=20, headers={**h, "Accept-Language": "zh-CN,zh;q=0.9"}) as c:
         assert '<html lang="zh-CN">' in c.get("/ui/policy").text
+
+
+def test_dashboard_login_works_when_the_gateway_requires_keys(tmp_path: Path) -> None:
+    """With ``auth.require_key`` the API refuses keyless calls, but a browser (which cannot send a
+    Bearer header) still reaches the dashboard's login form and its own session takes over."""
+    from genguard.gateway.app import create_app
+    from genguard.gateway.config import GatewayConfig
+
+    cfg = GatewayConfig.model_validate({"database_url": f"sqlite:///{tmp_path / 'rk.db'}", "auth": {"require_key": True},
+                                        "keys": [{"id": "staff", "key": STAFF_KEY, "roles": ["staff"]}]})
+    srv = ThreadServer(create_app(cfg, purge_job=False))
+    url = srv.start()
+    try:
+        with httpx.Client(base_url=url, timeout=20) as c:
+            assert c.post("/v1/guard/check", json={"text": "hi"}).status_code == 401
+            assert c.get("/ui/").status_code == 303
+            token = csrf_of(c.get("/ui/login").text)
+            assert c.post("/ui/login", data={"csrf": token, "api_key": STAFF_KEY}).status_code == 303
+            assert c.get("/ui/incidents").status_code == 200
+    finally:
+        srv.stop()
