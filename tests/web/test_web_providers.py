@@ -107,9 +107,16 @@ def test_traffic_filters_pagination_and_retention(traffic_db: tuple[Any, list[di
     row = p_traffic.get_request(store, fresh, text_days=1, hashed_only=False)
     assert row is not None and row["text"] in TEXTS and len(row["siblings"]) == 1
     assert row["siblings"][0]["request_id"] == row["request_id"]
-    assert p_traffic.get_request(store, fresh, text_days=30, hashed_only=True)["text"] is None  # type: ignore[index]
-    assert p_traffic.get_request(store, old, text_days=30, hashed_only=False)["text"] is not None  # type: ignore[index]
-    assert p_traffic.get_request(store, old, text_days=1, hashed_only=False)["text"] is None  # type: ignore[index]
+
+    def text_of(row_id: int, days: float, hashed_only: bool = False) -> str | None:
+        got = p_traffic.get_request(store, row_id, text_days=days, hashed_only=hashed_only)
+        assert got is not None
+        text: str | None = got["text"]
+        return text
+
+    assert text_of(fresh, 30, hashed_only=True) is None
+    assert text_of(old, 30) is not None
+    assert text_of(old, 1) is None
     assert p_traffic.get_request(store, 10**9, text_days=30, hashed_only=False) is None
     assert p_traffic.key_ids(store) == []  # no gateway keys registered in this database
 
