@@ -21,6 +21,8 @@ from genguard.service import Principal
 
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json")
 APPEAL_PATH = "/v1/keys/appeal"
+# the staff dashboard (genguard.web) signs browsers in with its own session cookie and login form
+DASHBOARD_PREFIX = "/ui"
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -69,7 +71,7 @@ class AuthMiddleware:
                        f"appeal with POST {APPEAL_PATH} or ask the operator")
                 await _send_json(send, 403, error_body(403, msg, code="key_suspended"))
                 return
-        elif self.gw.config.auth.require_key:
+        elif self.gw.config.auth.require_key and not path.startswith(DASHBOARD_PREFIX):
             await _send_json(send, 401, error_body(401, "an API key is required: send 'Authorization: Bearer <key>'",
                                                    code="missing_api_key"))
             return

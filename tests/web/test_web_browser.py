@@ -1,0 +1,183 @@
+"""The dashboard end to end in a real Chromium against the real gateway on loopback.
+
+The database holds real data from the other modules (see web_seed.py). Every page is visited
+and screenshotted (test-artifacts/web-*.png), and no request may leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from web_seed import ALPHA_KEY, HARMFUL, STAFF_KEY, XSS_TITLE, Seeded
+
+
+def login(page: Any, seeded: Seeded, target: str = "/ui/") -> None:
+    page.set_default_timeout(8000)
+    page.goto(seeded.url + target)
+    page.fill("#api_key", STAFF_KEY)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+
+
+def assert_offline(page: Any) -> None:
+    hosts = {urlparse(u).hostname for u in page.requested if not u.startswith(("data:", "about:"))}
+    assert hosts == {"127.0.0.1"}, f"requests left loopback: {sorted(page.requested)}"
+
+
+def db_scalar(seeded: Seeded, sql: str, **params: Any) -> Any:
+    with seeded.store.engine.connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()
+
+
+def test_anonymous_is_sent_to_login_and_only_staff_keys_get_in(page: Any, seeded: Seeded, screenshot: Any) -> None:
+    page.set_default_timeout(8000)
+    page.goto(seeded.url + "/ui/incidents")
+    assert urlparse(page.url).path == "/ui/login"
+    assert page.locator("nav").count() == 0  # nothing of the dashboard before login
+    screenshot(page, "web-login")
+    page.fill("#api_key", ALPHA_KEY)  # a valid gateway key, but not a staff key
+    page.click("form.stack button[type=submit]")
+    assert page.locator("[role=alert]").is_visible()
+    assert urlparse(page.url).path == "/ui/login"
+    page.fill("#api_key", STAFF_KEY)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/ui/incidents"  # back where the visitor wanted to go
+    assert "staff" in page.locator(".who").inner_text()
+    page.click(".tools form.inline button")  # sign out (a CSRF-protected POST)
+    page.goto(seeded.url + "/ui/")
+    assert urlparse(page.url).path == "/ui/login"
+    assert_offline(page)
+
+
+def test_every_page_renders_from_module_data(page: Any, seeded: Seeded, screenshot: Any) -> None:
+    login(page, seeded)
+    total = db_scalar(seeded, "select count(*) from gateway_audit")
+    assert total >= sum(seeded.traffic.values())
+    assert page.locator("#kpi-total").inner_text() == str(total)
+    refused = db_scalar(seeded, "select count(*) from gateway_audit where action in ('refuse','block')")
+    assert page.locator("#kpi-block").inner_text() == f"{refused / total * 100:.1f}%"
+    assert "A1.4" in page.locator("#top-categories").inner_text()
+    assert page.locator("#kpi-overdue").inner_text() != "0"  # the 40-day-old vulnerability report
+    screenshot(page, "web-overview")
+
+    page.click("nav >> text=Guard traffic")
+    assert page.locator("#traffic-table tbody tr").count() == total
+    screenshot(page, "web-traffic")
+    page.locator("#traffic-table tbody tr.act-refuse a").first.click()
+    assert HARMFUL in page.locator("#req-text").inner_text()  # full retention, within text_days
+    screenshot(page, "web-traffic-detail")
+
+    page.click("nav >> text=Assessments")
+    assert page.locator("#runs tbody tr").count() == 2
+    screenshot(page, "web-assessments")
+    page.locator("#runs tbody tr").first.locator("a").first.click()  # newest = regressed run
+    assert page.locator("#by-risk").inner_text().count("A1.4") == 1
+    assert page.locator("#run-result").inner_text() in ("FAIL", "PASS")
+    assert page.locator("svg[role=img]").count() >= 1
+    screenshot(page, "web-assessment-run")
+    page.click("form.filters button[type=submit]")  # compare with the other run
+    regress = page.locator("#regressions").inner_text()
+    assert "A1.4" in regress and "A2.5" not in regress
+    screenshot(page, "web-assessment-diff")
+    page.goto(seeded.url + f"/ui/assessments/{seeded.runs[1]}/report")
+    assert seeded.runs[1] in page.content()
+    screenshot(page, "web-assessment-report")
+
+    page.goto(seeded.url + "/ui/")
+    page.click("nav >> text=Corpus audits")
+    sources = page.locator("#sources").inner_text()
+    assert "forum" in sources and "books" in sources and "CC-BY-4.0" in sources
+    assert "forum" in page.locator("#blacklist-table").inner_text()  # 10/60 harmful > 5%: blacklisted by the audit
+    assert "books" not in page.locator("#blacklist-table").inner_text()
+    screenshot(page, "web-corpus")
+
+    page.click("nav >> text=Incidents")
+    assert page.locator("#incidents-table tbody tr").count() == db_scalar(seeded, "select count(*) from incidents_record") >= 4
+    assert seeded.refs["overdue"] in page.locator("#overdue").inner_text()
+    screenshot(page, "web-incidents")
+
+    page.click("nav >> text=Taxonomy & policy")
+    assert "webtest" in page.content()
+    assert page.locator("#taxonomy tbody tr").count() >= 31 + 6
+    screenshot(page, "web-policy")
+    assert_offline(page)
+
+
+def test_traffic_filters_match_the_database(page: Any, seeded: Seeded, screenshot: Any) -> None:
+    login(page, seeded, "/ui/traffic")
+    page.select_option("#f-key", "alpha")
+    page.select_option("#f-action", "refuse")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    want = db_scalar(seeded, "select count(*) from gateway_audit where key_id='alpha' and action='refuse'")
+    rows = page.locator("#traffic-table tbody tr")
+    assert want >= 2 and rows.count() == want
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        assert cells.nth(2).inner_text() == "alpha" and cells.nth(5).inner_text() == "refuse"
+    screenshot(page, "web-traffic-filtered")
+    page.goto(seeded.url + "/ui/traffic?category=A5.2")
+    want = db_scalar(seeded, "select count(*) from gateway_audit where categories like '%\"A5.2\"%'")
+    assert want >= 2 and page.locator("#traffic-table tbody tr").count() == want
+    assert set(page.locator("#traffic-table tbody tr td.decision").all_inner_texts()) == {"flag"}
+    page.goto(seeded.url + "/ui/traffic?key=beta&since=2000-01-01T00:00&until=2000-01-02T00:00")
+    assert page.locator("#no-rows").is_visible()
+    assert_offline(page)
+
+
+def test_incident_move_in_the_ui_is_stored_and_titles_are_escaped(page: Any, seeded: Seeded, screenshot: Any) -> None:
+    dialogs: list[str] = []
+
+    def on_dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    login(page, seeded, "/ui/incidents")
+    assert XSS_TITLE in page.locator("#incidents-table").inner_text()  # shown as text, not run
+    ref = seeded.refs["xss"]
+    page.click(f"a[href='/ui/incidents/{ref}']")
+    assert page.locator("#incident-title").inner_text() == XSS_TITLE
+    assert page.evaluate("window.__xss") is None and not dialogs
+    assert page.locator("#incident-title script").count() == 0
+    page.select_option("#move-to", "triaged")
+    page.fill("#move-note", "looked at it in the dashboard")
+    page.click("#move-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#flash").is_visible()
+    assert page.locator("#incident-status").get_attribute("data-status") == "triaged"
+    screenshot(page, "web-incident")
+    assert db_scalar(seeded, "select status from incidents_record where ref=:r", r=ref) == "triaged"
+    ev = db_scalar(seeded, "select actor || '|' || note from incidents_event e join incidents_record r on r.id=e.record_id "
+                           "where r.ref=:r and e.kind='transition' order by e.id desc limit 1", r=ref)
+    assert ev == "web:staff|looked at it in the dashboard"
+    assert_offline(page)
+
+
+def test_zh_en_switch_and_keyboard_navigation(page: Any, seeded: Seeded, screenshot: Any) -> None:
+    login(page, seeded, "/ui/")
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("a[hreflang=zh-CN]")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.locator("nav a[aria-current=page]").inner_text() == "总览"
+    page.click("nav >> text=事件与投诉")  # the choice is remembered (cookie) on the next page
+    assert page.get_attribute("html", "lang") == "zh-CN" and page.locator("h1").inner_text() == "事件与投诉"
+    screenshot(page, "web-incidents-zh")
+    page.goto(seeded.url + "/ui/policy?lang=en")
+    assert page.locator("h1").inner_text() == "Taxonomy & policy"
+    # keyboard: the first Tab reaches the skip link, which moves focus to the main content
+    page.goto(seeded.url + "/ui/traffic")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # every form control on the filter pages has a label
+    for path in ("/ui/traffic", "/ui/incidents", f"/ui/incidents/{seeded.refs['complaint']}", "/ui/assessments"):
+        page.goto(seeded.url + path)
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.outerHTML)""")
+        assert unlabeled == [], (path, unlabeled)
+    assert_offline(page)
