@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -66,10 +67,8 @@ def test_interrupt_and_resume_loses_and_duplicates_nothing(stub: tuple[str, Any]
         while counts(store_url, run_id)[1] < 30 and not task.done():
             await asyncio.sleep(0.02)
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         return run_id
 
     run_id = asyncio.run(interrupted())
