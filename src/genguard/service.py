@@ -6,6 +6,10 @@ factory). Shared state lives on ``app.state`` (``store``, ``guard``, ``config``)
 gateway's authentication middleware sets ``request.state.principal`` from the API key. Routes
 depend on the helpers below instead of reaching into the gateway, so a module's routes can be
 tested on a bare FastAPI app that sets the same state.
+
+Optional, in the same ``api`` module: ``PUBLIC_PATHS`` (paths anyone may call without an API key
+even when the gateway requires keys; the module rate-limits them itself) and ``make_router()``
+(a factory the gateway calls for a fresh router per app, when the router holds state).
 """
 
 from __future__ import annotations

@@ -118,13 +118,11 @@ def test_strike_ladder_warn_throttle_stricter_suspend(stub, write_policy, gatewa
     assert "suspended" in str(ei.value)
     rg.gw.audit.flush()
     ev = next(e for e in events if e["type"] == "key_suspended" and e["key_id"] == "bad")
-    try:
-        from genguard.incidents.registry import find_by_source
-    except ImportError:  # incidents module absent: the built-in hook only logs
-        pass
-    else:  # the built-in hook opened an incident record from the same event
-        rec = find_by_source(rg.gw.store, f"tripwire:{ev['event_id']}")
-        assert rec is not None and "bad" in rec.title
+    from genguard.incidents.registry import find_by_source
+
+    # the built-in hook opened an incident record from the same event (genguard.incidents.auto)
+    rec = find_by_source(rg.gw.store, f"tripwire:{ev['event_id']}")
+    assert rec is not None and "bad" in rec.title and rec.kind == "incident"
 
     # the suspended key may still appeal; staff see it and reinstate
     r = httpx.post(rg.url + "/v1/keys/appeal", json={"reason": "those were red-team tests"},
@@ -206,6 +204,18 @@ def test_category_spike_tripwire(policy_file, gateway_factory) -> None:
     c.moderations.create(input=HARMFUL)  # still inside the window: no second event
     rg.gw.audit.flush()
     assert [(e["type"], e["category"]) for e in events] == [("category_spike", "A1.4")]
+    # the gateway opened an incident through genguard.incidents.auto, with the three blocked
+    # requests' audit-log entries as evidence
+    from sqlalchemy import select
+
+    from genguard.gateway.models import AuditRecord
+    from genguard.incidents.registry import find_by_source
+
+    rec = find_by_source(rg.gw.store, f"tripwire:{events[0]['event_id']}")
+    assert rec is not None and rec.kind == "incident" and "A1.4" in rec.risk_codes and rec.severity == "moderate"
+    with rg.gw.store.session() as s:
+        audited = list(s.scalars(select(AuditRecord.request_id).order_by(AuditRecord.id)))
+    assert sorted(e.ref for e in rec.evidence if e.kind == "audit_log") == sorted(audited[:3])
 
 
 def test_gateway_purge_cli(tmp_path) -> None:

@@ -83,23 +83,28 @@ def test_pii_is_not_sent_upstream(stub, policy_file, gateway_factory) -> None:
 
 
 def test_redaction_round_trip_through_vault(stub, policy_file, gateway_factory) -> None:
-    pytest.importorskip("genguard.redact.vault", reason="the PII vault (genguard.redact.vault) is not merged yet")
+    """The real PII detector finds the address, the real vault swaps it for <EMAIL_1> upstream and
+    puts it back in the answer (plain and streamed), and the mapping is gone after the request."""
     url, script = stub
     rg = gateway_factory(_cfg(url, policy_file))
-    assert rg.gw.vault.reversible
+    found = rg.gw.default_guard.check(f"write to {EMAIL} please", Direction.INPUT).findings
+    assert [(f.detector, f.entity) for f in found] == [("pii", "EMAIL")]
     client = rg.client()
-    resp = client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"write to {EMAIL} please"}])
-    assert EMAIL not in script.requests[-1]["messages"][-1]["content"]
-    assert EMAIL in (resp.choices[0].message.content or "")  # echoed placeholder restored
-    # streamed: the placeholder arrives split over 3-character chunks and is still restored
+    raw = client.chat.completions.with_raw_response.create(
+        model="m", messages=[{"role": "user", "content": f"write to {EMAIL} please"}])
+    resp = raw.parse()
+    assert script.requests[-1]["messages"][-1]["content"] == "write to <EMAIL_1> please"
+    assert resp.choices[0].message.content == f"You said: write to {EMAIL} please"  # echoed placeholder restored
+    assert rg.gw.vault.entries(raw.headers["x-genguard-request-id"]) == {}  # forgotten after the response
+    # streamed: the placeholder arrives split over 5-character chunks and is still restored
     script.chunks = None
     stream = client.chat.completions.create(
         model="m", messages=[{"role": "user", "content": f"write to {EMAIL} please"}], stream=True
     )
     pseudo = script.requests[-1]["messages"][-1]["content"]
-    assert EMAIL not in pseudo
+    assert pseudo == "write to <EMAIL_1> please"
     text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
-    assert EMAIL in text
+    assert text == f"You said: write to {EMAIL} please"
 
 
 def test_streaming_clean_answer(stub, policy_file, gateway_factory, lib) -> None:
@@ -180,14 +185,53 @@ def test_explicit_label_added(stub, write_policy, gateway_factory) -> None:
     script.reply = "Here is a poem about autumn."
     pol = write_policy("labelled", label={"explicit": True, "position": "end"})
     rg = gateway_factory(_cfg(url, pol))
-    content = rg.client().chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "poem"}]
-    ).choices[0].message.content or ""
-    assert content.startswith("Here is a poem about autumn.")
-    assert content.rstrip().endswith("(This content is AI-generated.)")
+    resp = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "poem"}])
+    content = resp.choices[0].message.content or ""
+    assert content == "Here is a poem about autumn.\n\n(This content is AI-generated.)"
+    assert "aigc" not in (resp.model_extra or {})["genguard"]  # implicit label / registry are off
     stream = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "poem"}], stream=True)
     text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
-    assert text.startswith("Here is a poem about autumn.") and text.rstrip().endswith("(This content is AI-generated.)")
+    assert text == content
+    script.reply = None  # echo: the answer is Chinese, so is the label
+    zh = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "写一首秋天的诗"}])
+    assert (zh.choices[0].message.content or "").endswith("（本内容由人工智能生成）")
+
+
+def test_implicit_label_and_output_registry(stub, write_policy, gateway_factory) -> None:
+    """label.implicit / label.registry: each model-written answer gets an AIGC object whose ProduceID
+    is recorded in the output registry, which the public lookup (no key needed) then finds."""
+    from genguard.label.explicit import has_explicit_label
+    from genguard.label.registry import OutputRegistry
+
+    url, script = stub
+    script.reply = "Autumn leaves drift over the quiet river while geese fly south in long lines."
+    pol = write_policy("prov", label={"explicit": True, "implicit": True, "registry": True, "producer": "ExampleAI"})
+    rg = gateway_factory({**_cfg(url, pol), "auth": {"require_key": True}})
+    resp = rg.client().chat.completions.create(model="pub", messages=[{"role": "user", "content": "poem"}])
+    content = resp.choices[0].message.content or ""
+    assert has_explicit_label(content)
+    (aigc,) = (resp.model_extra or {})["genguard"]["aigc"]
+    assert aigc["Label"] == "1" and aigc["ContentProducer"] == "ExampleAI" and aigc["ProduceID"]
+    stream = rg.client().chat.completions.create(model="pub", messages=[{"role": "user", "content": "poem"}],
+                                                 stream=True)
+    chunks = list(stream)
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    (s_aigc,) = (chunks[-1].model_extra or {})["genguard"]["aigc"]
+    assert s_aigc["ProduceID"] != aigc["ProduceID"]
+    refusal = rg.client().chat.completions.create(model="pub", messages=[{"role": "user", "content": HARMFUL}])
+    assert "aigc" not in (refusal.model_extra or {})["genguard"]
+    rg.gw.audit.flush()
+    reg = OutputRegistry(rg.gw.store)
+    assert streamed == content  # same answer, two deliveries: two records
+    hit = reg.lookup(content)
+    assert sorted((m.produce_id, m.producer, m.model) for m in hit.exact) == sorted(
+        [(aigc["ProduceID"], "ExampleAI", "pub"), (s_aigc["ProduceID"], "ExampleAI", "pub")])
+    assert not reg.lookup(refusal.choices[0].message.content or "").produced_here  # standard answers are not recorded
+    # the public lookup works without a key although this gateway requires keys elsewhere
+    r = httpx.post(rg.url + "/v1/registry/lookup", json={"text": content})
+    assert r.status_code == 200, r.text
+    assert r.json()["produced_here"] is True and aigc["ProduceID"] in {m["produce_id"] for m in r.json()["exact"]}
+    assert httpx.post(rg.url + "/v1/moderations", json={"input": "x"}).status_code == 401
 
 
 def test_upstream_errors_are_clear(stub, policy_file, gateway_factory, lib) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -75,7 +76,9 @@ def create_app(config: GatewayConfig | None = None, *, store: Store | None = Non
     app.state.store = store
     app.state.guard = gw.default_guard
     app.state.config = config
-    app.add_middleware(AuthMiddleware, gateway=gw)
+    mounted = module_routers()
+    public = frozenset(p for _, _, paths in mounted for p in paths)
+    app.add_middleware(AuthMiddleware, gateway=gw, public_paths=public)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -124,9 +127,26 @@ def create_app(config: GatewayConfig | None = None, *, store: Store | None = Non
     app.include_router(moderation.router)
     app.include_router(proxy.router)
     app.include_router(keys_api.router)
-    for name, router in discover_routers():
-        if name == "gateway":
-            continue
+    for name, router, _ in mounted:
         app.include_router(router)
         log.debug("mounted routes of genguard.%s", name)
     return app
+
+
+def module_routers() -> list[tuple[str, APIRouter, tuple[str, ...]]]:
+    """(module, router, public paths) of every other module's ``api``.
+
+    A module whose ``api`` has a ``make_router()`` factory gets a fresh router per app, so state
+    it keeps in the router (the incidents form's per-address limiter) belongs to this app only;
+    ``PUBLIC_PATHS`` lists the paths anyone may call without a key (see :mod:`.auth`).
+    """
+    out: list[tuple[str, APIRouter, tuple[str, ...]]] = []
+    for name, router in discover_routers():
+        if name == "gateway":
+            continue
+        mod = importlib.import_module(f"genguard.{name}.api")
+        factory = getattr(mod, "make_router", None)
+        if callable(factory):
+            router = factory()
+        out.append((name, router, tuple(getattr(mod, "PUBLIC_PATHS", ()))))
+    return out

@@ -3,6 +3,12 @@
 Sets ``request.state.principal`` (a :class:`genguard.service.Principal`) from the bearer key and
 ``request.state.gateway_key`` (the :class:`KeyRecord`), rejects unknown/revoked/suspended keys,
 and applies the tier's token bucket (reduced at the ladder's ``throttle`` step).
+
+Paths a module declares public (``PUBLIC_PATHS`` in its ``api`` module, e.g. the incidents
+complaint form and the output-registry lookup) are open to anyone even when keys are required,
+and are left to the module's own abuse controls (the form has its own per-address limiter): a
+member of the public filing a complaint has no key, and a suspended user must still be able to
+complain. A valid key sent there is still recognised (staff tooling), a bad one is ignored.
 """
 
 from __future__ import annotations
@@ -34,9 +40,10 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers: dic
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, gateway: Gateway) -> None:
+    def __init__(self, app: ASGIApp, gateway: Gateway, public_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.gw = gateway
+        self.public_paths = public_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,6 +53,7 @@ class AuthMiddleware:
         if path in PUBLIC_PATHS or path.startswith("/docs"):
             await self.app(scope, receive, send)
             return
+        public = path in self.public_paths
         token = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -60,25 +68,28 @@ class AuthMiddleware:
             hit, key = self.gw.keys.cached(digest)
             if not hit:
                 key = await anyio.to_thread.run_sync(self.gw.keys.load, digest)
-            if key is None:
+            if public:
+                if key is not None and key.status != "active":
+                    key = None  # anonymous on a public path
+            elif key is None:
                 await _send_json(send, 401, error_body(401, "invalid API key", code="invalid_api_key"))
                 return
-            if key.status == "revoked":
+            elif key.status == "revoked":
                 await _send_json(send, 401, error_body(401, f"API key {key.id} has been revoked", code="key_revoked"))
                 return
-            if key.status == "suspended" and path != APPEAL_PATH:
+            elif key.status == "suspended" and path != APPEAL_PATH:
                 msg = (f"API key {key.id} is suspended after {key.strikes} policy violations; "
                        f"appeal with POST {APPEAL_PATH} or ask the operator")
                 await _send_json(send, 403, error_body(403, msg, code="key_suspended"))
                 return
-        elif self.gw.config.auth.require_key and not path.startswith(DASHBOARD_PREFIX):
+        elif self.gw.config.auth.require_key and not public and not path.startswith(DASHBOARD_PREFIX):
             await _send_json(send, 401, error_body(401, "an API key is required: send 'Authorization: Bearer <key>'",
                                                    code="missing_api_key"))
             return
         state = scope.setdefault("state", {})
         state["gateway_key"] = key
         state["principal"] = Principal(key_id=key.id, tier=key.tier, roles=key.roles) if key else None
-        if path.startswith("/v1/") and path != APPEAL_PATH:
+        if path.startswith("/v1/") and path != APPEAL_PATH and not public:
             client = scope.get("client") or ("?", 0)
             wait = self.gw.rate_limit(key, str(client[0]))
             if wait:

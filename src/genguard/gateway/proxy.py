@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from genguard.findings import Action, Decision, Direction
 from genguard.gateway.errors import error_response
 from genguard.gateway.labels import add_label
-from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary
+from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary, is_vetted_answer
 from genguard.gateway.schemas import ChatCompletionRequest
 from genguard.gateway.sse import stream_answer, stream_refusal
 from genguard.gateway.upstream import UpstreamError
@@ -104,12 +104,13 @@ async def chat_completions(request: Request) -> Response:
     if worst is not None and worst.blocked:
         await gw.strike(ctx, worst)
         answer = add_label(worst.answer or "", policy, worst.language)
+        # a vetted answer (answer bank) replies to the question; anything else is a refusal
+        finish = "stop" if is_vetted_answer(worst) else "content_filter"
         _observe(gw, ctx, "chat", 200)
         if body.stream:
-            return StreamingResponse(
-                stream_refusal(ctx, body.model, answer, guard_info), media_type="text/event-stream", headers=headers_for(ctx)
-            )
-        return JSONResponse(completion(body.model, ctx, answer, "content_filter", guard_info), headers=headers_for(ctx))
+            return StreamingResponse(stream_refusal(ctx, body.model, answer, guard_info, finish),
+                                     media_type="text/event-stream", headers=headers_for(ctx))
+        return JSONResponse(completion(body.model, ctx, answer, finish, guard_info), headers=headers_for(ctx))
 
     # 2. pseudonymise what the policy redacts (restored in the answer through the vault)
     redacted = False
@@ -198,9 +199,17 @@ async def _moderate_answers(
         best[0]["index"] = 0
         data["choices"] = [best[0]]
         results = [best]
-    for _, dec in results:
+    aigc: list[dict[str, Any]] = []
+    for choice, dec in results:
         if dec is not None and dec.blocked:
             await gw.strike(ctx, dec)
+        elif dec is not None:  # a model-written answer: implicit label / registry record
+            mark = gw.provenance.mark(choice["message"]["content"], policy, model=body.model,
+                                      produce_id=f"{ctx.request_id}-{choice.get('index', 0)}")
+            if mark is not None:
+                aigc.append(mark)
+    if aigc:
+        extra["aigc"] = aigc
     outs = [dec for _, dec in results if dec is not None]
     extra["output"] = decision_summary(max(outs, key=lambda d: d.action.severity)) if outs else None
     return extra

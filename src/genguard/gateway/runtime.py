@@ -19,6 +19,7 @@ from genguard.findings import Action, Decision, Direction
 from genguard.gateway.audit import AuditWriter, audit_row
 from genguard.gateway.config import GatewayConfig
 from genguard.gateway.keys import KeyCache, KeyRecord
+from genguard.gateway.labels import Provenance
 from genguard.gateway.ladder import Ladder
 from genguard.gateway.metrics import Metrics
 from genguard.gateway.ratelimit import TokenBuckets
@@ -66,6 +67,13 @@ def decision_summary(d: Decision | None) -> dict[str, Any] | None:
     }
 
 
+def is_vetted_answer(d: Decision) -> bool:
+    """The decision is an answer-bank hit (``pre_checks.answer_bank`` in ``answer`` mode): the
+    vetted answer replies to a sensitive-but-legitimate question ("are you an AI?", a self-harm
+    disclosure), so it is neither a strike against the key nor a block towards a category spike."""
+    return bool(d.reasons) and all(r.rule == "pre_checks.answer_bank" for r in d.reasons)
+
+
 @dataclass
 class RequestCtx:
     """Per-request facts the routes pass around (who, which guard, for the audit log)."""
@@ -102,7 +110,8 @@ class Gateway:
         self.spikes = SpikeDetector(config.tripwire)
         self.tripwire_hooks: list[TripwireHook] = [incidents_hook(store)]
         self.upstreams = {name: Upstream(name, uc) for name, uc in config.upstreams.items()}
-        self.vault = VaultAdapter(fallback=self.default_guard._redactor)
+        self.vault = VaultAdapter()
+        self.provenance = Provenance(store, self.audit.submit_job)
 
     # -- per request --------------------------------------------------------------------
     def new_ctx(self, key: KeyRecord | None) -> RequestCtx:
@@ -157,12 +166,13 @@ class Gateway:
     ) -> None:
         """Metrics + audit row (queued) + strike/tripwire handling for one decision."""
         self.metrics.decisions.labels(direction=decision.direction.value, action=decision.action.value).inc()
-        if decision.blocked:
+        if decision.blocked and not is_vetted_answer(decision):
             for cat in decision.categories:
                 self.metrics.blocks.labels(category=cat, direction=decision.direction.value).inc()
-                if self.spikes.observe(cat):
-                    self.emit(make_event("category_spike", category=cat, count=self.config.tripwire.spike_count,
-                                         window_s=self.config.tripwire.spike_window_s,
+                evidence = self.spikes.observe(cat, ctx.request_id)
+                if evidence is not None:
+                    self.emit(make_event("category_spike", category=cat, count=len(evidence),
+                                         window_s=self.config.tripwire.spike_window_s, audit_ids=evidence,
                                          details={"direction": decision.direction.value, "request_id": ctx.request_id}))
         self.audit.submit(
             audit_row(
@@ -174,7 +184,7 @@ class Gateway:
 
     async def strike(self, ctx: RequestCtx, decision: Decision) -> None:
         """Count a strike for the calling key when the decision is one the ladder counts."""
-        if ctx.key is None or not self.ladder.counts_as_strike(decision):
+        if ctx.key is None or not self.ladder.counts_as_strike(decision) or is_vetted_answer(decision):
             return
         key = ctx.key
         outcome = await anyio.to_thread.run_sync(
@@ -188,7 +198,7 @@ class Gateway:
             log.warning("key %s escalated to %s after %d strikes", key.id, outcome.record.level, outcome.record.strikes)
             if outcome.record.level == "suspend":
                 self.emit(make_event("key_suspended", key_id=key.id, tier=key.tier, step="suspend",
-                                     risk_codes=decision.categories,
+                                     risk_codes=decision.categories, audit_ids=[ctx.request_id],
                                      details={"strikes": outcome.record.strikes, "request_id": ctx.request_id}))
 
     def emit(self, event: dict[str, Any]) -> None:

@@ -30,11 +30,12 @@ def _chunk(cid: str, model: str, created: int, delta: dict[str, Any], finish: st
 DONE = "data: [DONE]\n\n"
 
 
-async def stream_refusal(ctx: RequestCtx, model: str, answer: str, guard_info: dict[str, Any]) -> AsyncIterator[str]:
+async def stream_refusal(ctx: RequestCtx, model: str, answer: str, guard_info: dict[str, Any],
+                         finish: str = "content_filter") -> AsyncIterator[str]:
     cid, created = f"chatcmpl-{ctx.request_id}", int(time.time())
     yield _chunk(cid, model, created, {"role": "assistant", "content": ""})
     yield _chunk(cid, model, created, {"content": answer})
-    yield _chunk(cid, model, created, {}, "content_filter", {"genguard": guard_info})
+    yield _chunk(cid, model, created, {}, finish, {"genguard": guard_info})
     yield DONE
 
 
@@ -124,6 +125,10 @@ async def stream_answer(
             emitted.append(suffix)
             yield _chunk(cid, model, created, {"content": suffix})
         info = {**guard_info, "output": decision_summary(d), "stream_checks": mod.checks}
+        if mod.violation is None:  # the model's answer as delivered: implicit label / registry record
+            mark = gw.provenance.mark("".join(emitted), guard.policy, produce_id=f"{ctx.request_id}-0", model=model)
+            if mark is not None:
+                info["aigc"] = [mark]
         yield _chunk(cid, model, created, {}, finish or "stop", {"genguard": info})
         yield DONE
         if d is not None:

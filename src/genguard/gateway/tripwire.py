@@ -1,12 +1,13 @@
 """Tripwire events: a key reaching ``suspend`` or a spike of blocks in one category.
 
-An event is a plain dict. It goes to every hook in ``hooks`` and, when the incidents module is
-installed, to ``genguard.incidents.auto`` (imported lazily) which opens an incident record.
+An event is a plain dict in the shape :func:`genguard.incidents.auto.open_from_tripwire` reads. It
+goes to every hook on ``Gateway.tripwire_hooks``; the first one, :func:`incidents_hook`, opens
+(once per event id) an incident record with the audit-log request ids of the requests that
+tripped the wire attached as evidence.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 import uuid
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from genguard.gateway.config import TripwireConfig
+from genguard.incidents.auto import open_from_tripwire
 from genguard.store import Store
 
 log = logging.getLogger("genguard.gateway.tripwire")
@@ -24,40 +26,35 @@ TripwireHook = Callable[[dict[str, Any]], None]
 
 
 def incidents_hook(store: Store) -> TripwireHook:
-    """A hook that opens an incident record (``genguard.incidents.auto.open_from_tripwire``, imported
-    lazily) for each event, or logs the event when the incidents module is not installed."""
+    """A hook that opens an incident record for each event (``genguard.incidents.auto``)."""
 
     def hook(event: dict[str, Any]) -> None:
-        try:
-            auto = importlib.import_module("genguard.incidents.auto")
-        except ImportError:
-            log.warning("tripwire (no incidents module installed): %s", event)
-            return
-        record, created = auto.open_from_tripwire(store, event)
-        log.warning("tripwire %s -> incident %s (%s)", event["type"], getattr(record, "id", "?"),
-                    "opened" if created else "already open")
+        record, created = open_from_tripwire(store, event)
+        log.warning("tripwire %s -> incident %s (%s)", event["type"], record.ref, "opened" if created else "already open")
 
     return hook
 
 
 class SpikeDetector:
-    """Counts blocks per category in a sliding window; reports a spike once per window."""
+    """Counts blocks per category in a sliding window; reports a spike once per window, with the
+    request ids (audit-log evidence) of the blocks inside the window."""
 
     def __init__(self, config: TripwireConfig) -> None:
         self.config = config
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._seen: dict[str, deque[tuple[float, str]]] = defaultdict(deque)
         self._fired: dict[str, float] = {}
 
-    def observe(self, category: str, now: float | None = None) -> bool:
+    def observe(self, category: str, request_id: str = "", now: float | None = None) -> list[str] | None:
+        """Record one block; returns the window's request ids when this block completes a spike."""
         now = time.monotonic() if now is None else now
         q = self._seen[category]
-        q.append(now)
-        while q and now - q[0] > self.config.spike_window_s:
+        q.append((now, request_id))
+        while q and now - q[0][0] > self.config.spike_window_s:
             q.popleft()
         if len(q) >= self.config.spike_count and now - self._fired.get(category, -1e18) > self.config.spike_window_s:
             self._fired[category] = now
-            return True
-        return False
+            return list(dict.fromkeys(rid for _, rid in q if rid))
+        return None
 
 
 def make_event(kind: str, **detail: Any) -> dict[str, Any]:

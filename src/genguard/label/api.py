@@ -18,6 +18,8 @@ from genguard.label.registry import DEFAULT_DISTANCE, MAX_DISTANCE, MAX_TEXT_CHA
 from genguard.service import Principal, get_store, require_staff
 
 router = APIRouter(tags=["registry"])
+# open to callers without an API key even when the gateway requires keys: "was this produced here?"
+PUBLIC_PATHS = ("/v1/registry/lookup",)
 
 
 class LookupRequest(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -57,12 +57,16 @@ class RedactionSpec(_Strict):
 
 
 class LabelSpec(_Strict):
-    """Explicit AI-generated labels on answers (GB 45438); applied by the gateway/label module."""
+    """Labelling of generated answers (GB 45438); the gateway applies it through ``genguard.label``."""
 
     explicit: bool = False
-    position: str = "end"
+    position: Literal["start", "end", "both"] = "end"
     text_zh: str = "（本内容由人工智能生成）"
     text_en: str = "(This content is AI-generated.)"
+    implicit: bool = Field(default=False, description="attach the AIGC metadata object (implicit label) to API answers")
+    registry: bool = Field(default=False, description="record fingerprints of delivered answers in the output registry")
+    producer: str = Field(default="genguard", min_length=1, max_length=200,
+                          description="ContentProducer of the AIGC object and producer in the registry")
 
 
 class Limits(_Strict):
