@@ -108,6 +108,7 @@ def main() -> None:
     ap.add_argument("--priority", type=int, default=0,
                     help="nice value for stub, gateway and wrk (negative needs root): measures the gateway rather "
                          "than whatever else shares the machine")
+    ap.add_argument("--policy", default=None, help="policy YAML for the gateway (default: the shipped default policy)")
     ap.add_argument("--extra-config", default="", help="YAML lines appended to the gateway config (experiments)")
     args = ap.parse_args()
     if args.priority:
@@ -122,7 +123,8 @@ def main() -> None:
         f"database_url: sqlite:///{tmp / 'bench.db'}\n"
         f"upstreams:\n  stub:\n    base_url: http://127.0.0.1:{stub_port}/v1\n    client: {args.client}\n"
         "tiers:\n  standard:\n    rate_limit: {rate: 1000000, burst: 1000000}\n"
-        f"keys:\n  - {{id: bench, key: {KEY}}}\n"
+        + (f"    policy: {Path(args.policy).resolve()}\n" if args.policy else "")
+        + f"keys:\n  - {{id: bench, key: {KEY}}}\n"
         f"retention: {{mode: {args.retention}}}\n" + args.extra_config.replace("\\n", "\n") + "\n",
         encoding="utf-8",
     )
@@ -178,7 +180,7 @@ def main() -> None:
         "load_average_at_start": load_avg,
         "errors": thr["errors"] + thr["non2xx"] + lat_guard["errors"] + lat_guard["non2xx"],
         "audit_rows": rows,
-        "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority,
+        "policy": args.policy or "default", "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority,
     }
     print(json.dumps(result, indent=2))
 

@@ -30,7 +30,18 @@ def _cfg(stub_url: str, policy: Path, client: str = "httpx", **extra: object) ->
 def test_plain_call_passes_through_and_is_audited(stub, policy_file, gateway_factory, lib) -> None:
     url, script = stub
     script.reply = "The capital of France is Paris."
-    rg = gateway_factory(_cfg(url, policy_file, lib, routes={"public-model": {"upstream": "stub", "model": "real-model"}}))
+    rg = gateway_factory(_cfg(url, policy_file, lib, routes={"public-model": {"upstream": "stub", "model": "real-model"}},
+                              keys=[{"id": "test", "key": "gg-test-standard", "model_map": {"mine": "public-model"}}]))
+    # per-key mapping (mine -> public-model), then per-route mapping (public-model -> real-model)
+    mapped = rg.client().chat.completions.create(model="mine", messages=[{"role": "user", "content": "hello"}])
+    assert script.requests[-1]["model"] == "real-model" and mapped.model == "mine"
+    rg.gw.audit.flush()
+    from sqlalchemy import delete
+
+    from genguard.gateway.models import AuditRecord
+
+    with rg.gw.store.session() as s:
+        s.execute(delete(AuditRecord))
     resp = rg.client().chat.completions.create(model="public-model", messages=[{"role": "user", "content": "capital?"}])
     assert resp.choices[0].message.content == "The capital of France is Paris."
     assert resp.choices[0].finish_reason == "stop"
@@ -41,8 +52,6 @@ def test_plain_call_passes_through_and_is_audited(stub, policy_file, gateway_fac
     assert extra["genguard"]["output"]["action"] == "allow"
     rg.gw.audit.flush()
     from sqlalchemy import select
-
-    from genguard.gateway.models import AuditRecord
 
     with rg.gw.store.session() as s:
         rows = list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))

@@ -46,7 +46,7 @@ def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # start-up imports and compiles the policy; slow on a loaded machine
         while True:
             try:
                 if httpx.get(base + "/readyz", timeout=1).status_code == 200:

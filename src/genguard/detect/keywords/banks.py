@@ -231,9 +231,10 @@ def load_bank_file(path: Path) -> KeywordBank:
 
 
 def bank_files(paths: list[str | Path] | None = None) -> list[Path]:
-    """Resolve bank paths (files or directories; ``default`` = the shipped banks)."""
+    """Resolve bank paths (files or directories; ``default`` = the shipped banks; ``None`` = the
+    shipped banks, ``[]`` = none, for a policy that lists only its own ``extra_terms``)."""
     files: list[Path] = []
-    for p in paths or ["default"]:
+    for p in paths if paths is not None else ["default"]:
         path = builtin_dir() if str(p) == "default" else Path(p)
         if path.is_dir():
             found = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
