@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def test_interrupted_generation_resumes_without_loss_or_duplicates(tmp_path: Pat
                                                                    store_url: str) -> None:
     url, stub_app = align_stub
     stub_app.state.script = assess_script()
-    run_id, truth = run_assessment(tmp_path, url, store_url)
+    run_id, _ = run_assessment(tmp_path, url, store_url)
     store = open_store(store_url)
     n_failed = len(failed_items(store, run_id))
     stub_app.state.script = StubScript(refuse_if=["[HE]", "[HZ]", "should refuse"], delay=0.02)
@@ -99,10 +100,8 @@ def test_interrupted_generation_resumes_without_loss_or_duplicates(tmp_path: Pat
         while _count(store_url, run_id)[0] < 6 and not task.done():
             await asyncio.sleep(0.02)
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         await target.aclose()
 
     asyncio.run(interrupted())
@@ -156,8 +155,7 @@ def test_review_rules_and_decisions_file_errors(tmp_path: Path, align_stub: tupl
     # interactive loop: accept, rewrite, reject, then quit
     res = CliRunner().invoke(app, ["align", "review", run_id, "--reviewer", "carol", "--db", store_url],
                              input="a\n\nr\nA rewritten safe answer.\nclearer\nx\n\nq\n")
-    import traceback
-    assert res.exit_code == 0, "".join(traceback.format_exception(res.exception))
+    assert res.exit_code == 0, res.output
     with store.session() as s:
         rows = {c.id: c for c in s.scalars(sa.select(AlignCandidate).where(AlignCandidate.reviewer == "carol"))}
     statuses = sorted((c.status, c.final) for c in rows.values())
