@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from align_testdata import assess_script, run_assessment
+from align_testdata import assess_script, policy_file, run_assessment
 from typer.testing import CliRunner
 
 from genguard.assess.stub import StubScript
@@ -51,7 +51,8 @@ def test_assessment_failures_to_reviewed_sft_and_preference_files(tmp_path: Path
 
     # the drafting model now answers safely: refuses the harmful ones, answers the benign ones
     stub_app.state.script = StubScript(refuse_if=["[HE]", "[HZ]", "should refuse"])
-    res = cli("generate", run_id, "--base-url", url, "--model", "stub", "--samples", "2", "--top", "2", "--db", store_url, "--json")
+    res = cli("generate", run_id, "--base-url", url, "--model", "stub", "--samples", "2", "--top", "2", "--db", store_url, "--json",
+              "--policy", str(policy_file(tmp_path)))
     assert res.exit_code == 0, res.output
     gen = json.loads(res.stdout)
     assert gen["items"] == len(failed) and gen["candidates"] == 2 * len(failed)
@@ -138,7 +139,7 @@ def test_export_refuses_when_nothing_is_reviewed(tmp_path: Path, align_stub: tup
     stub_app.state.script = assess_script()
     run_id, _ = run_assessment(tmp_path, url, store_url, attacks=None)
     stub_app.state.script = StubScript(refuse_if=["[HE]", "[HZ]", "should refuse"])
-    assert cli("generate", run_id, "--base-url", url, "--samples", "1", "--db", store_url).exit_code == 0
+    assert cli("generate", run_id, "--base-url", url, "--samples", "1", "--judge", "refusal", "--db", store_url).exit_code == 0
     res = cli("export", run_id, "--out", str(tmp_path / "x"), "--db", store_url)
     assert isinstance(res.exception, InputError) and "no reviewed" in str(res.exception)
     assert not (tmp_path / "x" / "sft.jsonl").exists()

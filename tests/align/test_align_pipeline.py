@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from align_testdata import assess_script, run_assessment
+from align_testdata import assess_script, policy_file, run_assessment
 from typer.testing import CliRunner
 
 from genguard.align.diversify import diversify
@@ -57,7 +57,8 @@ def test_ranking_queues_best_distinct_passing_drafts(tmp_path: Path, align_stub:
     items = failed_items(store, run_id, ("harmful",))
     assert {i.item_id for i in items} == truth["harmful"]
     settings = GenerateSettings(samples=4, top=2, failures=["harmful"], concurrency=2)
-    gen = Generator(store, CallableTarget(drafts_by_style), build_judges("refusal,harm"), settings)
+    gen = Generator(store, CallableTarget(drafts_by_style), build_judges("refusal,harm", policy=str(policy_file(tmp_path))),
+                    settings)
     result = asyncio.run(gen.execute(run_id))
     assert result["items"] == len(items) and result["candidates"] == 4 * len(items)
     for c in queued(store, run_id, status="all"):
@@ -91,7 +92,7 @@ def test_interrupted_generation_resumes_without_loss_or_duplicates(tmp_path: Pat
     store = open_store(store_url)
     n_failed = len(failed_items(store, run_id))
     stub_app.state.script = StubScript(refuse_if=["[HE]", "[HZ]", "should refuse"], delay=0.02)
-    settings = GenerateSettings(samples=3, top=1, concurrency=2)
+    settings = GenerateSettings(samples=3, top=1, concurrency=2, judges="refusal")
 
     async def interrupted() -> None:
         target = build_target({"type": "openai", "base_url": url, "concurrency": 2})
@@ -220,3 +221,22 @@ def test_unknown_run_is_a_clear_error(store_url: str) -> None:
     assert isinstance(res.exception, InputError) and "no assessment run" in str(res.exception)
     res = CliRunner().invoke(app, ["align", "export", "run-nope", "--db", store_url])
     assert isinstance(res.exception, InputError) and "align generate" in str(res.exception)
+
+
+def test_unreachable_drafting_target_fails_clearly_and_resumes(tmp_path: Path, align_stub: tuple[str, Any],
+                                                                store_url: str) -> None:
+    from genguard.assess.stub import free_port
+    from genguard.errors import TargetError
+
+    url, stub_app = align_stub
+    stub_app.state.script = assess_script()
+    run_id, _ = run_assessment(tmp_path, url, store_url, attacks=None)
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    res = CliRunner().invoke(app, ["align", "generate", run_id, "--base-url", dead, "--samples", "1", "--judge", "refusal",
+                                   "--db", store_url])
+    assert isinstance(res.exception, TargetError) and "re-run" in str(res.exception)
+    stub_app.state.script = StubScript(refuse_if=["[HE]", "[HZ]", "should refuse"])
+    res = CliRunner().invoke(app, ["align", "generate", run_id, "--base-url", url, "--db", store_url, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert "error" not in out["by_status"] and out["candidates"] == out["items"] == out["by_status"]["queued"]

@@ -90,6 +90,18 @@ def generate(
 
     result = asyncio.run(go())
     _emit({"run_id": run_id, **result}, as_json)
+    failed = result["by_status"].get("error", 0)
+    if failed:
+        from sqlalchemy import select
+
+        from genguard.align.models import AlignCandidate
+        from genguard.errors import TargetError
+
+        with store.session() as s:
+            first = s.scalar(select(AlignCandidate.error).where(AlignCandidate.run_id == run_id,
+                                                                AlignCandidate.error.is_not(None)).limit(1))
+        raise TargetError(f"{failed} draft(s) could not be generated (first error: {first}); "
+                          f"fix the target and re-run 'genguard align generate {run_id}' to retry them")
     if not as_json:
         console.print(f"next: genguard align review {run_id} --reviewer NAME")
 
