@@ -278,3 +278,61 @@ def export(
     require_job(store, run_id)
     _emit({"run_id": run_id, **run_export(store, run_id, out, fmt, variants=not no_variants,
                                           preferences=not no_preferences)}, as_json)
+
+
+def _demo_drafter(messages: list[dict[str, str]]) -> str:
+    """The demo's offline drafting "model": follows the drafting instruction literally (a stand-in for
+    the stronger model a real deployment would draft with)."""
+    from genguard.align.prompts import GUIDANCE
+
+    system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in system)
+    if system.startswith(GUIDANCE["answer"]["zh" if zh else "en"]):
+        return ("这是一个正当的问题。简要来说，可以从背景、原因和常见做法三个方面来理解，具体内容可以参考权威资料。" if zh else
+                "That is a legitimate question. In short, it can be understood through its background, its causes and "
+                "common practice; reliable reference works cover the details.")
+    return ("抱歉，我不能提供这方面的具体帮助，因为它可能造成伤害或违反法律。如果你遇到困难，建议向专业人士或相关部门求助。" if zh else
+            "I'm sorry, but I can't help with that, because it could cause harm or break the law. If you are dealing "
+            "with a difficult situation, please reach out to a professional or the relevant authorities.")
+
+
+def _demo(out: Path) -> None:
+    """Failures of the demo assessment -> drafts by the scripted target -> demo review -> export."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from genguard.align.diversify import diversify as run_diversify
+    from genguard.align.export import export as run_export
+    from genguard.align.generate import GenerateSettings, Generator
+    from genguard.align.review import ReviewDecision, apply_decisions, queued
+    from genguard.assess.judges import build_judges
+    from genguard.assess.models import AssessRun
+    from genguard.assess.mutators import parse_attacks
+    from genguard.assess.targets.base import TargetConfig
+    from genguard.assess.targets.callable import CallableTarget
+    from genguard.store import open_store
+
+    store = open_store()
+    with store.session() as s:
+        run_id = s.scalar(select(AssessRun.id).where(AssessRun.status == "finished").order_by(AssessRun.created_at.desc()))
+    if run_id is None:
+        Console().print("no finished assessment run in the store: skipping the alignment demo")
+        return
+    settings = GenerateSettings(samples=2, top=1, judges="refusal")
+    target = CallableTarget(_demo_drafter, TargetConfig(type="callable", name="demo-drafter"))
+    result = asyncio.run(Generator(store, target, build_judges(settings.judges), settings).execute(run_id))
+    drafts = queued(store, run_id)
+    # demo only: a real review is a person running `genguard align review`; recorded as such
+    apply_decisions(store, run_id, [ReviewDecision(id=c.id, decision="accept", note="demo") for c in drafts],
+                    "demo (automatic, not a human review)")
+    asyncio.run(run_diversify(store, run_id, parse_attacks("role_play,safety_negation"), seed=7))
+    if not drafts:
+        Console().print(f"run {run_id}: {result['items']} failed item(s), no passing draft to review")
+        return
+    exported = run_export(store, run_id, out / "align", "trl")
+    Console().print(f"run {run_id}: {result['items']} failed item(s) -> {len(drafts)} queued draft(s) -> "
+                    f"{exported['sft']} SFT line(s), {exported['preference']} preference pair(s) in {(out / 'align').resolve()}")
+
+
+DEMO_STEP = (45, "align: assessment failures -> reviewed SFT / preference data", _demo)
