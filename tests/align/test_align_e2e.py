@@ -143,3 +143,18 @@ def test_export_refuses_when_nothing_is_reviewed(tmp_path: Path, align_stub: tup
     res = cli("export", run_id, "--out", str(tmp_path / "x"), "--db", store_url)
     assert isinstance(res.exception, InputError) and "no reviewed" in str(res.exception)
     assert not (tmp_path / "x" / "sft.jsonl").exists()
+
+
+def test_demo_step_exports_reviewed_data_from_the_latest_run(tmp_path: Path, align_stub: tuple[str, Any]) -> None:
+    from genguard.cli.align import DEMO_STEP
+    from genguard.store.db import default_url
+
+    url, stub_app = align_stub
+    stub_app.state.script = assess_script()
+    db = default_url()  # the demo works on the embedded store (GENGUARD_HOME, isolated per test)
+    run_id, truth = run_assessment(tmp_path, url, db, attacks=None)
+    DEMO_STEP[2](tmp_path / "demo")
+    sft = read_jsonl(tmp_path / "demo" / "align" / "sft.jsonl")
+    base = [r for r in sft if r["metadata"]["variant"] is None]
+    assert {r["metadata"]["item_id"] for r in base} == set().union(*truth.values())
+    assert all(r["metadata"]["run_id"] == run_id and r["metadata"]["reviewer"].startswith("demo") for r in sft)
