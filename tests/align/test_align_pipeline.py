@@ -73,6 +73,11 @@ def test_ranking_queues_best_distinct_passing_drafts(tmp_path: Path, align_stub:
     # a re-run drafts nothing new and does not re-rank
     again = asyncio.run(Generator(store, CallableTarget(drafts_by_style), build_judges("refusal"), settings).execute(run_id))
     assert again["drafted"] == 0 and again["by_status"] == result["by_status"]
+    # more samples later: the new drafts are ranked together with the old ones (nothing reviewed yet)
+    more = settings.model_copy(update={"samples": 5})
+    bigger = asyncio.run(Generator(store, CallableTarget(drafts_by_style), build_judges("refusal"), more).execute(run_id))
+    assert bigger["drafted"] == len(items) and bigger["by_status"].get("generated", 0) == 0
+    assert bigger["by_status"]["queued"] == 2 * len(items)
 
 
 def _count(url: str, run_id: str) -> tuple[int, int]:
@@ -240,3 +245,16 @@ def test_unreachable_drafting_target_fails_clearly_and_resumes(tmp_path: Path, a
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert "error" not in out["by_status"] and out["candidates"] == out["items"] == out["by_status"]["queued"]
+
+
+def test_bad_generate_flags_are_clear_errors(store_url: str) -> None:
+    from genguard.errors import ConfigError
+
+    res = CliRunner().invoke(app, ["align", "generate", "run-x", "--base-url", "http://127.0.0.1:9/v1", "--samples", "0",
+                                   "--db", store_url])
+    assert isinstance(res.exception, ConfigError) and "samples" in str(res.exception)
+    res = CliRunner().invoke(app, ["align", "generate", "run-x", "--db", store_url])
+    assert isinstance(res.exception, ConfigError) and "drafting target" in str(res.exception)
+    res = CliRunner().invoke(app, ["align", "generate", "run-x", "--base-url", "http://127.0.0.1:9/v1", "--failures", "bogus",
+                                   "--db", store_url])
+    assert isinstance(res.exception, (ConfigError, InputError)) and "bogus" in str(res.exception)

@@ -144,7 +144,8 @@ class Generator:
 
 
 def rank_ready(store: Store, run_id: str, samples: int, top: int) -> int:
-    """Rank every item whose drafts are all present and unranked; queue its top distinct passing drafts."""
+    """Rank every item whose drafts are all present and that has new drafts (e.g. after ``--samples`` was
+    raised) but no review yet; queue its top distinct passing drafts."""
     with store.session() as s:
         rows = list(s.scalars(select(AlignCandidate).where(AlignCandidate.run_id == run_id)))
         by_key: dict[str, list[AlignCandidate]] = defaultdict(list)
@@ -152,8 +153,9 @@ def rank_ready(store: Store, run_id: str, samples: int, top: int) -> int:
             by_key[r.key].append(r)
         n = 0
         for cands in by_key.values():
-            if len(cands) < samples or any(c.error for c in cands) or any(c.status != "generated" for c in cands):
-                continue
+            if (len(cands) < samples or any(c.error for c in cands) or any(c.status in REVIEWED for c in cands)
+                    or not any(c.status == "generated" for c in cands)):
+                continue  # incomplete, reviewed (never re-ranked under a reviewer), or nothing new
             cands.sort(key=lambda c: (-c.score, c.sample))
             seen: set[str] = set()
             queued = 0

@@ -53,6 +53,8 @@ def generate(
     """
     import asyncio
 
+    from pydantic import ValidationError
+
     from genguard.align.generate import GenerateSettings, Generator, load_job
     from genguard.assess.judges import build_judges
     from genguard.assess.targets import build_target, load_target_config
@@ -75,8 +77,9 @@ def generate(
     try:
         settings = GenerateSettings.model_validate({**base, **{k: v for k, v in overrides.items() if v is not None},
                                                     "target": cfg.public()})
-    except Exception as exc:  # pydantic ValidationError: bad numbers from flags
-        raise ConfigError(f"align generate: {exc}") from None
+    except ValidationError as exc:  # bad numbers from flags
+        msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"align generate: {msg}") from None
     if concurrency is None and stored is None:
         settings.concurrency = cfg.concurrency
 
