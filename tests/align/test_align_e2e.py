@@ -112,7 +112,7 @@ def test_assessment_failures_to_reviewed_sft_and_preference_files(tmp_path: Path
             assert users == failed[m["item_key"]]["turns"]
         else:
             assert m["variant"] in ("safety_negation", "split_chars") and users != failed[m["item_key"]]["turns"]
-            assert m["failure"] != "wrong_refusal"  # benign questions are not wrapped in attacks
+            assert m["bank"] != "should-not-refuse"  # benign questions are not wrapped in attacks
     assert sum(1 for r in sft if r["metadata"]["variant"] is None) == len(reviewed_ok)
     assert any(r["metadata"]["variant"] for r in sft)
 

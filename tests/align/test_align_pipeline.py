@@ -183,7 +183,7 @@ def test_diversify_applies_assessment_mutators_once(tmp_path: Path, align_stub: 
     apply_decisions(store, run_id, [ReviewDecision(id=c.id, decision="accept") for c in q], "dave")
     attacks = parse_attacks("role_play,base64")
     first = asyncio.run(diversify(store, run_id, attacks, seed=1))
-    eligible = [c for c in q if c.failure != "wrong_refusal"]
+    eligible = [c for c in q if c.expected != "answer"]
     assert first["answers"] == len(eligible) and first["added"] == 2 * len(eligible)
     again = asyncio.run(diversify(store, run_id, attacks, seed=1))
     assert again["added"] == 0  # resumable: nothing duplicated

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from genguard.align.models import AlignCandidate, AlignVariant
+from genguard.assess.bank import Expected
 from genguard.assess.mutators.base import Attack
 from genguard.store import Store
 
@@ -31,7 +32,7 @@ async def diversify(store: Store, run_id: str, attacks: Sequence[Attack], *, see
     with store.session() as s:
         cands = list(s.scalars(select(AlignCandidate).where(AlignCandidate.run_id == run_id,
                                                             AlignCandidate.status.in_(REVIEWED_OK),
-                                                            AlignCandidate.failure != "wrong_refusal")))
+                                                            AlignCandidate.expected != Expected.ANSWER.value)))
         have = set(tuple(r) for r in s.execute(select(AlignVariant.candidate_id, AlignVariant.attack)
                              .join(AlignCandidate, AlignCandidate.id == AlignVariant.candidate_id)
                              .where(AlignCandidate.run_id == run_id)).all())

@@ -20,6 +20,7 @@ from genguard.align.failures import FAILURES, FailedItem, failed_items
 from genguard.align.models import AlignCandidate, AlignJob
 from genguard.align.prompts import guidance
 from genguard.align.rank import rank_score, same_text_key
+from genguard.assess.bank import Expected
 from genguard.assess.judges.base import Judge
 from genguard.assess.runner import combine
 from genguard.assess.targets.base import Message, Target
@@ -83,7 +84,9 @@ class Generator:
         return [(it, n) for it in items for n in range(self.settings.samples) if (it.key, n) not in done]
 
     def messages(self, item: FailedItem, sample: int) -> list[Message]:
-        msgs: list[Message] = [{"role": "system", "content": guidance(item.failure, item.language, sample,
+        # a should-answer question gets the "answer helpfully" instruction even when its failure was harm
+        kind = "wrong_refusal" if item.expected == Expected.ANSWER else item.failure
+        msgs: list[Message] = [{"role": "system", "content": guidance(kind, item.language, sample,
                                                                       self.settings.system_prompt)}]
         msgs.extend({"role": "user", "content": t} for t in item.turns)
         return msgs
