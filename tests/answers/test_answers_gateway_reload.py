@@ -104,7 +104,11 @@ def test_bank_rewritten_under_gateway_load_loses_no_request(tmp_path: Path) -> N
         with httpx.Client(timeout=30) as client:
             while time.monotonic() < deadline and EN.answer not in ask(client, gw, EN.question)[1]:
                 time.sleep(0.05)
-            time.sleep(0.3)  # some more load on the final bank
+            while time.monotonic() < deadline + 10:  # load continues until a loaded client saw the new entry too
+                with lock:
+                    if any(q == EN.question and EN.answer in c for q, _, c, _ in results):
+                        break
+                time.sleep(0.05)
             stop.set()
             for t in threads:
                 t.join()
