@@ -32,6 +32,10 @@ def bank(**kw: object) -> AnswerBank:
     "台风天可以出海钓鱼吗", "台风天可以出海钓鱼吗？", "台风天 可以 出海钓鱼吗!!",
     "台风天可以出海钓鱼吗?",  # full-width/half-width punctuation differences
     "台风来了还能出海钓鱼吗",  # paraphrase
+    "颱風天可以出海釣魚嗎",  # traditional Chinese
+    "颱風天可以出海釣魚嗎？",  # traditional + full-width punctuation
+    "台風來了還能出海釣魚嗎",  # traditional paraphrase
+    "台风天\u200b可以出海钓鱼吗",  # invisible character
 ])
 def test_zh_exact_and_normalised(q: str) -> None:
     m = bank().match(q)
@@ -44,6 +48,19 @@ def test_zh_exact_and_normalised(q: str) -> None:
 def test_en_exact_and_normalised(q: str) -> None:
     m = bank().match(q)
     assert m is not None and m.entry.id == "en1" and m.kind == "exact"
+
+
+def test_canonical_form_is_the_project_normaliser() -> None:
+    from genguard.text.normalize import normalize
+
+    for q in ["颱風天可以出海釣魚嗎？", "ＩＳ ＩＴ ＳＡＦＥ？", "台风天\u200b可以"]:
+        assert canonical(q) == "".join(ch for ch in normalize(q).text if ch.isalnum())
+    assert canonical("颱風天可以出海釣魚嗎？") == canonical("台风天可以出海钓鱼吗")
+
+
+def test_zh_fuzzy_traditional_paraphrase() -> None:
+    m = bank(fuzzy_threshold=0.8).match("颱風天能出海釣魚嗎")  # traditional, one word dropped
+    assert m is not None and m.entry.id == "zh1" and m.kind == "fuzzy"
 
 
 def test_fuzzy_paraphrase_and_threshold_edges() -> None:
@@ -116,6 +133,23 @@ def test_hot_reload_under_concurrent_load_loses_no_request(tmp_path: Path) -> No
     assert results and all(r in (ZH.answer, new_answer) for r in results)  # every request answered
     m = b.match(ZH.question)
     assert m is not None and m.entry.answer == new_answer and b.match(EN.question) is not None
+
+
+def test_in_place_edit_within_one_mtime_tick_is_reloaded(tmp_path: Path) -> None:
+    """Truncate-then-write can share a coarse mtime: the size must still reveal the new content."""
+    import os
+
+    f = tmp_path / "bank.yaml"
+    write_bank(f, [ZH])
+    st = f.stat()
+    b = AnswerBank([f], reload_interval=0.0)
+    f.write_text("", encoding="utf-8")  # a reader catches the file truncated...
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert b.match(ZH.question) is not None and b.reload_errors  # ...keeps the old bank
+    write_bank(f, [ZH, EN])  # the write completes within the same mtime tick
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    m = b.match(EN.question)
+    assert m is not None and m.entry.id == "en1"
 
 
 def test_broken_edit_keeps_serving_previous_bank(tmp_path: Path) -> None:

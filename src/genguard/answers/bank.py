@@ -37,7 +37,7 @@ class Match:
 @dataclass
 class _Snapshot:
     index: QuestionIndex
-    mtimes: dict[str, int]
+    mtimes: dict[str, tuple[int, int]]
     loaded_at: float
     embedding: Any = None
 
@@ -83,13 +83,17 @@ class AnswerBank:
         self._seen_mtimes = self._snap.mtimes
 
     # -- loading --------------------------------------------------------------------------
-    def _mtimes(self) -> dict[str, int]:
-        out: dict[str, int] = {}
+    def _mtimes(self) -> dict[str, tuple[int, int]]:
+        """File signatures: (mtime, size). The size matters for in-place edits: truncation and
+        the write that follows can share one coarse mtime tick, and a reload that caught the
+        empty file must not make the finished write look already seen."""
+        out: dict[str, tuple[int, int]] = {}
         for p in self.paths:
             try:
-                out[str(p)] = p.stat().st_mtime_ns
+                st = p.stat()
+                out[str(p)] = (st.st_mtime_ns, st.st_size)
             except FileNotFoundError:
-                out[str(p)] = -1
+                out[str(p)] = (-1, -1)
         return out
 
     def _build(self) -> _Snapshot:
