@@ -203,12 +203,11 @@ def audit_corpus(store: Any, folder: Path, policy: Path) -> None:
         ledger.record_audit(report["run_id"], s)
 
 
-def seed(folder: Path) -> tuple[Seeded, ThreadServer, Any]:
+def seed(folder: Path, db_url: str) -> tuple[Seeded, ThreadServer, Any]:
     """Start the real gateway (with every module's routes) on loopback and fill its database."""
     from genguard.assess.stub import StubScript, create_stub_app
     from genguard.gateway.app import create_app
 
-    db_url = f"sqlite:///{folder / 'web.db'}"
     policy = write_policy(folder)
     upstream_app = create_stub_app(StubScript())
     upstream = ThreadServer(upstream_app)

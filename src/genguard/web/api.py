@@ -23,6 +23,7 @@ from genguard.taxonomy import get_taxonomy
 from genguard.web import session as sess
 from genguard.web.auth import WebCtx, csrf_valid, read_form, safe_next, verify_api_key, web_ctx
 from genguard.web.charts import traffic_svg
+from genguard.web.messages import criterion_label, enum_label, verdict_note
 from genguard.web.providers import assessments as p_assess
 from genguard.web.providers import corpus as p_corpus
 from genguard.web.providers import incidents as p_inc
@@ -85,7 +86,8 @@ def page(wc: WebCtx, template: str, active: str, status: int = 200, **ctx: Any) 
     html = render_html(
         f"web/{template}", lang=wc.lang, t=wc.t, user=wc.user, csrf=wc.csrf, nav=NAV, active=active,
         lang_urls={"zh": _lang_url(wc, "zh"), "en": _lang_url(wc, "en")}, pct=pct, fmt_dt=fmt_dt,
-        version=__version__, tax=get_taxonomy(), **ctx,
+        version=__version__, tax=get_taxonomy(), enum=lambda prefix, value: enum_label(prefix, value, wc.lang),
+        crit=lambda name: criterion_label(name, wc.lang), vnote=lambda v: verdict_note(v, wc.lang), **ctx,
     )
     return _finish(wc, HTMLResponse(html, status_code=status))
 
@@ -180,7 +182,7 @@ def overview(request: Request, window: str = "24h") -> Response:
         cats=cats, cat_names={c["code"]: (tax.name(c["code"], wc.lang) if tax.has(c["code"]) else c["code"]) for c in cats},
         open_incidents=p_inc.open_count(store), recent_incidents=p_inc.list_records(store, open_only=True, limit=5),
         overdue=p_inc.overdue(store)[:10], latest_run=runs[0] if runs else None,
-        blacklisted=p_corpus.blacklisted_count(store),
+        blacklisted=p_corpus.blacklisted_count(store), label=_inc_label(wc.lang),
     )
 
 

@@ -1,6 +1,12 @@
-"""Interface strings of the dashboard in zh and en (module data labels come from their modules)."""
+"""Interface strings of the dashboard in zh and en (module data labels come from their modules).
+
+Stored enum values (decisions, run states, diff scopes, retention modes) are shown through
+:func:`enum_label`, so a page never prints a raw English value under the Chinese interface.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from genguard.i18n import Messages
 
@@ -146,4 +152,75 @@ M = Messages({
     "view_all": {"zh": "查看全部", "en": "View all"},
     "days_left": {"zh": "截止", "en": "Due"},
     "no_policy": {"zh": "未加载网关策略（仅显示默认策略）。", "en": "No gateway policy loaded (showing the default policy)."},
+    "ev_created": {"zh": "创建", "en": "created"},
+    "ev_transition": {"zh": "状态变更", "en": "status change"},
+    "ev_assigned": {"zh": "指派", "en": "assigned"},
+    "ev_note": {"zh": "备注", "en": "note"},
+    "ev_evidence": {"zh": "添加证据", "en": "evidence added"},
+    "ev_redacted": {"zh": "已脱敏", "en": "redacted"},
+    "evk_audit_log": {"zh": "审计日志", "en": "audit log"},
+    "evk_assessment_run": {"zh": "评估任务", "en": "assessment run"},
+    "evk_file": {"zh": "文件", "en": "file"},
+    "evk_url": {"zh": "网址", "en": "URL"},
+    "pre_check": {"zh": "前置检查", "en": "pre-check"},
+    "run_created": {"zh": "已创建", "en": "created"},
+    "run_running": {"zh": "运行中", "en": "running"},
+    "run_interrupted": {"zh": "已中断", "en": "interrupted"},
+    "run_finished": {"zh": "已完成", "en": "finished"},
+    "scope_risk": {"zh": "风险类别", "en": "risk"},
+    "scope_attack": {"zh": "攻击方式", "en": "attack"},
+    "scope_headline": {"zh": "总体指标", "en": "headline"},
+    "retention_mode_full": {"zh": "保存全文", "en": "full text"},
+    "retention_mode_hashed_only": {"zh": "仅保存哈希", "en": "hash only"},
+    "text_kept_days": {"zh": "文本保留 {n} 天", "en": "text kept {n} days"},
+    "audit_kept_days": {"zh": "审计记录保留 {n} 天", "en": "audit rows kept {n} days"},
+    "kept_forever": {"zh": "永久", "en": "forever"},
+    "note_sample": {"zh": "样本量 {n} 少于要求的 {min}", "en": "sample {n} < required {min}"},
+    "note_bank": {"zh": "题库规模 {n} 少于要求的 {min}", "en": "bank {n} < required {min}"},
+    "note_rate": {"zh": "比例 {rate} 未达到 {op} {threshold}", "en": "rate {rate} does not meet {op} {threshold}"},
+    "note_coverage": {"zh": "生成内容测试题库覆盖 {n}/31 类附录 A 风险", "en": "generated-content bank covers {n}/31 Appendix A risks"},
+    "note_errors": {"zh": "{n} 道题未获得回答；恢复该任务即可重试", "en": "{n} item(s) got no answer; resume the run to retry them"},
 })
+
+
+def enum_label(prefix: str, value: Any, lang: str) -> str:
+    """The zh/en label of a stored enum value (``action``/``allow`` -> 放行), or the value itself
+    when it is not one the dashboard knows (shown as stored rather than hidden)."""
+    key = f"{prefix}_{value}"
+    return M(key, lang) if key in M.table else str(value)
+
+
+def criterion_label(name: str, lang: str) -> str:
+    """An assessment criterion / rate name in the interface language (the assess module's labels)."""
+    from genguard.assess.reporting import M as AM
+
+    if name in AM.table:
+        return AM(name, lang)
+    return M(name, lang) if name in M.table else name
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return f"{x * 100:.{digits}f}%"
+
+
+def verdict_note(v: dict[str, Any], lang: str) -> str:
+    """Why an assessment verdict failed, rebuilt from the verdict's numbers in the interface language
+    (the stored note is English); falls back to the stored note for verdicts of unknown shape."""
+    name = v.get("criterion")
+    if name == "target_errors":
+        return M("note_errors", lang).format(n=v.get("value")) if v.get("value") else ""
+    if name == "risk_coverage":
+        return "" if v.get("passed") else M("note_coverage", lang).format(n=v.get("value"))
+    value, threshold = v.get("value"), v.get("threshold")
+    if not isinstance(value, int | float) or not isinstance(threshold, int | float) or "sample" not in v:
+        return str(v.get("note") or "")
+    notes = []
+    if v["sample"] < v.get("sample_min", 0):
+        notes.append(M("note_sample", lang).format(n=v["sample"], min=v["sample_min"]))
+    if v.get("bank", 0) < v.get("bank_min", 0):
+        notes.append(M("note_bank", lang).format(n=v["bank"], min=v["bank_min"]))
+    meets = value >= threshold if v.get("op") == ">=" else value <= threshold
+    if not meets:
+        notes.append(M("note_rate", lang).format(rate=_pct(value), op=v.get("op"), threshold=_pct(threshold, 0)))
+    return "; ".join(notes) if lang == "en" else "；".join(notes)
+
