@@ -100,9 +100,23 @@ def test_every_page_renders_from_module_data(page: Any, seeded: Seeded, screensh
     assert seeded.refs["overdue"] in page.locator("#overdue").inner_text()
     screenshot(page, "web-incidents")
 
+    page.click("nav >> text=Governance & labels")
+    gate = page.locator("table.gate").first.inner_text()
+    decision = db_scalar(seeded, "select decision from govern_gate_decisions order by id desc limit 1")
+    assert {"deploy": "deploy", "hold": "hold"}[decision] in gate and "Chief Safety Officer" in gate
+    assert seeded.runs[1] in gate  # the gate read the regressed run's refusal rate
+    assert page.locator("#self-assessments tbody tr").count() == 2
+    assert page.locator("#registry-total").inner_text() == str(db_scalar(seeded, "select count(*) from label_outputs")) == "2"
+    assert "web-test" in page.locator("#registry").inner_text()
+    screenshot(page, "web-governance")
+
     page.click("nav >> text=Taxonomy & policy")
     assert "webtest" in page.content()
     assert page.locator("#taxonomy tbody tr").count() >= 31 + 6
+    bank = page.locator("#answer-bank-1 tbody tr")
+    assert bank.count() == 2
+    en_row = bank.filter(has_text="web-moon-en").locator("td")
+    assert "The Moon has no capital" in en_row.nth(5).inner_text() and en_row.nth(9).inner_text() == "1"  # one hit
     screenshot(page, "web-policy")
     assert_offline(page)
 
@@ -176,7 +190,8 @@ def test_zh_en_switch_and_keyboard_navigation(page: Any, seeded: Seeded, screens
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     # every form control on the filter pages has a label
-    for path in ("/ui/traffic", "/ui/incidents", f"/ui/incidents/{seeded.refs['complaint']}", "/ui/assessments"):
+    for path in ("/ui/", "/ui/traffic", "/ui/incidents", f"/ui/incidents/{seeded.refs['complaint']}", "/ui/assessments",
+                 f"/ui/assessments/{seeded.runs[1]}", "/ui/login"):
         page.goto(seeded.url + path)
         unlabeled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
             .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.outerHTML)""")
@@ -192,7 +207,7 @@ SAME_IN_BOTH = {"n", "#", "SHA-256", "API", "JSON", "ID", "%", "PASS %", "95% CI
 def page_paths(seeded: Seeded) -> list[str]:
     return ["/ui/", "/ui/traffic", "/ui/traffic/1", "/ui/assessments", f"/ui/assessments/{seeded.runs[1]}",
             f"/ui/assessments/diff?a={seeded.runs[0]}&b={seeded.runs[1]}", "/ui/corpus", "/ui/incidents",
-            f"/ui/incidents/{seeded.refs['complaint']}", "/ui/policy", "/ui/login?x=1"]
+            f"/ui/incidents/{seeded.refs['complaint']}", "/ui/governance", "/ui/policy", "/ui/login?x=1"]
 
 
 def test_every_page_in_both_languages(page: Any, seeded: Seeded, screenshot: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from web_seed import ALPHA_KEY, STAFF_KEY, Seeded, ThreadServer
 
-PAGES = ["/ui/", "/ui/traffic", "/ui/traffic/1", "/ui/assessments", "/ui/corpus", "/ui/incidents", "/ui/policy"]
+PAGES = ["/ui/", "/ui/traffic", "/ui/traffic/1", "/ui/assessments", "/ui/corpus", "/ui/incidents", "/ui/governance", "/ui/policy"]
 
 
 def csrf_of(html: str) -> str:

@@ -32,6 +32,8 @@ XSS_TITLE = "<script>window.__xss = 1</script> injected title"
 
 POLICY = {
     "name": "webtest",
+    "pre_checks": [{"type": "answer_bank", "directions": ["input"], "config": {"paths": ["answers.yaml"],
+                                                                              "reload_interval": -1}}],
     "detectors": [{"type": "keywords", "config": {"banks": [], "extra_terms": {
         "A1.4": [HARMFUL], "A5.2": [BORDERLINE], "S4": [EMAIL]}}}],
     "rules": {
@@ -75,7 +77,18 @@ class Seeded:
     traffic: dict[str, int] = field(default_factory=dict)
 
 
+ANSWER_Q = "what is the capital of the moon"
+ANSWERS = [
+    {"id": "web-moon-en", "language": "en", "risk": "A1.7", "question": ANSWER_Q, "owner": "trust-team",
+     "answer": "The Moon has no capital; no state governs it."},
+    {"id": "web-moon-zh", "language": "zh", "risk": "A1.7", "question": "月球的首都是哪里", "owner": "trust-team",
+     "answer": "月球没有首都，也没有任何国家对其行使主权。"},
+]
+REGISTERED = ["A generated press release about river cleanups.", "A generated poem about autumn leaves."]
+
+
 def write_policy(folder: Path) -> Path:
+    (folder / "answers.yaml").write_text(yaml.safe_dump({"entries": ANSWERS}, allow_unicode=True), encoding="utf-8")
     p = folder / "policy.yaml"
     p.write_text(yaml.safe_dump(POLICY), encoding="utf-8")
     return p
@@ -107,6 +120,12 @@ def send_traffic(url: str) -> dict[str, int]:
         sent["alpha"] += 6
         check(BETA_KEY, ["good morning", f"{BORDERLINE} please", "tell me a joke"])
         sent["beta"] += 3
+        check(BETA_KEY, [ANSWER_Q])  # answered from the standard-answer bank (a hit)
+        sent["beta"] += 1
+        for text in REGISTERED:  # the label module's registry, through its staff route
+            r = c.post("/v1/registry/record", json={"text": text, "producer": "web-test", "model": "stub-model"},
+                       headers={"Authorization": f"Bearer {STAFF_KEY}"})
+            r.raise_for_status()
         for text in ("summarise this article", f"explain {HARMFUL}"):
             r = c.post("/v1/chat/completions", headers={"Authorization": f"Bearer {ALPHA_KEY}"},
                        json={"model": "stub", "messages": [{"role": "user", "content": text}]})
@@ -183,6 +202,32 @@ def run_assessments(store: Any) -> list[str]:
     return run_ids
 
 
+def record_governance(store: Any, run_id: str) -> None:
+    """A capability-gate decision on the regressed run's measured rates, and two self-assessments."""
+    from datetime import date
+
+    from genguard.govern.gates import GateConfig, evaluate_gates
+    from genguard.govern.metrics import DictMetricsSource
+    from genguard.govern.records import record_gate, record_self_assessment
+    from genguard.govern.selfassess import SelfAssessmentInput, score
+
+    with store.session() as s:
+        from genguard.assess.models import AssessRun
+
+        rates = (s.get(AssessRun, run_id).summary or {})["rates"]
+    cfg = GateConfig.model_validate({"gates": [
+        {"id": "refusal", "zh": "应拒答题拒答率", "en": "Refusal rate", "metric": {"name": "refusal_rate", "higher_is_worse": False},
+         "thresholds": {"low": 0.05, "medium": 0.1, "high": 0.3}},
+        {"id": "generated", "zh": "生成内容合格率", "en": "Generated pass rate", "metric": {"name": "pass_rate", "higher_is_worse": False},
+         "thresholds": {"low": 0.05, "medium": 0.1, "high": 0.3}}]})
+    source = DictMetricsSource({("refusal_rate", "*"): (rates["refusal_rate"]["rate"], run_id),
+                                ("pass_rate", "*"): (rates["pass_rate"]["rate"], run_id)})
+    record_gate(store, evaluate_gates(cfg, source), signed_off_by="Chief Safety Officer")
+    for day, pts in ((date(2026, 6, 1), 1), (date(2026, 11, 1), 2)):
+        record_self_assessment(store, score(SelfAssessmentInput.model_validate(
+            {"date": day, "assessor": "safety team", "scores": {"P1.1": {"score": pts}, "P2.1": {"score": 1}}})))
+
+
 def audit_corpus(store: Any, folder: Path, policy: Path) -> None:
     from genguard.corpus.audit import run_audit
     from genguard.corpus.ledger import SourceLedger
@@ -221,4 +266,5 @@ def seed(folder: Path, db_url: str) -> tuple[Seeded, ThreadServer, Any]:
     seeded.refs = file_incidents(seeded.store)
     seeded.runs = run_assessments(seeded.store)
     audit_corpus(seeded.store, folder, policy)
+    record_governance(seeded.store, seeded.runs[1])
     return seeded, server, upstream

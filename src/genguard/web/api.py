@@ -26,6 +26,7 @@ from genguard.web.charts import traffic_svg
 from genguard.web.messages import criterion_label, enum_label, verdict_note
 from genguard.web.providers import assessments as p_assess
 from genguard.web.providers import corpus as p_corpus
+from genguard.web.providers import governance as p_gov
 from genguard.web.providers import incidents as p_inc
 from genguard.web.providers import policy as p_policy
 from genguard.web.providers import traffic as p_traffic
@@ -43,7 +44,8 @@ SECURITY_HEADERS = {
     "cache-control": "no-store",
 }
 NAV = [("overview", "/ui/"), ("traffic", "/ui/traffic"), ("assessments", "/ui/assessments"),
-       ("corpus", "/ui/corpus"), ("incidents", "/ui/incidents"), ("policy", "/ui/policy")]
+       ("corpus", "/ui/corpus"), ("incidents", "/ui/incidents"), ("governance", "/ui/governance"),
+       ("policy", "/ui/policy")]
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -387,4 +389,15 @@ def policy(request: Request) -> Response:
     if wc.user is None:
         return _login_redirect(wc)
     tiers = [(tier, p_policy.policy_view(pol)) for tier, pol in p_policy.enforced(request.app.state)]
-    return page(wc, "policy.html", "policy", taxonomy=p_policy.taxonomy(wc.lang), tiers=tiers)
+    return page(wc, "policy.html", "policy", taxonomy=p_policy.taxonomy(wc.lang), tiers=tiers,
+                banks=p_gov.answer_banks(request.app.state))
+
+
+# -- governance and labels -----------------------------------------------------------------------
+@router.get("/governance")
+def governance(request: Request) -> Response:
+    wc = web_ctx(request)
+    if wc.user is None:
+        return _login_redirect(wc)
+    return page(wc, "governance.html", "governance", gates=p_gov.gate_decisions(wc.store),
+                assessments=p_gov.self_assessments(wc.store), registry=p_gov.registry_summary(wc.store))
