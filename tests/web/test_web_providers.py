@@ -79,6 +79,7 @@ def test_traffic_aggregates_match_the_audit_rows(traffic_db: tuple[Any, list[dic
     assert 24 <= len(tl) <= 26 and tl == sorted(tl, key=lambda p: p["bucket"])  # every hour, empty ones too
     week = p_traffic.timeline(store, "7d", p_traffic.since_for("7d", now), now=now)
     assert sum(p["total"] for p in week) == 60 and 7 <= len(week) <= 9
+    assert p_traffic.overview(store, "24h", since, now=now) == (s, tl)  # the page's one-scan path agrees
 
 
 def test_traffic_filters_pagination_and_retention(traffic_db: tuple[Any, list[dict[str, Any]], datetime]) -> None:
@@ -146,6 +147,10 @@ def test_incident_provider(store_url: str) -> None:
     p_inc.move(store, b.ref, "rejected", actor="web:test")
     assert p_inc.open_count(store) == 1
     assert [r["ref"] for r in p_inc.list_records(store, open_only=True)] == [a.ref]
+    assert [r["ref"] for r in p_inc.list_records(store)] == [a.ref, b.ref]  # newest first
+    assert [r["ref"] for r in p_inc.list_records(store, status="rejected")] == [b.ref]
+    assert [r["ref"] for r in p_inc.list_records(store, severity="low", kind="complaint")] == [a.ref]
+    assert p_inc.list_records(store, kind="vulnerability") == []
     assert p_inc.overdue(store) == []
     with pytest.raises(InputError):
         p_inc.record(store, "NOPE")
@@ -213,6 +218,39 @@ def test_assessment_provider(store_url: str) -> None:
     assert runs[1] in p_assess.report_html(store, runs[1], "zh")
     with pytest.raises(InputError):
         p_assess.summary(store, "run-missing")
+
+
+def test_governance_provider(store_url: str) -> None:
+    from datetime import date
+
+    from genguard.govern.gates import GateConfig, evaluate_gates
+    from genguard.govern.metrics import DictMetricsSource
+    from genguard.govern.records import record_gate, record_self_assessment
+    from genguard.govern.selfassess import SelfAssessmentInput, score
+    from genguard.label.registry import OutputRegistry
+    from genguard.web.providers import governance as p_gov
+
+    store = open_store(store_url)
+    assert p_gov.gate_decisions(store) == [] and p_gov.self_assessments(store) == []
+    assert p_gov.registry_summary(store) == {"total": 0, "recent": []}
+    cfg = GateConfig.model_validate({"gates": [{"id": "asr", "zh": "攻击成功率", "en": "ASR",
+                                                "metric": {"name": "attack_success_rate"},
+                                                "thresholds": {"low": 0.05, "medium": 0.1, "high": 0.3}}]})
+    record_gate(store, evaluate_gates(cfg, DictMetricsSource({("attack_success_rate", "*"): (0.02, "run-a")})), "cso")
+    record_gate(store, evaluate_gates(cfg, DictMetricsSource({("attack_success_rate", "*"): (0.5, "run-b")})), "cso")
+    gates = p_gov.gate_decisions(store)
+    assert [g["decision"] for g in gates] == ["hold", "deploy"]  # newest first
+    assert gates[0]["results"][0]["post_mitigation"] == "critical" and gates[0]["results"][0]["run_id"] == "run-b"
+    for day, pts in ((date(2026, 1, 1), 0), (date(2026, 3, 1), 2)):
+        record_self_assessment(store, score(SelfAssessmentInput.model_validate(
+            {"date": day, "scores": {"P1.1": {"score": pts}}})))
+    sa = p_gov.self_assessments(store)
+    assert [(str(x["assessed_on"]), x["total"]) for x in sa] == [("2026-03-01", 2), ("2026-01-01", 0)]
+    assert sa[0]["totals"][0]["id"] == "P1" and sa[0]["totals"][0]["title_zh"]
+    reg = OutputRegistry(store)
+    pids = [reg.record(f"output number {i}", producer="svc", model="m") for i in range(3)]
+    summary = p_gov.registry_summary(store, limit=2)
+    assert summary["total"] == 3 and [r["produce_id"] for r in summary["recent"]] == pids[::-1][:2]
 
 
 def test_policy_view_shows_the_effective_rule_of_every_code(tmp_path: Path) -> None:

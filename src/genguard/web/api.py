@@ -173,8 +173,7 @@ def overview(request: Request, window: str = "24h") -> Response:
     window = window if window in p_traffic.WINDOWS else "24h"
     store = wc.store
     since = p_traffic.since_for(window)
-    summary = p_traffic.summary(store, since)
-    points = p_traffic.timeline(store, window, since)
+    summary, points = p_traffic.overview(store, window, since)
     cats = p_traffic.top_categories(store, since)
     tax = get_taxonomy()
     runs = p_assess.list_runs(store, limit=1)

@@ -30,10 +30,25 @@ def overdue(store: Store) -> list[dict[str, Any]]:
              "owner": rec.owner, **d.as_dict()} for rec, d in dl.overdue(store)]
 
 
+_LIST_COLS = (IncidentRecord.ref, IncidentRecord.title, IncidentRecord.kind, IncidentRecord.severity,
+              IncidentRecord.status, IncidentRecord.owner, IncidentRecord.received_at)
+
+
 def list_records(store: Store, *, kind: str | None = None, status: str | None = None, severity: str | None = None,
                  open_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:
-    recs = registry.list_records(store, kind=kind, status=status, severity=severity, open_only=open_only, limit=limit)
-    return [registry.to_dict(r, include_reporter=False) for r in recs]
+    """The list columns only (newest first, the registry's order): a list page needs no timelines,
+    evidence or reporters, which loading whole records would fetch for every row."""
+    q = select(*_LIST_COLS).order_by(IncidentRecord.received_at.desc(), IncidentRecord.id.desc()).limit(limit)
+    if kind:
+        q = q.where(IncidentRecord.kind == kind)
+    if status:
+        q = q.where(IncidentRecord.status == status)
+    if severity:
+        q = q.where(IncidentRecord.severity == severity)
+    if open_only:
+        q = q.where(IncidentRecord.status.not_in([s.value for s in CLOSED]))
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
 
 
 def record(store: Store, ref: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, bindparam, case, cast, func, select, text
+from sqlalchemy import Text, bindparam, cast, func, select, text
 
 from genguard.gateway.models import ApiKey, AuditRecord
 from genguard.store import Store
@@ -39,11 +39,7 @@ def since_for(window: str, now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)) - WINDOWS.get(window, WINDOWS["24h"])
 
 
-def summary(store: Store, since: datetime) -> dict[str, Any]:
-    """Totals per decision in the window, and the block / intervention rates."""
-    q = select(_T.c.action, func.count()).where(_T.c.at >= since).group_by(_T.c.action)
-    with store.engine.connect() as conn:
-        counts = {str(a): int(n) for a, n in conn.execute(q)}
+def _summarise(counts: dict[str, int]) -> dict[str, Any]:
     total = sum(counts.values())
     blocked = sum(counts.get(a, 0) for a in BLOCKING)
     intervened = total - counts.get("allow", 0)
@@ -56,6 +52,14 @@ def summary(store: Store, since: datetime) -> dict[str, Any]:
     }
 
 
+def summary(store: Store, since: datetime) -> dict[str, Any]:
+    """Totals per decision in the window, and the block / intervention rates."""
+    q = select(_T.c.action, func.count()).where(_T.c.at >= since).group_by(_T.c.action)
+    with store.engine.connect() as conn:
+        counts = {str(a): int(n) for a, n in conn.execute(q)}
+    return _summarise(counts)
+
+
 def _bucket_expr(dialect: str, chars: int) -> Any:
     if dialect == "postgresql":
         return func.substr(func.to_char(func.timezone("UTC", _T.c.at), "YYYY-MM-DD HH24:MI"), 1, chars)
@@ -66,15 +70,24 @@ _STEP = {16: timedelta(minutes=1), 13: timedelta(hours=1), 10: timedelta(days=1)
 _LABEL = {16: "%Y-%m-%d %H:%M", 13: "%Y-%m-%d %H", 10: "%Y-%m-%d"}
 
 
-def timeline(store: Store, window: str, since: datetime, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Checked and refused/blocked texts per minute (1h), hour (24h) or day (7d, 30d); buckets
-    without traffic are included (as zeros) so the chart's time axis is even."""
+def _bucket_action_counts(store: Store, window: str, since: datetime) -> dict[tuple[str, str], int]:
+    """(time bucket, decision) -> texts: one pass over the covering ``(at, action)`` index that
+    serves both the summary and the time series of the overview."""
     chars = _BUCKET_CHARS.get(window, 13)
     bucket = _bucket_expr(store.dialect, chars).label("bucket")
-    blocked = func.sum(case((_T.c.action.in_(BLOCKING), 1), else_=0))
-    q = select(bucket, func.count(), blocked).where(_T.c.at >= since).group_by(bucket).order_by(bucket)
+    q = select(bucket, _T.c.action, func.count()).where(_T.c.at >= since).group_by(bucket, _T.c.action)
     with store.engine.connect() as conn:
-        found = {str(b): (int(n), int(k or 0)) for b, n, k in conn.execute(q)}
+        return {(str(b), str(a)): int(n) for b, a, n in conn.execute(q)}
+
+
+def _series(window: str, since: datetime, now: datetime | None, cells: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+    chars = _BUCKET_CHARS.get(window, 13)
+    found: dict[str, list[int]] = {}
+    for (b, a), n in cells.items():
+        tot = found.setdefault(b, [0, 0])
+        tot[0] += n
+        if a in BLOCKING:
+            tot[1] += n
     labels: list[str] = []
     t, end = since.astimezone(UTC), (now or datetime.now(UTC)).astimezone(UTC)
     while t <= end + _STEP[chars]:
@@ -86,19 +99,37 @@ def timeline(store: Store, window: str, since: datetime, now: datetime | None = 
     for lab in found:  # rows stamped slightly in the future (clock skew) are still shown
         if lab not in labels:
             labels.append(lab)
-    return [{"bucket": lab, "total": found.get(lab, (0, 0))[0], "blocked": found.get(lab, (0, 0))[1]}
+    return [{"bucket": lab, "total": found.get(lab, [0, 0])[0], "blocked": found.get(lab, [0, 0])[1]}
             for lab in sorted(labels)]
 
 
+def timeline(store: Store, window: str, since: datetime, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Checked and refused/blocked texts per minute (1h), hour (24h) or day (7d, 30d); buckets
+    without traffic are included (as zeros) so the chart's time axis is even."""
+    return _series(window, since, now, _bucket_action_counts(store, window, since))
+
+
+def overview(store: Store, window: str, since: datetime, now: datetime | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(summary, timeline) of the window from a single grouped scan."""
+    cells = _bucket_action_counts(store, window, since)
+    counts: dict[str, int] = {}
+    for (_, a), n in cells.items():
+        counts[a] = counts.get(a, 0) + n
+    return _summarise(counts), _series(window, since, now, cells)
+
+
 def top_categories(store: Store, since: datetime, limit: int = 10) -> list[dict[str, Any]]:
-    """Most frequent categories among intervened texts in the window."""
+    """Most frequent categories among intervened texts in the window. The ids are picked from the
+    covering ``(at, action)`` index first, so only intervened rows are read (a plain join let
+    SQLite's planner read every row of the window through the ``at`` index: 8x slower at 100k rows)."""
+    picked = "a.id IN (SELECT b.id FROM gateway_audit b WHERE b.at >= :since AND b.action <> 'allow')"
     if store.dialect == "postgresql":
         sql = ("SELECT j.value AS code, count(*) AS n FROM gateway_audit a "
-               "CROSS JOIN LATERAL json_array_elements_text(a.categories) AS j(value) "
-               "WHERE a.at >= :since AND a.action <> 'allow' GROUP BY j.value ORDER BY n DESC, code LIMIT :lim")
+               f"CROSS JOIN LATERAL json_array_elements_text(a.categories) AS j(value) WHERE {picked} "
+               "GROUP BY j.value ORDER BY n DESC, code LIMIT :lim")
     else:
         sql = ("SELECT j.value AS code, count(*) AS n FROM gateway_audit a, json_each(a.categories) j "
-               "WHERE a.at >= :since AND a.action <> 'allow' GROUP BY j.value ORDER BY n DESC, code LIMIT :lim")
+               f"WHERE {picked} GROUP BY j.value ORDER BY n DESC, code LIMIT :lim")
     stmt = text(sql).bindparams(bindparam("since", type_=_AT_TYPE))
     with store.engine.connect() as conn:
         return [{"code": str(c), "count": int(n)} for c, n in conn.execute(stmt, {"since": since, "lim": limit})]
