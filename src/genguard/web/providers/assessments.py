@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import select
@@ -40,7 +42,33 @@ def summary(store: Store, run_id: str) -> dict[str, Any]:
     return summarize(store, run_id, save=False)
 
 
+_DIFFS: OrderedDict[tuple[str, str, str, float], dict[str, Any]] = OrderedDict()
+_DIFFS_LOCK = threading.Lock()
+_DIFFS_MAX = 32
+
+
 def diff(store: Store, run_a: str, run_b: str, min_drop: float = 0.05) -> dict[str, Any]:
+    """The assess module's diff of two runs. The diff of two *finished* runs never changes, so it
+    is kept (32 most recent pairs per process) instead of re-reading both runs' results each time."""
+    with store.session() as s:
+        done = all((r := s.get(AssessRun, rid)) is not None and r.status == "finished" for rid in (run_a, run_b))
+    key = (str(store.engine.url), run_a, run_b, min_drop)
+    if done:
+        with _DIFFS_LOCK:
+            hit = _DIFFS.get(key)
+            if hit is not None:
+                _DIFFS.move_to_end(key)
+                return hit
+    out = _diff(store, run_a, run_b, min_drop)
+    if done:
+        with _DIFFS_LOCK:
+            _DIFFS[key] = out
+            while len(_DIFFS) > _DIFFS_MAX:
+                _DIFFS.popitem(last=False)
+    return out
+
+
+def _diff(store: Store, run_a: str, run_b: str, min_drop: float) -> dict[str, Any]:
     from genguard.assess.diff import diff_runs
 
     res = diff_runs(store, run_a, run_b, min_drop=min_drop)
