@@ -1,8 +1,8 @@
 """Guard traffic from the gateway's audit log (``gateway_audit``).
 
-Counts and time series are grouped in SQL over the ``(at, action)`` index (migration
-``web_0001``); category counts expand the JSON ``categories`` list only for intervened rows
-(action other than ``allow``), which are the rows that carry categories; the request list is
+Overview counts, time series and top categories read whole closed hours from the dashboard's
+hourly rollup (``web_traffic_hourly``, migration ``web_0002``) and only a window's ragged edges
+from the audit log, over the ``(at, action)`` index (migration ``web_0001``); the request list is
 keyset-paginated on the primary key so deep pages cost the same as the first.
 """
 
