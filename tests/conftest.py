@@ -74,9 +74,12 @@ def _chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    """A headless Chromium; skips visibly when scripts/setup-chromium.sh could not install it."""
+    """A headless Chromium; skips visibly when scripts/setup-chromium.sh could not install it.
+
+    Module-scoped: Playwright's sync API runs an event loop in the main thread while it is open,
+    which would break ``asyncio.run`` in whatever tests run after the browser tests."""
     path = _chromium_path()
     if path is None:
         pytest.skip("Chromium not available (scripts/setup-chromium.sh could not install it)")

@@ -140,6 +140,16 @@ def test_traffic_filters_match_the_database(page: Any, seeded: Seeded, screensho
     assert set(page.locator("#traffic-table tbody tr td.decision").all_inner_texts()) == {"flag"}
     page.goto(seeded.url + "/ui/traffic?key=beta&since=2000-01-01T00:00&until=2000-01-02T00:00")
     assert page.locator("#no-rows").is_visible()
+    # incident filters: kind and severity select the records the registry holds
+    page.goto(seeded.url + "/ui/incidents")
+    page.select_option("#f-kind", "vulnerability")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    refs = page.locator("#incidents-table tbody tr td:first-child").all_inner_texts()
+    assert refs == [seeded.refs["overdue"]] == [
+        db_scalar(seeded, "select ref from incidents_record where kind='vulnerability'")]
+    page.goto(seeded.url + "/ui/incidents?severity=moderate")
+    assert page.locator("#incidents-table tbody tr td:first-child").all_inner_texts() == [seeded.refs["complaint"]]
     assert_offline(page)
 
 
