@@ -192,15 +192,20 @@ def diff(
     run_b: str = typer.Argument(..., help="new run"),
     min_drop: float = typer.Option(0.05, "--min-drop", help="pass-rate drop that counts as a regression"),
     json_out: Path | None = typer.Option(None, "--json", help="write the diff as JSON"),
-    notify: bool = typer.Option(False, "--notify", help="send an incident event when regressions are found"),
+    incident: bool = typer.Option(True, "--incident/--no-incident",
+                                  help="open a vulnerability report in the incident register when regressions are found"),
     db: str | None = typer.Option(None, "--db"),
 ) -> None:
-    """Regressions per risk code between two runs. Exit 1 when there are regressions."""
+    """Regressions per risk code between two runs. Exit 1 when there are regressions.
+
+    A regression also opens a vulnerability report (genguard incidents) with both runs as evidence,
+    once per run pair: running the same diff again finds the existing record."""
     from rich.table import Table
 
-    from genguard.assess.diff import diff_runs, notify_incidents
+    from genguard.assess.diff import diff_runs, open_incident
 
-    res = diff_runs(_store(db), run_a, run_b, min_drop)
+    store = _store(db)
+    res = diff_runs(store, run_a, run_b, min_drop)
     t = Table(title=f"{run_b} vs {run_a}")
     for col in ("scope", "name", "metric", "before", "after", "flipped"):
         t.add_column(col)
@@ -211,8 +216,14 @@ def diff(
                     f"items newly failing: {len(res.flipped_to_fail)}, newly passing: {len(res.flipped_to_pass)}")
     if json_out:
         json_out.write_text(res.model_dump_json(indent=2), encoding="utf-8")
-    if notify and notify_incidents(res):
-        console.print("incident event sent")
+    if incident and res.has_regressions:
+        opened = open_incident(store, res, report=str(json_out) if json_out else "")
+        if opened is None:
+            console.print("no incident opened: the regressions do not map to a risk code")
+        else:
+            rec, created = opened
+            console.print(f"incident {rec.ref} {'opened' if created else 'already open for this run pair'} "
+                          f"(genguard incidents show {rec.ref})")
     if res.has_regressions:
         raise typer.Exit(1)
 
