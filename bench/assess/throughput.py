@@ -1,10 +1,10 @@
 """Assessment throughput: 2,000 questions against the loopback stub, concurrency 32, judged.
 
 The stub model runs as a separate uvicorn process on 127.0.0.1 (as a real endpoint would), so
-the measurement covers HTTP, judging (refusal + harm judges, the default) and database writes
+the measurement covers HTTP, judging (learned refusal + harm judges, the default) and database writes
 (embedded SQLite), with the Rich progress display on. Run from the repo root:
 
-    /work/main/.venv/bin/python -m bench.assess.throughput [--n 2000] [--concurrency 32] [--judge refusal,harm]
+    /work/main/.venv/bin/python -m bench.assess.throughput [--n 2000] [--concurrency 32] [--judge learned,harm]
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=32)
-    ap.add_argument("--judge", default="refusal,harm")
+    ap.add_argument("--judge", default="learned,harm")
     args = ap.parse_args()
     print(json.dumps(asyncio.run(main_async(args)), indent=2))
 

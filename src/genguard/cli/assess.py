@@ -8,6 +8,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.assess.judges.base import DEFAULT_JUDGES
+
 app = typer.Typer(name="assess", help="Safety assessment and red teaming (TC260-003 test banks, attacks, judges, verdicts). 安全评估与红队测试。",
                   no_args_is_help=True)
 console = Console(stderr=True)
@@ -77,7 +79,7 @@ def run(
     seed: int = typer.Option(0, "--seed", "-s"),
     attacks: str | None = typer.Option(None, "--attacks", "-a", help="comma list; chain with +, e.g. role_play,base64+pinyin"),
     templates: Path | None = typer.Option(None, "--templates", help="GPTFuzz jailbreak_templates.csv for the jailbreak attack"),
-    judge: str = typer.Option("refusal,harm", "--judge", "-j", help="comma list of refusal, learned, harm, llm"),
+    judge: str = typer.Option(DEFAULT_JUDGES, "--judge", "-j", help="comma list of learned, refusal, harm, llm"),
     judge_target: Path | None = typer.Option(None, "--judge-target", help="target YAML for the llm judge"),
     policy: str | None = typer.Option(None, "--policy", help="policy for the harm judge"),
     thresholds: Path | None = typer.Option(None, "--thresholds", help="YAML overriding the TC260 thresholds"),
@@ -165,7 +167,7 @@ def resume(
     cfg = load_target_config(target, api_key_env=api_key_env) if target else load_target_config(None, **stored, api_key_env=api_key_env)
     conc = concurrency or int(cfg_run.get("concurrency") or cfg.concurrency)
     jt = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
-    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or ["refusal", "harm"]), jt, conc,
+    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt, conc,
                                    not no_progress, cfg_run.get("policy")))
     _finish(summary, out, formats, lang)
 
@@ -257,9 +259,9 @@ def _demo(out: Path) -> None:
     async def go() -> dict[str, Any]:
         target = ScriptedTarget(TargetConfig(type="scripted", name="scripted-demo"))
         run_id = await create_run(store, items, seed=7, attacks=parse_attacks("role_play,base64"),
-                                  config={"target": target.config.public(), "bank": ["starter"], "judges": ["refusal", "harm"]},
+                                  config={"target": target.config.public(), "bank": ["starter"], "judges": DEFAULT_JUDGES.split(",")},
                                   name="demo: starter banks vs scripted target")
-        return await Runner(store, target, build_judges("refusal,harm"), concurrency=8, progress=False).execute(run_id)
+        return await Runner(store, target, build_judges(DEFAULT_JUDGES), concurrency=8, progress=False).execute(run_id)
 
     summary = asyncio.run(go())
     folder = out / "assess"
