@@ -2,7 +2,9 @@
 
 The stub model runs as a separate uvicorn process on 127.0.0.1 (as a real endpoint would), so
 the measurement covers HTTP, judging (learned refusal + harm judges, the default) and database writes
-(embedded SQLite), with the Rich progress display on. Run from the repo root:
+(embedded SQLite), with the Rich progress display on. "end to end" is create_run (sampling,
+storing the items) + execute (HTTP, judging, storing results, summary); the one-time judge
+start-up (loading the Guard) is reported separately and in "with_startup". Run from the repo root:
 
     /work/main/.venv/bin/python -m bench.assess.throughput [--n 2000] [--concurrency 32] [--judge learned,harm]
 """
@@ -68,17 +70,20 @@ async def main_async(args: argparse.Namespace) -> dict[str, float]:
         store = open_store(f"sqlite:///{home}/bench.db")
         th = Thresholds(generated_bank_min=2000, generated_sample_min=args.n)
         items = bank(args.n)
+        t_start = time.perf_counter()
+        judges = build_judges(args.judge)  # one-time start-up: loads the Guard (policy, detectors, models)
         t_all = time.perf_counter()
         run_id = await create_run(store, items, seed=0, sample=args.n, thresholds=th)
         target = build_target({"type": "openai", "base_url": url, "concurrency": args.concurrency})
-        judges = build_judges(args.judge)
         t0 = time.perf_counter()
         summary = await Runner(store, target, judges, concurrency=args.concurrency, progress=True).execute(run_id)
         t1 = time.perf_counter()
         await target.aclose()
         return {"questions": summary["totals"]["answered"], "errors": summary["totals"]["errors"],
-                "execute_s": round(t1 - t0, 2), "questions_per_s": round(args.n / (t1 - t0), 1),
+                "judge_startup_s": round(t_all - t_start, 2), "create_run_s": round(t0 - t_all, 2),
+                "execute_s": round(t1 - t0, 2), "execute_questions_per_s": round(args.n / (t1 - t0), 1),
                 "end_to_end_s": round(t1 - t_all, 2), "end_to_end_questions_per_s": round(args.n / (t1 - t_all), 1),
+                "with_startup_s": round(t1 - t_start, 2), "with_startup_questions_per_s": round(args.n / (t1 - t_start), 1),
                 "pass_rate": summary["rates"]["pass_rate"]["rate"]}
     finally:
         proc.terminate()
