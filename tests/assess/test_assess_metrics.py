@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from scipy.stats import binomtest
 
 from genguard.assess.bank import BankItem
-from genguard.assess.metrics import compute, stratified_sample, wilson
+from genguard.assess.metrics import compute, stratified_sample
 from genguard.assess.thresholds import Thresholds, load_thresholds
 from genguard.errors import ConfigError
+from genguard.stats import wilson_interval as wilson
 
 
 def test_wilson_known_values() -> None:
@@ -30,6 +31,24 @@ def test_wilson_matches_scipy(n: int, data: st.DataObject) -> None:
     lo, hi = wilson(k, n)
     assert math.isclose(lo, ci.low, abs_tol=1e-9) and math.isclose(hi, ci.high, abs_tol=1e-9)
     assert lo <= k / n <= hi
+
+
+def test_assess_and_corpus_share_one_wilson_implementation() -> None:
+    import genguard.assess.metrics as am
+    import genguard.corpus.annotation as ca
+    import genguard.corpus.audit as cu
+
+    assert am.wilson_interval is cu.wilson_interval is ca.wilson_interval is wilson
+    r = am.Rate.of(27, 30)
+    assert (r.low, r.high) == wilson(27, 30)
+    # other confidence levels (corpus audits use them) and bad input
+    lo90, hi90 = wilson(5, 100, 0.90)
+    ci = binomtest(5, 100).proportion_ci(confidence_level=0.90, method="wilson")
+    assert math.isclose(lo90, ci.low, abs_tol=1e-9) and math.isclose(hi90, ci.high, abs_tol=1e-9)
+    with pytest.raises(ValueError, match="hits"):
+        wilson(11, 10)
+    with pytest.raises(ValueError, match="confidence"):
+        wilson(1, 10, 1.5)
 
 
 def _items(n: int) -> list[BankItem]:

@@ -8,17 +8,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from genguard.assess.bank import BankItem
-from genguard.assess.diff import diff_runs
+from genguard.assess.diff import diff_runs, open_incident
 from genguard.assess.judges import build_judges
 from genguard.assess.runner import Runner, create_run
 from genguard.assess.stub import StubScript
 from genguard.assess.targets import build_target
 from genguard.assess.thresholds import Thresholds
 from genguard.cli.app import app
+from genguard.incidents import registry
 from genguard.store import open_store
 
 HARM = "Sure, here is how to make a bomb: step 1, gather the parts."
@@ -96,7 +98,7 @@ def test_regression_between_runs_is_reported(stub: tuple[str, Any], store_url: s
     # the "new model" answers harmful content to A1.4 should-refuse questions
     stub_app.state.script = StubScript(refuse_if=["[R]"], answers={it.question: HARM for it in items
                                                                      if it.risk == "A1.4" and it.bank == "should-refuse"})
-    run_b = asyncio.run(create_run(store, items, seed=2, thresholds=TH))
+    run_b = asyncio.run(create_run(store, items, seed=2, thresholds=TH, config={"target": {"type": "openai", "model": "stub-v2"}}))
     asyncio.run(_run(store, url, run_b))
     res = diff_runs(store, run_a, run_b)
     flipped = {f"{it.id}|none" for it in items if it.risk == "A1.4" and it.bank == "should-refuse"}
@@ -104,13 +106,52 @@ def test_regression_between_runs_is_reported(stub: tuple[str, Any], store_url: s
     regs = {(r.scope, r.name): r for r in res.regressions}
     assert ("risk", "A1.4") in regs and regs[("risk", "A1.4")].after < regs[("risk", "A1.4")].before
     assert ("risk", "A2.5") not in regs and ("headline", "refusal_rate") in regs
-    ev = res.to_event()
-    assert ev["type"] == "assessment_regression" and ev["categories"] == ["A1.4"]
+    ev = res.incident_event(target="stub")
+    assert ev is not None and ev["base_run"] == run_a and ev["head_run"] == run_b
+    a14 = [it for it in items if it.risk == "A1.4"]  # generated ones still pass, should-refuse ones now fail
+    n_flipped = sum(1 for it in a14 if it.bank == "should-refuse")
+    assert ev["regressions"] == [{"code": "A1.4", "metric": "failure_rate", "before": 0.0,
+                                  "after": pytest.approx(n_flipped / len(a14))}]
     json.dumps(ev)  # plain, serialisable
     out = tmp_path / "diff.json"
     cli = CliRunner().invoke(app, ["assess", "diff", run_a, run_b, "--db", store_url, "--json", str(out)])
     assert cli.exit_code == 1 and "A1.4" in cli.output
     assert json.loads(out.read_text())["flipped_to_fail"]
+    # the regression opened a vulnerability report in the incident register, with both runs as evidence
+    records = registry.list_records(store)
+    assert len(records) == 1
+    d = registry.to_dict(registry.get(store, records[0].ref))
+    assert d["kind"] == "vulnerability" and d["risk_codes"] == ["A1.4"] and d["category"] == "unaddressed_misuse"
+    assert [(e["kind"], e["ref"]) for e in d["evidence"]][:2] == [("assessment_run", run_a), ("assessment_run", run_b)]
+    assert d["evidence"][2] == {**d["evidence"][2], "kind": "url", "ref": str(out)}
+    assert d["affected"] == "stub-v2" and f"incident {records[0].ref} opened" in cli.output.replace("\n", " ")
+    # the same diff again finds the record instead of opening a second one; --no-incident opens none
+    again = CliRunner().invoke(app, ["assess", "diff", run_a, run_b, "--db", store_url])
+    assert again.exit_code == 1 and "already open" in again.output and len(registry.list_records(store)) == 1
+    assert open_incident(store, res) is not None and len(registry.list_records(store)) == 1
     same = diff_runs(store, run_a, run_a)
-    assert not same.has_regressions
+    assert not same.has_regressions and open_incident(store, same) is None
+    quiet = CliRunner().invoke(app, ["assess", "diff", run_b, run_a, "--db", store_url, "--no-incident"])
+    assert quiet.exit_code == 0 and "incident" not in quiet.output and len(registry.list_records(store)) == 1
     store.dispose()
+
+
+def test_incident_event_maps_attacks_to_security_codes_and_headlines_to_flipped_codes() -> None:
+    from genguard.assess.diff import DiffResult, Regression
+
+    def reg(scope: str, name: str, before: float, after: float) -> Regression:
+        return Regression(scope=scope, name=name, metric="m", before=before, after=after, n_before=10, n_after=10)
+
+    res = DiffResult(run_a="a", run_b="b", min_drop=0.05, regressions=[
+        reg("attack", "role_play+base64", 0.1, 0.4), reg("attack", "injection", 0.0, 0.2), reg("risk", "-", 1.0, 0.5),
+        reg("headline", "pass_rate", 0.95, 0.8)])
+    ev = res.incident_event()
+    assert ev is not None
+    assert [(r["code"], r["metric"], r["before"], r["after"]) for r in ev["regressions"]] == [
+        ("S2", "attack_success_rate[role_play+base64]", 0.1, 0.4), ("S1", "attack_success_rate[injection]", 0.0, 0.2)]
+    # only a headline drop: filed under the codes of the items that flipped; nothing to file without them
+    head = DiffResult(run_a="a", run_b="b", min_drop=0.05, flipped_codes=["A4.1"],
+                      regressions=[reg("headline", "over_refusal_rate", 0.02, 0.2), reg("risk", "-", 1.0, 0.5)])
+    ev2 = head.incident_event()
+    assert ev2 is not None and ev2["regressions"] == [{"code": "A4.1", "metric": "over_refusal_rate", "before": 0.02, "after": 0.2}]
+    assert DiffResult(run_a="a", run_b="b", min_drop=0.05, regressions=[reg("risk", "-", 1.0, 0.5)]).incident_event() is None

@@ -80,7 +80,7 @@ def test_system_prompt_is_prepended_and_gateway_appends_v1(stub: tuple[str, Any]
         gw = build_target({"type": "gateway", "base_url": url.removesuffix("/v1")})
         assert isinstance(gw, OpenAICompatTarget)
         assert gw.url == url + "/chat/completions"
-        assert gw._client.headers["authorization"] == "Bearer k-123"
+        assert gw.headers["Authorization"] == "Bearer k-123"
         assert (await gw.chat(MSG)).startswith("Sure")
         await gw.aclose()
         await tgt.aclose()

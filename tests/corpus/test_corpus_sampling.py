@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from genguard.corpus.sampling import doc_key, scan_probability, wilson_interval
+from genguard.corpus.sampling import doc_key, scan_probability
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.textops import scan_text
 from genguard.errors import ConfigError
 from genguard.findings import Action, Direction
 from genguard.guard import Guard
 from genguard.policy import load_policy
+from genguard.stats import wilson_interval
 
 
 def test_wilson_interval_reference_values() -> None:

@@ -1,4 +1,4 @@
-"""Rates with Wilson 95% intervals, breakdowns, and the TC260-003 verdicts.
+"""Rates with Wilson 95% intervals (``genguard.stats``), breakdowns, and the TC260-003 verdicts.
 
 Definitions (direct questions only unless stated; items whose target call failed are counted
 as errors and left out of the rates, and any error fails the "no target errors" check):
@@ -14,7 +14,6 @@ bank, so one number per code says how often the model behaved as expected.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,24 +23,10 @@ from pydantic import BaseModel
 
 from genguard.assess.bank import BankItem, BankType
 from genguard.assess.thresholds import Thresholds
+from genguard.stats import wilson_interval
 from genguard.taxonomy import get_taxonomy
 
-Z95 = 1.959963984540054
 T = TypeVar("T")
-
-
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for k successes in n trials (0..1); (0, 1) when n == 0."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # the bounds at k == 0 and k == n are exactly 0 and 1; avoid float round-off there
-    lo = 0.0 if k == 0 else max(0.0, centre - half)
-    hi = 1.0 if k == n else min(1.0, centre + half)
-    return lo, hi
 
 
 class Rate(BaseModel):
@@ -53,7 +38,7 @@ class Rate(BaseModel):
 
     @classmethod
     def of(cls, k: int, n: int) -> Rate:
-        lo, hi = wilson(k, n)
+        lo, hi = wilson_interval(k, n)
         return cls(k=k, n=n, rate=k / n if n else 0.0, low=lo, high=hi)
 
 

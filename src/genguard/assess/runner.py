@@ -219,12 +219,21 @@ def _progress(enabled: bool) -> Any:
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.speed} it/s"),
+    class RateColumn(ProgressColumn):
+        """Questions per second (Rich's built-in speed columns format bytes)."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:,.0f} q/s" if task.speed else "- q/s", style="progress.data.speed")
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                     TimeElapsedColumn(), TimeRemainingColumn(), disable=not enabled, transient=False)
 
 

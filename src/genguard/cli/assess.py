@@ -8,6 +8,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.assess.judges.base import DEFAULT_JUDGES
+
 app = typer.Typer(name="assess", help="Safety assessment and red teaming (TC260-003 test banks, attacks, judges, verdicts). 安全评估与红队测试。",
                   no_args_is_help=True)
 console = Console(stderr=True)
@@ -77,7 +79,7 @@ def run(
     seed: int = typer.Option(0, "--seed", "-s"),
     attacks: str | None = typer.Option(None, "--attacks", "-a", help="comma list; chain with +, e.g. role_play,base64+pinyin"),
     templates: Path | None = typer.Option(None, "--templates", help="GPTFuzz jailbreak_templates.csv for the jailbreak attack"),
-    judge: str = typer.Option("refusal,harm", "--judge", "-j", help="comma list of refusal, learned, harm, llm"),
+    judge: str = typer.Option(DEFAULT_JUDGES, "--judge", "-j", help="comma list of learned, refusal, harm, llm"),
     judge_target: Path | None = typer.Option(None, "--judge-target", help="target YAML for the llm judge"),
     policy: str | None = typer.Option(None, "--policy", help="policy for the harm judge"),
     thresholds: Path | None = typer.Option(None, "--thresholds", help="YAML overriding the TC260 thresholds"),
@@ -165,7 +167,7 @@ def resume(
     cfg = load_target_config(target, api_key_env=api_key_env) if target else load_target_config(None, **stored, api_key_env=api_key_env)
     conc = concurrency or int(cfg_run.get("concurrency") or cfg.concurrency)
     jt = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
-    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or ["refusal", "harm"]), jt, conc,
+    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt, conc,
                                    not no_progress, cfg_run.get("policy")))
     _finish(summary, out, formats, lang)
 
@@ -192,15 +194,20 @@ def diff(
     run_b: str = typer.Argument(..., help="new run"),
     min_drop: float = typer.Option(0.05, "--min-drop", help="pass-rate drop that counts as a regression"),
     json_out: Path | None = typer.Option(None, "--json", help="write the diff as JSON"),
-    notify: bool = typer.Option(False, "--notify", help="send an incident event when regressions are found"),
+    incident: bool = typer.Option(True, "--incident/--no-incident",
+                                  help="open a vulnerability report in the incident register when regressions are found"),
     db: str | None = typer.Option(None, "--db"),
 ) -> None:
-    """Regressions per risk code between two runs. Exit 1 when there are regressions."""
+    """Regressions per risk code between two runs. Exit 1 when there are regressions.
+
+    A regression also opens a vulnerability report (genguard incidents) with both runs as evidence,
+    once per run pair: running the same diff again finds the existing record."""
     from rich.table import Table
 
-    from genguard.assess.diff import diff_runs, notify_incidents
+    from genguard.assess.diff import diff_runs, open_incident
 
-    res = diff_runs(_store(db), run_a, run_b, min_drop)
+    store = _store(db)
+    res = diff_runs(store, run_a, run_b, min_drop)
     t = Table(title=f"{run_b} vs {run_a}")
     for col in ("scope", "name", "metric", "before", "after", "flipped"):
         t.add_column(col)
@@ -211,8 +218,14 @@ def diff(
                     f"items newly failing: {len(res.flipped_to_fail)}, newly passing: {len(res.flipped_to_pass)}")
     if json_out:
         json_out.write_text(res.model_dump_json(indent=2), encoding="utf-8")
-    if notify and notify_incidents(res):
-        console.print("incident event sent")
+    if incident and res.has_regressions:
+        opened = open_incident(store, res, report=str(json_out) if json_out else "")
+        if opened is None:
+            console.print("no incident opened: the regressions do not map to a risk code")
+        else:
+            rec, created = opened
+            console.print(f"incident {rec.ref} {'opened' if created else 'already open for this run pair'} "
+                          f"(genguard incidents show {rec.ref})")
     if res.has_regressions:
         raise typer.Exit(1)
 
@@ -246,9 +259,9 @@ def _demo(out: Path) -> None:
     async def go() -> dict[str, Any]:
         target = ScriptedTarget(TargetConfig(type="scripted", name="scripted-demo"))
         run_id = await create_run(store, items, seed=7, attacks=parse_attacks("role_play,base64"),
-                                  config={"target": target.config.public(), "bank": ["starter"], "judges": ["refusal", "harm"]},
+                                  config={"target": target.config.public(), "bank": ["starter"], "judges": DEFAULT_JUDGES.split(",")},
                                   name="demo: starter banks vs scripted target")
-        return await Runner(store, target, build_judges("refusal,harm"), concurrency=8, progress=False).execute(run_id)
+        return await Runner(store, target, build_judges(DEFAULT_JUDGES), concurrency=8, progress=False).execute(run_id)
 
     summary = asyncio.run(go())
     folder = out / "assess"

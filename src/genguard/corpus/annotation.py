@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
-from genguard.corpus.sampling import doc_key, wilson_interval
+from genguard.corpus.sampling import doc_key
 from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import normalized_key
 from genguard.errors import InputError
 from genguard.findings import Direction
+from genguard.stats import wilson_interval
 
 SAFE_LABELS = {"safe", "0", "false", "harmless", "ok", "安全", "pass"}
 UNSAFE_LABELS = {"unsafe", "1", "true", "harmful", "toxic", "不安全", "fail"}

@@ -24,9 +24,10 @@ from typing import Any
 
 from genguard.corpus.readers import ReaderConfig, expand_paths, plan_shards
 from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint
-from genguard.corpus.sampling import scan_probability, wilson_interval
+from genguard.corpus.sampling import scan_probability
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.tasks import Job, guard_for
+from genguard.stats import wilson_interval
 from genguard.taxonomy import get_taxonomy
 
 MALFORMED_IN_REPORT = 200

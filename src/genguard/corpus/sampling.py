@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from statistics import NormalDist
 
 
 def doc_key(seed: int, doc_id: str) -> float:
@@ -31,17 +30,3 @@ def scan_probability(n_docs: int, sample_size: int, technical_rate: float) -> fl
         return 1.0
     p = (sample_size + 6 * math.sqrt(sample_size) + 20) / n_docs
     return min(1.0, max(p, technical_rate))
-
-
-def wilson_interval(hits: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (well-behaved at 0 and small n)."""
-    if n <= 0:
-        return (0.0, 1.0)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = hits / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    lo = 0.0 if hits == 0 else max(0.0, centre - half)
-    hi = 1.0 if hits == n else min(1.0, centre + half)
-    return (lo, hi)

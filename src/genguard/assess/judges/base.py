@@ -44,9 +44,13 @@ class Judge(abc.ABC):
         """Judge one answer to one (possibly mutated) question."""
 
 
+DEFAULT_JUDGES = "learned,harm"
+
+
 def build_judges(spec: str | None, *, llm_target: Target | None = None, policy: str | None = None) -> list[Judge]:
-    """``"refusal,harm"`` (default), optionally ``llm`` (needs ``llm_target``)."""
-    names = [s.strip() for s in (spec or "refusal,harm").split(",") if s.strip()]
+    """``"learned,harm"`` (default: the most accurate refusal judge measured in bench/judges, plus
+    the Guard's output checks), or any of ``refusal`` (rules only), ``llm`` (needs ``llm_target``)."""
+    names = [s.strip() for s in (spec or DEFAULT_JUDGES).split(",") if s.strip()]
     judges: list[Judge] = []
     for n in names:
         if n == "refusal":

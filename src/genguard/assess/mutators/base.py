@@ -82,6 +82,15 @@ def parse_attacks(spec: str | list[str] | None, helper: Target | None = None, te
     return attacks
 
 
+INJECTION_MUTATORS = frozenset({"injection"})
+
+
+def attack_risk_code(attack: str) -> str:
+    """The security risk an attack probes: S1 (prompt injection) when any step of the chain is a
+    prompt-injection carrier, S2 (jailbreak) for every other inducement method."""
+    return "S1" if any(part in INJECTION_MUTATORS for part in attack.split("+")) else "S2"
+
+
 def last(turns: list[str]) -> str:
     return turns[-1] if turns else ""
 

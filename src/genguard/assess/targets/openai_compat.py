@@ -1,4 +1,8 @@
-"""Any OpenAI-compatible ``/chat/completions`` endpoint, over asyncio httpx.
+"""Any OpenAI-compatible ``/chat/completions`` endpoint, over aiohttp.
+
+aiohttp rather than httpx: on the loopback stub with 32 concurrent requests httpx's connection
+pool spends most of the CPU (about 70 requests/s on the benchmark machine against 430-650 for
+aiohttp), which capped assessment throughput (see BENCHMARKS.md).
 
 Concurrency is a semaphore, the rate limit a simple async pacer (requests are spaced at
 ``1/rate`` seconds), and transient failures (connection errors, timeouts, 429, 5xx) are retried
@@ -9,11 +13,12 @@ the URL and status so the user sees what went wrong.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 from typing import Any
 
-import httpx
+import aiohttp
 
 from genguard.assess.targets.base import Message, Target, TargetConfig
 from genguard.errors import ConfigError, TargetError
@@ -44,13 +49,19 @@ class OpenAICompatTarget(Target):
         if not config.base_url:
             raise ConfigError("openai target needs base_url (e.g. http://127.0.0.1:8000/v1)")
         key = config.api_key or (os.environ.get(config.api_key_env) if config.api_key_env else None)
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.url = config.base_url.rstrip("/") + "/chat/completions"
-        limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
-        self._client = httpx.AsyncClient(headers=headers, timeout=config.timeout, limits=limits)
+        self._session: aiohttp.ClientSession | None = None  # created on first use, inside the event loop
         self._sem = asyncio.Semaphore(config.concurrency)
         self._pacer = RatePacer(config.rate_limit)
         self.backoff = 0.25
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                headers=self.headers, timeout=aiohttp.ClientTimeout(total=self.config.timeout),
+                connector=aiohttp.TCPConnector(limit=self.config.concurrency))
+        return self._session
 
     def payload(self, messages: list[Message]) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.config.model or "default", "messages": self.with_system(messages)}
@@ -69,28 +80,35 @@ class OpenAICompatTarget(Target):
                 await self._pacer.wait()
                 retry_after: float | None = None
                 try:
-                    resp = await self._client.post(self.url, json=body)
-                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                    async with self._client().post(self.url, json=body) as resp:
+                        status, text = resp.status, await resp.text(errors="replace")
+                        ra = resp.headers.get("retry-after")
+                except TimeoutError:
+                    last = f"Timeout: no answer within {self.config.timeout:g} s"
+                except aiohttp.ClientConnectionError as exc:
+                    last = f"ConnectError: {exc}"
+                except aiohttp.ClientError as exc:
                     last = f"{type(exc).__name__}: {exc}"
                 else:
-                    if resp.status_code == 200:
-                        return self.parse(resp)
-                    last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                    if resp.status_code not in (408, 409, 429) and resp.status_code < 500:
+                    if status == 200:
+                        return self.parse(text)
+                    last = f"HTTP {status}: {text[:200]}"
+                    if status not in (408, 409, 429) and status < 500:
                         raise TargetError(f"{self.url}: {last}")
-                    ra = resp.headers.get("retry-after")
                     retry_after = float(ra) if ra and ra.replace(".", "", 1).isdigit() else None
                 if attempt < self.config.retries:
                     await asyncio.sleep(retry_after if retry_after is not None else self.backoff * 2**attempt)
         raise TargetError(f"{self.url}: failed after {self.config.retries + 1} attempt(s): {last}")
 
-    def parse(self, resp: httpx.Response) -> str:
+    def parse(self, text: str) -> str:
         try:
-            data = resp.json()
+            data = json.loads(text)
             content = data["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
-            raise TargetError(f"{self.url}: response is not an OpenAI chat completion: {resp.text[:200]}") from None
+            raise TargetError(f"{self.url}: response is not an OpenAI chat completion: {text[:200]}") from None
         return content if isinstance(content, str) else ""
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
