@@ -29,7 +29,8 @@ A = get_taxonomy().codes(appendix_a_only=True)
 def test_pack_all_met_from_complete_evidence() -> None:
     results = evaluate_pack(full_evidence())
     assert {r.id: r.verdict for r in results} == {r.id: "met" for r in results}
-    assert len(results) == 9
+    assert len(results) == 10
+    assert all(r.detail and r.detail_zh for r in results)
 
 
 @pytest.mark.parametrize(("key", "patch", "clause", "expect"), [

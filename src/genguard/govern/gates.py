@@ -93,10 +93,27 @@ def load_gates(path: Path) -> GateConfig:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:
-        return GateConfig.model_validate(raw)
+        cfg = GateConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
+    _check_metric_names(cfg, path)
+    return cfg
+
+
+def _check_metric_names(cfg: GateConfig, path: Path) -> None:
+    """A misspelt metric would hold forever as "missing": name it now (unless the assessment
+    module's own metrics API is installed and may know more names)."""
+    import importlib.util
+
+    from genguard.govern.metrics import METRICS
+
+    if importlib.util.find_spec("genguard.assess.metrics_api") is not None:
+        return
+    for i, g in enumerate(cfg.gates):
+        if g.metric.name not in METRICS:
+            raise ConfigError(f"{path}: key 'gates.{i}.metric.name': unknown metric {g.metric.name!r} "
+                              f"(known: {', '.join(sorted(METRICS))})")
 
 
 def evaluate_gates(cfg: GateConfig, source: MetricsSource, *, lang: str = "en") -> GateDecision:
