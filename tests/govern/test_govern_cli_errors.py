@@ -21,9 +21,11 @@ def _files(tmp: Path) -> dict[str, str]:
     (tmp / "gbk.yaml").write_bytes("date: 2026-01-01\nassessor: 张三\n".encode("gbk"))
     (tmp / "gates_metric.yaml").write_text(yaml.safe_dump({"gates": [{**GOOD_GATE, "metric": {"name": "harmfull_rate"}}]}),
                                            encoding="utf-8")
+    (tmp / "gates_scope.yaml").write_text(yaml.safe_dump({"gates": [{**GOOD_GATE, "metric": {"name": "harmful_rate", "scope": "A9"}}]}),
+                                          encoding="utf-8")
     (tmp / "gates_broken.yaml").write_text("gates: [\n", encoding="utf-8")
     (tmp / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
-    return {k: str(tmp / f"{k}.yaml") for k in ("fl", "fl_badkey", "gbk", "gates_metric", "gates_broken", "list")}
+    return {k: str(tmp / f"{k}.yaml") for k in ("fl", "fl_badkey", "gbk", "gates_metric", "gates_scope", "gates_broken", "list")}
 
 
 CASES = [
@@ -35,7 +37,8 @@ CASES = [
     (["label", "-i", "{tmp}/nope.yaml"], "food-label file"),
     (["label", "-i", "{fl_badkey}"], "key 'colour'"),
     (["label", "-i", "{fl}", "--level", "secret"], "--level must be"),
-    (["gate", "--config", "{gates_metric}"], "unknown metric 'harmfull_rate'"),
+    (["gate", "--config", "{gates_metric}"], "key 'gates.0.metric': unknown metric 'harmfull_rate'"),
+    (["gate", "--config", "{gates_scope}"], "unknown metric scope 'A9'"),
     (["gate", "--config", "{gates_broken}"], "cannot read"),
     (["self-assess", "--scores", "{gbk}"], "cannot read"),
     (["pack", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"], "cannot"),

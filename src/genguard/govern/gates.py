@@ -102,18 +102,13 @@ def load_gates(path: Path) -> GateConfig:
 
 
 def _check_metric_names(cfg: GateConfig, path: Path) -> None:
-    """A misspelt metric would hold forever as "missing": name it now (unless the assessment
-    module's own metrics API is installed and may know more names)."""
-    import importlib.util
+    """A misspelt metric or scope would hold forever as "missing": name it now."""
+    from genguard.govern.metrics import check_metric
 
-    from genguard.govern.metrics import METRICS
-
-    if importlib.util.find_spec("genguard.assess.metrics_api") is not None:
-        return
     for i, g in enumerate(cfg.gates):
-        if g.metric.name not in METRICS:
-            raise ConfigError(f"{path}: key 'gates.{i}.metric.name': unknown metric {g.metric.name!r} "
-                              f"(known: {', '.join(sorted(METRICS))})")
+        problem = check_metric(g.metric.name, g.metric.scope)
+        if problem:
+            raise ConfigError(f"{path}: key 'gates.{i}.metric': {problem}")
 
 
 def evaluate_gates(cfg: GateConfig, source: MetricsSource, *, lang: str = "en") -> GateDecision:
