@@ -175,6 +175,6 @@ def self_assess(
     if record:
         record_self_assessment(store, sa)
     history = self_assessments(store)
-    text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang),
+    text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang, history),
             Fmt.json: render.to_json}[format](sa)
     _write(text, out)

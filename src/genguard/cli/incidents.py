@@ -103,9 +103,7 @@ def list_(
     """List records, newest first."""
     from genguard.errors import InputError
     from genguard.incidents import registry
-    from genguard.incidents.labels import label
-
-    from genguard.incidents.labels import Kind, Severity
+    from genguard.incidents.labels import Kind, Severity, label
     from genguard.incidents.state import Status
 
     for opt, value, enum in (("--kind", kind, Kind), ("--status", status, Status), ("--severity", severity, Severity)):

@@ -46,6 +46,23 @@ M = Messages({
     "evidence_held": {"zh": "系统持有的证据", "en": "Evidence the system holds"},
     "summary_counts": {"zh": "结论统计", "en": "Verdicts"},
     "raw": {"zh": "原始数据", "en": "raw data"},
+    "gate_col": {"zh": "门控", "en": "Gate"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "value": {"zh": "数值", "en": "Value"},
+    "low": {"zh": "低", "en": "low"},
+    "medium": {"zh": "中", "en": "medium"},
+    "high": {"zh": "高", "en": "high"},
+    "critical": {"zh": "严重", "en": "critical"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "score": {"zh": "得分", "en": "Score"},
+    "max": {"zh": "满分", "en": "Max"},
+    "unscored": {"zh": "未评分", "en": "Unscored"},
+    "notes": {"zh": "备注", "en": "Notes"},
+    "practice": {"zh": "实践", "en": "Practice"},
+    "change": {"zh": "较上次变化", "en": "Change since"},
+    "history": {"zh": "历次自评", "en": "Assessments over time"},
+    "sub_items": {"zh": "子实践评分", "en": "Sub-practice scores"},
 })
 
 # what each evidence key is, in both languages (keys come from genguard.govern.evidence / collectors)
@@ -128,19 +145,33 @@ def gate_html(d: GateDecision, lang: str) -> str:
 
 def gate_md(d: GateDecision, lang: str) -> str:
     t = M.for_lang(lang)
-    lines = [f"# {t['gate']}: **{t[d.decision]}**", "", f"{t['continue']}: {d.continue_development}", "",
-             f"| gate | metric | value | {t['pre']} | {t['post']} |", "|---|---|---|---|---|"]
+    lines = [f"# {t['gate']}: **{t[d.decision]}**", "", f"{t['continue']}: {t['yes'] if d.continue_development else t['no']}", "",
+             f"| {t['gate_col']} | {t['metric']} | {t['value']} | {t['pre']} | {t['post']} |", "|---|---|---|---|---|"]
     for r in d.results:
         lines.append(f"| {r.title} | {r.metric} | {'-' if r.value is None else f'{r.value:.4f}'} | "
-                     f"{r.pre_mitigation or '-'} | {r.post_mitigation or '-'} |")
-    lines += ["", *[f"- {x}" for x in d.reasons]]
+                     f"{t[r.pre_mitigation] if r.pre_mitigation else '-'} | {t[r.post_mitigation] if r.post_mitigation else '-'} |")
+    lines += ["", *[f"- {x}" for x in d.reasons_for(lang)]]
     return "\n".join(lines) + "\n"
 
 
+def _cell(text: str) -> str:
+    """Free text inside a Markdown table cell."""
+    return text.replace("|", "/").replace("\n", " ")
+
+
+def _previous(sa: SelfAssessment, history: list[SelfAssessment]) -> SelfAssessment | None:
+    older = [h for h in history if h.date < sa.date]
+    return older[-1] if older else None
+
+
 def self_html(sa: SelfAssessment, lang: str, history: list[SelfAssessment] | None = None) -> str:
+    from genguard.govern.selfassess import compare, practices
+
     history = history or []
+    prev = _previous(sa, history)
     return render_html(
-        "govern/self.html", sa=sa, history=history,
+        "govern/self.html", sa=sa, history=history, practices=practices(), prev=prev,
+        change={c["id"]: c["change"] for c in compare(prev, sa)} if prev else {},
         chart_labels=[f"{p.id} {p.title_zh if lang == 'zh' else p.title_en}" for p in sa.totals],
         chart_values=[p.score / p.max for p in sa.totals],
         history_labels=[str(h.date) for h in history], history_values=[h.total / h.max_total for h in history],
@@ -148,11 +179,24 @@ def self_html(sa: SelfAssessment, lang: str, history: list[SelfAssessment] | Non
     )
 
 
-def self_md(sa: SelfAssessment, lang: str) -> str:
+def self_md(sa: SelfAssessment, lang: str, history: list[SelfAssessment] | None = None) -> str:
+    from genguard.govern.selfassess import compare, practices
+
     t = M.for_lang(lang)
-    lines = [f"# {t['self']} ({sa.date})", "", f"{t['total']}: {sa.total}/{sa.max_total}", "", "| | score | max |", "|---|---|---|"]
+    prev = _previous(sa, history or [])
+    change = {c["id"]: c["change"] for c in compare(prev, sa)} if prev else {}
+    head = f"| {t['practice']} | {t['score']} | {t['max']} |" + (f" {t['change']} {prev.date} |" if prev else "")
+    lines = [f"# {t['self']} ({sa.date})", "", f"{t['total']}: {sa.total}/{sa.max_total}", "", head,
+             "|---|---|---|" + ("---|" if prev else "")]
     for p in sa.totals:
-        lines.append(f"| {p.id} {p.title_zh if lang == 'zh' else p.title_en} | {p.score} | {p.max} |")
+        row = f"| {p.id} {p.title_zh if lang == 'zh' else p.title_en} | {p.score} | {p.max} |"
+        lines.append(row + (f" {change.get(p.id, 0):+d} |" if prev else ""))
+    lines += ["", f"## {t['sub_items']}", "", f"| | | {t['score']} | {t['evidence']} | {t['notes']} |", "|---|---|---|---|---|"]
+    for pr in practices():
+        for it in pr.items:
+            sc = sa.scores.get(it.id)
+            lines.append(f"| {it.id} | {it.zh if lang == 'zh' else it.en} | {sc.score if sc else t['unscored']} | "
+                         f"{_cell(sc.evidence) if sc else ''} | {_cell(sc.notes) if sc else ''} |")
     return "\n".join(lines) + "\n"
 
 
