@@ -178,3 +178,41 @@ def self_assess(
     text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang, history),
             Fmt.json: render.to_json}[format](sa)
     _write(text, out)
+
+
+def _demo(out: Path) -> None:
+    """Evidence pack, food label and gates over whatever the earlier demo steps recorded."""
+    from importlib import resources
+
+    from genguard.govern import render
+    from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.govern.foodlabel import FoodLabelInput, build_food_label
+    from genguard.govern.gates import evaluate_gates, load_gates
+    from genguard.govern.metrics import StoreMetricsSource
+    from genguard.govern.tc260 import evaluate_pack
+    from genguard.store import open_store
+
+    store = open_store()
+    evidence = collect(EvidenceContext(store=store))
+    results = evaluate_pack(evidence)
+    folder = out / "govern"
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in ("zh", "en"):
+        (folder / f"tc260-pack-{lang}.html").write_text(render.pack_html(results, lang, evidence), encoding="utf-8")
+    inp = FoodLabelInput.model_validate({
+        "model": "demo-chat", "version": "0.1", "provider": "genguard demo",
+        "intended_use": {"zh": "演示用客服问答", "en": "Customer-service Q&A (demo)"},
+        "training_infrastructure": {"gpu_hours": 120, "power_kw_per_gpu": 0.4, "pue": 1.3, "grid_kgco2_per_kwh": 0.58}})
+    for lang in ("zh", "en"):
+        fl = build_food_label(inp, evidence, level="public", lang=lang)
+        (folder / f"food-label-{lang}.html").write_text(render.food_label_html(fl), encoding="utf-8")
+    gates = load_gates(Path(str(resources.files("genguard.govern").joinpath("data/gates.example.yaml"))))
+    decision = evaluate_gates(gates, StoreMetricsSource(store), lang="zh")
+    (folder / "gate-zh.html").write_text(render.gate_html(decision, "zh"), encoding="utf-8")
+    for r in results:
+        console.print(f"{r.id:8} {r.verdict:14} {r.detail_for('en')[:110]}", highlight=False)
+    console.print(f"gate decision on the example gates: {decision.decision}; governance documents in {folder}",
+                  highlight=False)
+
+
+DEMO_STEP = (95, "govern: TC260 evidence pack, food label, gates / 合规证据", _demo)
