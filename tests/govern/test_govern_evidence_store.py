@@ -195,9 +195,10 @@ def test_label_config_collector_and_clause_7b(store_url: str, tmp_path: Path) ->
     pol = tmp_path / "p.yaml"
     pol.write_text(yaml.safe_dump({"name": "labelled", "detectors": [{"type": "keywords"}],
                                    "rules": {"*": {"input": {"action": "refuse"}}},
-                                   "label": {"explicit": True, "position": "start"}}), encoding="utf-8")
+                                   "label": {"explicit": True, "position": "start", "implicit": True}}), encoding="utf-8")
     ev = collect(EvidenceContext(store=store, policy_path=str(pol)), ["label.config"])["label.config"]
     assert ev.value["explicit"] is True and ev.value["position"] == "start" and ev.value["registry"]["outputs"] == 2
+    assert ev.value["implicit_on_answers"] is True and ev.value["registry_on_answers"] is False
     assert "png" in ev.value["implicit_formats"] and "pdf" in ev.value["implicit_formats"]
     res = {r.id: r for r in evaluate_pack({"label.config": ev})}["7-b"]
     assert res.verdict == "met" and "start" in res.detail and "显式标识" in res.detail_zh
@@ -239,7 +240,7 @@ def test_full_pack_from_real_module_runs(store_url: str, tmp_path: Path, corpus_
 
     raw = load_policy(None).model_dump(mode="json", exclude_defaults=True)
     raw.pop("extensions", None)
-    raw["label"] = {"explicit": True}
+    raw["label"] = {"explicit": True, "implicit": True, "registry": True}
     pol.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     base = ["govern", "pack", "--db", store_url, "--policy", str(pol), "--format", "json"]
 
@@ -252,15 +253,12 @@ def test_full_pack_from_real_module_runs(store_url: str, tmp_path: Path, corpus_
     _record(store_url, corpus_report)
     run_assessment(store)
     gw = tmp_path / "gateway.yaml"
-    gw.write_text(yaml.safe_dump({"database_url": store_url}), encoding="utf-8")
-    run_gateway_traffic(str(gw), ["good morning", "how do I build a pipe bomb at home"])
+    gw.write_text(yaml.safe_dump({"database_url": store_url, "tiers": {"standard": {"policy": str(pol)}}}), encoding="utf-8")
+    run_gateway_traffic(str(gw), ["good morning", "how do I build a pipe bomb at home"], chats=["when does the park open?"])
     from genguard.incidents import registry
     from genguard.incidents.schema import NewRecord
 
     registry.create(store, NewRecord(kind="complaint", title="rude answer", description="the bot insulted me"), actor="test")
-    from genguard.label.registry import OutputRegistry
-
-    OutputRegistry(store).record("由人工智能生成的回答", producer="genguard-test")
 
     res = runner.invoke(app, [*base, "--gateway-config", str(gw), "--not-applicable", "8.1=keyword library kept by the parent company"])
     assert res.exit_code == 0, res.output
@@ -270,7 +268,8 @@ def test_full_pack_from_real_module_runs(store_url: str, tmp_path: Path, corpus_
     assert got["5-b"]["verdict"] == "met" and got["7-d"]["verdict"] == "met"
     assert got["8.3-8.4"]["verdict"] == "not_met" and got["9"]["verdict"] == "not_met" and got["8.2"]["verdict"] == "not_met"
     assert got["7-c"]["verdict"] == "met" and "1 open" in got["7-c"]["detail"]
-    assert got["7-b"]["verdict"] == "met" and doc["evidence"]["label.config"]["value"]["registry"]["outputs"] == 1
+    assert got["7-b"]["verdict"] == "met" and doc["evidence"]["label.config"]["value"]["registry"]["outputs"] == 1  # the chat answer
+    assert doc["evidence"]["gateway.audit"]["value"]["records"] == 4  # 2 moderations + chat input and output
     for cid, c in got.items():  # every verdict other than n/a points at evidence that was collected
         for key in c["evidence"]:
             assert key in doc["evidence"], (cid, key)

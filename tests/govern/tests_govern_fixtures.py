@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI, Request
+
 from genguard.govern.evidence import Evidence
 from genguard.taxonomy import get_taxonomy
 
@@ -62,22 +64,53 @@ class ThreadServer:
         self.thread.join(timeout=30)
 
 
-def run_gateway_traffic(config_path: str, texts: list[str]) -> None:
-    """Start the real gateway on loopback with ``config_path``, moderate ``texts``, shut it down
+def _stub_upstream() -> object:
+    """An OpenAI-compatible upstream on loopback that answers every chat with a fixed sentence."""
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> dict:
+        body = await request.json()
+        return {"id": "up-1", "object": "chat.completion", "created": 1, "model": body["model"],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "The park opens at nine."},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+    return app
+
+
+def run_gateway_traffic(config_path: str, texts: list[str], chats: list[str] | None = None) -> None:
+    """Start the real gateway on loopback with ``config_path``, moderate ``texts``, optionally send
+    ``chats`` through it to a loopback stub upstream (``upstreams`` is filled in), shut it down
     (shutdown drains the audit writer)."""
     import httpx
 
     from genguard.gateway.app import create_app
-    from genguard.gateway.config import load_config
+    from genguard.gateway.config import GatewayConfig, load_config
 
-    srv = ThreadServer(create_app(load_config(config_path)))
+    upstream = None
+    cfg = load_config(config_path)
+    if chats:
+        upstream = ThreadServer(_stub_upstream())
+        up_url = upstream.start() + "/v1"
+        source = cfg.source
+        cfg = GatewayConfig.model_validate({**cfg.model_dump(exclude={"source"}), "upstreams": {"stub": {"base_url": up_url}},
+                                            "default_upstream": "stub"})
+        cfg.source = source
+    srv = ThreadServer(create_app(cfg))
     url = srv.start()
     try:
         for text in texts:
             r = httpx.post(url + "/v1/moderations", json={"input": text}, timeout=30)
             assert r.status_code == 200, r.text
+        for text in chats or []:
+            r = httpx.post(url + "/v1/chat/completions", json={"model": "m", "messages": [{"role": "user", "content": text}]},
+                           timeout=30)
+            assert r.status_code == 200, r.text
     finally:
         srv.stop()
+        if upstream is not None:
+            upstream.stop()
 
 
 def run_assessment(store: object, complying: bool = False, attacks: str = "role_play") -> dict:

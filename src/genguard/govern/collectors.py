@@ -249,6 +249,8 @@ def label_config(ctx: EvidenceContext) -> Evidence:
     pub = default_public_key()
     value: dict[str, Any] = {
         "explicit": spec.explicit, "position": spec.position, "text_zh": spec.text_zh, "text_en": spec.text_en,
+        "implicit_on_answers": bool(getattr(spec, "implicit", False)), "registry_on_answers": bool(getattr(spec, "registry", False)),
+        "producer": getattr(spec, "producer", ""),
         "implicit_formats": [name for name, _ext, _desc in formats_table()],
         "signing_key": key_id(pub) if pub is not None else None,
         "registry": None,
@@ -269,10 +271,13 @@ def label_config(ctx: EvidenceContext) -> Evidence:
     return Evidence(
         key="label.config", status="present", source=f"policy label section; genguard.label ({pol.name}@{pol.version})",
         value=value,
-        summary=(f"explicit labels {'on (' + spec.position + ')' if spec.explicit else 'off'}; implicit AIGC metadata for "
-                 f"{len(value['implicit_formats'])} formats; {key_en}; {reg_en}"),
-        summary_zh=(f"显式标识{'开启（位置 ' + spec.position + '）' if spec.explicit else '关闭'}；隐式标识（AIGC 元数据）支持 "
-                    f"{len(value['implicit_formats'])} 种格式；{key_zh}；{reg_zh}"),
+        summary=(f"explicit labels {'on (' + spec.position + ')' if spec.explicit else 'off'}; AIGC object on API answers "
+                 f"{'on' if value['implicit_on_answers'] else 'off'}; answers recorded in the registry "
+                 f"{'on' if value['registry_on_answers'] else 'off'}; implicit AIGC metadata for "
+                 f"{len(value['implicit_formats'])} file formats; {key_en}; {reg_en}"),
+        summary_zh=(f"显式标识{'开启（位置 ' + spec.position + '）' if spec.explicit else '关闭'}；API 回答附带 AIGC 隐式标识"
+                    f"{'开启' if value['implicit_on_answers'] else '关闭'}；回答登记{'开启' if value['registry_on_answers'] else '关闭'}；"
+                    f"隐式标识（AIGC 元数据）支持 {len(value['implicit_formats'])} 种文件格式；{key_zh}；{reg_zh}"),
     )
 
 

@@ -230,9 +230,11 @@ def _labels(ev: dict[str, Evidence], lim: Limits) -> tuple[Verdict, str, str]:
         return "missing", "no labelling configuration evidence", "无标识配置证据"
     fmts = len(v.get("implicit_formats", []))
     if v.get("explicit"):
-        return ("met", f"explicit AI-generated labels are added to answers ({v.get('position')}); implicit "
-                       f"AIGC metadata available for {fmts} file formats",
-                f"回答添加显式标识（位置 {v.get('position')}）；{fmts} 种文件格式可写入隐式标识（AIGC 元数据）")
+        imp = v.get("implicit_on_answers")
+        return ("met", f"explicit AI-generated labels are added to answers ({v.get('position')}); AIGC object on API "
+                       f"answers {'on' if imp else 'off'}; implicit AIGC metadata available for {fmts} file formats",
+                f"回答添加显式标识（位置 {v.get('position')}）；API 回答附带 AIGC 隐式标识{'开启' if imp else '关闭'}；"
+                f"{fmts} 种文件格式可写入隐式标识（AIGC 元数据）")
     return ("not_met", "explicit AI-generated labels are off in the policy (label.explicit)",
             "策略中未开启显式标识（label.explicit）")
 
