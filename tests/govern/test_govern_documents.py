@@ -29,7 +29,8 @@ A = get_taxonomy().codes(appendix_a_only=True)
 def test_pack_all_met_from_complete_evidence() -> None:
     results = evaluate_pack(full_evidence())
     assert {r.id: r.verdict for r in results} == {r.id: "met" for r in results}
-    assert len(results) == 9
+    assert len(results) == 10
+    assert all(r.detail and r.detail_zh for r in results)
 
 
 @pytest.mark.parametrize(("key", "patch", "clause", "expect"), [
@@ -191,3 +192,25 @@ def test_incidents_collector_reads_the_registry(store_url: str) -> None:
     ev = collect(EvidenceContext(store=store), ["incidents.channel"])["incidents.channel"]
     assert ev.value["open"] == 1 and ev.value["open_by_kind"] == {"complaint": 1}
     store.dispose()
+
+
+def test_gate_and_self_assessment_render_in_both_languages() -> None:
+    bad = evaluate_gates(GATES, DictMetricsSource({("attack_success_rate", "S2"): (0.10, "r2"), ("harmful_rate", "A1"): (0.06, "r2")}),
+                         lang="zh")
+    zh = render.gate_md(bad, "zh")
+    assert "暂缓" in zh and "缓解后高" in zh and "A1 有害" in zh and "| 门控 | 指标 |" in zh and "可继续开发: 是" in zh
+    en = render.gate_md(bad, "en")
+    assert "**hold**" in en and "high before, high after mitigation" in en and "continue development: yes" in en
+    assert "缓解" not in en
+    missing = evaluate_gates(GATES, DictMetricsSource({}))
+    assert "指标缺失" in render.gate_html(missing, "zh") and "metric missing" in render.gate_html(missing, "en")
+
+    older = score(SelfAssessmentInput(date=date(2026, 1, 1), scores={"P1.1": {"score": 1}}))
+    newer = score(SelfAssessmentInput(date=date(2026, 6, 1), scores={
+        "P1.1": {"score": 2, "evidence": "gates.yaml signed 2026-05", "notes": "thresholds | margins"}}))
+    md = render.self_md(newer, "en", [older, newer])
+    assert "| P1.1 |" in md and "gates.yaml signed 2026-05" in md and "thresholds / margins" in md
+    assert "Change since 2026-01-01" in md and "| +1 |" in md
+    assert md.count("| Unscored |") == 41  # 42 sub-practices, one scored
+    html = render.self_html(newer, "zh", [older, newer])
+    assert "较上次变化 2026-01-01" in html and "gates.yaml signed 2026-05" in html and "子实践评分" in html

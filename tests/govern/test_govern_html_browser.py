@@ -29,7 +29,8 @@ def docs() -> dict[str, str]:
     sa = score(SelfAssessmentInput(date=date(2026, 1, 1), scores={"P1.1": {"score": 2}, "P4.2": {"score": 1}}))
     return {
         "food_label_zh": render.food_label_html(fl),
-        "pack_en": render.pack_html(evaluate_pack(ev), "en"),
+        "pack_en": render.pack_html(evaluate_pack(ev), "en", ev),
+        "pack_zh": render.pack_html(evaluate_pack(ev), "zh", ev),
         "gate_en": render.gate_html(evaluate_gates(gates, DictMetricsSource({("attack_success_rate", "S2"): (0.2, "r9")})), "en"),
         "self_zh": render.self_html(sa, "zh"),
     }

@@ -74,6 +74,8 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         (("purge", "--days", "10"), "below the legal minimum"),
         (("export", "--format", "md"), "pass exactly one --ref"),
         (("import", str(tmp_path / "none.json")), "cannot read"),
+        (("list", "--status", "weird"), "--status 'weird' is not one of received, triaged"),
+        (("list", "--severity", "urgent"), "--severity 'urgent' is not one of low, moderate, important, critical"),
     ]
     # through the real entry point (error boundary in genguard.cli.app.main): message, exit 2, no traceback
     for args, message in cases[:1]:

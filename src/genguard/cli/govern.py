@@ -13,6 +13,7 @@ from genguard.errors import InputError
 app = typer.Typer(name="govern", help="Governance records: food label, TC260 evidence pack, gates, self-assessment.",
                   no_args_is_help=True)
 console = Console()
+err = Console(stderr=True)  # status lines, so stdout carries only the document
 
 
 class Fmt(StrEnum):
@@ -30,11 +31,41 @@ def _write(text: str, out: Path | None) -> None:
         console.print(f"wrote {out}")
 
 
-def _evidence(db: str | None, policy: str | None):  # type: ignore[no-untyped-def]
+LANGS = ("zh", "en")
+GATEWAY_OPT = typer.Option(None, "--gateway-config", help="gateway YAML whose audit/retention settings are evidence")
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InputError(f"--lang must be 'zh' or 'en', got {lang!r}")
+    return lang
+
+
+def _evidence(db: str | None, policy: str | None, gateway_config: str | None = None):  # type: ignore[no-untyped-def]
+    """Collect evidence; configuration mistakes (policy, gateway config) stop with their message."""
+    from genguard.gateway.config import load_config
     from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.policy import load_policy
     from genguard.store import open_store
 
-    return collect(EvidenceContext(store=open_store(db), policy_path=policy))
+    load_policy(policy)  # a broken policy file is the user's mistake: report it, do not turn it into "missing"
+    if gateway_config is not None:
+        load_config(gateway_config)
+    return collect(EvidenceContext(store=open_store(db), policy_path=policy, gateway_config=gateway_config))
+
+
+def _not_applicable(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    from genguard.govern.tc260 import CLAUSE_IDS
+
+    for item in items:
+        cid, sep, reason = item.partition("=")
+        if not sep or not cid.strip() or not reason.strip():
+            raise InputError(f"--not-applicable expects CLAUSE=REASON (e.g. 7-c='internal tool, no public users'), got {item!r}")
+        if cid.strip() not in CLAUSE_IDS:
+            raise InputError(f"--not-applicable: unknown clause {cid.strip()!r} (clauses: {', '.join(CLAUSE_IDS)})")
+        out[cid.strip()] = reason.strip()
+    return out
 
 
 @app.command("label")
@@ -46,14 +77,17 @@ def label(
     out: Path | None = typer.Option(None, "--out", "-o"),
     db: str | None = typer.Option(None, "--db", help="database URL (default: embedded SQLite)"),
     policy: str | None = typer.Option(None, "--policy"),
+    gateway_config: str | None = GATEWAY_OPT,
 ) -> None:
     """Build the model food label from the YAML plus evidence the system holds."""
     from genguard.govern import render
     from genguard.govern.foodlabel import build_food_label, load_input
 
     if level not in ("public", "regulator"):
-        raise InputError("--level must be 'public' or 'regulator'")
-    fl = build_food_label(load_input(input), _evidence(db, policy), level=level, lang=lang)  # type: ignore[arg-type]
+        raise InputError(f"--level must be 'public' or 'regulator', got {level!r}")
+    _lang(lang)
+    inp = load_input(input)
+    fl = build_food_label(inp, _evidence(db, policy, gateway_config), level=level, lang=lang)  # type: ignore[arg-type]
     text = {Fmt.html: render.food_label_html, Fmt.md: render.food_label_md, Fmt.json: render.to_json}[format](fl)
     _write(text, out)
 
@@ -65,15 +99,30 @@ def pack(
     out: Path | None = typer.Option(None, "--out", "-o"),
     db: str | None = typer.Option(None, "--db"),
     policy: str | None = typer.Option(None, "--policy"),
+    gateway_config: str | None = GATEWAY_OPT,
+    not_applicable: list[str] = typer.Option([], "--not-applicable", help="CLAUSE=REASON, repeatable (e.g. 7-c='no public users')"),
 ) -> None:
-    """TC260-003 checklist: each clause met / not met / missing evidence, with its evidence."""
+    """TC260-003 checklist: each clause met / not met / missing evidence, with the evidence itself."""
+    import json
+
     from genguard.govern import render
     from genguard.govern.tc260 import evaluate_pack
 
-    results = evaluate_pack(_evidence(db, policy))
-    text = {Fmt.html: lambda r: render.pack_html(r, lang), Fmt.md: lambda r: render.pack_md(r, lang),
-            Fmt.json: render.to_json}[format](results)
+    _lang(lang)
+    na = _not_applicable(not_applicable)
+    evidence = _evidence(db, policy, gateway_config)
+    results = evaluate_pack(evidence, not_applicable=na)
+    if format == Fmt.json:
+        text = json.dumps({"clauses": [r.model_dump(mode="json") for r in results],
+                           "evidence": {k: e.model_dump(mode="json") for k, e in evidence.items()}},
+                          ensure_ascii=False, indent=2)
+    elif format == Fmt.html:
+        text = render.pack_html(results, lang, evidence)
+    else:
+        text = render.pack_md(results, lang, evidence)
     _write(text, out)
+    counts = {v: sum(1 for r in results if r.verdict == v) for v in ("met", "not_met", "missing", "not_applicable")}
+    err.print(" · ".join(f"{k} {n}" for k, n in counts.items()), highlight=False)
 
 
 @app.command("gate")
@@ -86,6 +135,7 @@ def gate(
     db: str | None = typer.Option(None, "--db"),
 ) -> None:
     """Evaluate gates on the latest assessment metrics: deploy or hold, with reasons. Exit 1 on hold."""
+    _lang(lang)
     from genguard.govern import render
     from genguard.govern.gates import evaluate_gates, load_gates
     from genguard.govern.metrics import StoreMetricsSource
@@ -96,7 +146,7 @@ def gate(
     decision = evaluate_gates(load_gates(config), StoreMetricsSource(store), lang=lang)
     if sign_off:
         rid = record_gate(store, decision, sign_off)
-        console.print(f"recorded decision #{rid} signed off by {sign_off}")
+        err.print(f"recorded decision #{rid} signed off by {sign_off}")
     text = {Fmt.html: lambda d: render.gate_html(d, lang), Fmt.md: lambda d: render.gate_md(d, lang),
             Fmt.json: render.to_json}[format](decision)
     _write(text, out)
@@ -114,6 +164,7 @@ def self_assess(
     record: bool = typer.Option(True, "--record/--no-record", help="store it for comparison across dates"),
 ) -> None:
     """Score the 9 practices / 42 sub-practices (0/1/2); compare with earlier dates."""
+    _lang(lang)
     from genguard.govern import render
     from genguard.govern.records import record_self_assessment, self_assessments
     from genguard.govern.selfassess import load_scores, score
@@ -124,6 +175,44 @@ def self_assess(
     if record:
         record_self_assessment(store, sa)
     history = self_assessments(store)
-    text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang),
+    text = {Fmt.html: lambda s: render.self_html(s, lang, history), Fmt.md: lambda s: render.self_md(s, lang, history),
             Fmt.json: render.to_json}[format](sa)
     _write(text, out)
+
+
+def _demo(out: Path) -> None:
+    """Evidence pack, food label and gates over whatever the earlier demo steps recorded."""
+    from importlib import resources
+
+    from genguard.govern import render
+    from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.govern.foodlabel import FoodLabelInput, build_food_label
+    from genguard.govern.gates import evaluate_gates, load_gates
+    from genguard.govern.metrics import StoreMetricsSource
+    from genguard.govern.tc260 import evaluate_pack
+    from genguard.store import open_store
+
+    store = open_store()
+    evidence = collect(EvidenceContext(store=store))
+    results = evaluate_pack(evidence)
+    folder = out / "govern"
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in ("zh", "en"):
+        (folder / f"tc260-pack-{lang}.html").write_text(render.pack_html(results, lang, evidence), encoding="utf-8")
+    inp = FoodLabelInput.model_validate({
+        "model": "demo-chat", "version": "0.1", "provider": "genguard demo",
+        "intended_use": {"zh": "演示用客服问答", "en": "Customer-service Q&A (demo)"},
+        "training_infrastructure": {"gpu_hours": 120, "power_kw_per_gpu": 0.4, "pue": 1.3, "grid_kgco2_per_kwh": 0.58}})
+    for lang in ("zh", "en"):
+        fl = build_food_label(inp, evidence, level="public", lang=lang)
+        (folder / f"food-label-{lang}.html").write_text(render.food_label_html(fl), encoding="utf-8")
+    gates = load_gates(Path(str(resources.files("genguard.govern").joinpath("data/gates.example.yaml"))))
+    decision = evaluate_gates(gates, StoreMetricsSource(store), lang="zh")
+    (folder / "gate-zh.html").write_text(render.gate_html(decision, "zh"), encoding="utf-8")
+    for r in results:
+        console.print(f"{r.id:8} {r.verdict:14} {r.detail_for('en')[:110]}", highlight=False)
+    console.print(f"gate decision on the example gates: {decision.decision}; governance documents in {folder}",
+                  highlight=False)
+
+
+DEMO_STEP = (95, "govern: TC260 evidence pack, food label, gates / 合规证据", _demo)

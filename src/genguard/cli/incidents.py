@@ -103,12 +103,14 @@ def list_(
     """List records, newest first."""
     from genguard.errors import InputError
     from genguard.incidents import registry
-    from genguard.incidents.labels import label
+    from genguard.incidents.labels import Kind, Severity, label
+    from genguard.incidents.state import Status
 
-    try:
-        recs = registry.list_records(_store(db), kind=kind, status=status, severity=severity, open_only=open_only)
-    except ValueError as exc:
-        raise InputError(f"incidents list: {exc}") from None
+    for opt, value, enum in (("--kind", kind, Kind), ("--status", status, Status), ("--severity", severity, Severity)):
+        allowed = [e.value for e in enum]
+        if value is not None and value not in allowed:
+            raise InputError(f"incidents list: {opt} {value!r} is not one of {', '.join(allowed)}")
+    recs = registry.list_records(_store(db), kind=kind, status=status, severity=severity, open_only=open_only)
     if format == OutFormat.json:
         typer.echo(json.dumps([registry.to_dict(r, include_reporter=False) for r in recs], ensure_ascii=False, indent=2))
         return

@@ -24,13 +24,18 @@ class Evidence(BaseModel):
     key: str
     status: Status
     summary: str = ""
+    summary_zh: str = ""
     value: Any = None
     source: str = ""
     collected_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def missing(cls, key: str, why: str) -> Evidence:
-        return cls(key=key, status="missing", summary=why)
+    def missing(cls, key: str, why: str, why_zh: str = "") -> Evidence:
+        return cls(key=key, status="missing", summary=why, summary_zh=why_zh)
+
+    def summary_for(self, lang: str) -> str:
+        """The summary in ``lang`` (zh falls back to en when no Chinese summary was written)."""
+        return (self.summary_zh or self.summary) if lang == "zh" else self.summary
 
     @property
     def present(self) -> bool:
@@ -43,6 +48,7 @@ class EvidenceContext:
 
     store: Store | None = None
     policy_path: str | None = None
+    gateway_config: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -71,12 +77,13 @@ def collect(ctx: EvidenceContext, keys: list[str] | None = None) -> dict[str, Ev
             continue
         fn = COLLECTORS.get(key)
         if fn is None:
-            out[key] = Evidence.missing(key, "no collector for this evidence")
+            out[key] = Evidence.missing(key, "no collector for this evidence", "没有收集此项证据的收集器")
             continue
         try:
             out[key] = fn(ctx)
         except Exception as exc:  # a broken source is reported, never turned into a fake value
-            out[key] = Evidence.missing(key, f"collector failed: {exc.__class__.__name__}: {exc}")
+            why = f"{exc.__class__.__name__}: {exc}"
+            out[key] = Evidence.missing(key, f"collector failed: {why}", f"证据收集失败：{why}")
     return out
 
 
@@ -99,7 +106,8 @@ def _policy(ctx: EvidenceContext) -> Evidence:
         "explicit_label": pol.label.explicit,
     }
     return Evidence(key="guard.policy", status="present", value=value, source=str(pol.extensions.get("_source", "")),
-                    summary=f"policy {pol.name}@{pol.version}: {len(detectors)} detectors on {', '.join(sorted(dirs))}")
+                    summary=f"policy {pol.name}@{pol.version}: {len(detectors)} detectors on {', '.join(sorted(dirs))}",
+                    summary_zh=f"策略 {pol.name}@{pol.version}：{len(detectors)} 个检测器，检测方向 {'、'.join(sorted(dirs))}")
 
 
 @collector("keywords.banks")
@@ -109,7 +117,7 @@ def _keyword_banks(ctx: EvidenceContext) -> Evidence:
     pol = load_policy(ctx.policy_path)
     specs = [d for d in pol.detectors if d.enabled and d.type == "keywords"]
     if not specs:
-        return Evidence.missing("keywords.banks", "the policy runs no keyword detector")
+        return Evidence.missing("keywords.banks", "the policy runs no keyword detector", "策略未启用关键词检测器")
     from genguard.detect.keywords import load_banks
 
     per_code: dict[str, int] = {}
@@ -117,28 +125,32 @@ def _keyword_banks(ctx: EvidenceContext) -> Evidence:
         for bank in load_banks(spec.config.get("banks")):
             per_code[bank.category] = per_code.get(bank.category, 0) + bank.size
     return Evidence(key="keywords.banks", status="present", value={"per_code": per_code, "total": sum(per_code.values())},
-                    source="keyword banks of the policy", summary=f"{sum(per_code.values())} terms over {len(per_code)} codes")
+                    source="keyword banks of the policy", summary=f"{sum(per_code.values())} terms over {len(per_code)} codes",
+                    summary_zh=f"共 {sum(per_code.values())} 个关键词，覆盖 {len(per_code)} 个风险类别")
 
 
 @collector("answers.bank")
 def _answer_bank(ctx: EvidenceContext) -> Evidence:
     from genguard.guard import Guard
+    from genguard.policy import load_policy
 
-    guard = Guard.from_policy(ctx.policy_path)
+    # only the pre-checks matter here: skip loading the detectors (classifier weights, term automata)
+    guard = Guard(load_policy(ctx.policy_path), detectors=[])
     banks = [pre for pre, _ in guard.pre_checks if getattr(pre, "name", "") == "answer_bank"]
     if not banks:
-        return Evidence.missing("answers.bank", "the policy has no standard-answer bank pre-check")
+        return Evidence.missing("answers.bank", "the policy has no standard-answer bank pre-check", "策略未配置标准答案库预检")
     entries = [e for b in banks for e in b.bank.entries]  # type: ignore[attr-defined]
     langs = sorted({e.language for e in entries})
     return Evidence(key="answers.bank", status="present", value={"entries": len(entries), "languages": langs},
-                    source="policy pre_checks", summary=f"{len(entries)} vetted answers ({', '.join(langs)})")
+                    source="policy pre_checks", summary=f"{len(entries)} vetted answers ({', '.join(langs)})",
+                    summary_zh=f"{len(entries)} 条审定答案（{'、'.join(langs)}）")
 
 
 @collector("incidents.channel")
 def _incidents(ctx: EvidenceContext) -> Evidence:
     """The complaint channel exists when the incidents registry is set up; counts come from it."""
     if ctx.store is None:
-        return Evidence.missing("incidents.channel", "no database given")
+        return Evidence.missing("incidents.channel", "no database given", "未提供数据库")
     from genguard.incidents import deadlines, registry
 
     open_records = registry.list_records(ctx.store, open_only=True, limit=100_000)
@@ -148,4 +160,9 @@ def _incidents(ctx: EvidenceContext) -> Evidence:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
     return Evidence(key="incidents.channel", status="present", source="incidents registry",
                     value={"open": len(open_records), "overdue": len(late), "open_by_kind": kinds},
-                    summary=f"{len(open_records)} open records, {len(late)} overdue")
+                    summary=f"{len(open_records)} open records, {len(late)} overdue",
+                    summary_zh=f"{len(open_records)} 条未结记录，{len(late)} 条逾期")
+
+
+# collectors over the optional modules register themselves on import
+from genguard.govern import collectors as _module_collectors  # noqa: E402,F401

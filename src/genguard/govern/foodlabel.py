@@ -83,8 +83,9 @@ FIELDS: list[tuple[str, str, str]] = [
 FIELD_EVIDENCE: dict[str, list[str]] = {
     "data_used": ["corpus.audits"],
     "evaluation_results": ["assess.latest"],
-    "mitigations": ["guard.policy", "answers.bank", "label.config"],
-    "user_data_protection": ["guard.policy"],
+    # the detectors' own model cards describe the safety measures, not the provider's model
+    "mitigations": ["guard.policy", "keywords.banks", "classifier.models", "answers.bank", "label.config"],
+    "user_data_protection": ["guard.policy", "gateway.audit"],
 }
 REGULATOR_ONLY = {"training_infrastructure.hardware", "evidence.value"}
 

@@ -75,6 +75,10 @@ class GateResult(BaseModel):
     pre_mitigation: LevelName | None
     post_mitigation: LevelName | None
     reason: str
+    reason_zh: str = ""
+
+    def reason_for(self, lang: str) -> str:
+        return (self.reason_zh or self.reason) if lang == "zh" else self.reason
 
 
 class GateDecision(BaseModel):
@@ -82,7 +86,11 @@ class GateDecision(BaseModel):
     continue_development: bool
     results: list[GateResult]
     reasons: list[str]
+    reasons_zh: list[str] = Field(default_factory=list)
     evaluated_at: datetime
+
+    def reasons_for(self, lang: str) -> list[str]:
+        return (self.reasons_zh or self.reasons) if lang == "zh" else self.reasons
 
 
 def load_gates(path: Path) -> GateConfig:
@@ -93,25 +101,43 @@ def load_gates(path: Path) -> GateConfig:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:
-        return GateConfig.model_validate(raw)
+        cfg = GateConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
+    _check_metric_names(cfg, path)
+    return cfg
+
+
+def _check_metric_names(cfg: GateConfig, path: Path) -> None:
+    """A misspelt metric or scope would hold forever as "missing": name it now."""
+    from genguard.govern.metrics import check_metric
+
+    for i, g in enumerate(cfg.gates):
+        problem = check_metric(g.metric.name, g.metric.scope)
+        if problem:
+            raise ConfigError(f"{path}: key 'gates.{i}.metric': {problem}")
+
+
+LEVEL_ZH = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 
 
 def evaluate_gates(cfg: GateConfig, source: MetricsSource, *, lang: str = "en") -> GateDecision:
     results: list[GateResult] = []
     reasons: list[str] = []
+    reasons_zh: list[str] = []
     worst_post = 0
     for g in cfg.gates:
         title = g.zh if lang == "zh" else g.en
+        metric = f"{g.metric.name}[{g.metric.scope}]"
         got = source.latest(g.metric.name, g.metric.scope)
         if got is None:
             # no measurement is not "low risk": hold until the metric exists
-            results.append(GateResult(id=g.id, title=title, metric=f"{g.metric.name}[{g.metric.scope}]", value=None,
-                                      run_id=None, pre_mitigation=None, post_mitigation=None,
-                                      reason="metric missing: no assessment measured it"))
-            reasons.append(f"{g.id}: metric {g.metric.name}[{g.metric.scope}] missing")
+            results.append(GateResult(id=g.id, title=title, metric=metric, value=None, run_id=None, pre_mitigation=None,
+                                      post_mitigation=None, reason="metric missing: no assessment measured it",
+                                      reason_zh="指标缺失：尚无评估测量该指标"))
+            reasons.append(f"{g.id}: metric {metric} missing")
+            reasons_zh.append(f"{g.id}：指标 {metric} 缺失")
             worst_post = max(worst_post, LEVELS.index("critical"))
             continue
         value, run_id = got
@@ -119,12 +145,15 @@ def evaluate_gates(cfg: GateConfig, source: MetricsSource, *, lang: str = "en") 
         pre = g.level_for(value + sign * g.buffer)
         post = g.level_for(value + sign * (g.buffer - g.mitigation_effect))
         worst_post = max(worst_post, LEVELS.index(post))
-        reason = (f"{g.metric.name}[{g.metric.scope}] = {value:.4f} (run {run_id}, buffer {g.buffer:g}, "
+        reason = (f"{metric} = {value:.4f} (run {run_id}, buffer {g.buffer:g}, "
                   f"mitigation credit {g.mitigation_effect:g}) -> {pre} before, {post} after mitigation")
+        reason_zh = (f"{metric} = {value:.4f}（评估 {run_id}，缓冲 {g.buffer:g}，缓解措施抵扣 {g.mitigation_effect:g}）"
+                     f"→ 缓解前{LEVEL_ZH[pre]}，缓解后{LEVEL_ZH[post]}")
         if LEVELS.index(post) > LEVELS.index("medium"):
             reasons.append(f"{g.id}: {reason}")
-        results.append(GateResult(id=g.id, title=title, metric=f"{g.metric.name}[{g.metric.scope}]", value=value,
-                                  run_id=run_id, pre_mitigation=pre, post_mitigation=post, reason=reason))
+            reasons_zh.append(f"{g.id}：{reason_zh}")
+        results.append(GateResult(id=g.id, title=title, metric=metric, value=value, run_id=run_id, pre_mitigation=pre,
+                                  post_mitigation=post, reason=reason, reason_zh=reason_zh))
     decision: Literal["deploy", "hold"] = "deploy" if worst_post <= LEVELS.index("medium") else "hold"
     return GateDecision(decision=decision, continue_development=worst_post <= LEVELS.index("high"),
-                        results=results, reasons=reasons, evaluated_at=datetime.now(UTC))
+                        results=results, reasons=reasons, reasons_zh=reasons_zh, evaluated_at=datetime.now(UTC))
