@@ -115,6 +115,30 @@ def throughput(det: KeywordDetector, texts: list[str], seconds: float = 3.0) -> 
     }
 
 
+SHORT_ZH = "今天的天气很好，我们一起去公园散步吧。"
+SHORT_EN = "Could you summarise the attached quarterly report for the board?"
+
+
+def cli_startup(runs: int = 3) -> dict[str, float]:
+    """Wall time of ``genguard check "hello"`` in a fresh process with the default policy: the
+    first run in an empty GENGUARD_HOME (keyword keys and fold tables computed and cached), then
+    the best of ``runs`` later runs (read back from the disk cache)."""
+    import subprocess
+    import tempfile
+
+    def once(home: str) -> float:
+        env = {**os.environ, "GENGUARD_HOME": home, "PYTHONPATH": str(ROOT / "src")}
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "genguard.cli.app", "check", "hello"], env=env, check=True,
+                       capture_output=True)
+        return time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as home:
+        cold = once(home)
+        warm = min(once(home) for _ in range(runs))
+    return {"cold_cache": round(cold, 2), "warm_cache_best": round(warm, 2)}
+
+
 def _read_csv(path: Path, column: str) -> list[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [row[column] for row in csv.DictReader(fh) if row.get(column)]
@@ -142,6 +166,9 @@ def run(data: Path, n: int) -> dict[str, Any]:
         "latency_keyword_policy": latency(kw_guard, text, n),
         "latency_default_policy": latency(default_guard, text, n),
         "default_policy_detectors": [d.name for d in default_guard.detectors],
+        "latency_default_short_zh": latency(default_guard, SHORT_ZH, n),
+        "latency_default_short_en": latency(default_guard, SHORT_EN, n),
+        "cli_startup_s": cli_startup(),
         "throughput_with_hits": throughput(det, [mixed_text(seed=i) for i in range(20)]),
         "throughput_benign": throughput(det, [mixed_text(seed=i, harmful=False) for i in range(20)]),
         "throughput_benign_64kb": throughput(det, [mixed_text(65536, seed=i, harmful=False) for i in range(4)]),

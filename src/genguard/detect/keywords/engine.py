@@ -14,12 +14,15 @@ starts and ends on a word boundary of the term, or is at most two characters lon
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -54,9 +57,9 @@ def _has_latin(s: str) -> bool:
     return any(c.isascii() and c.isalnum() for c in s)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One thing the automaton can report for a key."""
+class Entry(NamedTuple):
+    """One thing the automaton can report for a key (a named tuple: ~100k of them are built or
+    unpickled at start-up, several times faster than frozen dataclasses)."""
 
     category: str
     term: str  # the bank term as written (expanded)
@@ -253,7 +256,8 @@ class KeywordEngine:
     """Compiled banks: ``match(text)`` returns hits with spans in the original text."""
 
     def __init__(
-        self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True
+        self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True,
+        state: tuple[Any, Any, Any] | None = None,
     ) -> None:
         self.banks = banks
         # allow-list phrases live in the main automaton as entries with an empty category, so
@@ -261,15 +265,22 @@ class KeywordEngine:
         self._main = _Automaton()
         self._pinyin = _Automaton()
         self._literal = _Automaton()
-        for bank in banks:
-            for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
-                (self._main, self._pinyin, self._literal)[which].add(key, entry)
-        for phrase in list(allow or []):
-            for _which, key, entry in _allow_keys(phrase):
-                self._main.add(key, entry)
+        if state is not None:  # keys computed by an earlier process (see compile_engine)
+            self._main.entries, self._pinyin.entries, self._literal.entries = (_decode(x) for x in state)
+        else:
+            for bank in banks:
+                for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
+                    (self._main, self._pinyin, self._literal)[which].add(key, entry)
+            for phrase in list(allow or []):
+                for _which, key, entry in _allow_keys(phrase):
+                    self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
         self._symbolic = [(k, e) for k, es in self._literal.entries.items() for e in es]
+
+    def state(self) -> tuple[Any, Any, Any]:
+        """The computed keys and entries as plain tuples (fast to pickle), for the disk cache."""
+        return (_encode(self._main), _encode(self._pinyin), _encode(self._literal))
 
     @property
     def size(self) -> int:
@@ -421,6 +432,60 @@ def _segmentation_ok(chunks: list[tuple[int, int]], bounds: frozenset[int], n: i
 
 # -- compiled-engine cache ----------------------------------------------------------------
 _CACHE: dict[tuple[Any, ...], KeywordEngine] = {}
+_DISK_CACHE_KEEP = 8
+
+
+def _encode(a: _Automaton) -> dict[str, list[tuple[Any, ...]]]:
+    return {k: [(*e[:6], tuple(sorted(e.bounds)), *e[7:]) for e in es] for k, es in a.entries.items()}
+
+
+def _decode(d: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[Entry]]:
+    new = tuple.__new__  # skips the generated __new__: ~100k entries
+    return {k: [new(Entry, (*t[:6], frozenset(t[6]), *t[7:])) for t in es] for k, es in d.items()}
+
+
+def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
+    """``$GENGUARD_HOME/cache/keywords/<hash>.pkl``. Computing the keys of the shipped banks
+    (normalised, pinyin and initials forms) takes seconds; a CLI run that only checks one text
+    should not pay that every time. The hash covers the bank files (path, mtime, size), the
+    options and this package's matching code, so any change rebuilds. ``GENGUARD_NO_CACHE=1``
+    disables it."""
+    if os.environ.get("GENGUARD_NO_CACHE"):
+        return None
+    here = Path(__file__).resolve()
+    code = [here, here.parent / "banks.py", here.parents[2] / "text" / "normalize.py"]
+    h = hashlib.sha256(repr(key).encode("utf-8"))
+    for f in code:
+        h.update(f.read_bytes())
+    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
+    return home / "cache" / "keywords" / f"{h.hexdigest()[:24]}.pkl"
+
+
+def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, Any, Any]] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            banks, state = pickle.load(fh)
+        return list(banks), tuple(state)
+    except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
+        return None
+
+
+def _store_cached(path: Path | None, engine: KeywordEngine) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((engine.banks, engine.state()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        old = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[_DISK_CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # read-only or full home: keep working without the cache
+        return
 
 
 def compile_engine(
@@ -442,10 +507,16 @@ def compile_engine(
         hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    banks = [load_bank_file(f) for f in files]
-    for code, terms in (extra_terms or {}).items():
-        banks.append(KeywordBank(code, {"any": list(terms)}, source="policy"))
-    engine = KeywordEngine(banks, allow=allow, pinyin=pinyin)
+    disk = _disk_cache_file(key)
+    cached = _load_cached(disk)
+    if cached is not None:
+        engine = KeywordEngine(cached[0], allow=allow, pinyin=pinyin, state=cached[1])
+    else:
+        banks = [load_bank_file(f) for f in files]
+        for code, terms in (extra_terms or {}).items():
+            banks.append(KeywordBank(code, {"any": list(terms)}, source="policy"))
+        engine = KeywordEngine(banks, allow=allow, pinyin=pinyin)
+        _store_cached(disk, engine)
     with _CACHE_LOCK:
         if len(_CACHE) > 16:
             _CACHE.clear()
