@@ -1,7 +1,8 @@
 """Quality and speed of the learned detectors, on held-out / dev splits only.
 
     python -m bench.quality.run            # measure and write BENCHMARKS.md "Learned detectors (quality)"
-    python -m bench.quality.run --sweep    # also print FP/recall per threshold (for choosing policy thresholds)
+    python -m bench.quality.run --sweep    # also print FP/recall per threshold on held-out rows (diagnostic only:
+                                           # policy thresholds are chosen on dev by bench.quality.choose_thresholds)
     python -m bench.quality.run --no-write # print only
 
 Every number uses the shipped models and the shipped default policy (detector thresholds and
@@ -33,6 +34,16 @@ from genguard.text.lang import detect_language
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Learned detectors (quality)"
 COMMAND = "/work/main/.venv/bin/python -m bench.quality.run"
+ROUND_TWO = """Round two (2026-11-23): all four models were retrained because their features had drifted from
+inference (they were trained on the placeholder normaliser, and the merged keyword normaliser's
+compact view dropped word and sentence boundaries, which also broke the injection phrase rules);
+features now use `NormalizedText.soft`. The intent model gained project-written everyday chat and
+benign how-to questions (bench/quality/data/project_everyday.jsonl) after short casual Chinese
+("今天天气很好，我们去公园散步吧。") was refused. The harmful-intent thresholds are now chosen on
+out-of-fold dev scores of the training rows (`python -m bench.quality.choose_thresholds`: lowest
+threshold with <= 4% FP on each language's benign rows and on XSTest-safe training rows), no
+longer by sweeping the held-out rows below; round one's better-looking XSTest/JADE numbers came
+from thresholds picked on these same held-out rows."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
@@ -200,6 +211,7 @@ def render(res: dict[str, Any]) -> str:
     lines = [SECTION, "", f"Command: `{COMMAND}` (models trained by `/work/main/.venv/bin/python -m bench.quality.train_defaults`; "
              "splits in `bench/quality/datasets.py`; all numbers on rows never used for fitting). "
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process, one thread.", ""]
+    lines += [ROUND_TWO, ""]
     lines += ["Per detector, at the default policy's thresholds (prediction = the guard with only that detector does not allow):", "",
               "| detector / data | n | precision | recall | F1 | macro-F1 | FP rate | AUPRC |", "|---|---|---|---|---|---|---|---|"]
     for k, m in res.items():

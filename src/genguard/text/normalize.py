@@ -293,7 +293,7 @@ def _cached_build() -> FoldTables:
                 cached = pickle.load(fh)
             if isinstance(cached, FoldTables):
                 return cached
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+        except Exception:  # a damaged cache is rebuilt, never fatal
             pass
     built = _build()
     if path is not None:

@@ -160,21 +160,32 @@ def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
 
 
 class _Automaton:
-    """Keys -> entries, compiled into one Rust Aho-Corasick automaton (overlapping matches)."""
+    """Keys -> entries, compiled into one Rust Aho-Corasick automaton (overlapping matches).
+
+    Loaded from the disk cache, the entries stay encoded (plain tuples) and are turned into
+    :class:`Entry` objects only for keys that are actually hit, so start-up does not build
+    ~100k objects."""
 
     def __init__(self) -> None:
         self.entries: dict[str, list[Entry]] = {}
         self._keys: list[str] = []
-        self._vals: list[tuple[Entry, ...]] = []
+        self._vals: list[tuple[Entry, ...] | None] = []
+        self._raw: list[list[tuple[Any, ...]]] | None = None
         self._ac: Any = None
 
     def add(self, key: str, entry: Entry) -> None:
         if key:
             self.entries.setdefault(key, []).append(entry)
 
+    def load(self, encoded: dict[str, list[tuple[Any, ...]]]) -> None:
+        self._keys = list(encoded)
+        self._raw = list(encoded.values())
+        self._vals = [None] * len(self._keys)
+
     def build(self) -> None:
-        self._keys = list(self.entries)
-        self._vals = [tuple(self.entries[k]) for k in self._keys]
+        if self._raw is None:
+            self._keys = list(self.entries)
+            self._vals = [tuple(self.entries[k]) for k in self._keys]
         if self._keys:
             self._ac = ahocorasick_rs.AhoCorasick(
                 self._keys,
@@ -182,15 +193,39 @@ class _Automaton:
                 implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
 
+    def _val(self, i: int) -> tuple[Entry, ...]:
+        v = self._vals[i]
+        if v is None:
+            assert self._raw is not None
+            new = tuple.__new__  # skips the generated __new__
+            v = tuple(new(Entry, (*t[:6], frozenset(t[6]), *t[7:])) for t in self._raw[i])
+            self._vals[i] = v
+        return v
+
+    def decoded(self) -> dict[str, list[Entry]]:
+        """Every key's entries (decodes all of a cache-loaded automaton)."""
+        if self._raw is not None and not self.entries:
+            self.entries = {k: list(self._val(i)) for i, k in enumerate(self._keys)}
+        return self.entries
+
+    def encoded(self) -> dict[str, list[tuple[Any, ...]]]:
+        if self._raw is not None:
+            return dict(zip(self._keys, self._raw, strict=True))
+        return {k: [(*e[:6], tuple(sorted(e.bounds)), *e[7:]) for e in es] for k, es in self.entries.items()}
+
     def __bool__(self) -> bool:
-        return bool(self.entries)
+        return bool(self._keys) if self._raw is not None else bool(self.entries)
 
     def iter(self, text: str) -> list[tuple[int, int, tuple[Entry, ...]]]:
         """``(start, end, entries)`` of every (overlapping) key occurrence in ``text``."""
         if self._ac is None or not text:
             return []
-        vals = self._vals
-        return [(s, e, vals[i]) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
+        found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        if self._raw is None:
+            vals = self._vals
+            return [(s, e, vals[i]) for i, s, e in found]  # type: ignore[misc]
+        val = self._val
+        return [(s, e, val(i)) for i, s, e in found]
 
 
 _CACHE_LOCK = threading.Lock()
@@ -266,7 +301,8 @@ class KeywordEngine:
         self._pinyin = _Automaton()
         self._literal = _Automaton()
         if state is not None:  # keys computed by an earlier process (see compile_engine)
-            self._main.entries, self._pinyin.entries, self._literal.entries = (_decode(x) for x in state)
+            for auto, enc in zip((self._main, self._pinyin, self._literal), state, strict=True):
+                auto.load(enc)
         else:
             for bank in banks:
                 for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
@@ -276,16 +312,16 @@ class KeywordEngine:
                     self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
-        self._symbolic = [(k, e) for k, es in self._literal.entries.items() for e in es]
+        self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, Any, Any]:
         """The computed keys and entries as plain tuples (fast to pickle), for the disk cache."""
-        return (_encode(self._main), _encode(self._pinyin), _encode(self._literal))
+        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded())
 
     @property
     def size(self) -> int:
         """Number of (key, category) entries, allow-list phrases excluded."""
-        return sum(1 for a in (self._main, self._literal) for v in a.entries.values() for e in v if e.category)
+        return sum(1 for a in (self._main, self._literal) for v in a.decoded().values() for e in v if e.category)
 
     def categories(self) -> set[str]:
         return {b.category for b in self.banks}
@@ -435,15 +471,6 @@ _CACHE: dict[tuple[Any, ...], KeywordEngine] = {}
 _DISK_CACHE_KEEP = 8
 
 
-def _encode(a: _Automaton) -> dict[str, list[tuple[Any, ...]]]:
-    return {k: [(*e[:6], tuple(sorted(e.bounds)), *e[7:]) for e in es] for k, es in a.entries.items()}
-
-
-def _decode(d: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[Entry]]:
-    new = tuple.__new__  # skips the generated __new__: ~100k entries
-    return {k: [new(Entry, (*t[:6], frozenset(t[6]), *t[7:])) for t in es] for k, es in d.items()}
-
-
 def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
     """``$GENGUARD_HOME/cache/keywords/<hash>.pkl``. Computing the keys of the shipped banks
     (normalised, pinyin and initials forms) takes seconds; a CLI run that only checks one text
@@ -468,7 +495,7 @@ def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, Any, 
         with path.open("rb") as fh:
             banks, state = pickle.load(fh)
         return list(banks), tuple(state)
-    except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
+    except Exception:  # a damaged cache file is rebuilt, never fatal
         return None
 
 
