@@ -223,7 +223,7 @@ class _Automaton:
         found = self._ac.find_matches_as_indexes(text, overlapping=True)
         if self._raw is None:
             vals = self._vals
-            return [(s, e, vals[i]) for i, s, e in found]  # type: ignore[misc]
+            return [(s, e, vals[i]) for i, s, e in found]
         val = self._val
         return [(s, e, val(i)) for i, s, e in found]
 
