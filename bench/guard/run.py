@@ -115,6 +115,36 @@ def throughput(det: KeywordDetector, texts: list[str], seconds: float = 3.0) -> 
     }
 
 
+SHORT_ZH = "今天的天气很好，我们一起去公园散步吧。"
+SHORT_EN = "Could you summarise the attached quarterly report for the board?"
+
+
+def cli_startup(runs: int = 3) -> dict[str, float]:
+    """Wall time of ``genguard check "hello"`` in a fresh process with the default policy: the
+    first run in an empty GENGUARD_HOME (keyword keys and fold tables computed and cached), then
+    the best of ``runs`` later runs (read back from the disk cache)."""
+    import resource
+    import subprocess
+    import tempfile
+
+    def once(home: str) -> tuple[float, float]:
+        """(wall, CPU user+system) seconds of one run; CPU is what it costs on an idle core."""
+        env = {**os.environ, "GENGUARD_HOME": home, "PYTHONPATH": str(ROOT / "src")}
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "genguard.cli.app", "check", "hello"], env=env, check=True,
+                       capture_output=True)
+        wall = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+    with tempfile.TemporaryDirectory() as home:
+        cold = once(home)
+        warm = min((once(home) for _ in range(runs)), key=lambda x: x[1])
+    return {"cold_cache_wall": round(cold[0], 2), "cold_cache_cpu": round(cold[1], 2),
+            "warm_cache_wall": round(warm[0], 2), "warm_cache_cpu": round(warm[1], 2)}
+
+
 def _read_csv(path: Path, column: str) -> list[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [row[column] for row in csv.DictReader(fh) if row.get(column)]
@@ -142,6 +172,9 @@ def run(data: Path, n: int) -> dict[str, Any]:
         "latency_keyword_policy": latency(kw_guard, text, n),
         "latency_default_policy": latency(default_guard, text, n),
         "default_policy_detectors": [d.name for d in default_guard.detectors],
+        "latency_default_short_zh": latency(default_guard, SHORT_ZH, n),
+        "latency_default_short_en": latency(default_guard, SHORT_EN, n),
+        "cli_startup_s": cli_startup(),
         "throughput_with_hits": throughput(det, [mixed_text(seed=i) for i in range(20)]),
         "throughput_benign": throughput(det, [mixed_text(seed=i, harmful=False) for i in range(20)]),
         "throughput_benign_64kb": throughput(det, [mixed_text(65536, seed=i, harmful=False) for i in range(4)]),

@@ -223,14 +223,18 @@ def intent_split() -> Split:
     gtr, ghe = _split(gq, 0.2, rng)
     xtr, xhe = xstest_split()
     btr, bhe = benign_split()
-    sp.train = jtr + ftr + gtr + xtr + btr
-    sp.held = jhe + fhe + ghe + xhe + bhe
+    # project-written everyday chat and benign how-to questions (round two; intent model only)
+    ev = [_ex(r["text"], "benign", None, "project/everyday") for r in _jsonl(PROJECT / "project_everyday.jsonl")]
+    etr, ehe = _split(ev, 0.2, rng)
+    sp.train = jtr + ftr + gtr + xtr + btr + etr
+    sp.held = jhe + fhe + ghe + xhe + bhe + ehe
     sp.extra = {
         "jade_held": jhe,
         "xstest_safe_held": [e for e in xhe if e.label == "benign"],
         "xstest_unsafe_held": [e for e in xhe if e.label != "benign"],
         "flames_held": fhe,
         "benign_held": bhe,
+        "everyday_held": ehe,
     }
     return sp
 

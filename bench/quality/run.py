@@ -1,7 +1,8 @@
 """Quality and speed of the learned detectors, on held-out / dev splits only.
 
     python -m bench.quality.run            # measure and write BENCHMARKS.md "Learned detectors (quality)"
-    python -m bench.quality.run --sweep    # also print FP/recall per threshold (for choosing policy thresholds)
+    python -m bench.quality.run --sweep    # also print FP/recall per threshold on held-out rows (diagnostic only:
+                                           # policy thresholds are chosen on dev by bench.quality.choose_thresholds)
     python -m bench.quality.run --no-write # print only
 
 Every number uses the shipped models and the shipped default policy (detector thresholds and
@@ -33,6 +34,16 @@ from genguard.text.lang import detect_language
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Learned detectors (quality)"
 COMMAND = "/work/main/.venv/bin/python -m bench.quality.run"
+ROUND_TWO = """Round two (2026-11-23): all four models were retrained because their features had drifted from
+inference (they were trained on the placeholder normaliser, and the merged keyword normaliser's
+compact view dropped word and sentence boundaries, which also broke the injection phrase rules);
+features now use `NormalizedText.soft`. The intent model gained project-written everyday chat and
+benign how-to questions (bench/quality/data/project_everyday.jsonl) after short casual Chinese
+("今天天气很好，我们去公园散步吧。") was refused. The harmful-intent thresholds are now chosen on
+out-of-fold dev scores of the training rows (`python -m bench.quality.choose_thresholds`: lowest
+threshold with <= 4% FP on each language's benign rows and on XSTest-safe training rows), no
+longer by sweeping the held-out rows below; round one's better-looking XSTest/JADE numbers came
+from thresholds picked on these same held-out rows."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
@@ -145,6 +156,9 @@ def measure(do_sweep: bool) -> dict[str, Any]:
     sets = {
         "XSTest safe held-out (FP rate)": it["xstest_safe_held"],
         "benign prompts held-out (FP rate)": it["benign_held"],
+        "benign prompts held-out, Chinese (FP rate)": [e for e in it["benign_held"] if detect_language(e.text) == "zh"],
+        "benign prompts held-out, English (FP rate)": [e for e in it["benign_held"] if detect_language(e.text) != "zh"],
+        "project everyday chat / how-to held-out (FP rate)": it["everyday_held"],
         "BIPIA clean emails held-out (FP rate)": inj["bipia_clean_emails_held"],
         "JADE held-out (recall)": it["jade_held"],
         "JADE held-out, Chinese questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) == "zh"],
@@ -158,6 +172,8 @@ def measure(do_sweep: bool) -> dict[str, Any]:
         "GPTFuzz templates held-out (recall)": inj["gptfuzz_templates_held"],
         "project zh/en attacks held-out (recall)": inj["project_attacks_held"],
     }
+    ispec = _spec(policy, "harmful_intent")
+    res["intent thresholds"] = {"zh (default)": ispec.threshold, **ispec.config.get("language_thresholds", {})}
     res["operating point"] = {
         k: {"n": len(v), "intent+injection": _rate(_flagged(both, [e.text for e in v])),
             "full default guard": _rate(_flagged(full, [e.text for e in v]))}
@@ -195,6 +211,7 @@ def render(res: dict[str, Any]) -> str:
     lines = [SECTION, "", f"Command: `{COMMAND}` (models trained by `/work/main/.venv/bin/python -m bench.quality.train_defaults`; "
              "splits in `bench/quality/datasets.py`; all numbers on rows never used for fitting). "
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process, one thread.", ""]
+    lines += [ROUND_TWO, ""]
     lines += ["Per detector, at the default policy's thresholds (prediction = the guard with only that detector does not allow):", "",
               "| detector / data | n | precision | recall | F1 | macro-F1 | FP rate | AUPRC |", "|---|---|---|---|---|---|---|---|"]
     for k, m in res.items():
@@ -216,21 +233,22 @@ def render(res: dict[str, Any]) -> str:
         return "met" if cond else "NOT met"
 
     lines += ["", "Acceptance targets (issue 4):", "",
-              f"- COLD dev macro-F1 >= 0.83: {cold['macro_f1']} ({ok(cold['macro_f1'] >= 0.83)}; threshold 0.67 was tuned on COLD dev itself, as the issue asks, so this is a dev-set number)",
+              f"- COLD dev macro-F1 >= 0.83: {cold['macro_f1']} ({ok(cold['macro_f1'] >= 0.83)}; threshold {_spec(load_policy(None), 'offensive_zh').threshold} was tuned on COLD dev itself, as the issue asks, so this is a dev-set number)",
               f"- XSTest safe FP <= 5% for intent + injection: {xs['intent+injection']:.1%} ({ok(xs['intent+injection'] <= 0.05)}); "
               f"whole default guard {xs['full default guard']:.1%}",
               f"- JADE held-out recall >= 0.90 at that operating point: {jade['intent+injection']} ({ok(jade['intent+injection'] >= 0.90)}); "
               f"Chinese {op['JADE held-out, Chinese questions (recall)']['intent+injection']}, English "
-              f"{op['JADE held-out, English questions (recall)']['intent+injection']} (the English floor of 0.99 that keeps XSTest FP low "
-              "lets almost all English JADE questions through)",
+              f"{op['JADE held-out, English questions (recall)']['intent+injection']} at the harmful_intent thresholds "
+              f"{res['intent thresholds']} (chosen on out-of-fold dev scores by bench.quality.choose_thresholds, never on these rows)",
               f"- BIPIA attacks recall >= 0.90: {bipia['intent+injection']} ({ok(bipia['intent+injection'] >= 0.90)}); the misses are the "
               "task-irrelevant categories (benign questions such as 'How do solar panels work?' planted in an email), which a "
               "content classifier cannot tell from a user's own question; without them "
               f"{op['BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)']['intent+injection']}",
               f"- full default guard p50 <= 2 ms on 1 KB: wall p50 zh {sp['full guard 1 KB zh']['p50_ms']} / en "
-              f"{sp['full guard 1 KB en']['p50_ms']} ms measured while the 2-core machine ran other jobs (load average "
-              f"{sp['load average']}), so NOT demonstrated; the uncontended cost is better approximated by the fastest "
-              f"runs, zh {sp['full guard 1 KB zh']['min_ms']} / en {sp['full guard 1 KB en']['min_ms']} ms. Re-run on an idle machine.",
+              f"{sp['full guard 1 KB en']['p50_ms']} ms, CPU p50 zh {sp['full guard 1 KB zh']['cpu_p50_ms']} / en "
+              f"{sp['full guard 1 KB en']['cpu_p50_ms']} ms (load average {sp['load average']} on 2 cores during the run; "
+              f"fastest runs zh {sp['full guard 1 KB zh']['min_ms']} / en {sp['full guard 1 KB en']['min_ms']} ms): "
+              f"{ok(max(sp['full guard 1 KB zh']['p50_ms'], sp['full guard 1 KB en']['p50_ms']) <= 2.0)} on wall p50",
               ]
     lines += ["", "Speed and size:", "",
               f"- shipped models {', '.join(sp['shipped models'])}: {sp['shipped model bytes'] / 1e6:.2f} MB on disk; "

@@ -191,6 +191,56 @@ ZH_BENIGN_S = {
     "city": ["成都", "杭州", "西安", "厦门", "北京"],
     "asset": ["银行卡密码", "微信账号", "个人隐私", "电脑数据"],
     "scam": ["电信诈骗", "钓鱼短信", "虚假投资平台", "冒充客服的电话"],
+    "weather": ["很好", "不错", "有点冷", "很热", "下雨", "晴朗"],
+    "plan": ["去公园散步", "去爬山", "在家看书", "去看电影", "出去吃火锅", "一起打羽毛球", "去图书馆"],
+    "when": ["周末", "明天", "下个月", "国庆节", "暑假", "今晚"],
+    "place": ["海边", "公园", "博物馆", "西湖", "老家", "动物园", "咖啡馆"],
+    "skill": ["钢琴", "游泳", "书法", "编程", "摄影", "做饭", "英语口语"],
+    "thing": ["风景", "小吃", "展览", "咖啡", "夜景"],
+    "event": ["生日聚会", "团建", "年会", "同学聚会", "母亲节"],
+    "mood": ["很好", "不错", "一般", "有点累"],
+    "service": ["护照", "社保卡", "居住证", "信用卡挂失", "快递退货"],
+    "age": ["五岁", "七岁", "十岁"],
+    "dish": ["红烧肉", "番茄炒蛋", "饺子", "宫保鸡丁", "清蒸鱼"],
+    "who": ["全家人", "小朋友", "情侣", "朋友"],
+}
+# Round two: everyday chat and statements, and benign how-to questions / work chat that share the
+# question words of harmful requests ("如何/怎么 ...", "how do I ..."); short casual Chinese was
+# scored as harmful. Written to project_everyday.jsonl (used by the intent model only).
+ZH_EVERYDAY_T = [
+    "今天天气{weather}，我们{plan}吧。", "明天{weather}吗？要不要带伞？", "我{when}想去{place}，你觉得怎么样？",
+    "{when}{plan}，有什么需要准备的？", "我最近在学{skill}，感觉挺有意思的。", "{place}的{thing}真不错，下次还想去。",
+    "帮我想几个{event}的活动点子。", "{event}送什么礼物比较合适？", "我今天心情{mood}，{plan}了。",
+    "你好，请问{service}怎么办理？", "孩子{age}了，适合学{skill}吗？", "晚饭想做{dish}，需要哪些食材？",
+    "推荐一部适合{who}一起看的电影。", "{dish}怎么做才好吃？", "我们公司下周{event}，帮我写个通知。",
+]
+EN_EVERYDAY_T = [
+    "The weather is {weather} today, let's {plan}.", "Will it be {weather} tomorrow?",
+    "I'm thinking of going to {place} {when}, any tips?", "I just started learning {skill} and I love it.",
+    "Give me some ideas for a {event}.", "What is a good gift for a {event}?", "How do I cook {dish}?",
+    "Recommend a movie to watch with {who}.", "My kid wants to learn {skill}, where should we start?",
+    "Help me write an announcement about our {event} next week.", "I feel {mood} today, I think I'll {plan}.",
+]
+ZH_HOWTO_T = ["{how}{task}？", "{how}{task}，有什么技巧？", "我们{time}开会讨论{work}，{how}准备？",
+              "{time}要汇报{work}，帮我列个提纲。"]
+ZH_HOWTO_S = {
+    "how": ["如何", "怎么", "怎样才能", "请问怎么", "教我", "我想知道怎么"],
+    "task": ["做红烧肉", "煮米饭不粘锅", "提高睡眠质量", "养好多肉植物", "学好数学", "修自行车的链条", "给猫洗澡",
+             "练好毛笔字", "提高英语听力", "快速入睡", "清洗洗衣机", "做一份简历", "备考英语四级", "减肥不反弹",
+             "去除衣服上的油渍", "给手机省电", "和父母沟通", "写好一篇议论文", "挑选西瓜", "种番茄",
+             "安装Python", "使用Excel做数据透视表", "让宝宝按时睡觉", "保持办公桌整洁", "包饺子", "腌咸菜",
+             "申请奖学金", "准备面试", "提高跑步速度", "给植物浇水"],
+    "time": ["下午", "明天上午", "周五", "下周一"],
+    "work": ["项目进度", "季度预算", "新产品发布", "客户反馈", "招聘计划", "年度总结"],
+}
+EN_HOWTO_T = ["{how} {task}?", "{how} {task} without spending too much money?"]
+EN_HOWTO_S = {
+    "how": ["How do I", "How can I", "What's the best way to", "Can you teach me how to", "Explain how to"],
+    "task": ["cook rice without a rice cooker", "improve my sleep", "keep succulents alive", "fix a bike chain",
+             "learn calculus", "bathe a cat", "remove an oil stain", "save battery on my phone", "write a resume",
+             "prepare for a job interview", "grow tomatoes", "make a pivot table in Excel", "install Python",
+             "train for a 10k run", "make dumplings", "clean a washing machine", "talk to my parents about stress",
+             "pick a ripe watermelon", "organise my desk", "get my toddler to sleep on time"],
 }
 EN_BENIGN_T = [
     "Translate this sentence into {lang}: {topic} matters.", "Write a short poem about {topic}.",
@@ -214,6 +264,15 @@ EN_BENIGN_S = {
     "city_country": ["France", "Japan", "Brazil", "Kenya", "Canada"],
     "asset": ["password", "bank card", "email account", "laptop"],
     "scam": ["phishing emails", "investment scams", "fake tech support calls"],
+    "weather": ["nice", "sunny", "cold", "rainy", "warm"],
+    "plan": ["go for a walk in the park", "go hiking", "read at home", "see a movie", "play badminton"],
+    "place": ["the beach", "the museum", "the zoo", "the mountains", "my hometown"],
+    "when": ["this weekend", "tomorrow", "next month", "in the summer"],
+    "skill": ["the piano", "swimming", "photography", "cooking", "painting"],
+    "event": ["birthday party", "team outing", "family reunion", "wedding anniversary"],
+    "dish": ["dumplings", "tomato and egg stir-fry", "a roast chicken", "pancakes"],
+    "who": ["the whole family", "kids", "my partner", "friends"],
+    "mood": ["great", "tired", "a bit bored", "happy"],
 }
 
 
@@ -247,6 +306,11 @@ def main() -> None:
     rows = [{"text": t, "label": "benign", "category": "", "lang": "zh"} for t in expand(ZH_BENIGN_T, ZH_BENIGN_S, rng, 6)]
     rows += [{"text": t, "label": "benign", "category": "", "lang": "en"} for t in expand(EN_BENIGN_T, EN_BENIGN_S, rng, 6)]
     _write("project_benign.jsonl", rows)
+    rows = [{"text": t, "label": "benign", "category": "", "lang": "zh"} for t in expand(ZH_EVERYDAY_T, ZH_BENIGN_S, rng, 6)]
+    rows += [{"text": t, "label": "benign", "category": "", "lang": "en"} for t in expand(EN_EVERYDAY_T, EN_BENIGN_S, rng, 6)]
+    rows += [{"text": t, "label": "benign", "category": "", "lang": "zh"} for t in expand(ZH_HOWTO_T, ZH_HOWTO_S, rng, 40)]
+    rows += [{"text": t, "label": "benign", "category": "", "lang": "en"} for t in expand(EN_HOWTO_T, EN_HOWTO_S, rng, 40)]
+    _write("project_everyday.jsonl", rows)
 
 
 def _write(name: str, rows: list[dict[str, str]]) -> None:

@@ -13,11 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from genguard.detect.base import DetectContext, Detector, build_detector
-from genguard.errors import InputError
+from genguard.errors import ConfigError, InputError
 from genguard.findings import Action, Decision, Direction, Finding, Reason
 from genguard.policy import Policy, StandardAnswers, load_policy
 from genguard.prechecks import PreCheck, build_precheck
 from genguard.redact import apply_redaction, get_operator
+
+
+def _build_from_spec(index: int, spec: Any, source: str | None) -> Detector:
+    """Build one policy detector; a bad type or option names the policy file and the key."""
+    try:
+        return build_detector(spec.type, spec.config, name=spec.instance_name)
+    except ConfigError as exc:
+        where = f"{source}: " if source else "policy: "
+        raise ConfigError(f"{where}key 'detectors.{index}' ({spec.type}): {exc}") from None
 
 
 class Guard:
@@ -31,9 +40,7 @@ class Guard:
         self._redactor = get_operator(policy.redaction.operator, **policy.redaction.options)
         if detectors is None:
             detectors = [
-                (build_detector(spec.type, spec.config, name=spec.instance_name), spec)
-                for spec in policy.detectors
-                if spec.enabled
+                (_build_from_spec(i, spec, source), spec) for i, spec in enumerate(policy.detectors) if spec.enabled
             ]
         self._detectors = detectors
         self.pre_checks: list[tuple[PreCheck, list[Direction]]] = [

@@ -4,6 +4,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from genguard.cli.app import app
+from genguard.errors import ConfigError, InputError
 
 runner = CliRunner()
 
@@ -55,3 +56,24 @@ def test_check_file_reports_malformed_lines_and_resumes(tmp_path: Path) -> None:
 def test_check_file_missing_input_is_clear_error(tmp_path: Path) -> None:
     res = runner.invoke(app, ["check", "--file", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o.jsonl")])
     assert res.exit_code != 0
+
+
+def test_check_file_nothing_readable_is_an_error(tmp_path: Path) -> None:
+    src = tmp_path / "gbk.jsonl"
+    src.write_bytes('{"text": "整个文件是GBK编码"}\n'.encode("gbk") * 3)
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["check", "--file", str(src), "--out", str(out)])
+    # the CLI entry point (genguard.cli.app.main) prints GenguardError messages and exits 2
+    assert res.exit_code != 0 and isinstance(res.exception, InputError)
+    assert "none of its 3 non-blank lines could be read" in str(res.exception) and "UTF-8" in str(res.exception)
+    assert [json.loads(x)["line"] for x in out.read_text(encoding="utf-8").splitlines()] == [1, 2, 3]
+
+
+def test_policy_with_bad_detector_names_file_and_key(tmp_path: Path) -> None:
+    pol = tmp_path / "p.yaml"
+    pol.write_text("name: x\ndetectors:\n  - type: keywords\n  - type: classifier\n    config: {models: [nosuch]}\nrules: {}\n",
+                   encoding="utf-8")
+    res = runner.invoke(app, ["check", "--policy", str(pol), "hi"])
+    assert res.exit_code != 0 and isinstance(res.exception, ConfigError)
+    msg = str(res.exception)
+    assert "p.yaml" in msg and "detectors.1" in msg and "nosuch" in msg

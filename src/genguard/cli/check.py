@@ -65,6 +65,15 @@ def check(
     if summary.errors:
         for line_no, msg in summary.error_lines[:20]:
             Console(stderr=True).print(f"  line {line_no}: {msg}", highlight=False)
+    fail_if_nothing_read(file, summary.checked + summary.resumed, summary.error_lines)
+
+
+def fail_if_nothing_read(src: Path, processed: int, error_lines: list[tuple[int, str]]) -> None:
+    """A file none of whose lines could be read (e.g. GBK, or not JSONL at all) is an error, not a result."""
+    if processed == 0 and error_lines:
+        line_no, msg = error_lines[0]
+        raise InputError(f"{src}: none of its {len(error_lines)} non-blank lines could be read "
+                         f"(line {line_no}: {msg}); expected UTF-8 JSONL")
 
 
 __all__ = ["GenguardError", "check"]

@@ -59,3 +59,6 @@ def scan(
     err.print(f"scanned {done} lines ({resumed} already done), {errors} malformed -> {out}", highlight=False)
     for line_no, msg in error_lines[:20]:
         err.print(f"  line {line_no}: {msg}", highlight=False)
+    from genguard.cli.check import fail_if_nothing_read
+
+    fail_if_nothing_read(file, done + resumed, error_lines)

@@ -149,6 +149,9 @@ def redact(
     err.print(f"redacted {redacted} lines ({resumed} already done), {errors} malformed -> {out}", highlight=False)
     for line_no, msg in error_lines[:20]:
         err.print(f"  line {line_no}: {msg}", highlight=False)
+    from genguard.cli.check import fail_if_nothing_read
+
+    fail_if_nothing_read(file, redacted + resumed, error_lines)
 
 
 COMMANDS = {"redact": redact}

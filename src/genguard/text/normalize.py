@@ -29,11 +29,16 @@ ORIGINAL text with :func:`is_word_char` / :func:`is_visible_separator`.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -250,13 +255,57 @@ _LOCK = threading.Lock()
 
 
 def tables() -> FoldTables:
-    """The shared fold tables, built lazily once per process (about a second)."""
+    """The shared fold tables, built lazily once per process (one to two seconds), or read back
+    from the on-disk cache (tens of milliseconds) so that short CLI runs start fast."""
     global _TABLES
     if _TABLES is None:
         with _LOCK:
             if _TABLES is None:
-                _TABLES = _build()
+                _TABLES = _cached_build()
     return _TABLES
+
+
+def _cache_path() -> Path | None:
+    """``$GENGUARD_HOME/cache/fold-tables-<key>.pkl``; the key changes with this module's code,
+    the Unicode database and the pinyin/OpenCC/numpy/Python versions. ``GENGUARD_NO_CACHE=1``
+    disables the cache."""
+    if os.environ.get("GENGUARD_NO_CACHE"):
+        return None
+    from importlib.util import find_spec
+
+    parts = [Path(__file__).read_bytes(), unicodedata.unidata_version.encode(), sys.version.encode(),
+             np.__version__.encode()]
+    for mod in ("pypinyin", "opencc"):  # installed files (importlib.metadata is much slower)
+        spec = find_spec(mod)
+        if spec is not None and spec.origin:
+            st = os.stat(spec.origin)
+            parts.append(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
+    key = hashlib.sha256(b"\0".join(parts)).hexdigest()[:20]
+    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
+    return home / "cache" / f"fold-tables-{key}.pkl"
+
+
+def _cached_build() -> FoldTables:
+    path = _cache_path()
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, FoldTables):
+                return cached
+        except Exception:  # a damaged cache is rebuilt, never fatal
+            pass
+    built = _build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # read-only home: build each time, as before
+            pass
+    return built
 
 
 def _codes(text: str) -> np.ndarray:
@@ -324,6 +373,27 @@ class NormalizedText:
         else:
             text = literal_fold(self.original)
         return View(text, np.arange(n), n)
+
+    @cached_property
+    def soft(self) -> View:
+        """Width- and case-folded text with invisible/format characters and combining marks
+        removed, but spaces and punctuation kept: the view for the learned classifiers and the
+        injection phrase rules, which need word and sentence boundaries (the compact view drops
+        them). Offsets map back to the original."""
+        lit = self.literal.text
+        n = len(self.original)
+        if not n:
+            return View("", np.arange(0), 0)
+        t = tables()
+        codes = _codes(self.original)
+        small = codes < TABLE_SIZE
+        visible = np.zeros(n, dtype=bool)
+        visible[small] = t.visible_sep[codes[small]]
+        drop = (t.fold[codes] == SENTINEL) & ~visible & (codes != 0x0A) & (codes != 0x09)
+        if not drop.any():
+            return View(lit, np.arange(n), n)
+        keep = np.flatnonzero(~drop)
+        return View(_decode(_codes(lit)[keep]), keep, n)
 
     @cached_property
     def has_latin(self) -> bool:

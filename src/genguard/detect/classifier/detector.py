@@ -85,7 +85,7 @@ def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> Window
     key = (feats.key(), size)
     hit = cache.get(key)
     if hit is None:
-        norm = ctx.normalized
+        norm = ctx.normalized.soft
         spans: list[tuple[int, int]] = []
         keys: list[str] = []
         counts: list[int] = []

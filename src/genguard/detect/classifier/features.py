@@ -45,7 +45,7 @@ class FeatureConfig:
 
 def prepare(text: str) -> str:
     """Normalised, whitespace-collapsed text (what the analyzer sees)."""
-    return _SPACE.sub(" ", normalize(text).text).strip()
+    return _SPACE.sub(" ", normalize(text).soft.text).strip()
 
 
 def analyze_prepared(t: str, cfg: FeatureConfig) -> list[str]:

@@ -172,7 +172,7 @@ class InjectionDetector(Detector):
         if not text.strip():
             return []
         found: list[Finding] = []
-        norm = ctx.normalized
+        norm = ctx.normalized.soft  # word boundaries kept: the phrase rules need them
         if self.heuristics:
             for code, score, s, e in match_phrases(norm.text):
                 os_, oe = norm.span(s, e)
@@ -193,7 +193,7 @@ class InjectionDetector(Detector):
         if self.decode:
             for enc, s, e, dec in decode_payloads(text):
                 sub = DetectContext(dec, ctx.direction)
-                hits = match_phrases(sub.normalized.text)
+                hits = match_phrases(sub.normalized.soft.text)
                 for code, score, _a, _b in hits:
                     found.append(Finding(category=code, detector=self.name, score=score, start=s, end=e,
                                          evidence=text[s:e], normalized=dec[:200], entity=enc,

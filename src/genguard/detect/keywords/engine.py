@@ -14,12 +14,15 @@ starts and ends on a word boundary of the term, or is at most two characters lon
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -54,9 +57,9 @@ def _has_latin(s: str) -> bool:
     return any(c.isascii() and c.isalnum() for c in s)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One thing the automaton can report for a key."""
+class Entry(NamedTuple):
+    """One thing the automaton can report for a key (a named tuple: ~100k of them are built or
+    unpickled at start-up, several times faster than frozen dataclasses)."""
 
     category: str
     term: str  # the bank term as written (expanded)
@@ -157,21 +160,32 @@ def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
 
 
 class _Automaton:
-    """Keys -> entries, compiled into one Rust Aho-Corasick automaton (overlapping matches)."""
+    """Keys -> entries, compiled into one Rust Aho-Corasick automaton (overlapping matches).
+
+    Loaded from the disk cache, the entries stay encoded (plain tuples) and are turned into
+    :class:`Entry` objects only for keys that are actually hit, so start-up does not build
+    ~100k objects."""
 
     def __init__(self) -> None:
         self.entries: dict[str, list[Entry]] = {}
         self._keys: list[str] = []
-        self._vals: list[tuple[Entry, ...]] = []
+        self._vals: list[tuple[Entry, ...] | None] = []
+        self._raw: list[list[tuple[Any, ...]]] | None = None
         self._ac: Any = None
 
     def add(self, key: str, entry: Entry) -> None:
         if key:
             self.entries.setdefault(key, []).append(entry)
 
+    def load(self, encoded: dict[str, list[tuple[Any, ...]]]) -> None:
+        self._keys = list(encoded)
+        self._raw = list(encoded.values())
+        self._vals = [None] * len(self._keys)
+
     def build(self) -> None:
-        self._keys = list(self.entries)
-        self._vals = [tuple(self.entries[k]) for k in self._keys]
+        if self._raw is None:
+            self._keys = list(self.entries)
+            self._vals = [tuple(self.entries[k]) for k in self._keys]
         if self._keys:
             self._ac = ahocorasick_rs.AhoCorasick(
                 self._keys,
@@ -179,15 +193,39 @@ class _Automaton:
                 implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
 
+    def _val(self, i: int) -> tuple[Entry, ...]:
+        v = self._vals[i]
+        if v is None:
+            assert self._raw is not None
+            new = tuple.__new__  # skips the generated __new__
+            v = tuple(new(Entry, (*t[:6], frozenset(t[6]), *t[7:])) for t in self._raw[i])
+            self._vals[i] = v
+        return v
+
+    def decoded(self) -> dict[str, list[Entry]]:
+        """Every key's entries (decodes all of a cache-loaded automaton)."""
+        if self._raw is not None and not self.entries:
+            self.entries = {k: list(self._val(i)) for i, k in enumerate(self._keys)}
+        return self.entries
+
+    def encoded(self) -> dict[str, list[tuple[Any, ...]]]:
+        if self._raw is not None:
+            return dict(zip(self._keys, self._raw, strict=True))
+        return {k: [(*e[:6], tuple(sorted(e.bounds)), *e[7:]) for e in es] for k, es in self.entries.items()}
+
     def __bool__(self) -> bool:
-        return bool(self.entries)
+        return bool(self._keys) if self._raw is not None else bool(self.entries)
 
     def iter(self, text: str) -> list[tuple[int, int, tuple[Entry, ...]]]:
         """``(start, end, entries)`` of every (overlapping) key occurrence in ``text``."""
         if self._ac is None or not text:
             return []
-        vals = self._vals
-        return [(s, e, vals[i]) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
+        found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        if self._raw is None:
+            vals = self._vals
+            return [(s, e, vals[i]) for i, s, e in found]
+        val = self._val
+        return [(s, e, val(i)) for i, s, e in found]
 
 
 _CACHE_LOCK = threading.Lock()
@@ -253,7 +291,8 @@ class KeywordEngine:
     """Compiled banks: ``match(text)`` returns hits with spans in the original text."""
 
     def __init__(
-        self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True
+        self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True,
+        state: tuple[Any, Any, Any] | None = None,
     ) -> None:
         self.banks = banks
         # allow-list phrases live in the main automaton as entries with an empty category, so
@@ -261,20 +300,28 @@ class KeywordEngine:
         self._main = _Automaton()
         self._pinyin = _Automaton()
         self._literal = _Automaton()
-        for bank in banks:
-            for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
-                (self._main, self._pinyin, self._literal)[which].add(key, entry)
-        for phrase in list(allow or []):
-            for _which, key, entry in _allow_keys(phrase):
-                self._main.add(key, entry)
+        if state is not None:  # keys computed by an earlier process (see compile_engine)
+            for auto, enc in zip((self._main, self._pinyin, self._literal), state, strict=True):
+                auto.load(enc)
+        else:
+            for bank in banks:
+                for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
+                    (self._main, self._pinyin, self._literal)[which].add(key, entry)
+            for phrase in list(allow or []):
+                for _which, key, entry in _allow_keys(phrase):
+                    self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
-        self._symbolic = [(k, e) for k, es in self._literal.entries.items() for e in es]
+        self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
+
+    def state(self) -> tuple[Any, Any, Any]:
+        """The computed keys and entries as plain tuples (fast to pickle), for the disk cache."""
+        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded())
 
     @property
     def size(self) -> int:
         """Number of (key, category) entries, allow-list phrases excluded."""
-        return sum(1 for a in (self._main, self._literal) for v in a.entries.values() for e in v if e.category)
+        return sum(1 for a in (self._main, self._literal) for v in a.decoded().values() for e in v if e.category)
 
     def categories(self) -> set[str]:
         return {b.category for b in self.banks}
@@ -421,6 +468,51 @@ def _segmentation_ok(chunks: list[tuple[int, int]], bounds: frozenset[int], n: i
 
 # -- compiled-engine cache ----------------------------------------------------------------
 _CACHE: dict[tuple[Any, ...], KeywordEngine] = {}
+_DISK_CACHE_KEEP = 8
+
+
+def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
+    """``$GENGUARD_HOME/cache/keywords/<hash>.pkl``. Computing the keys of the shipped banks
+    (normalised, pinyin and initials forms) takes seconds; a CLI run that only checks one text
+    should not pay that every time. The hash covers the bank files (path, mtime, size), the
+    options and this package's matching code, so any change rebuilds. ``GENGUARD_NO_CACHE=1``
+    disables it."""
+    if os.environ.get("GENGUARD_NO_CACHE"):
+        return None
+    here = Path(__file__).resolve()
+    code = [here, here.parent / "banks.py", here.parents[2] / "text" / "normalize.py"]
+    h = hashlib.sha256(repr(key).encode("utf-8"))
+    for f in code:
+        h.update(f.read_bytes())
+    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
+    return home / "cache" / "keywords" / f"{h.hexdigest()[:24]}.pkl"
+
+
+def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, Any, Any]] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            banks, state = pickle.load(fh)
+        return list(banks), tuple(state)
+    except Exception:  # a damaged cache file is rebuilt, never fatal
+        return None
+
+
+def _store_cached(path: Path | None, engine: KeywordEngine) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((engine.banks, engine.state()), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        old = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[_DISK_CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # read-only or full home: keep working without the cache
+        return
 
 
 def compile_engine(
@@ -442,10 +534,16 @@ def compile_engine(
         hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    banks = [load_bank_file(f) for f in files]
-    for code, terms in (extra_terms or {}).items():
-        banks.append(KeywordBank(code, {"any": list(terms)}, source="policy"))
-    engine = KeywordEngine(banks, allow=allow, pinyin=pinyin)
+    disk = _disk_cache_file(key)
+    cached = _load_cached(disk)
+    if cached is not None:
+        engine = KeywordEngine(cached[0], allow=allow, pinyin=pinyin, state=cached[1])
+    else:
+        banks = [load_bank_file(f) for f in files]
+        for code, terms in (extra_terms or {}).items():
+            banks.append(KeywordBank(code, {"any": list(terms)}, source="policy"))
+        engine = KeywordEngine(banks, allow=allow, pinyin=pinyin)
+        _store_cached(disk, engine)
     with _CACHE_LOCK:
         if len(_CACHE) > 16:
             _CACHE.clear()
