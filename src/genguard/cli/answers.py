@@ -60,8 +60,11 @@ def _demo(out: Path) -> None:
     guard = Guard(policy)
     for q in ["你是人工智能吗？", "How do I report harmful content?"]:
         d = guard.check_input(q)
-        Console().print(f"{q} -> [bold]{d.action.value}[/] via answer bank {d.metadata.get('answer_bank', {}).get('entry_id')}: {d.answer}",
-                        highlight=False)
+        entry = d.metadata.get("answer_bank", {}).get("entry_id")
+        # a hit in "answer" mode replaces the model's reply (the decision carries action refuse so
+        # that no caller forwards the question; the gateway reports it as a normal answer)
+        how = f"vetted answer {entry} / 标准答案" if entry else f"{d.action.value} (no bank hit)"
+        Console().print(f"{q} -> [bold]{how}[/]: {d.answer}", highlight=False)
 
 
 DEMO_STEP = (15, "standard-answer bank", _demo)
