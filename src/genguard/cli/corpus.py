@@ -245,6 +245,9 @@ def _demo(out: Path) -> None:
     corpus = write_demo_corpus(out / "corpus-demo" / "data")
     report = run_audit([corpus], out=out / "corpus-demo" / "report", full=True, workers=1, resume=False,
                        show_progress=False)
+    ledger = _ledger(None)  # recorded like `genguard corpus audit` does, so governance sees the audit
+    for s in report["sources"]:
+        ledger.record_audit(report["run_id"], s)
     table = Table(title="corpus audit / 语料评估 (demo)")
     for col in ("source", "verdict", "docs", "harmful", "reasons"):
         table.add_column(col)
