@@ -108,7 +108,7 @@ def test_govern_gate_reads_latest_finished_run(stub: tuple[str, Any], store_url:
 
 def test_unknown_metric_or_scope_is_a_config_error(store_url: str) -> None:
     store = open_store(store_url)
-    with pytest.raises(ConfigError, match="unknown assessment metric 'pass_rte'"):
+    with pytest.raises(ConfigError, match="unknown metric 'pass_rte'"):
         StoreMetricsSource(store).latest("pass_rte", "*")
     with pytest.raises(ConfigError, match="unknown metric scope 'Z9'"):
         latest_metric(store, "pass_rate", "Z9")

@@ -65,19 +65,33 @@ def _in_scope(row: Row, scope: str) -> bool:
     return any(tax.matches(scope, c) for c in codes)
 
 
-def _check(name: str, scope: str) -> None:
+def metric_problem(name: str, scope: str) -> str | None:
+    """What is wrong with a metric reference (for gate-file validation), or None when it is valid."""
     if name not in METRICS:
-        raise ConfigError(f"unknown assessment metric {name!r}; known: {', '.join(METRICS)}")
+        return f"unknown metric {name!r} (assessment metrics: {', '.join(METRICS)})"
     if scope != "*" and not get_taxonomy().has(scope):
-        raise ConfigError(f"unknown metric scope {scope!r}: use '*', a risk class (A1, S) or a code (A1.4, S2)")
+        return f"unknown metric scope {scope!r}: use '*', a risk class (A1, S) or a code (A1.4, S2)"
+    return None
+
+
+def _check(name: str, scope: str) -> None:
+    problem = metric_problem(name, scope)
+    if problem:
+        raise ConfigError(problem)
+
+
+def latest_finished_run_row(store: Store) -> AssessRun | None:
+    """The newest finished assessment run, or None when no run has finished."""
+    with store.session() as s:
+        q = (select(AssessRun).where(AssessRun.status == "finished")
+             .order_by(AssessRun.finished_at.desc(), AssessRun.created_at.desc()).limit(1))
+        return s.scalars(q).first()
 
 
 def latest_finished_run(store: Store) -> str | None:
     """Id of the newest finished assessment run, or None when no run has finished."""
-    with store.session() as s:
-        q = (select(AssessRun.id).where(AssessRun.status == "finished")
-             .order_by(AssessRun.finished_at.desc(), AssessRun.created_at.desc()).limit(1))
-        return s.scalars(q).first()
+    run = latest_finished_run_row(store)
+    return None if run is None else run.id
 
 
 def metric_for_run(store: Store, run_id: str, name: str, scope: str | None = None) -> tuple[float, int, int]:

@@ -74,14 +74,11 @@ def corpus_audits(ctx: EvidenceContext) -> Evidence:
 
 # -- assessment runs (TC260-003 clause 9, banks 8.3-8.4) -----------------------------------------
 def latest_finished_run(store: Store) -> Any:
-    """The most recently finished assessment run (``AssessRun``) or ``None``."""
-    from sqlalchemy import select
+    """The most recently finished assessment run (``AssessRun``) or ``None``; the assessment
+    module owns what "finished" and "newest" mean."""
+    from genguard.assess.metrics_api import latest_finished_run_row
 
-    from genguard.assess.models import AssessRun
-
-    with store.session() as s:
-        return s.scalars(select(AssessRun).where(AssessRun.status == "finished")
-                         .order_by(AssessRun.finished_at.desc(), AssessRun.created_at.desc()).limit(1)).first()
+    return latest_finished_run_row(store)
 
 
 def _run_summary(store: Store, run: Any) -> dict[str, Any]:
