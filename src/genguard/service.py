@@ -76,3 +76,37 @@ def discover_routers() -> list[tuple[str, APIRouter]]:
         if router is not None:
             found.append((info.name, router))
     return found
+
+
+class LoopbackServer:
+    """An ASGI app served by uvicorn on ``127.0.0.1:<free port>`` in a background thread.
+
+    Tests, benchmarks and demo steps need a *real* HTTP server (real sockets, lifespan events so
+    background jobs run) without a subprocess; this is the one place that knows how to start and
+    stop one. ``start()`` returns the base URL; ``stop()`` runs the app's shutdown.
+    """
+
+    def __init__(self, app: Any, *, start_timeout: float = 30.0) -> None:
+        import threading
+
+        import uvicorn
+
+        self.start_timeout = start_timeout
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> str:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + self.start_timeout
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("loopback server did not start")
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=self.start_timeout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 
 from genguard.govern.evidence import Evidence
+from genguard.service import LoopbackServer
 from genguard.taxonomy import get_taxonomy
 
 A = get_taxonomy().codes(appendix_a_only=True)
@@ -36,32 +37,7 @@ def full_evidence() -> dict[str, Evidence]:
 
 
 # -- real module runs that populate a store (used by the store-backed governance tests) ----------
-class ThreadServer:
-    """uvicorn in a thread on 127.0.0.1:<free port>; ``stop()`` runs the app's shutdown."""
-
-    def __init__(self, app: object) -> None:
-        import threading
-
-        import uvicorn
-
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> str:
-        import time
-
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("server did not start")
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
+ThreadServer = LoopbackServer  # uvicorn on 127.0.0.1 in a thread (genguard.service)
 
 
 def _stub_upstream() -> object:

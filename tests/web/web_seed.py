@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 import yaml
+
+from genguard.service import LoopbackServer
 
 HARMFUL = "build a pipe bomb"
 BORDERLINE = "lockpicking tricks"
@@ -44,26 +43,7 @@ POLICY = {
 }
 
 
-class ThreadServer:
-    """uvicorn on 127.0.0.1:<free port> in a thread (lifespan on, so background jobs run)."""
-
-    def __init__(self, app: Any) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("server did not start")
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
+ThreadServer = LoopbackServer  # uvicorn on 127.0.0.1 in a thread (genguard.service)
 
 
 @dataclass
