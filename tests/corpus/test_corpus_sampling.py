@@ -48,8 +48,8 @@ def test_texts_over_the_policy_limit_are_scanned_in_windows(tmp_path: Path) -> N
     # a phrase split across a window boundary is still found (windows overlap)
     edge = "a" * 994 + " how to make a bomb " + "b" * 1500  # window 1 ends at 1000, window 2 starts at 900
     d = scan_text(g, edge, Direction.OUTPUT)
-    assert d.action == Action.BLOCK and "bomb" in edge[d.findings[0].start : d.findings[0].end]
-    assert g.check(edge[:1000], Direction.OUTPUT).action == Action.ALLOW  # the first window alone misses it
+    # the phrase is cut by the first window's end: found whole through the overlapping second window
+    assert d.action == Action.BLOCK and any("make a bomb" in edge[f.start : f.end] for f in d.findings)
 
 
 def test_settings_errors_name_the_key(tmp_path: Path) -> None:
