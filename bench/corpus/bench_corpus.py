@@ -82,9 +82,14 @@ def generate(folder: Path, size_mb: int, files: int = 8, seed: int = 0) -> dict[
     return stats
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) resident set size in bytes over ``pid`` and its descendants."""
-    total = biggest = 0
+def _tree_rss(pid: int) -> tuple[int, int, int]:
+    """(sum RSS, max RSS, sum PSS) in bytes over ``pid`` and its descendants.
+
+    Forked workers share the driver's loaded models copy-on-write, so summed RSS counts those
+    pages once per process; PSS (proportional set size) splits shared pages between the processes
+    that map them and so sums to the memory the tree really uses.
+    """
+    total = biggest = pss = 0
     stack = [pid]
     while stack:
         p = stack.pop()
@@ -96,12 +101,17 @@ def _tree_rss(pid: int) -> tuple[int, int]:
                         total += rss
                         biggest = max(biggest, rss)
                         break
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
             for t in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{t}/children") as fh:
                     stack += [int(c) for c in fh.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total, biggest
+    return total, biggest, pss
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -115,12 +125,12 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0, 0]
+    peak = [0, 0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
-            s, m = _tree_rss(proc.pid)
-            peak[0], peak[1] = max(peak[0], s), max(peak[1], m)
+            s, m, pss = _tree_rss(proc.pid)
+            peak[0], peak[1], peak[2] = max(peak[0], s), max(peak[1], m), max(peak[2], pss)
             time.sleep(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -132,7 +142,8 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": wall, "cpu_seconds": cpu, "peak_tree_rss_mb": peak[0] / 2**20, "peak_proc_rss_mb": peak[1] / 2**20}
+    return {"seconds": wall, "cpu_seconds": cpu, "peak_tree_rss_mb": peak[0] / 2**20, "peak_proc_rss_mb": peak[1] / 2**20,
+            "peak_tree_pss_mb": peak[2] / 2**20}
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ from corpus_helpers import cold_sentences, strip_volatile, write_source
 from genguard.corpus.audit import run_audit
 from genguard.corpus.readers import ReaderConfig
 from genguard.corpus.settings import CorpusSettings
+from genguard.findings import Direction
+from genguard.guard import Guard
 
 
 def _by_source(report: dict) -> dict[str, dict]:
@@ -93,7 +95,12 @@ def test_small_source_is_sampled_completely(tmp_path: Path, corpus_policy: str) 
 
 
 def test_real_text_carriers_from_cold(shared_data: Path, tmp_path: Path, corpus_policy: str) -> None:
-    carriers = cold_sentences(shared_data, 2000)
+    # real COLD sentences labelled non-offensive, minus the few on which the test policy's keyword
+    # bank already hits by itself (slur mentions): the audit must then find exactly what is planted
+    guard = Guard.from_policy(corpus_policy)
+    carriers = [c for c in cold_sentences(shared_data, 2400) if not guard.check(c, Direction.OUTPUT).findings]
+    assert len(carriers) >= 2000
+    carriers = carriers[:2000]
     d = tmp_path / "c"
     d.mkdir()
     write_source(d / "weibo.jsonl", 2000, harmful=120, pii=40, carriers=carriers, seed=5)  # 6 % harmful, 2 % PII

@@ -95,6 +95,16 @@ def test_cli_sources_audit_clean_and_errors(tmp_path: Path, corpus_policy: str) 
     assert r.exception is not None and "unknown redaction operator" in str(r.exception)
     r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--backend", "spark", "--no-record"])
     assert r.exception is not None and "unknown backend" in str(r.exception)
+    # unwritable outputs: named, not a traceback
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for cmd in (["corpus", "audit", str(d), "--no-record"], ["corpus", "clean", str(d)], ["corpus", "annotate-qa", str(d)]):
+        r = runner.invoke(app, [*cmd, "--out", str(blocker / "sub")])
+        assert isinstance(r.exception, InputError) and "cannot write there" in str(r.exception), cmd
+    r = runner.invoke(app, ["corpus", "sources", "export", str(tmp_path), "--format", "json", "--db", db])
+    assert isinstance(r.exception, InputError) and "cannot write the ledger export" in str(r.exception)
+    r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--encoding", "utf-16", "--no-record"])
+    assert isinstance(r.exception, InputError) and "convert the files to UTF-8" in str(r.exception)
 
 
 def test_cli_main_prints_error_without_traceback(tmp_path: Path) -> None:

@@ -129,3 +129,47 @@ def test_byte_range_shards_cover_every_line_once(tmp_path: Path) -> None:
     docs, bad = read_all([f], cfg, shard_bytes=4096)
     assert not bad and [d.line for d in docs] == list(range(1, 3001))
     assert [d.text.split()[1] for d in docs] == [str(i) for i in range(3000)]
+
+
+def test_csv_unterminated_quote_is_reported_with_its_lines(tmp_path: Path) -> None:
+    # without strict parsing one stray quote would silently swallow every following row
+    f = tmp_path / "q.csv"
+    f.write_text('text,src\nfine,a\n"unterminated,b\nrow three,c\nrow four,d\n', encoding="utf-8")
+    docs, bad = read_all([f])
+    assert [(d.line, d.text) for d in docs] == [(2, "fine")]
+    assert len(bad) == 1 and bad[0].line == 3 and "lines 3-5" in bad[0].problem and "unexpected end" in bad[0].problem
+    g = tmp_path / "g.csv"
+    g.write_text('text,src\n"quoted"tail,a\nok,b\n', encoding="utf-8")
+    docs, bad = read_all([g])
+    assert [d.text for d in docs] == ["ok"] and [m.line for m in bad] == [2]
+
+
+def test_corrupt_zstd_and_truncated_gzip_say_where(tmp_path: Path) -> None:
+    (tmp_path / "z.jsonl.zst").write_bytes(b"definitely not zstd")
+    docs, bad = read_all([tmp_path / "z.jsonl.zst"])
+    assert not docs and len(bad) == 1 and "ZstdError" in bad[0].problem
+    f = tmp_path / "t.jsonl.gz"
+    data = gzip.compress(b"".join(b'{"text": "doc %d"}\n' % i for i in range(2000)))
+    f.write_bytes(data[: len(data) // 2])
+    docs, bad = read_all([f])
+    assert bad[0].line == docs[-1].line + 1 and f"after line {docs[-1].line}" in bad[0].problem
+
+
+def test_byte_order_mark_is_not_part_of_the_first_record(tmp_path: Path) -> None:
+    (tmp_path / "b.jsonl").write_bytes(b'\xef\xbb\xbf{"text": "first"}\n{"text": "second"}\n')
+    (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbfline one\nline two\n")
+    docs, bad = read_all([tmp_path / "b.jsonl", tmp_path / "b.txt"])
+    assert not bad and [d.text for d in docs] == ["first", "second", "line one", "line two"]
+
+
+def test_encodings_checked_before_reading(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown text encoding 'latin-9x'"):
+        ReaderConfig(encoding="latin-9x")
+    with pytest.raises(InputError, match="convert the files to UTF-8"):
+        ReaderConfig(encoding="utf-16")
+    f = tmp_path / "gbk.txt"
+    f.write_bytes("第一行\n第二行\n".encode("gb18030"))
+    docs, bad = read_all([f], ReaderConfig(encoding="gb18030"))
+    assert [d.text for d in docs] == ["第一行", "第二行"] and not bad
+    docs, bad = read_all([f])  # read as UTF-8: every line reported, none dropped
+    assert not docs and [m.line for m in bad] == [1, 2] and all("not utf-8" in m.problem for m in bad)

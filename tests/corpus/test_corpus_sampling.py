@@ -42,10 +42,14 @@ def test_texts_over_the_policy_limit_are_scanned_in_windows(tmp_path: Path) -> N
     d = scan_text(g, text, Direction.OUTPUT)
     assert d.action == Action.BLOCK and d.categories == ["A1.4"]
     f = d.findings[0]
-    assert text[f.start : f.end] == "制作炸弹"
+    # the span is mapped back from its window into the full text (the bank may match the phrase
+    # with or without its "如何" lead-in)
+    assert f.start >= 4200 and "制作炸弹" in text[f.start : f.end] and text[f.start : f.end] in "如何制作炸弹"
     # a phrase split across a window boundary is still found (windows overlap)
-    edge = "a" * 995 + "how to make a bomb" + "b" * 1500
-    assert scan_text(g, edge, Direction.OUTPUT).action == Action.BLOCK
+    edge = "a" * 994 + " how to make a bomb " + "b" * 1500  # window 1 ends at 1000, window 2 starts at 900
+    d = scan_text(g, edge, Direction.OUTPUT)
+    # the phrase is cut by the first window's end: found whole through the overlapping second window
+    assert d.action == Action.BLOCK and any("make a bomb" in edge[f.start : f.end] for f in d.findings)
 
 
 def test_settings_errors_name_the_key(tmp_path: Path) -> None:

@@ -87,6 +87,23 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "keygen" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_missing_or_unreadable_inputs_are_input_errors(tmp_path: Path) -> None:
+    from genguard.errors import InputError
+
+    img = tmp_path / "a.png"
+    img.write_bytes(b"\x89PNG\r\n\x1a\n")
+    cases = [
+        (["label", "c2pa-sign", str(img), "--out", str(tmp_path / "o.png"), "--cert", str(tmp_path / "none.pem"),
+          "--key", str(tmp_path / "none.key")], "no such certificate chain"),
+        (["label", "c2pa-verify", str(img), "--trust-anchor", str(tmp_path)], "cannot read the trust anchor"),
+        (["label", "text", "--file", str(tmp_path)], "cannot read the file"),
+        (["label", "registry", "fingerprint", "--file", str(tmp_path / "missing.txt")], "no such file"),
+    ]
+    for args, message in cases:
+        res = runner.invoke(app, args)
+        assert isinstance(res.exception, InputError) and message in str(res.exception), (args, res.output)
+
+
 def test_demo_step_labels_verifies_and_detects_tampering(tmp_path: Path) -> None:
     from genguard.cli.label import DEMO_STEP
     from genguard.label.integrity import verify_file

@@ -107,6 +107,16 @@ def test_simhash_properties() -> None:
         assert sh.to_unsigned(sh.to_signed(v)) == v
 
 
+def test_simhash_words_width_invisibles_and_stability() -> None:
+    # words stay words (a Latin paragraph is not one token), full width and zero-width characters fold away
+    assert sh.tokens("Ｈｅｌｌｏ，\u200bwor\u200bld！ 你好") == ["hello", "world", "你", "好"]
+    assert sh.simhash("Hello,  World! 你好") == sh.simhash("ｈｅｌｌｏ world\u200d 你好")
+    assert sh.tokens(ESSAY)[:4] == ["large", "language", "models", "generate"]
+    # fingerprints are stored in registries: the function must not drift with other normalisers.
+    # (value computed when this normalisation was fixed; a change here invalidates stored records)
+    assert sh.simhash("Large language models generate fluent text. 大语言模型生成流畅的文本。") == 0xD65FC6225B4FB5A9
+
+
 def test_bad_lookup_input(store_url: str) -> None:
     store = open_store(store_url)
     reg = OutputRegistry(store)

@@ -86,6 +86,20 @@ def sources_export(
     console.print(f"exported {n} sources -> {path}", highlight=False)
 
 
+def _out_dir(out: Path) -> Path:
+    """Create the output folder up front: an unwritable path is a one-line error, not a traceback."""
+    from genguard.errors import InputError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".genguard-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"output folder {out}: cannot write there ({exc.strerror or exc})") from None
+    return out
+
+
 def _reader(text_field: str, source_field: str | None, source: str | None, text_mode: str, fmt: str | None,
             encoding: str) -> Any:
     from genguard.corpus.readers import ReaderConfig
@@ -139,6 +153,7 @@ def audit(
     from genguard.corpus.audit import run_audit
 
     reader = _reader(text_field, source_field, source, text_mode, fmt, encoding)
+    _out_dir(out)
     settings = _settings(policy, sample_size=sample, technical_rate=technical_rate, harmful_max=harmful_max,
                          qualified_min=qualified_min)
     report = run_audit(paths, out=out, reader=reader, settings=settings, policy=policy, seed=seed, full=full,
@@ -185,6 +200,7 @@ def clean(
     from genguard.findings import Action
 
     reader = _reader(text_field, source_field, source, text_mode, fmt, encoding)
+    _out_dir(out)
     drop = [Action.FLAG, Action.REFUSE, Action.BLOCK] if drop_flagged else None
     settings = _settings(policy, eval_ngram=eval_ngram, near_dup_threshold=near_dup, pii_operator=pii_operator,
                          drop_actions=drop)
@@ -222,6 +238,7 @@ def annotate_qa(
 
     if kind not in ("auto", "sft", "preference"):
         raise InputError("--kind must be sft, preference or auto")
+    _out_dir(out)
     r = run_annotation_qa(paths, out=out, kind=kind, prompt_field=prompt_field, response_field=response_field,
                           chosen_field=chosen_field, rejected_field=rejected_field, label_field=label_field,
                           sample=sample, seed=seed, policy=policy)

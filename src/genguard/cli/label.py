@@ -27,12 +27,20 @@ console = Console()
 VERIFY_EXIT = {"present": 0, "absent": 1, "tampered": 4, "unverified": 5}
 
 
+def _read_file(path: Path, what: str = "file") -> bytes:
+    """Bytes of a user-given file; a missing or unreadable one is a one-line error, not a traceback."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
 def _read_text(text: str | None, file: Path | None) -> str:
     if file is not None:
         try:
-            return file.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{file}: no such file") from None
+            return _read_file(file).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{file}: not UTF-8 text (byte {exc.start})") from None
     if text is not None:
@@ -190,7 +198,7 @@ def c2pa_sign_cmd(
     """Sign a C2PA manifest declaring the image AI-generated (trainedAlgorithmicMedia). Needs the 'c2pa' extra."""
     from genguard.label.c2pa_sign import sign_image
 
-    sign_image(image, out, cert_chain.read_bytes(), key.read_bytes(), producer=producer)
+    sign_image(image, out, _read_file(cert_chain, "certificate chain"), _read_file(key, "private key"), producer=producer)
     typer.echo(f"signed: {out}")
 
 
@@ -202,7 +210,7 @@ def c2pa_verify_cmd(
     """Read and validate an image's C2PA manifest; report whether it declares AI generation."""
     from genguard.label.c2pa_sign import verify_image
 
-    res = verify_image(image, trust_anchors=trust_anchor.read_bytes() if trust_anchor else None)
+    res = verify_image(image, trust_anchors=_read_file(trust_anchor, "trust anchor") if trust_anchor else None)
     typer.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=2))
     raise typer.Exit(0 if res.valid else 4)
 

@@ -146,16 +146,19 @@ class SourceLedger:
     def export(self, path: Path, fmt: str | None = None) -> int:
         """Write the ledger as JSON (list of objects) or CSV; returns the number of sources."""
         fmt = (fmt or path.suffix.lstrip(".") or "json").lower()
-        rows = self.list()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "json":
-            path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        elif fmt == "csv":
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=EXPORT_FIELDS)
-                w.writeheader()
-                for r in rows:
-                    w.writerow({k: r.get(k, "") for k in EXPORT_FIELDS})
-        else:
+        if fmt not in ("json", "csv"):
             raise InputError(f"unknown export format {fmt!r}; use json or csv")
+        rows = self.list()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "json":
+                path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            else:
+                with path.open("w", encoding="utf-8", newline="") as fh:
+                    w = csv.DictWriter(fh, fieldnames=EXPORT_FIELDS)
+                    w.writeheader()
+                    for r in rows:
+                        w.writerow({k: r.get(k, "") for k in EXPORT_FIELDS})
+        except OSError as exc:
+            raise InputError(f"cannot write the ledger export to {path}: {exc.strerror or exc}") from None
         return len(rows)

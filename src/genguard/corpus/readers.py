@@ -12,6 +12,7 @@ shards so that several workers read one file; line numbers stay absolute.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import gzip
@@ -52,8 +53,28 @@ class ReaderConfig:
     max_record_bytes: int = 4 * 1024 * 1024
     format: str | None = None  # force a format instead of guessing from the suffix
 
+    def __post_init__(self) -> None:
+        check_encoding(self.encoding)
+
     def fingerprint(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
+
+
+def check_encoding(name: str) -> None:
+    """Reject encodings the line readers cannot handle, before any file is opened.
+
+    Records are split on the byte ``0x0A``, so the encoding must write ``\\n`` as that one byte
+    (UTF-8, GB18030, GBK, Big5, Latin-1 ... do; UTF-16/32 do not: convert those first).
+    """
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"unknown text encoding {name!r} (e.g. utf-8, gb18030, gbk, big5, latin-1)") from None
+    enc = codecs.getincrementalencoder(name)()
+    enc.encode("a")  # a byte-order mark, if the codec writes one, comes out here
+    if enc.encode("\n") != b"\n":
+        raise InputError(f"encoding {name!r} is not supported: lines are split on the byte 0x0A; "
+                         "convert the files to UTF-8 first (e.g. iconv -f UTF-16 -t UTF-8)")
 
 
 @dataclass
@@ -218,21 +239,35 @@ def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed
     """Documents and malformed records of one shard, in file order."""
     fmt, comp = split_name(shard.file)
     fmt = cfg.format or fmt
+    last = 0  # last record line handed out, to say where an unreadable file broke off
     try:
         if fmt == "parquet":
-            yield from _iter_parquet(shard, cfg)
+            records = _iter_parquet(shard, cfg)
         elif fmt in ("csv", "tsv"):
-            yield from _iter_csv(shard, cfg, comp, "\t" if fmt == "tsv" else ",")
+            records = _iter_csv(shard, cfg, comp, "\t" if fmt == "tsv" else ",")
         elif fmt == "text" and cfg.text_mode == "file":
-            yield from _iter_text_file(shard, cfg, comp)
+            records = _iter_text_file(shard, cfg, comp)
         elif fmt in LINE_FORMATS:
-            yield from _iter_line_records(shard, cfg, comp, fmt)
+            records = _iter_line_records(shard, cfg, comp, fmt)
         else:
             yield Malformed(shard.file, 0, f"unknown format {fmt!r}")
-    except (OSError, EOFError, ValueError) as exc:
+            return
+        for rec in records:
+            last = max(last, rec.line)
+            yield rec
+    except _unreadable() as exc:
         # truncated gzip, corrupt zstd frame, unreadable parquet footer...: the rest of the file
         # is reported as one malformed record instead of aborting the run.
-        yield Malformed(shard.file, 0, f"file unreadable: {exc.__class__.__name__}: {exc}")
+        where = f" after line {last}" if last else ""
+        yield Malformed(shard.file, last + 1 if last else 0,
+                        f"file unreadable{where}: {exc.__class__.__name__}: {exc}".rstrip(": "))
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "this file cannot be read (any further)", not a bug."""
+    import zstandard
+
+    return (OSError, EOFError, ValueError, zstandard.ZstdError)
 
 
 def _source(cfg: ReaderConfig, file: str) -> str:
@@ -294,6 +329,8 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
             except _Bad as exc:
                 yield Malformed(shard.file, line_no, str(exc))
                 continue
+            if line_no == 1 and text.startswith("\ufeff"):
+                text = text[1:]  # a UTF-8 byte-order mark opens the file, not the first record
             if not text.strip():
                 continue  # blank lines are not records
             if fmt == "text":
@@ -315,7 +352,7 @@ def _iter_text_file(shard: Shard, cfg: ReaderConfig, comp: str | None) -> Iterat
         yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)")
         return
     try:
-        text = _decode(raw, cfg)
+        text = _decode(raw, cfg).removeprefix("\ufeff")
     except _Bad as exc:
         yield Malformed(shard.file, 1, str(exc))
         return
@@ -353,7 +390,9 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
     csv.field_size_limit(cfg.max_record_bytes)
     with _open_binary(shard.file, comp) as fh:
         lines = _LineDecoder(fh, cfg)
-        reader = csv.reader(lines, delimiter=delimiter)
+        # strict: an unterminated quote or stray text after a closing quote is an error (reported
+        # as malformed with its lines) instead of silently swallowing the following rows
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -378,7 +417,9 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             except StopIteration:
                 break
             except csv.Error as exc:
-                yield Malformed(shard.file, lines.yielded[0] if lines.yielded else lines.line_no, f"bad CSV: {exc}")
+                first = lines.yielded[0] if lines.yielded else lines.line_no
+                span = f" (lines {first}-{lines.yielded[-1]})" if len(lines.yielded) > 1 else ""
+                yield Malformed(shard.file, first, f"bad CSV{span}: {exc}")
                 lines.yielded.clear()
                 last_bytes = lines.bytes_read
                 continue

@@ -119,7 +119,10 @@ def verify_image(path: Path, *, trust_anchors: bytes | None = None) -> C2paResul
     mime = _mime(path)
     settings: dict[str, Any] = {"verify": {"verify_trust": trust_anchors is not None}}
     if trust_anchors is not None:
-        settings["trust"] = {"trust_anchors": trust_anchors.decode("utf-8")}
+        try:
+            settings["trust"] = {"trust_anchors": trust_anchors.decode("ascii")}
+        except UnicodeDecodeError:
+            raise InputError("C2PA trust anchors must be PEM certificates (text), not binary DER") from None
     try:
         ctx = c2pa.Context(c2pa.Settings.from_dict(settings))
         with path.open("rb") as fh:

@@ -1,20 +1,24 @@
 """64-bit SimHash over normalised text, for near-duplicate lookups in the output registry.
 
-Text goes through genguard's normaliser (NFKC, case folding, invisible characters removed)
-and is tokenised into Han characters and Latin/digit words; features are token bigrams
-weighted by count, hashed with BLAKE2b-64. Small edits (a few words changed in a paragraph)
-move the fingerprint by only a few bits, while unrelated texts differ in ~32.
+Text is normalised (NFKC, case folding, invisible format characters removed) and tokenised
+into Han characters and Latin/digit words; features are token bigrams weighted by count,
+hashed with BLAKE2b-64. Small edits (a few words changed in a paragraph) move the fingerprint
+by only a few bits, while unrelated texts differ in ~32.
+
+The normalisation is deliberately self-contained (standard library only) rather than the keyword
+detector's evasion normaliser: fingerprints are stored, so they must not change when that
+normaliser is tuned (it drops word boundaries, which would turn a Latin paragraph into one token).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
+from functools import cache
 
 import numpy as np
-
-from genguard.text.normalize import normalize
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+", re.UNICODE)
 NGRAM = 2
@@ -22,8 +26,19 @@ BANDS = 4
 BAND_BITS = 16
 
 
+@cache
+def _drop_format_chars() -> dict[int, None]:
+    """Zero-width and other format characters (Unicode category Cf), removed before tokenising."""
+    planes = (range(0x20000), range(0xE0000, 0xE1000))  # Cf occurs only in planes 0, 1 and 14
+    return {cp: None for r in planes for cp in r if unicodedata.category(chr(cp)) == "Cf"}
+
+
+def normalize_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().translate(_drop_format_chars())
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text).text)
+    return _TOKEN.findall(normalize_text(text))
 
 
 def features(text: str) -> Counter[str]:

@@ -1,0 +1,64 @@
+"""Where a corpus full scan spends its time: MB per CPU-second of each detector of a policy.
+
+Reads the first ``--mb`` of a generated corpus file (``bench_corpus`` writes one), runs every
+detector of the policy on each document alone, then the whole Guard as ``corpus audit`` does
+(``scan_text``, direction output). CPU time (``time.process_time``), so the numbers hold on a
+shared machine.
+
+    python -m bench.corpus.detector_cost --file /tmp/genguard-corpus-bench/corpus-32mb/src0-part0.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from genguard.corpus.textops import scan_text
+from genguard.detect.base import DetectContext
+from genguard.findings import Direction
+from genguard.guard import Guard
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--file", required=True, help="JSONL corpus file with a 'text' field")
+    ap.add_argument("--mb", type=float, default=2.0, help="how much of the file to use")
+    ap.add_argument("--policy", default=None, help="policy YAML (default: the shipped default policy)")
+    args = ap.parse_args()
+    docs: list[str] = []
+    size = 0
+    with Path(args.file).open(encoding="utf-8") as fh:
+        for line in fh:
+            docs.append(json.loads(line)["text"])
+            size += len(docs[-1].encode("utf-8"))
+            if size >= args.mb * 1e6:
+                break
+    t = time.process_time()
+    guard = Guard.from_policy(args.policy)
+    for d in docs[:10]:  # warm caches (lazy model loads, name lists)
+        scan_text(guard, d, Direction.OUTPUT)
+    print(f"policy {guard.policy.name}: start-up + warm-up {time.process_time() - t:.1f} CPU-s; "
+          f"{len(docs)} documents, {size / 1e6:.2f} MB")
+    rows = []
+    for det, spec in guard._detectors:
+        runs_on_output = Direction.OUTPUT in spec.directions
+        t = time.process_time()
+        for d in docs:
+            det.detect(DetectContext(d, Direction.OUTPUT))
+        cpu = time.process_time() - t
+        rows.append((det.name, runs_on_output, size / 1e6 / cpu))
+    t = time.process_time()
+    for d in docs:
+        scan_text(guard, d, Direction.OUTPUT)
+    total = size / 1e6 / (time.process_time() - t)
+    print("| detector | runs on corpus text (output direction) | MB per CPU-s alone |")
+    print("|---|---|---:|")
+    for name, used, rate in rows:
+        print(f"| {name} | {'yes' if used else 'no (input only)'} | {rate:.2f} |")
+    print(f"| **whole guard (`scan_text`, as in `corpus audit --full`)** | | **{total:.2f}** |")
+
+
+if __name__ == "__main__":
+    main()
