@@ -6,7 +6,7 @@ duplicate work: it only executes items without a result row.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,11 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from genguard.store.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from genguard.store.db import Base, utcnow
 
 
 class AssessRun(Base):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from genguard.store.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from genguard.store.db import Base, utcnow
 
 
 class ApiKey(Base):

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from genguard.store.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from genguard.store.db import Base, utcnow
 
 
 class GateDecisionRow(Base):
     __tablename__ = "govern_gate_decisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decision: Mapped[str] = mapped_column(String(16))
     continue_development: Mapped[bool] = mapped_column()
     signed_off_by: Mapped[str] = mapped_column(String(200), default="")
@@ -35,4 +31,4 @@ class SelfAssessmentRow(Base):
     total: Mapped[int] = mapped_column(Integer)
     max_total: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,17 +8,13 @@ note and evidence attachment is a row with who / when / what.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from genguard.store.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from genguard.store.db import Base, utcnow
 
 
 class IncidentRecord(Base):

@@ -22,15 +22,12 @@ from genguard.incidents.labels import Kind, Severity
 from genguard.incidents.models import Evidence, IncidentRecord, IntakeLog, Reporter, TimelineEvent
 from genguard.incidents.schema import EvidenceIn, NewRecord
 from genguard.incidents.state import CLOSED, Status, check_transition
-from genguard.store import Store
+from genguard.store import Store, utcnow
 
 Clock = Callable[[], datetime]
 
 _PREFIX = {Kind.complaint: "CMP", Kind.vulnerability: "VUL", Kind.incident: "INC"}
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def aware(dt: datetime | None) -> datetime | None:

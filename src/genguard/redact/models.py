@@ -7,16 +7,12 @@ share a value.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from genguard.store.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from genguard.store.db import Base, utcnow
 
 
 class VaultEntry(Base):
@@ -32,4 +28,4 @@ class VaultEntry(Base):
     entity: Mapped[str] = mapped_column(String(64))
     lookup: Mapped[str] = mapped_column(String(64), doc="HMAC-SHA256 hex of the original value")
     ciphertext: Mapped[str] = mapped_column(Text, doc="Fernet token of the original value")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,6 +5,6 @@ Each module keeps its tables in its own ``models.py`` on :class:`Base` and its m
 evolve their schemas independently; ``upgrade heads`` brings every branch up to date.
 """
 
-from genguard.store.db import Base, Store, default_url, open_store
+from genguard.store.db import Base, Store, default_url, open_store, utcnow
 
-__all__ = ["Base", "Store", "default_url", "open_store"]
+__all__ = ["Base", "Store", "default_url", "open_store", "utcnow"]

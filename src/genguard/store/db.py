@@ -8,6 +8,7 @@ import os
 import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from genguard.errors import StoreError
+
+
+def utcnow() -> datetime:
+    """Timezone-aware UTC now: the one clock every table's timestamps use."""
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
