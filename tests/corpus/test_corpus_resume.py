@@ -45,7 +45,8 @@ def test_interrupted_clean_resumes_to_the_same_output(tmp_path: Path, corpus_pol
     assert done and proc.poll() is None, "the run finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130 and "Traceback" not in err, err  # typer turns Ctrl-C into exit 130
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "re-run to resume" in err, err  # the CLI says how to continue
     finished = {p.name: p.stat().st_mtime_ns for p in out.glob(".checkpoints/clean-*/shard-*.json")}
     assert 0 < len(finished) < n_shards
     assert not (out / "clean.json").exists()

@@ -61,8 +61,19 @@ def main() -> None:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]; commands that write output can be re-run to resume.")
-        sys.exit(130)
+        _interrupted()
+    except SystemExit as exc:
+        # Typer turns Ctrl-C into Exit(130) raised from the KeyboardInterrupt, then sys.exit(130):
+        # say what the user can do before leaving with the same code
+        ctx = exc.__context__
+        if exc.code == 130 and ctx is not None and isinstance(ctx.__cause__, KeyboardInterrupt):
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    err_console.print("[yellow]interrupted[/]; commands that write output can be re-run to resume.")
+    sys.exit(130)
 
 
 if __name__ == "__main__":
