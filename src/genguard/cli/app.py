@@ -24,7 +24,7 @@ from genguard.errors import GenguardError
 
 app = typer.Typer(
     name="genguard",
-    help="Safety lifecycle for generative-AI services (guard, assess, corpus, label, incidents). 生成式人工智能服务安全全流程工具。",
+    help="Safety lifecycle for generative-AI services (guard, gateway, assess, align, corpus, label, incidents, govern, dashboard). 生成式人工智能服务安全全流程工具。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
