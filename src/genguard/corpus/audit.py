@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from genguard.corpus.readers import ReaderConfig, expand_paths, plan_shards
-from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint
+from genguard.corpus.readers import ReaderConfig
+from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint, prepare_inputs
 from genguard.corpus.sampling import scan_probability
 from genguard.corpus.settings import CorpusSettings
-from genguard.corpus.tasks import Job, guard_for
+from genguard.corpus.tasks import Job
 from genguard.stats import wilson_interval
 from genguard.taxonomy import get_taxonomy
 
@@ -39,12 +39,7 @@ def run_audit(
     resume: bool = True, show_progress: bool | None = None,
 ) -> dict[str, Any]:
     """Audit the corpus at ``paths``; writes audit.json/.md/.html and malformed.jsonl into ``out``."""
-    reader = reader or ReaderConfig()
-    guard = guard_for(policy)
-    if settings is None:
-        settings = CorpusSettings.from_policy_extensions(guard.policy.extensions, policy or "default policy")
-    files = expand_paths(list(paths), reader)
-    shards = plan_shards(files, reader, settings.shard_mb * 1024 * 1024)
+    reader, guard, settings, files, shards = prepare_inputs(list(paths), reader, settings, policy)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     fp = fingerprint(files_fingerprint(files), reader.fingerprint(), settings.model_dump(mode="json"),

@@ -26,9 +26,9 @@ import numpy as np
 
 from genguard.corpus.lsh import CompactLSH
 from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
-from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint
+from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint, prepare_inputs
 from genguard.corpus.settings import CorpusSettings
-from genguard.corpus.tasks import Job, guard_for
+from genguard.corpus.tasks import Job
 from genguard.corpus.textops import ngrams, tokens
 from genguard.errors import InputError
 
@@ -67,12 +67,7 @@ def run_clean(
     backend: str = "local", workers: int = 1, resume: bool = True, blacklisted: set[str] | None = None,
     show_progress: bool | None = None, dedup: bool = True,
 ) -> dict[str, Any]:
-    reader = reader or ReaderConfig()
-    guard = guard_for(policy)
-    if settings is None:
-        settings = CorpusSettings.from_policy_extensions(guard.policy.extensions, policy or "default policy")
-    files = expand_paths(list(paths), reader)
-    shards = plan_shards(files, reader, settings.shard_mb * 1024 * 1024)
+    reader, guard, settings, files, shards = prepare_inputs(list(paths), reader, settings, policy)
     grams, short, eval_info = load_eval_grams(list(eval_paths or []), eval_field, settings.eval_ngram)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
