@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genguard.text.normalize import normalize, normalize_term
+from genguard.text.normalize import normalize, normalize_term, tables
 
 
 def test_compact_view_folds_and_maps_back() -> None:
@@ -77,3 +77,14 @@ def test_offsets_are_monotone_and_inside_the_text(text: str) -> None:
     assert len(p.offsets) == len(p.text)
     if len(p.offsets):
         assert np.all(np.diff(p.offsets) >= 0) and int(p.offsets[-1]) < len(text)
+
+
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_pinyin_view_matches_the_reference_spelling(text: str) -> None:
+    """The vectorised pinyin view (ASCII byte fast path or uint32 path) spells every compact
+    character exactly as the plain per-character table does."""
+    n = normalize(text)
+    if not n.has_han:
+        return
+    assert n.pinyin.text == n.text.translate(tables().pinyin)
+    assert len(n.pinyin.offsets) == len(n.pinyin.text)

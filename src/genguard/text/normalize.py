@@ -101,6 +101,7 @@ class FoldTables:
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
     pinyin_len: np.ndarray  # number of characters each folded code point becomes in the pinyin view
     pinyin_wide: np.ndarray  # (TABLE_SIZE, W) uint32: each code point's spelling, 0-padded
+    pinyin_ascii: np.ndarray  # (TABLE_SIZE, W) uint8: the same for ASCII and spelled Han, else 0
     translate_compact: dict[int, int | None]  # ``fold`` as a str.translate table (sentinel -> deleted)
     translate_marked: dict[int, int | None]  # as above, but visible separators -> one space
     translate_literal: dict[int, int]  # width + case only, 1:1, symbols kept (code, markup)
@@ -245,8 +246,14 @@ def _build() -> FoldTables:
     wide[:, 0] = np.arange(TABLE_SIZE, dtype=np.uint32)
     for cp, py in pinyin.items():
         wide[cp, : len(py)] = [ord(c) for c in py]
+    # the usual mixed zh/en text spells to pure ASCII: a byte table makes its gather, mask and
+    # decode several times cheaper than the uint32 one
+    ascii_ok = np.zeros(TABLE_SIZE, dtype=bool)
+    ascii_ok[1:128] = True
+    ascii_ok[[cp for cp, py in pinyin.items() if py.isascii()]] = True
+    narrow = np.where(ascii_ok[:, None], wide, 0).astype(np.uint8)
     return FoldTables(
-        fold, word, visible_sep, pinyin, pinyin_len, wide, translate, marked, literal, literal_arr
+        fold, word, visible_sep, pinyin, pinyin_len, wide, narrow, translate, marked, literal, literal_arr
     )
 
 
@@ -414,8 +421,14 @@ class NormalizedText:
             lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
             return View(self.text.translate(t.pinyin), np.repeat(self.offsets, lens), len(self.original))
         # one 2-D gather: row = the code point's 0-padded spelling; then drop the padding
+        offsets = np.repeat(self.offsets, t.pinyin_len[c])
+        # fast path: byte rows with the padding deleted by bytes.translate; a row that is not pure
+        # ASCII is all zeros there, so the length differs and the general path runs instead
+        narrow = np.take(t.pinyin_ascii, c, axis=0).tobytes().translate(None, b"\0")
+        if len(narrow) == len(offsets):
+            return View(narrow.decode("ascii"), offsets, len(self.original))
         flat = np.take(t.pinyin_wide, c, axis=0).ravel()
-        return View(_decode(flat[flat != 0]), np.repeat(self.offsets, t.pinyin_len[c]), len(self.original))
+        return View(_decode(flat[flat != 0]), offsets, len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:
