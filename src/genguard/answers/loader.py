@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from genguard.answers.model import AnswerEntry
+from genguard.config_file import validation_problems
 from genguard.errors import ConfigError
 
 
@@ -19,8 +20,7 @@ def _entry(raw: Any, where: str) -> AnswerEntry:
     try:
         return AnswerEntry.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{where}: {problems}") from None
+        raise ConfigError(f"{where}: {validation_problems(exc)}") from None
 
 
 def load_entries(path: Path) -> list[AnswerEntry]:

@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from genguard.errors import ConfigError
+from genguard.config_file import load_yaml_model
 from genguard.govern.evidence import Evidence
 
 Level = Literal["public", "regulator"]
@@ -112,17 +111,7 @@ class FoodLabel(BaseModel):
 
 
 def load_input(path: Path) -> FoodLabelInput:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"food-label file {str(path)!r} does not exist") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    try:
-        return FoodLabelInput.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    return load_yaml_model(path, FoodLabelInput, "food-label file")
 
 
 def _field_text(inp: FoodLabelInput, key: str, lang: str, level: Level) -> tuple[str, bool]:

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from genguard.config_file import load_yaml_model
 from genguard.errors import ConfigError
 
 LEVELS = ["low", "medium", "high", "critical"]
@@ -94,17 +94,7 @@ class GateDecision(BaseModel):
 
 
 def load_gates(path: Path) -> GateConfig:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"gates file {str(path)!r} does not exist") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    try:
-        cfg = GateConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    cfg = load_yaml_model(path, GateConfig, "gates file")
     _check_metric_names(cfg, path)
     return cfg
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from genguard.config_file import load_yaml_model
 from genguard.errors import ConfigError
 
 
@@ -74,17 +75,7 @@ class SelfAssessment(BaseModel):
 
 
 def load_scores(path: Path) -> SelfAssessmentInput:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"self-assessment file {str(path)!r} does not exist") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    try:
-        inp = SelfAssessmentInput.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"key '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    inp = load_yaml_model(path, SelfAssessmentInput, "self-assessment file")
     known = {i.id for p in practices() for i in p.items}
     unknown = sorted(set(inp.scores) - known)
     if unknown:

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from genguard.config_file import validation_problems
 from genguard.errors import ConfigError
 from genguard.policy.model import Policy
 
@@ -17,11 +18,7 @@ def default_policy_path() -> Path:
 
 
 def _format_validation(path: Path | str, exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        parts.append(f"key '{key}': {err['msg']}")
-    return f"{path}: invalid policy: " + "; ".join(parts)
+    return f"{path}: invalid policy: {validation_problems(exc)}"
 
 
 def load_policy(source: str | Path | None = None) -> Policy:
