@@ -1,6 +1,7 @@
-"""Memory of the clean step's dedup index per distinct document (the only part of audit/clean
-that grows with the corpus). Inserts N random 128-permutation signatures plus the exact-dup keys
-and ids that ``clean`` keeps, and reports the resident-set growth.
+"""Memory and speed of the clean step's dedup index (the only part of audit/clean that could grow
+with the corpus). Inserts N random 128-permutation signatures plus the exact-dup keys and ids that
+``clean`` keeps into the SQLite-backed index, and reports the resident-set growth and the time per
+document.
 
     python -m bench.corpus.bench_dedup_memory --docs 150000 350000
 """
@@ -27,7 +28,10 @@ def rss_mb() -> float:
 
 
 def main() -> None:
-    from genguard.corpus.lsh import CompactLSH
+    import tempfile
+    import time
+
+    from genguard.corpus.lsh import DedupIndex
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, nargs="+", default=[150_000, 350_000])
@@ -35,20 +39,21 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for n in args.docs:
         base = rss_mb()
-        lsh = CompactLSH(0.8, 128, weights=(0.05, 0.95))
-        exact: dict[bytes, str] = {}
-        ids: list[str] = []
+        index = DedupIndex(Path(tempfile.mkdtemp()) / "dedup.sqlite", 0.8, 128, weights=(0.05, 0.95))
+        t0 = time.process_time()
         for i in range(n):
             hv = rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32)
-            lsh.best_match(hv)
-            lsh.insert(hv)
             doc_id = f"/data/corpus/src{i % 4}-part{i % 8}.jsonl:{i}"
-            exact[hashlib.blake2b(doc_id.encode(), digest_size=16).digest()] = doc_id
-            ids.append(doc_id)
+            index.first_exact(hashlib.blake2b(doc_id.encode(), digest_size=16).digest(), doc_id)
+            index.best_match(hv)
+            index.insert(hv, doc_id)
+        cpu_us = (time.process_time() - t0) / n * 1e6
         grown = rss_mb() - base
-        print(f"docs={n:,} bands={lsh.b} rows={lsh.r} index_rss_mb={grown:.0f} bytes_per_doc={grown * 2**20 / n:.0f} "
+        size_mb = index.path.stat().st_size / 2**20
+        print(f"docs={n:,} bands={index.b} rows={index.r} index_rss_mb={grown:.0f} index_file_mb={size_mb:.0f} "
+              f"cpu_us_per_doc={cpu_us:.0f} "
               f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
-        del lsh, exact, ids
+        index.close()
 
 
 if __name__ == "__main__":

@@ -77,11 +77,25 @@ end
 """
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User+system CPU time of a process (from /proc), to report cost per request independent of
-    whatever else the machine runs."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User+system CPU time of a process and its live children (``serve --workers`` runs the
+    workers as children), from /proc, to report cost per request independent of whatever else
+    the machine runs."""
+    total = 0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            f = _stat(int(d.name))
+        except OSError:  # exited meanwhile
+            continue
+        if int(d.name) == pid or int(f[1]) == pid:  # f[1] = parent pid
+            total += int(f[11]) + int(f[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_wrk(wrk: str, url: str, body: str, *, threads: int, connections: int, duration: int, tmp: Path) -> dict[str, float]:
@@ -109,6 +123,7 @@ def main() -> None:
                     help="nice value for stub, gateway and wrk (negative needs root): measures the gateway rather "
                          "than whatever else shares the machine")
     ap.add_argument("--policy", default=None, help="policy YAML for the gateway (default: the shipped default policy)")
+    ap.add_argument("--workers", type=int, default=1, help="gateway worker processes (genguard serve --workers)")
     ap.add_argument("--extra-config", default="", help="YAML lines appended to the gateway config (experiments)")
     args = ap.parse_args()
     if args.priority:
@@ -135,7 +150,7 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{stub_port}/", stub, "stub upstream")
         gw = subprocess.Popen(
             [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(gw_port),
-             "--log-level", "warning"],
+             "--log-level", "warning", "--workers", str(args.workers)],
             env=env, cwd=ROOT,
         )
         procs.append(gw)
@@ -180,7 +195,7 @@ def main() -> None:
         "load_average_at_start": load_avg,
         "errors": thr["errors"] + thr["non2xx"] + lat_guard["errors"] + lat_guard["non2xx"],
         "audit_rows": rows,
-        "policy": args.policy or "default", "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority,
+        "policy": args.policy or "default", "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority, "workers": args.workers,
     }
     print(json.dumps(result, indent=2))
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _start_serve(cfg: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `genguard serve` on a free loopback port and wait until /readyz says ready."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(port), *extra],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90  # start-up imports and compiles the policy; slow on a loaded machine
+    while True:
+        try:
+            if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            _, err = proc.communicate(timeout=30)
+            raise AssertionError(f"genguard serve did not become ready: {err}")
+        time.sleep(0.1)
+
+
 def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
     db = f"sqlite:///{tmp_path / 'serve.db'}"
     cfg = tmp_path / "gateway.yaml"
@@ -38,24 +62,8 @@ def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(port)],
-        env=env, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = _start_serve(cfg)
     try:
-        deadline = time.monotonic() + 90  # start-up imports and compiles the policy; slow on a loaded machine
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            assert time.monotonic() < deadline, "genguard serve did not become ready"
-            time.sleep(0.1)
         h = {"authorization": "Bearer gg-app-key"}
         for _ in range(5):
             r = httpx.post(base + "/v1/moderations", json={"input": HARMFUL}, headers=h, timeout=5)
@@ -74,6 +82,44 @@ def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
     store = open_store(db)
     with store.session() as s:  # written on shutdown although the flush interval (30 s) never passed
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == 5
+
+
+def test_serve_workers_share_port_audit_and_metrics(tmp_path: Path, policy_file: Path) -> None:
+    """--workers 2: both processes answer on one port, every decision reaches the one audit log,
+    /metrics on any worker sums over both, and shutdown flushes both audit writers."""
+    db = f"sqlite:///{tmp_path / 'workers.db'}"
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(
+        f"database_url: {db}\ntiers:\n  standard:\n    policy: policy.yaml\n"
+        "keys:\n  - {id: app, key: gg-app-key}\naudit: {flush_interval_s: 30, batch_size: 10000}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
+    proc, base = _start_serve(cfg, "--workers", "2")
+    h = {"authorization": "Bearer gg-app-key"}
+    n = 40
+    try:
+        def moderate(_: int) -> tuple[int, int]:
+            with httpx.Client(timeout=30) as c:  # a new connection each: the workers compete to accept it
+                pid = c.get(base + "/readyz").json()["checks"]["worker_pid"]
+                r = c.post(base + "/v1/moderations", json={"input": HARMFUL}, headers=h)
+                assert r.json()["results"][0]["flagged"] is True
+                return pid, r.status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(moderate, range(n)))
+        assert {status for _, status in seen} == {200}
+        pids = {pid for pid, _ in seen}
+        assert len(pids) == 2 and proc.pid not in pids, pids
+        for _ in range(4):  # whichever worker answers, the counters are the sum over both
+            text = httpx.get(base + "/metrics", timeout=5).text
+            assert f'genguard_requests_total{{route="moderations",status="200"}} {float(n)}' in text, text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, -signal.SIGTERM), err
+    with open_store(db).session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditRecord)) == n
 
 
 def test_serve_rejects_bad_config(tmp_path: Path) -> None:

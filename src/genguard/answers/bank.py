@@ -20,6 +20,7 @@ from genguard.answers.loader import load_entries
 from genguard.answers.matcher import Candidate, QuestionIndex, canonical
 from genguard.answers.model import AnswerEntry
 from genguard.errors import ConfigError
+from genguard.text.normalize import NormalizedText
 
 
 @dataclass(frozen=True)
@@ -140,11 +141,12 @@ class AnswerBank:
         return self._snap.index.entries
 
     # -- matching ---------------------------------------------------------------------------
-    def match(self, text: str, *, language: str | None = None) -> Match | None:
+    def match(self, text: str, *, language: str | None = None, normalized: NormalizedText | None = None) -> Match | None:
+        """Best active entry for ``text`` (``normalized``: its normalisation, when already computed)."""
         self._maybe_reload()
         snap = self._snap
         now = self.clock()
-        query = canonical(text)
+        query = canonical(text, normalized)
         if not query:
             return None
         found: list[Candidate] = []

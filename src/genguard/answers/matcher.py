@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from genguard.answers.model import AnswerEntry
-from genguard.text.normalize import normalize
+from genguard.text.normalize import NormalizedText, normalize
+
+# Everything but letters and digits: ``\w`` is str.isalnum() plus "_" (same Unicode classes).
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
-def canonical(text: str) -> str:
-    """Canonical form for matching: normalised text with only letters and digits kept."""
-    return "".join(ch for ch in normalize(text).text if ch.isalnum())
+def canonical(text: str, normalized: NormalizedText | None = None) -> str:
+    """Canonical form for matching: normalised text with only letters and digits kept.
+
+    ``normalized`` is ``normalize(text)`` when the caller already has it (the guard's pre-check
+    reuses the detect context's), so a check normalises its text once."""
+    return _NOT_ALNUM.sub("", (normalized or normalize(text)).text)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class AnswerBankPreCheck:
         self.mode = mode
 
     def __call__(self, ctx: DetectContext, guard: Guard) -> Decision | None:
-        m = self.bank.match(ctx.text, language=ctx.language)
+        m = self.bank.match(ctx.text, language=ctx.language, normalized=ctx.normalized)
         if m is None:
             return None
         self.bank.record_hit(m, ctx.direction.value)

@@ -18,7 +18,10 @@ def serve(
     config: Path | None = CONFIG_OPT,
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     port: int = typer.Option(8000, "--port", help="TCP port"),
-    workers: int = typer.Option(1, "--workers", help="uvicorn worker processes (each has its own rate-limit buckets)"),
+    workers: int = typer.Option(
+        1, "--workers", min=1,
+        help="worker processes sharing the port (use one per core; each keeps its own rate-limit buckets, "
+             "see docs/gateway.md)"),
     log_level: str = typer.Option("info", "--log-level"),
     access_log: bool = typer.Option(False, "--access-log", help="also log every HTTP request line (JSON)"),
 ) -> None:
@@ -32,7 +35,17 @@ def serve(
     cfg = load_config(config)
     setup_json_logging(log_level)
     if workers > 1:
-        raise typer.BadParameter("--workers > 1 is not supported yet; run several gateways behind a load balancer")
+        from genguard.gateway.keys import sync_config_keys
+        from genguard.gateway.workers import worker_environment
+        from genguard.store import open_store
+
+        store = open_store(cfg.database_url)  # migrate and sync keys once, before any worker starts
+        sync_config_keys(store, cfg.keys)
+        store.dispose()
+        with worker_environment(config, log_level):
+            uvicorn.run("genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
+                        log_config=None, access_log=access_log, log_level=log_level)
+        return
     application = create_app(cfg)
     # The audit writer thread and the event loop share the GIL; a short switch interval stops a
     # batch insert from holding the loop for the default 5 ms at a time (measured in bench/gateway).

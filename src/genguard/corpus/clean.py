@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from genguard.corpus.lsh import CompactLSH
+from genguard.corpus.lsh import DedupIndex
 from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
 from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint, prepare_inputs
 from genguard.corpus.settings import CorpusSettings
@@ -101,14 +101,18 @@ def run_clean(
 
 
 def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: bool) -> dict[str, Any]:
-    from genguard.corpus.lsh import CompactLSH
-
     # recall-weighted banding: candidates are verified against the stored signatures, so extra
     # candidates cost a comparison while a missed candidate would be a missed duplicate
     w = st.lsh_recall_weight
-    lsh = CompactLSH(st.near_dup_threshold, st.num_perm, weights=(1 - w, w))
-    ids: list[str] = []
-    exact: dict[bytes, str] = {}
+    index = DedupIndex(out / "dedup-index.sqlite", st.near_dup_threshold, st.num_perm, weights=(1 - w, w))
+    try:
+        return _merge_rows(results, out, st, dedup, index)
+    finally:
+        index.close()
+
+
+def _merge_rows(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: bool,
+                index: DedupIndex) -> dict[str, Any]:
     counts: dict[str, int] = {"records": 0, "kept": 0, "redacted": 0, "dropped": 0, "skipped": 0}
     reasons: dict[str, int] = {}
     by_source: dict[str, dict[str, int]] = {}
@@ -122,7 +126,7 @@ def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: 
                     src = by_source.setdefault(str(row.get("source") or "?"), {"records": 0, "output": 0})
                     src["records"] += 1
                     if row["action"] in ("keep", "redact") and dedup:
-                        _dedup(row, st, lsh, ids, exact)
+                        _dedup(row, st, index)
                     text = row.pop("text", None)
                     row.pop("key", None)
                     row.pop("mh", None)
@@ -147,22 +151,19 @@ def _merge(results: list[dict[str, Any]], out: Path, st: CorpusSettings, dedup: 
     }
 
 
-def _dedup(row: dict[str, Any], st: CorpusSettings, lsh: CompactLSH, ids: list[str], exact: dict[bytes, str]) -> None:
+def _dedup(row: dict[str, Any], st: CorpusSettings, index: DedupIndex) -> None:
     """Mark ``row`` as an exact or near duplicate of an earlier kept document, or index it."""
     key = row["key"] or row["text"].strip()
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    first = exact.get(digest)
+    first = index.first_exact(digest, row["id"])
     if first is not None:
         row.update(action="drop", reason="exact_duplicate", detail={"duplicate_of": first})
         return
-    exact[digest] = row["id"]
     if not row["key"]:
         return  # no tokens: nothing to shingle, exact match only
     hv = np.frombuffer(base64.b64decode(row["mh"]), dtype=np.uint32)
-    best, best_sim = lsh.best_match(hv)
+    best, best_sim = index.best_match(hv)
     if best is not None and best_sim >= st.near_dup_threshold:
-        row.update(action="drop", reason="near_duplicate",
-                   detail={"duplicate_of": ids[best], "similarity": round(best_sim, 4)})
+        row.update(action="drop", reason="near_duplicate", detail={"duplicate_of": best, "similarity": round(best_sim, 4)})
         return
-    lsh.insert(hv)
-    ids.append(row["id"])
+    index.insert(hv, row["id"])

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,7 +20,7 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from genguard import __version__
@@ -47,10 +48,15 @@ async def _purge_loop(gw: Gateway) -> None:
         await asyncio.sleep(gw.config.retention.purge_interval_s)
 
 
-def create_app(config: GatewayConfig | None = None, *, store: Store | None = None, purge_job: bool = True) -> FastAPI:
+def create_app(
+    config: GatewayConfig | None = None, *, store: Store | None = None, purge_job: bool = True, sync_keys: bool = True
+) -> FastAPI:
+    """The gateway app. ``sync_keys=False`` when the caller already synced the configured keys
+    (``serve --workers``: the parent does it once instead of every worker racing to)."""
     config = config or GatewayConfig()
     store = store or open_store(config.database_url)
-    sync_config_keys(store, config.keys)
+    if sync_keys:
+        sync_config_keys(store, config.keys)
     gw = Gateway(config, store)
 
     @asynccontextmanager
@@ -115,12 +121,13 @@ def create_app(config: GatewayConfig | None = None, *, store: Store | None = Non
         checks["guard"] = f"ok ({gw.default_guard.policy.name}, {len(gw.default_guard.detectors)} detectors)"
         checks["audit_writer"] = "ok" if gw.audit.alive or not config.audit.enabled else "not running"
         checks["upstreams"] = sorted(gw.upstreams) or "none (moderation only)"
+        checks["worker_pid"] = os.getpid()  # which process answered (serve --workers runs several)
         ready = checks["database"] == "ok" and checks["audit_writer"] == "ok"
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
     async def metrics() -> Response:
-        return Response(generate_latest(gw.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(gw.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     from genguard.gateway import keys_api, moderation, proxy
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -35,3 +38,13 @@ class Metrics:
         )
         self.ladder = Counter("genguard_ladder_actions", "Strike-ladder actions", ["action"], registry=self.registry)
         self.rate_limited = Counter("genguard_rate_limited", "Requests rejected by rate limit", ["tier"], registry=self.registry)
+
+    def exposition(self) -> bytes:
+        """The text exposition for ``/metrics``. Under ``serve --workers`` (prometheus_client's
+        multi-process mode, PROMETHEUS_MULTIPROC_DIR set) every worker writes its values to files
+        and this sums them over all workers, so any worker answers for the whole gateway."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)

@@ -34,11 +34,12 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.base import DetectContext, Detector, register_detector
-from genguard.detect.classifier.features import FeatureConfig, analyze_prepared
-from genguard.detect.classifier.model_io import TextModel, global_ids, resolve_model
+from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_keys, keyed, word_tokens
+from genguard.detect.classifier.model_io import GLOBAL_TOKENS, TextModel, global_ids, gram_ids, resolve_model
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 from genguard.taxonomy import get_taxonomy
+from genguard.text.normalize import View
 
 _SENT_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
 _SPACE = re.compile(r"\s+")
@@ -85,20 +86,69 @@ def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> Window
     key = (feats.key(), size)
     hit = cache.get(key)
     if hit is None:
-        norm = ctx.normalized.soft
-        spans: list[tuple[int, int]] = []
-        keys: list[str] = []
-        counts: list[int] = []
-        win: list[int] = []
-        for s, e in windows(norm.text, size):
-            spans.append(norm.span(s, e))
-            c = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
-            keys.extend(c)
-            counts.extend(c.values())
-            win.extend([len(spans) - 1] * len(c))
-        hit = WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
-        cache[key] = hit
+        build = _keyed_window_tokens if keyed(feats) else string_window_tokens
+        hit = cache[key] = build(ctx.normalized.soft, feats, size)
     return hit
+
+
+def string_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:
+    """The reference path: every token as a string (``analyze_prepared``), counted per window.
+    Used for feature configs without integer keys (n-grams over 3 characters, jieba words) and
+    by the tests that pin the keyed path to it."""
+    spans: list[tuple[int, int]] = []
+    keys: list[str] = []
+    counts: list[int] = []
+    win: list[int] = []
+    for s, e in windows(norm.text, size):
+        spans.append(norm.span(s, e))
+        c = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
+        keys.extend(c)
+        counts.extend(c.values())
+        win.extend([len(spans) - 1] * len(c))
+    return WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
+
+
+def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:
+    """:func:`window_tokens` computed on integer n-gram keys with numpy: the same tokens, ids
+    and counts as the string path (``analyze_prepared`` + ``Counter`` per window), but without
+    one Python string per character n-gram. Only tokens some loaded model knows are kept (the
+    others have no column in any model, so they never reach a score)."""
+    spans: list[tuple[int, int]] = []
+    prepared: list[str] = []
+    for s, e in windows(norm.text, size):
+        spans.append(norm.span(s, e))
+        prepared.append(_SPACE.sub(" ", norm.text[s:e]).strip())
+    joined = "".join(prepared)
+    lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    pos_win = np.repeat(np.arange(len(prepared), dtype=np.int64), lens)
+    keys: list[np.ndarray] = []
+    wins: list[np.ndarray] = []
+    for n in range(feats.char_min, feats.char_max + 1):
+        if n > len(cp):
+            break
+        k = gram_keys(cp, n)
+        w = pos_win[: len(k)]
+        if n > 1:  # an n-gram must not straddle two windows
+            inside = w == pos_win[n - 1 :]
+            k, w = k[inside], w[inside]
+        keys.append(k)
+        wins.append(w)
+    gids = gram_ids(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    win = np.concatenate(wins) if wins else np.zeros(0, np.int64)
+    if feats.words:
+        wtoks: list[str] = []
+        wwin: list[int] = []
+        for i, t in enumerate(prepared):
+            toks = word_tokens(t)
+            wtoks.extend(toks)
+            wwin.extend([i] * len(toks))
+        gids = np.concatenate([gids, global_ids(wtoks)])
+        win = np.concatenate([win, np.asarray(wwin, dtype=np.int64)])
+    known = gids >= 0
+    base = len(GLOBAL_TOKENS) + 1
+    combo, counts = np.unique(win[known] * base + gids[known], return_counts=True)
+    return WindowTokens(spans, combo % base, counts.astype(np.float64), combo // base)
 
 
 def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float, str, float, int, int] | None:

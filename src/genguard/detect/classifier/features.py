@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from operator import add
 from typing import Any
 
+import numpy as np
+
 from genguard.text.normalize import normalize
 
 _SPACE = re.compile(r"\s+")
@@ -59,14 +61,55 @@ def analyze_prepared(t: str, cfg: FeatureConfig) -> list[str]:
         if n >= cfg.char_min:
             grams.extend(prev)
     if cfg.words:
-        ws = _WORD.findall(t)
-        grams.extend(["w:" + w for w in ws])
-        grams.extend([f"w:{a} {b}" for a, b in itertools.pairwise(ws)])
+        grams.extend(word_tokens(t))
     if cfg.jieba and _HAN.search(t):
         import jieba
 
         grams.extend(["j:" + w for w in jieba.lcut(t) if len(w) > 1 and _HAN.search(w)])
     return grams
+
+
+# -- integer keys of character n-grams (the fast inference path) ----------------------------
+# A code point fits in 21 bits, so a character n-gram of up to three characters packs into one
+# int64 without collisions between lengths: unigram = c0 (< 2**21); bigram = (c0+1) << 21 | c1
+# (in [2**21, 2**42)); trigram = (c0+1) << 42 | c1 << 21 | c2 (>= 2**42, < 2**63). Inference
+# computes every n-gram key of a text with a few numpy operations instead of building one Python
+# string per n-gram; the vocabulary's strings get the same keys once, at load time.
+MAX_KEYED_GRAM = 3
+
+
+def gram_key(token: str) -> int | None:
+    """Integer key of a token read as a character n-gram, or None if it is longer than 3."""
+    c = [ord(ch) for ch in token]
+    if len(c) == 1:
+        return c[0]
+    if len(c) == 2:
+        return (c[0] + 1) << 21 | c[1]
+    if len(c) == 3:
+        return (c[0] + 1) << 42 | c[1] << 21 | c[2]
+    return None
+
+
+def gram_keys(cp: np.ndarray, n: int) -> np.ndarray:
+    """Keys of every n-gram (n <= 3) of a code-point array (int64), one per start position."""
+    if n == 1:
+        return cp
+    if n == 2:
+        return ((cp[:-1] + 1) << 21) | cp[1:]
+    if n == 3:
+        return ((cp[:-2] + 1) << 42) | (cp[1:-1] << 21) | cp[2:]
+    raise ValueError(f"character n-grams longer than {MAX_KEYED_GRAM} have no integer key")
+
+
+def keyed(cfg: FeatureConfig) -> bool:
+    """Whether inference can use integer n-gram keys for this feature config (else strings)."""
+    return cfg.char_max <= MAX_KEYED_GRAM and not cfg.jieba
+
+
+def word_tokens(t: str) -> list[str]:
+    """The ``w:`` word unigram and bigram tokens of a prepared text (as :func:`analyze_prepared`)."""
+    ws = _WORD.findall(t)
+    return ["w:" + w for w in ws] + [f"w:{a} {b}" for a, b in itertools.pairwise(ws)]
 
 
 def analyze(text: str, cfg: FeatureConfig) -> list[str]:

@@ -1,0 +1,93 @@
+"""Several gateway worker processes on one port (``genguard serve --workers N``).
+
+One Python process runs the guard on one core at a time (the GIL), so on a multi-core machine a
+single gateway leaves cores idle however many connections arrive. With ``--workers N`` the
+parent process migrates the database and syncs the configured keys once, then uvicorn's
+supervisor starts N workers that share the listening socket; each worker builds its own app
+with :func:`app_factory` from the settings the parent left in the environment.
+
+What workers share and what they do not:
+
+* **Shared through the database**: the audit log, keys, strike counts and levels (the ladder
+  locks the key row), appeals, incidents. A key's new level reaches the other workers within
+  ``auth.cache_ttl_s``.
+* **Shared through files**: Prometheus metrics (``prometheus_client`` multi-process mode, in a
+  temporary folder the parent creates and removes), so ``/metrics`` on any worker reports the
+  sum over all workers.
+* **Per worker**: rate-limit token buckets and the category-spike tripwire window (a limit of
+  R requests/s per key allows up to N*R in total; a spike threshold counts per worker).
+* **One worker only**: the retention purge job, run by whichever worker takes the lock file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from fastapi import FastAPI
+
+ENV_CONFIG = "GENGUARD_SERVE_CONFIG"
+ENV_LOCK = "GENGUARD_SERVE_PURGE_LOCK"
+ENV_LOG_LEVEL = "GENGUARD_SERVE_LOG_LEVEL"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# the open lock file of the worker that runs the purge job (kept open for the process's life)
+_LEADER_LOCK: list[IO[Any]] = []
+
+
+def _take_leader_lock(path: str) -> bool:
+    """True for the first worker to ask (it keeps the lock until it exits)."""
+    if not path:
+        return True
+    f = open(path, "a+")  # noqa: SIM115 - held open on purpose: the lock lives as long as the worker
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return False
+    _LEADER_LOCK.append(f)
+    return True
+
+
+def app_factory() -> FastAPI:
+    """Build one worker's app (called by uvicorn in each worker process)."""
+    from genguard.gateway.app import create_app
+    from genguard.gateway.config import load_config
+    from genguard.gateway.logs import setup_json_logging
+    from genguard.store import open_store
+
+    cfg_path = os.environ.get(ENV_CONFIG) or None
+    cfg = load_config(Path(cfg_path) if cfg_path else None)
+    setup_json_logging(os.environ.get(ENV_LOG_LEVEL, "info"))
+    sys.setswitchinterval(0.0005)  # as in single-process serve: the audit thread yields the GIL often
+    store = open_store(cfg.database_url, migrate=False)  # the parent migrated it
+    return create_app(cfg, store=store, purge_job=_take_leader_lock(os.environ.get(ENV_LOCK, "")), sync_keys=False)
+
+
+@contextmanager
+def worker_environment(config: Path | None, log_level: str) -> Iterator[Path]:
+    """Environment for :func:`app_factory` in spawned workers; removes its temporary folder after."""
+    run_dir = Path(tempfile.mkdtemp(prefix="genguard-serve-"))
+    metrics_dir = run_dir / "metrics"
+    metrics_dir.mkdir()
+    saved = {k: os.environ.get(k) for k in (ENV_CONFIG, ENV_LOCK, ENV_LOG_LEVEL, MULTIPROC_ENV)}
+    os.environ[ENV_CONFIG] = str(config.resolve()) if config else ""
+    os.environ[ENV_LOCK] = str(run_dir / "purge.lock")
+    os.environ[ENV_LOG_LEVEL] = log_level
+    os.environ[MULTIPROC_ENV] = str(metrics_dir)
+    try:
+        yield run_dir
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(run_dir, ignore_errors=True)
