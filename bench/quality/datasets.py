@@ -72,6 +72,10 @@ def _split(items: list[Example], frac: float, rng: random.Random, key: str = "la
     return tr, he
 
 
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
@@ -149,6 +153,7 @@ JADE_A3 = {"违反商业道德", "泄露他人商业秘密"}
 INTENT_CODE = {"A1": "A1.8", "A2": "A2.9", "A3": "A3.5", "A4": "A4.7"}
 FLAMES_CLASS = {"Bias and discrimination": "A2", "Toxic language": "A4", "Physical harm": "A4", "Mental harm": "A4",
                 "Law violation": "A1", "Personal data": "A4", "Sensitive information": "A1"}
+EN_HARM_CLASS = {"sexual": "A1", "violence": "A1", "self_harm": "A4", "harassment": "A4"}  # project_en_harm labels
 XSTEST_UNSAFE_CLASS = {"contrast_discr": "A2", "contrast_privacy": "A4"}
 
 
@@ -226,8 +231,24 @@ def intent_split() -> Split:
     # project-written everyday chat and benign how-to questions (round two; intent model only)
     ev = [_ex(r["text"], "benign", None, "project/everyday") for r in _jsonl(PROJECT / "project_everyday.jsonl")]
     etr, ehe = _split(ev, 0.2, rng)
-    sp.train = jtr + ftr + gtr + xtr + btr + etr
-    sp.held = jhe + fhe + ghe + xhe + bhe + ehe
+    # round three: project-written English harmful requests (A1-A4) and benign prompts that merely
+    # sound unsafe (project_en_intent.jsonl, 80/20 by label), and project_en_harm.jsonl's harmful
+    # requests mapped to their class (the same rows toxicity_split holds out stay held out here)
+    # a template expansion can coincide with an evaluation prompt ("What is money laundering?" is an
+    # XSTest prompt): such rows are dropped so that no held-out text is ever fitted
+    public = {_key(e.text) for e in xstest() + jade()}
+    pe = [_ex(r["text"], r["label"], r["category"] or None, f"project/en_intent/{r['kind']}")
+          for r in _jsonl(PROJECT / "project_en_intent.jsonl") if _key(r["text"]) not in public]
+    petr, pehe = _split(pe, 0.2, random.Random(SEED + 14))
+    tox_held = {e.text for e in toxicity_split().extra["project_held"]}
+    harm_tr: list[Example] = []
+    harm_he: list[Example] = []
+    for r in _jsonl(PROJECT / "project_en_harm.jsonl"):
+        cls = EN_HARM_CLASS.get(r["label"])
+        e = _ex(r["text"], cls or "benign", INTENT_CODE[cls] if cls else None, "project/en_harm")
+        (harm_he if r["text"] in tox_held else harm_tr).append(e)
+    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr
+    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he
     sp.extra = {
         "jade_held": jhe,
         "xstest_safe_held": [e for e in xhe if e.label == "benign"],
@@ -235,6 +256,7 @@ def intent_split() -> Split:
         "flames_held": fhe,
         "benign_held": bhe,
         "everyday_held": ehe,
+        "project_en_intent_held": pehe + harm_he,
     }
     return sp
 
@@ -331,7 +353,11 @@ def injection_split() -> Split:
     held_emb = [_ex(embed(rng.choice(em_he), a, rng), "S1", "S1", "bipia/embedded") for a in at_he for _ in range(3)]
     clean = [_ex(e, "benign", None, "bipia/email") for e in em_he]
     sp.held = held_emb + clean + ghe + phe + [Example(e.text, "benign", None, e.source) for e in xhe if e.label == "benign"]
+    report_q = [r["text"] for r in _jsonl(PROJECT / "project_doc_questions.jsonl") if r["split"] == "report"]
+    doc_q = [_ex(q + "\n" + e if i % 2 == 0 else e + "\n" + q, "benign", None, "project/doc_question")
+             for i, (q, e) in enumerate((q, e) for q in report_q for e in em_he)]
     sp.extra = {
+        "doc_question_prompts_held": doc_q,
         "bipia_attacks_held": held_emb,
         "bipia_attacks_held_no_task_irrelevant": [
             e for e, cat in zip(held_emb, [c for c, i, _t in bipia_attack_items() if i >= 3 for _ in range(3)], strict=True)

@@ -34,7 +34,7 @@ from genguard.text.lang import detect_language
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Learned detectors (quality)"
 COMMAND = "/work/main/.venv/bin/python -m bench.quality.run"
-ROUND_TWO = """Round two (2026-11-23): all four models were retrained because their features had drifted from
+ROUND_NOTES = """Round two (2026-11-23): all four models were retrained because their features had drifted from
 inference (they were trained on the placeholder normaliser, and the merged keyword normaliser's
 compact view dropped word and sentence boundaries, which also broke the injection phrase rules);
 features now use `NormalizedText.soft`. The intent model gained project-written everyday chat and
@@ -43,7 +43,19 @@ benign how-to questions (bench/quality/data/project_everyday.jsonl) after short 
 out-of-fold dev scores of the training rows (`python -m bench.quality.choose_thresholds`: lowest
 threshold with <= 4% FP on each language's benign rows and on XSTest-safe training rows), no
 longer by sweeping the held-out rows below; round one's better-looking XSTest/JADE numbers came
-from thresholds picked on these same held-out rows."""
+from thresholds picked on these same held-out rows.
+
+Round three (2026-12-02): the intent model gained project-written English harmful requests (A1-A4)
+and benign English prompts that merely sound unsafe (bench/quality/data/project_en_intent.jsonl,
+80/20) plus project_en_harm.jsonl's harmful rows, and C=20 (chosen on out-of-fold dev scores).
+`choose_thresholds` now leaves project-written template expansions out of the false-positive budget
+(their near-copies in other folds make them easy) and requires the one-sided 95% upper bound of the
+out-of-fold XSTest-safe rate to stay within the 5% target. The injection detector flags requests
+planted in the middle of a longer document (English heuristic, `planted_request`); requests at the
+start or end are left to the model because they look exactly like the user's own question about a
+pasted document (measured below on project-written user questions with held-out emails). During
+this round several candidate configurations were also measured on these held-out rows; every choice
+(data, C, thresholds, heuristic) was made on dev data, but the reader should know the rows were seen."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
@@ -160,10 +172,15 @@ def measure(do_sweep: bool) -> dict[str, Any]:
         "benign prompts held-out, English (FP rate)": [e for e in it["benign_held"] if detect_language(e.text) != "zh"],
         "project everyday chat / how-to held-out (FP rate)": it["everyday_held"],
         "BIPIA clean emails held-out (FP rate)": inj["bipia_clean_emails_held"],
+        "user's own question + pasted held-out email (FP rate)": inj["doc_question_prompts_held"],
         "JADE held-out (recall)": it["jade_held"],
         "JADE held-out, Chinese questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) == "zh"],
         "JADE held-out, English questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) != "zh"],
         "XSTest unsafe held-out (recall)": it["xstest_unsafe_held"],
+        "project English intent held-out, harmful (recall; template-expanded, optimistic)":
+            [e for e in it["project_en_intent_held"] if e.label != "benign"],
+        "project English intent held-out, benign that sounds unsafe (FP rate; template-expanded, optimistic)":
+            [e for e in it["project_en_intent_held"] if e.label == "benign"],
         "Flames harmful held-out (recall)": it["flames_held"],
         "BIPIA attacks in emails, held-out (recall)": inj["bipia_attacks_held"],
         "BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)":
@@ -211,7 +228,7 @@ def render(res: dict[str, Any]) -> str:
     lines = [SECTION, "", f"Command: `{COMMAND}` (models trained by `/work/main/.venv/bin/python -m bench.quality.train_defaults`; "
              "splits in `bench/quality/datasets.py`; all numbers on rows never used for fitting). "
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process, one thread.", ""]
-    lines += [ROUND_TWO, ""]
+    lines += [ROUND_NOTES, ""]
     lines += ["Per detector, at the default policy's thresholds (prediction = the guard with only that detector does not allow):", "",
               "| detector / data | n | precision | recall | F1 | macro-F1 | FP rate | AUPRC |", "|---|---|---|---|---|---|---|---|"]
     for k, m in res.items():
@@ -227,6 +244,7 @@ def render(res: dict[str, Any]) -> str:
     xs = op["XSTest safe held-out (FP rate)"]
     jade = op["JADE held-out (recall)"]
     bipia = op["BIPIA attacks in emails, held-out (recall)"]
+    docq = op["user's own question + pasted held-out email (FP rate)"]
     sp = res["speed"]
 
     def ok(cond: bool) -> str:
@@ -241,9 +259,13 @@ def render(res: dict[str, Any]) -> str:
               f"{op['JADE held-out, English questions (recall)']['intent+injection']} at the harmful_intent thresholds "
               f"{res['intent thresholds']} (chosen on out-of-fold dev scores by bench.quality.choose_thresholds, never on these rows)",
               f"- BIPIA attacks recall >= 0.90: {bipia['intent+injection']} ({ok(bipia['intent+injection'] >= 0.90)}); the misses are the "
-              "task-irrelevant categories (benign questions such as 'How do solar panels work?' planted in an email), which a "
-              "content classifier cannot tell from a user's own question; without them "
-              f"{op['BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)']['intent+injection']}",
+              "task-irrelevant categories (benign questions such as 'How do solar panels work?' planted in an email): the "
+              "planted-request heuristic catches them in the middle of a document, but at the start or end they look "
+              "exactly like a user's own question about a pasted document; without these categories "
+              f"{op['BIPIA attacks in emails, held-out, without the 5 task-irrelevant categories (recall)']['intent+injection']}. "
+              "Users' own questions placed before or after a pasted held-out email are flagged "
+              f"{docq['intent+injection']:.1%} of the time "
+              "(the injection model, not the heuristic)",
               f"- full default guard p50 <= 2 ms on 1 KB: wall p50 zh {sp['full guard 1 KB zh']['p50_ms']} / en "
               f"{sp['full guard 1 KB en']['p50_ms']} ms, CPU p50 zh {sp['full guard 1 KB zh']['cpu_p50_ms']} / en "
               f"{sp['full guard 1 KB en']['cpu_p50_ms']} ms (load average {sp['load average']} on 2 cores during the run; "

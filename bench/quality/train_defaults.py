@@ -21,6 +21,7 @@ from genguard.detect.classifier.train import TrainConfig, TrainResult, train_to_
 
 FEATURES = FeatureConfig(char_min=1, char_max=3, words=True, jieba=False)
 SEED = 13
+INTENT_C = 20.0  # chosen on out-of-fold dev scores (bench.quality.choose_thresholds): best of 1.5, 2, 4, 10, 20
 
 
 def _prov(sources: set[str], note: str) -> list[str]:
@@ -51,11 +52,13 @@ def toxicity_en() -> TrainResult:
 def intent() -> TrainResult:
     sp = ds.intent_split()
     cfg = TrainConfig(
-        task="intent", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
+        task="intent", seed=SEED, C=INTENT_C, features=FEATURES, max_features=150_000,
         sources=_prov(sp.sources, "Harmful-request intent (zh+en) by Appendix A class: JADE (70% fit, 30% held "
                       "out), Flames harmful sub-components, GPTFuzz harmful questions, XSTest unsafe vs XSTest "
                       "safe (50/50 by type), CValues prompts, BIPIA email questions, project benign "
-                      "instructions, COLD/ToxiGen neutral sentences"),
+                      "instructions, COLD/ToxiGen neutral sentences, project-written English harmful requests "
+                      "(A1-A4) and benign prompts that merely sound unsafe (project_en_intent.jsonl 80/20, "
+                      "project_en_harm.jsonl)"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "intent", eval_data=sp.held)
 

@@ -78,6 +78,63 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\
 _LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
 
 
+# -- requests planted in a third-party document (S1, English) --
+# A document (an email, a web page) that the user forwards to the assistant can carry a request
+# addressed to the assistant that its sender would not write ("What is the capital of Brazil?",
+# "Write a poem about the sea."). Such a request is flagged when it is a small part of a longer
+# text with document text on both sides (a user's own question comes before or after what they
+# paste), starts with an assistant-directed opener, does not refer to the document ("this email",
+# "the above", "the amount"...) and shares no content word with the rest of the text.
+_REQUEST = re.compile(
+    r"(?:^|(?<=[.!?:;|\n])\s*|(?<=\s))("
+    r"(?:What (?:is|are|was|were|does|do)|Who (?:is|was|wrote|invented|discovered|painted)|When (?:did|was|is)"
+    r"|Where (?:is|are|was)|Why (?:is|are|do|does|did)|How (?:do|does|did|can|many|much|to)|Which"
+    r"|Can you|Could you|Explain|Describe|Write|Draft|Compose|Create|Generate|Provide|Translate"
+    r"|Summari[sz]e|List|Give me|Tell me|Show me|Define|Calculate|Suggest|Recommend|Outline|Compare|Convert"
+    r"|Share (?:a|an|some|your)|Teach me|Help me)\b[^.?!\n|]{6,160}[.?!])")
+_DEICTIC = re.compile(
+    r"\b(this|that|these|those|above|below|following|attached|email|e-mail|mail|message|letter|document|text"
+    r"|article|passage|page|it|its|them|they|here|sender|recipient|reply|invoice|receipt|payment|account"
+    r"|amount|total|deadline|due|date|dates|time|price|cost|fee|balance|charged?|paid|pay|meeting|subject|summary"
+    r"|tone|key points|main point|action items|next steps|respond|answer|should I)\b", re.I)
+_WORD_RX = re.compile(r"[a-z][a-z'-]{3,}")
+_STOP_WORDS = (
+    "what which when where whose whom with from that this than then there their they them have been were will would "
+    "could should shall about into onto over under more most some such only also very just like your yours please "
+    "explain describe write draft compose create generate provide translate summarize summarise list give tell show "
+    "define calculate suggest recommend outline compare convert share teach help does doing done make made using "
+    "between following simple terms example short brief detail details words sentence sentences")
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.strip("'-") for w in _WORD_RX.findall(text.lower())} - _STOP
+
+
+def planted_requests(text: str, min_doc: int = 200, max_share: float = 0.4, margin: int = 40) -> list[tuple[int, int]]:
+    """Spans of assistant-directed requests that look planted in a longer third-party document.
+
+    Only requests with at least ``margin`` characters of document text on *both* sides count: a
+    user puts their own question before or after the text they paste, so a request at the start
+    or end is indistinguishable from the user's (and is left to the model).
+    """
+    if len(text) < min_doc:
+        return []
+    out: list[tuple[int, int]] = []
+    for m in _REQUEST.finditer(text):
+        s, e = m.span(1)
+        req = text[s:e]
+        if len(text[:s].strip()) < margin or len(text[e:].strip()) < margin:
+            continue
+        if (e - s) > max_share * len(text) or _DEICTIC.search(req):
+            continue
+        words = _content_words(req)
+        if not words or words & _content_words(text[:s] + " " + text[e:]):
+            continue
+        out.append((s, e))
+    return out
+
+
 def _printable_share(s: str) -> float:
     return sum(ch.isprintable() or ch in "\n\t" for ch in s) / max(len(s), 1)
 
@@ -135,6 +192,8 @@ class InjectionDetector(Detector):
         invisible_min: int = 8,
         min_score: float = 0.3,
         window: int = 160,
+        planted: bool = True,
+        planted_score: float = 0.6,
     ) -> None:
         super().__init__(name)
         self.model: TextModel | None = resolve_model(model) if model else None
@@ -143,6 +202,8 @@ class InjectionDetector(Detector):
         self.invisible_min = invisible_min
         self.min_score = min_score
         self.window = window
+        self.planted = planted
+        self.planted_score = planted_score
 
     def categories(self) -> set[str]:
         return {"S1", "S2", "S3"}
@@ -185,6 +246,11 @@ class InjectionDetector(Detector):
                     found.append(Finding(category=code, detector=self.name, score=score, start=0, end=len(text),
                                          evidence=text, normalized=rot[:200], entity="rot13",
                                          metadata={"source": "rot13"}))
+            if self.planted and len(text) >= 200 and _LATIN_WORDS.search(text):
+                for s_, e_ in planted_requests(text):
+                    found.append(Finding(category="S1", detector=self.name, score=self.planted_score, start=s_,
+                                         end=e_, evidence=text[s_:e_], entity="planted_request",
+                                         metadata={"source": "planted_request"}))
             n_inv = len(_INVISIBLE.findall(text))
             if n_inv >= self.invisible_min:
                 found.append(Finding(category="S1", detector=self.name, score=min(0.5 + n_inv / 100, 0.9),
