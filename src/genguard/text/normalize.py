@@ -36,9 +36,10 @@ import re
 import sys
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -101,7 +102,7 @@ class FoldTables:
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
     pinyin_len: np.ndarray  # number of characters each folded code point becomes in the pinyin view
     pinyin_wide: np.ndarray  # (TABLE_SIZE, W) uint32: each code point's spelling, 0-padded
-    pinyin_ascii: np.ndarray  # (TABLE_SIZE, W) uint8: the same for ASCII and spelled Han, else 0
+    pinyin_ascii: np.ndarray  # (TABLE_SIZE, W) uint8: the same for ASCII and spelled Han, else 0xFF 0...
     translate_compact: dict[int, int | None]  # ``fold`` as a str.translate table (sentinel -> deleted)
     translate_marked: dict[int, int | None]  # as above, but visible separators -> one space
     translate_literal: dict[int, int]  # width + case only, 1:1, symbols kept (code, markup)
@@ -252,6 +253,7 @@ def _build() -> FoldTables:
     ascii_ok[1:128] = True
     ascii_ok[[cp for cp, py in pinyin.items() if py.isascii()]] = True
     narrow = np.where(ascii_ok[:, None], wide, 0).astype(np.uint8)
+    narrow[~ascii_ok, 0] = 0xFF  # marks "not ASCII": NormalizedText.pinyin_text falls back
     return FoldTables(
         fold, word, visible_sep, pinyin, pinyin_len, wide, narrow, translate, marked, literal, literal_arr
     )
@@ -315,6 +317,37 @@ def _cached_build() -> FoldTables:
     return built
 
 
+_T = TypeVar("_T")
+
+
+class lazy_attribute(Generic[_T]):
+    """``functools.cached_property`` without its lock.
+
+    Why: on Python < 3.12 ``cached_property`` takes one lock shared by every instance on the
+    first access of each instance, which costs about half a microsecond per access and
+    serialises the gateway's worker threads. The per-text views are pure functions of the text,
+    so two threads computing the same one at once is harmless (one result wins)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> lazy_attribute[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> lazy_attribute[_T] | _T:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value  # a non-data descriptor: later reads skip __get__
+        return value
+
+
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -326,7 +359,9 @@ def fold_codes(text: str) -> np.ndarray:
 
 
 def _decode(codes: np.ndarray) -> str:
-    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
+    if codes.dtype != np.uint32:
+        codes = codes.astype(np.uint32)
+    return codes.tobytes().decode("utf-32-le")
 
 
 @dataclass(frozen=True)
@@ -370,7 +405,7 @@ class NormalizedText:
     def compact(self) -> View:
         return View(self.text, self.offsets, len(self.original))
 
-    @cached_property
+    @lazy_attribute
     def literal(self) -> View:
         """The original text with only width and case folded (1:1): for code and markup terms."""
         n = len(self.original)
@@ -381,7 +416,7 @@ class NormalizedText:
             text = literal_fold(self.original)
         return View(text, np.arange(n), n)
 
-    @cached_property
+    @lazy_attribute
     def soft(self) -> View:
         """Width- and case-folded text with invisible/format characters and combining marks
         removed, but spaces and punctuation kept: the view for the learned classifiers and the
@@ -402,39 +437,55 @@ class NormalizedText:
         keep = np.flatnonzero(~drop)
         return View(_decode(_codes(lit)[keep]), keep, n)
 
-    @cached_property
+    @lazy_attribute
     def has_latin(self) -> bool:
         return _LATIN_RE.search(self.text) is not None
 
-    @cached_property
+    @lazy_attribute
     def has_han(self) -> bool:
         return _HAN_RE.search(self.text) is not None
 
-    @cached_property
+    @lazy_attribute
+    def pinyin_text(self) -> str:
+        """The text of :attr:`pinyin` alone, without its offsets.
+
+        Why separate: the keyword engine scans the pinyin view of every text with Latin letters
+        but needs offsets only for the rare text where a pinyin key occurs; the offsets (a gather
+        and an ``np.repeat``) cost about as much as the spelling itself."""
+        if not self.has_han:
+            return self.text
+        t = tables()
+        c = self._codes
+        if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
+            return self.text.translate(t.pinyin)
+        # fast path: one 2-D byte gather (row = the code point's 0-padded ASCII spelling) with the
+        # padding deleted by bytes.translate; a code point that does not spell to ASCII has the
+        # row b"\xff\0..." there, so one memchr tells when the general uint32 path must run
+        narrow = np.take(t.pinyin_ascii, c, axis=0).tobytes().translate(None, b"\0")
+        if b"\xff" not in narrow:
+            return narrow.decode("ascii")
+        flat = np.take(t.pinyin_wide, c, axis=0).ravel()
+        return _decode(flat[flat != 0])
+
+    @lazy_attribute
     def pinyin(self) -> View:
-        """Compact view with Han characters spelled in toneless pinyin (first reading)."""
+        """Compact view with Han characters spelled in toneless pinyin (first reading); each
+        letter of a spelling carries the original index of its Han character."""
         if not self.has_han:
             return self.compact
         t = tables()
         c = self._codes
         if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
             lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
-            return View(self.text.translate(t.pinyin), np.repeat(self.offsets, lens), len(self.original))
-        # one 2-D gather: row = the code point's 0-padded spelling; then drop the padding
-        offsets = np.repeat(self.offsets, t.pinyin_len[c])
-        # fast path: byte rows with the padding deleted by bytes.translate; a row that is not pure
-        # ASCII is all zeros there, so the length differs and the general path runs instead
-        narrow = np.take(t.pinyin_ascii, c, axis=0).tobytes().translate(None, b"\0")
-        if len(narrow) == len(offsets):
-            return View(narrow.decode("ascii"), offsets, len(self.original))
-        flat = np.take(t.pinyin_wide, c, axis=0).ravel()
-        return View(_decode(flat[flat != 0]), offsets, len(self.original))
+        else:
+            lens = t.pinyin_len[c]
+        return View(self.pinyin_text, np.repeat(self.offsets, lens), len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:
     """Fold ``text`` and drop separators; see the module docstring for what is folded."""
     folded = fold_codes(text)
-    keep = np.flatnonzero(folded)
+    keep = folded.nonzero()[0]  # the method: np.flatnonzero adds two Python-level wrappers
     codes = folded[keep]
     return NormalizedText(text, _decode(codes), keep, codes)
 
