@@ -128,7 +128,9 @@ _GLUE = st.sampled_from(["", "", "", " ", ".", "-", "\u200b", "，", "  "])
 _NOISE = st.sampled_from(
     ["how to make a bomb", " the ", "Hello", "zha", "dan", "ZHA", "ｚｈａ", "d4n", "zzzd", "sha", "bi", "x", "s",
      "今天", "天气", "很好", "。", "，", "!", " ", "\u200b", "𠀀", "😀", "é", "ü", "ѕ", "ＡＢ", "l", "1", "0", "rm -rf /*",
-     "\U000e0041", "炸", "彈", "制", "作"]
+     "\U000e0041", "炸", "彈", "制", "作",
+     # spelled by the general paths: non-ASCII letters (uint32 rows), above the tables (translate)
+     "ж", "あ", "한", "\U00030001", "\U00031350"]
 )
 
 

@@ -312,6 +312,7 @@ class KeywordEngine:
                     self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
+        self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, Any, Any]:
@@ -334,7 +335,7 @@ class KeywordEngine:
         found = self._main.iter(norm.text)
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
-        if self._pinyin and norm.has_latin:
+        if self._has_pinyin and norm.has_latin:
             # scan the spelled text first: its offsets are only built when a pinyin key occurs
             found = self._pinyin.iter(norm.pinyin_text)
             if found:
