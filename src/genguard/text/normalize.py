@@ -248,9 +248,8 @@ def _build() -> FoldTables:
     for cp, py in pinyin.items():
         wide[cp, : len(py)] = [ord(c) for c in py]
     # the usual mixed zh/en text spells to pure ASCII: a byte table makes its gather, mask and
-    # decode several times cheaper than the uint32 one
-    # one 8-byte row per code point, read as a uint64 so that the gather is one-dimensional
-    # (three times cheaper than a 2-D row gather); a row that does not spell to ASCII (or would
+    # decode several times cheaper than the uint32 one. One 8-byte row per code point, read as a
+    # uint64 so that the gather is one-dimensional (~3x cheaper than a 2-D row gather); a row that does not spell to ASCII (or would
     # not fit) starts with 0xFF, which NormalizedText.pinyin_text takes as "use the general path".
     # The last row is such a marker too: code points above the table are clipped onto it.
     ascii_ok = np.zeros(TABLE_SIZE, dtype=bool)
@@ -332,8 +331,8 @@ class lazy_attribute(Generic[_T]):
     """``functools.cached_property`` without its lock.
 
     Why: on Python < 3.12 ``cached_property`` takes one lock shared by every instance on the
-    first access of each instance, which costs about half a microsecond per access and
-    serialises the gateway's worker threads. The per-text views are pure functions of the text,
+    first access of each instance: ~0.75 us against ~0.3 us here (measured on 3.11), paid for
+    several views of every checked text, and it serialises the gateway's worker threads. The per-text views are pure functions of the text,
     so two threads computing the same one at once is harmless (one result wins)."""
 
     def __init__(self, func: Callable[[Any], _T]) -> None:
