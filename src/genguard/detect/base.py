@@ -11,13 +11,12 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from functools import cached_property
 from typing import Any, ClassVar
 
 from genguard.errors import ConfigError
 from genguard.findings import Direction, Finding
 from genguard.text.lang import detect_language
-from genguard.text.normalize import NormalizedText, normalize
+from genguard.text.normalize import NormalizedText, lazy_attribute, normalize
 
 
 class DetectContext:
@@ -40,12 +39,13 @@ class DetectContext:
         self.answer_override: str | None = None
         self.notes: dict[str, Any] = {}
 
-    @cached_property
+    # lazy_attribute, not functools.cached_property: no lock per first access (see its docstring)
+    @lazy_attribute
     def normalized(self) -> NormalizedText:
         """Evasion-resistant normalised form with an offset map back to ``text``."""
         return normalize(self.text)
 
-    @cached_property
+    @lazy_attribute
     def language(self) -> str:
         return detect_language(self.text)
 

@@ -36,9 +36,10 @@ import re
 import sys
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -101,7 +102,7 @@ class FoldTables:
     pinyin: dict[int, str]  # folded Han code point -> folded toneless pinyin
     pinyin_len: np.ndarray  # number of characters each folded code point becomes in the pinyin view
     pinyin_wide: np.ndarray  # (TABLE_SIZE, W) uint32: each code point's spelling, 0-padded
-    pinyin_ascii: np.ndarray  # (TABLE_SIZE, W) uint8: the same for ASCII and spelled Han, else 0
+    pinyin_ascii: np.ndarray  # (TABLE_SIZE,) uint64: 8 bytes, the ASCII spelling 0-padded, or 0xFF 0...
     translate_compact: dict[int, int | None]  # ``fold`` as a str.translate table (sentinel -> deleted)
     translate_marked: dict[int, int | None]  # as above, but visible separators -> one space
     translate_literal: dict[int, int]  # width + case only, 1:1, symbols kept (code, markup)
@@ -247,11 +248,19 @@ def _build() -> FoldTables:
     for cp, py in pinyin.items():
         wide[cp, : len(py)] = [ord(c) for c in py]
     # the usual mixed zh/en text spells to pure ASCII: a byte table makes its gather, mask and
-    # decode several times cheaper than the uint32 one
+    # decode several times cheaper than the uint32 one. One 8-byte row per code point, read as a
+    # uint64 so that the gather is one-dimensional (~3x cheaper than a 2-D row gather); a row that does not spell to ASCII (or would
+    # not fit) starts with 0xFF, which NormalizedText.pinyin_text takes as "use the general path".
+    # The last row is such a marker too: code points above the table are clipped onto it.
     ascii_ok = np.zeros(TABLE_SIZE, dtype=bool)
     ascii_ok[1:128] = True
-    ascii_ok[[cp for cp, py in pinyin.items() if py.isascii()]] = True
-    narrow = np.where(ascii_ok[:, None], wide, 0).astype(np.uint8)
+    ascii_ok[[cp for cp, py in pinyin.items() if py.isascii() and len(py) <= 8]] = True
+    ascii_ok[TABLE_SIZE - 1] = False
+    rows = np.zeros((TABLE_SIZE, 8), dtype=np.uint8)
+    ok = np.flatnonzero(ascii_ok)
+    rows[ok, : min(width, 8)] = wide[ok, : min(width, 8)]
+    rows[~ascii_ok, 0] = 0xFF
+    narrow = rows.view(np.uint64).ravel()
     return FoldTables(
         fold, word, visible_sep, pinyin, pinyin_len, wide, narrow, translate, marked, literal, literal_arr
     )
@@ -315,6 +324,37 @@ def _cached_build() -> FoldTables:
     return built
 
 
+_T = TypeVar("_T")
+
+
+class lazy_attribute(Generic[_T]):
+    """``functools.cached_property`` without its lock.
+
+    Why: on Python < 3.12 ``cached_property`` takes one lock shared by every instance on the
+    first access of each instance: ~0.75 us against ~0.3 us here (measured on 3.11), paid for
+    several views of every checked text, and it serialises the gateway's worker threads. The per-text views are pure functions of the text,
+    so two threads computing the same one at once is harmless (one result wins)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> lazy_attribute[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> lazy_attribute[_T] | _T:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value  # a non-data descriptor: later reads skip __get__
+        return value
+
+
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -326,7 +366,9 @@ def fold_codes(text: str) -> np.ndarray:
 
 
 def _decode(codes: np.ndarray) -> str:
-    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
+    if codes.dtype != np.uint32:
+        codes = codes.astype(np.uint32)
+    return codes.tobytes().decode("utf-32-le")
 
 
 @dataclass(frozen=True)
@@ -348,13 +390,20 @@ class View:
 class NormalizedText:
     """The compact view of a text (``.text``/``.offsets``) plus lazily computed other views."""
 
-    __slots__ = ("__dict__", "_codes", "offsets", "original", "text")
+    __slots__ = ("__dict__", "_codes", "_folded", "original", "text")
 
-    def __init__(self, original: str, text: str, offsets: np.ndarray, codes: np.ndarray) -> None:
+    def __init__(self, original: str, text: str, codes: np.ndarray, folded: np.ndarray) -> None:
         self.original = original
         self.text = text
-        self.offsets = offsets
         self._codes = codes
+        self._folded = folded
+
+    @lazy_attribute
+    def offsets(self) -> np.ndarray:
+        """``offsets[i]`` = index in the original text of compact character ``i``.
+
+        Lazy: a keyword scan needs them only for texts where some key occurs."""
+        return self._folded.nonzero()[0]
 
     def __repr__(self) -> str:
         return f"NormalizedText(text={self.text!r})"
@@ -370,7 +419,7 @@ class NormalizedText:
     def compact(self) -> View:
         return View(self.text, self.offsets, len(self.original))
 
-    @cached_property
+    @lazy_attribute
     def literal(self) -> View:
         """The original text with only width and case folded (1:1): for code and markup terms."""
         n = len(self.original)
@@ -381,7 +430,7 @@ class NormalizedText:
             text = literal_fold(self.original)
         return View(text, np.arange(n), n)
 
-    @cached_property
+    @lazy_attribute
     def soft(self) -> View:
         """Width- and case-folded text with invisible/format characters and combining marks
         removed, but spaces and punctuation kept: the view for the learned classifiers and the
@@ -402,41 +451,59 @@ class NormalizedText:
         keep = np.flatnonzero(~drop)
         return View(_decode(_codes(lit)[keep]), keep, n)
 
-    @cached_property
+    @lazy_attribute
     def has_latin(self) -> bool:
         return _LATIN_RE.search(self.text) is not None
 
-    @cached_property
+    @lazy_attribute
     def has_han(self) -> bool:
         return _HAN_RE.search(self.text) is not None
 
-    @cached_property
+    @lazy_attribute
+    def pinyin_text(self) -> str:
+        """The text of :attr:`pinyin` alone, without its offsets.
+
+        Why separate: the keyword engine scans the pinyin view of every text with Latin letters
+        but needs offsets only for the rare text where a pinyin key occurs; the offsets (a gather
+        and an ``np.repeat``) cost about as much as the spelling itself."""
+        if not self.has_han:
+            return self.text
+        t = tables()
+        c = self._codes
+        # fast path: one gather of 8-byte rows (the code point's 0-padded ASCII spelling) with the
+        # padding deleted by bytes.translate; a code point that does not spell to ASCII, or lies
+        # above the table (clipped onto its last row), has the row b"\xff\0..." there, so one
+        # memchr tells when a general path must run
+        narrow = t.pinyin_ascii.take(c, mode="clip").tobytes().translate(None, b"\0")
+        if b"\xff" not in narrow:
+            return narrow.decode("ascii")
+        if int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
+            return self.text.translate(t.pinyin)
+        flat = np.take(t.pinyin_wide, c, axis=0).ravel()
+        return _decode(flat[flat != 0])
+
+    @lazy_attribute
     def pinyin(self) -> View:
-        """Compact view with Han characters spelled in toneless pinyin (first reading)."""
+        """Compact view with Han characters spelled in toneless pinyin (first reading); each
+        letter of a spelling carries the original index of its Han character."""
         if not self.has_han:
             return self.compact
         t = tables()
         c = self._codes
         if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
             lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
-            return View(self.text.translate(t.pinyin), np.repeat(self.offsets, lens), len(self.original))
-        # one 2-D gather: row = the code point's 0-padded spelling; then drop the padding
-        offsets = np.repeat(self.offsets, t.pinyin_len[c])
-        # fast path: byte rows with the padding deleted by bytes.translate; a row that is not pure
-        # ASCII is all zeros there, so the length differs and the general path runs instead
-        narrow = np.take(t.pinyin_ascii, c, axis=0).tobytes().translate(None, b"\0")
-        if len(narrow) == len(offsets):
-            return View(narrow.decode("ascii"), offsets, len(self.original))
-        flat = np.take(t.pinyin_wide, c, axis=0).ravel()
-        return View(_decode(flat[flat != 0]), offsets, len(self.original))
+        else:
+            lens = t.pinyin_len[c]
+        return View(self.pinyin_text, np.repeat(self.offsets, lens), len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:
     """Fold ``text`` and drop separators; see the module docstring for what is folded."""
-    folded = fold_codes(text)
-    keep = np.flatnonzero(folded)
-    codes = folded[keep]
-    return NormalizedText(text, _decode(codes), keep, codes)
+    # fold_codes and _decode inlined: this runs once per checked text, and each Python call
+    # level costs about as much as folding a hundred characters
+    folded = (_TABLES or tables()).fold[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    codes = folded[folded != 0]  # the offsets (nonzero indices) are computed only when needed
+    return NormalizedText(text, codes.tobytes().decode("utf-32-le"), codes, folded)
 
 
 def normalize_term(term: str) -> str:

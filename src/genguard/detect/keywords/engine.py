@@ -312,6 +312,7 @@ class KeywordEngine:
                     self._main.add(key, entry)
         self._main.build()
         self._pinyin.build()
+        self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, Any, Any]:
@@ -331,9 +332,14 @@ class KeywordEngine:
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         original = norm.original
         raw: list[Hit] = []
-        self._scan(self._main, norm.compact, original, raw, pinyin=False, norm=norm)
-        if self._pinyin and norm.has_latin:
-            self._scan(self._pinyin, norm.pinyin, original, raw, pinyin=True, norm=norm)
+        found = self._main.iter(norm.text)
+        if found:
+            self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
+        if self._has_pinyin and norm.has_latin:
+            # scan the spelled text first: its offsets are only built when a pinyin key occurs
+            found = self._pinyin.iter(norm.pinyin_text)
+            if found:
+                self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
@@ -348,22 +354,26 @@ class KeywordEngine:
             hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in allowed)]
         return _merge_overlaps(hits)
 
-    def _scan(
-        self, auto: _Automaton, view: View, original: str, out: list[Hit], *, pinyin: bool, norm: NormalizedText
+    def _check(
+        self, found: list[tuple[int, int, tuple[Entry, ...]]], view: View, original: str, out: list[Hit], *,
+        pinyin: bool, norm: NormalizedText,
     ) -> None:
-        found = auto.iter(view.text)
-        if not found:
-            return
-        # plain ints are cheaper than numpy scalars per hit, but converting a long view for a
-        # couple of hits costs more than it saves
-        offsets: Any = view.offsets.tolist() if len(found) > 8 else view.offsets
+        """Turn key occurrences in ``view`` into hits on the original text (boundary checks)."""
+        offs = view.offsets
+        size = len(offs)
         vtext = view.text
         for s, e, entries in found:
             n = e - s
-            os_, oe = int(offsets[s]), int(offsets[e - 1]) + 1
+            # the offsets of view[s - 1 : e + 1] as plain ints: one small slice per occurrence,
+            # so the cost does not grow with the length of the view (converting a 64 KB view's
+            # offsets with tolist() for a handful of occurrences cost about a millisecond)
+            lo = s - 1 if s > 0 else 0
+            seg: list[int] = offs[lo : e + 1].tolist()
+            first = s - lo  # index of view[s] in seg
+            os_, oe = seg[first], seg[first + n - 1] + 1
             if pinyin:
                 # whole syllables only, and at least one Latin character from the original
-                if (s > 0 and offsets[s - 1] == os_) or (e < len(offsets) and offsets[e] == offsets[e - 1]):
+                if (s > 0 and seg[0] == os_) or (e < size and seg[first + n] == oe - 1):
                     continue
                 if not any(c.isascii() and c.isalpha() for c in original[os_:oe]):
                     continue
@@ -381,7 +391,7 @@ class KeywordEngine:
                     if not bounds_ok:
                         continue
                     if chunks is None:
-                        chunks = _chunks(original, offsets, s, e)
+                        chunks = _chunks(original, seg[first : first + n])
                     if not _segmentation_ok(chunks, entry.bounds, n):
                         continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
@@ -444,18 +454,17 @@ def _on_boundaries(original: str, os_: int, oe: int, first: str, last: str) -> b
     return True
 
 
-def _chunks(original: str, offsets: Any, s: int, e: int) -> list[tuple[int, int]]:
-    """Runs of the key (positions relative to ``s``) separated by visible separators."""
+def _chunks(original: str, seg: list[int]) -> list[tuple[int, int]]:
+    """Runs of a key occurrence separated by visible separators, as ``(start, end)`` positions in
+    the key; ``seg`` holds the original offsets of the occurrence's view characters."""
     out: list[tuple[int, int]] = []
     start = 0
-    seg = offsets[s:e]
-    seg = seg.tolist() if not isinstance(seg, list) else seg
-    for j in range(s + 1, e):
-        a, b = seg[j - 1 - s], seg[j - s]
+    for j in range(1, len(seg)):
+        a, b = seg[j - 1], seg[j]
         if b - a > 1 and any(is_visible_separator(c) for c in original[a + 1 : b]):
-            out.append((start, j - s))
-            start = j - s
-    out.append((start, e - s))
+            out.append((start, j))
+            start = j
+    out.append((start, len(seg)))
     return out
 
 
