@@ -80,3 +80,22 @@ def test_huge_input_is_a_clear_error(tmp_path: Path) -> None:
     g = Guard.from_policy(p)
     with pytest.raises(InputError, match="over the policy limit of 100"):
         g.check_input("a" * 101)
+
+
+def test_warm_up_builds_the_lazy_tables_before_the_first_request() -> None:
+    """A fresh process: the classifiers' n-gram index exists after warm_up(), not before (the
+    gateway warms every guard before it reports ready, so no request pays for building it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from genguard import Guard\n"
+        "from genguard.detect.classifier import model_io as m\n"
+        "g = Guard.from_policy()\n"
+        "before = m._GRAM_INDEX[0]\n"
+        "g.warm_up()\n"
+        "print(before, m._GRAM_INDEX[0], len(m.GLOBAL_TOKENS))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    before, after, tokens = map(int, out.stdout.split())
+    assert before == 0 and after == tokens > 0

@@ -56,6 +56,16 @@ class Guard:
             return cls(policy)
         return cls(load_policy(policy))
 
+    def warm_up(self) -> None:
+        """Run one input and one output check on a short bilingual text.
+
+        Detectors build some tables on first use (the classifiers' n-gram index, normalisation
+        and pinyin views); a server calls this before it reports ready, so the first real
+        requests do not pay for that (it showed as 350 ms p99 spikes on fresh gateway workers)."""
+        sample = "Warm-up check, 预热检查: hello 你好 12345."
+        self.check(sample, Direction.INPUT)
+        self.check(sample, Direction.OUTPUT)
+
     @property
     def detectors(self) -> list[Detector]:
         return [d for d, _ in self._detectors]

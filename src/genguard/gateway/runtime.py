@@ -102,6 +102,8 @@ class Gateway:
             policy = load_policy(config.resolve_path(tc.policy))
             self.guards[tier] = Guard.from_policy(policy)
             self.stricter[tier] = Guard.from_policy(load_policy(strict_override) if strict_override else stricter_policy(policy))
+        for g in {id(g): g for g in [*self.guards.values(), *self.stricter.values()]}.values():
+            g.warm_up()
         self.default_guard = self.guards[config.anonymous_tier]
         self.keys = KeyCache(store, config.auth.cache_ttl_s)
         self.ladder = Ladder(config.ladder)
