@@ -63,14 +63,24 @@ def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
     return Guard(policy, detectors=[(build_detector(s.type, s.config, name=s.instance_name), s) for s in specs])
 
 
+# BIPIA's emails are third-party content (what a tool or retrieval step hands the model), so they
+# are checked as such (context external=True), as the gateway checks tool messages; every other set
+# is a user's own prompt.
+_DOCUMENTS: set[str] = set()
+
+
+def _context(t: str) -> dict[str, Any] | None:
+    return {"external": True} if t in _DOCUMENTS else None
+
+
 def _flagged(guard: Guard, texts: list[str]) -> np.ndarray:
-    return np.array([guard.check(t, Direction.INPUT).action != Action.ALLOW for t in texts])
+    return np.array([guard.check(t, Direction.INPUT, context=_context(t)).action != Action.ALLOW for t in texts])
 
 
 def _scores(det: Detector, texts: list[str]) -> np.ndarray:
     out = []
     for t in texts:
-        fs = det.detect(DetectContext(t, Direction.INPUT))
+        fs = det.detect(DetectContext(t, Direction.INPUT, context=_context(t)))
         out.append(max((f.score for f in fs), default=0.0))
     return np.array(out)
 
@@ -158,6 +168,7 @@ def measure(do_sweep: bool) -> dict[str, Any]:
         policy, "toxicity_en", [e for e in tox.held if e.label != "safe"], [e for e in tox.held if e.label == "safe"])
     it = ds.intent_split().extra
     inj = ds.injection_split().extra
+    _DOCUMENTS.update(e.text for e in inj["bipia_attacks_held"] + inj["bipia_clean_emails_held"])
     res["harmful_intent: JADE held-out (pos) vs XSTest-safe + benign held-out (neg)"] = detector_quality(
         policy, "harmful_intent", it["jade_held"], it["xstest_safe_held"] + it["benign_held"])
     res["injection: BIPIA attacks in held-out emails (pos) vs clean emails + XSTest-safe + benign (neg)"] = detector_quality(

@@ -84,7 +84,7 @@ async def moderations(body: ModerationRequest, request: Request) -> dict[str, An
 async def guard_check(body: GuardCheckRequest, request: Request) -> dict[str, Any]:
     gw, ctx = request_ctx(request)
     texts = [body.text] if body.text is not None else list(body.texts or [])
-    decisions = await _check_all(gw, ctx, texts, body.direction, body.prompt)
+    decisions = await _check_all(gw, ctx, texts, body.direction, body.prompt, {"external": True} if body.external else None)
     for text, d in zip(texts, decisions, strict=True):
         gw.record(ctx, "guard_check", d, text)
     _observe(gw, ctx, "guard_check")
@@ -93,10 +93,11 @@ async def guard_check(body: GuardCheckRequest, request: Request) -> dict[str, An
     return {"request_id": ctx.request_id, "decisions": [d.model_dump(mode="json") for d in decisions]}
 
 
-async def _check_all(gw: Gateway, ctx: RequestCtx, texts: list[str], direction: Direction, prompt: str | None) -> list[Decision]:
+async def _check_all(gw: Gateway, ctx: RequestCtx, texts: list[str], direction: Direction, prompt: str | None,
+                     context: dict[str, Any] | None = None) -> list[Decision]:
     t0 = time.perf_counter()
     out: list[Decision] = await gw.run_guard(
-        lambda: [ctx.guard.check(t, direction, prompt=prompt) for t in texts], sum(len(t) for t in texts)
+        lambda: [ctx.guard.check(t, direction, prompt=prompt, context=context) for t in texts], sum(len(t) for t in texts)
     )
     gw.metrics.guard_latency.labels(direction=direction.value).observe(time.perf_counter() - t0)
     return out

@@ -92,7 +92,8 @@ async def chat_completions(request: Request) -> Response:
     checked = [(i, m.text()) for i, m in enumerate(body.messages) if m.role in CHECKED_ROLES and m.text()]
     decisions: list[tuple[int, str, Decision]] = []
     for i, text in checked:
-        d = await gw.check(ctx, text, Direction.INPUT)
+        # the role tells detectors whether this is the user's own text or third-party content
+        d = await gw.check(ctx, text, Direction.INPUT, context={"role": body.messages[i].role})
         decisions.append((i, text, d))
         gw.record(ctx, "chat", d, text, model=body.model)
     worst = max((d for _, _, d in decisions), key=lambda d: d.action.severity, default=None)

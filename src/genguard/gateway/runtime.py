@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -142,10 +142,15 @@ class Gateway:
             self.metrics.rate_limited.labels(tier=tier).inc()
         return wait
 
-    async def check(self, ctx: RequestCtx, text: str, direction: Direction, *, prompt: str | None = None) -> Decision:
-        """Run the (sync, CPU-bound) guard in the worker thread pool."""
+    async def check(
+        self, ctx: RequestCtx, text: str, direction: Direction, *, prompt: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        """Run the (sync, CPU-bound) guard in the worker thread pool. ``context`` tells detectors
+        where the text comes from (``{"role": "tool"}``: a tool result, third-party content)."""
         t0 = time.perf_counter()
-        decision = await self.run_guard(lambda: ctx.guard.check(text, direction, prompt=prompt), len(text))
+        decision = await self.run_guard(
+            lambda: ctx.guard.check(text, direction, prompt=prompt, context=context), len(text))
         self.metrics.guard_latency.labels(direction=direction.value).observe(time.perf_counter() - t0)
         return decision
 

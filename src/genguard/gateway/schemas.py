@@ -33,6 +33,8 @@ class GuardCheckRequest(BaseModel):
     texts: list[str] | None = None
     direction: Direction = Direction.INPUT
     prompt: str | None = Field(default=None, description="the prompt, when checking an answer")
+    external: bool = Field(default=False, description="the text is third-party content (a retrieved page, an email, a "
+                                                       "tool result), not the user's own words: indirect-injection rules apply")
 
     @model_validator(mode="after")
     def _one(self) -> GuardCheckRequest:

@@ -26,6 +26,7 @@ import ahocorasick
 from genguard.detect.base import DetectContext, Detector, register_detector
 from genguard.detect.classifier.detector import score_model
 from genguard.detect.classifier.model_io import TextModel, resolve_model
+from genguard.errors import ConfigError
 from genguard.findings import Finding
 
 # (code, score, anchors, pattern) over normalised (NFKC + casefolded) text. A pattern is only
@@ -105,6 +106,17 @@ _STOP_WORDS = (
     "define calculate suggest recommend outline compare convert share teach help does doing done make made using "
     "between following simple terms example short brief detail details words sentence sentences")
 _STOP = frozenset(_STOP_WORDS.split())
+
+
+PLANTED_MODES = ("documents", "always", "never")
+EXTERNAL_ROLES = frozenset({"tool", "function"})
+
+
+def is_external(ctx: DetectContext) -> bool:
+    """Whether the checked text is third-party content rather than the user's own words: the
+    caller says so with ``context={"external": True}`` or the chat role of a tool/function result
+    (``context={"role": "tool"}``, as the gateway passes it)."""
+    return ctx.context.get("external") is True or ctx.context.get("role") in EXTERNAL_ROLES
 
 
 def _content_words(text: str) -> set[str]:
@@ -192,7 +204,7 @@ class InjectionDetector(Detector):
         invisible_min: int = 8,
         min_score: float = 0.3,
         window: int = 160,
-        planted: bool = True,
+        planted: bool | str = "documents",
         planted_score: float = 0.6,
     ) -> None:
         super().__init__(name)
@@ -202,11 +214,25 @@ class InjectionDetector(Detector):
         self.invisible_min = invisible_min
         self.min_score = min_score
         self.window = window
-        self.planted = planted
+        mode = ("always" if planted else "never") if isinstance(planted, bool) else planted
+        if mode not in PLANTED_MODES:
+            raise ConfigError(f"detector {self.name!r} (injection): 'planted' must be one of "
+                              f"{', '.join(PLANTED_MODES)} (or true/false), got {planted!r}")
+        self.planted = mode
         self.planted_score = planted_score
 
     def categories(self) -> set[str]:
         return {"S1", "S2", "S3"}
+
+    def _check_planted(self, ctx: DetectContext) -> bool:
+        """Whether the planted-request rule applies to this text: by default only to third-party
+        content (a tool or function result, or a text the caller marks ``external``: a retrieved
+        page, a forwarded email). A user's own message often asks something unrelated in the
+        middle of a longer text ("... What is the capital of Australia? My kid asked me ..."),
+        which is not an attack."""
+        if self.planted != "documents":
+            return self.planted == "always"
+        return is_external(ctx)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "model": self.model.name if self.model else None}
@@ -246,7 +272,7 @@ class InjectionDetector(Detector):
                     found.append(Finding(category=code, detector=self.name, score=score, start=0, end=len(text),
                                          evidence=text, normalized=rot[:200], entity="rot13",
                                          metadata={"source": "rot13"}))
-            if self.planted and len(text) >= 200 and _LATIN_WORDS.search(text):
+            if self._check_planted(ctx) and len(text) >= 200 and _LATIN_WORDS.search(text):
                 for s_, e_ in planted_requests(text):
                     found.append(Finding(category="S1", detector=self.name, score=self.planted_score, start=s_,
                                          end=e_, evidence=text[s_:e_], entity="planted_request",
