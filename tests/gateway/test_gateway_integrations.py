@@ -38,6 +38,10 @@ def test_public_complaint_form_needs_no_key_and_has_its_own_limit(policy_file, g
     assert r.json()["error"] == "too many submissions from this address" and int(r.headers["retry-after"]) >= 1
     # a bad key on the public path is ignored, not a 401 (a suspended user may still complain)
     assert httpx.post(url, json={}, headers={"authorization": "Bearer nope"}).status_code == 429
+    # the gateway's /metrics carries the incidents module's gauges and intake counter too
+    metrics = httpx.get(rg.url + "/metrics").text
+    assert 'genguard_incidents_open{kind="complaint",severity="moderate",status="received"} 2.0' in metrics, metrics
+    assert 'genguard_incidents_intake_total{outcome="accepted"}' in metrics
     # invalid submissions get the form's own reasons
     rg2 = gateway_factory({"auth": {"require_key": True}})
     bad = httpx.post(rg2.url + "/v1/incidents/submit", json={"title": "x"})

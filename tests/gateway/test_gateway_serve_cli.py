@@ -97,7 +97,6 @@ def test_serve_workers_share_port_audit_and_metrics(tmp_path: Path, policy_file:
     (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
     proc, base = _start_serve(cfg, "--workers", "2")
     h = {"authorization": "Bearer gg-app-key"}
-    n = 40
     try:
         def moderate(_: int) -> tuple[int, int]:
             with httpx.Client(timeout=30) as c:  # a new connection each: the workers compete to accept it
@@ -106,14 +105,20 @@ def test_serve_workers_share_port_audit_and_metrics(tmp_path: Path, policy_file:
                 assert r.json()["results"][0]["flagged"] is True
                 return pid, r.status_code
 
+        # /readyz answers as soon as the first worker is up: send rounds of concurrent requests
+        # until both workers have served some (bounded), counting every request sent
+        seen: list[tuple[int, int]] = []
         with ThreadPoolExecutor(8) as pool:
-            seen = list(pool.map(moderate, range(n)))
+            while len({pid for pid, _ in seen}) < 2 and len(seen) < 400:
+                seen += pool.map(moderate, range(16))
+        n = len(seen)
         assert {status for _, status in seen} == {200}
         pids = {pid for pid, _ in seen}
         assert len(pids) == 2 and proc.pid not in pids, pids
         for _ in range(4):  # whichever worker answers, the counters are the sum over both
             text = httpx.get(base + "/metrics", timeout=5).text
             assert f'genguard_requests_total{{route="moderations",status="200"}} {float(n)}' in text, text
+            assert "# TYPE genguard_incidents_open gauge" in text  # other modules' collectors too
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -40,11 +40,19 @@ class Metrics:
         self.rate_limited = Counter("genguard_rate_limited", "Requests rejected by rate limit", ["tier"], registry=self.registry)
 
     def exposition(self) -> bytes:
-        """The text exposition for ``/metrics``. Under ``serve --workers`` (prometheus_client's
-        multi-process mode, PROMETHEUS_MULTIPROC_DIR set) every worker writes its values to files
-        and this sums them over all workers, so any worker answers for the whole gateway."""
+        """The text exposition for ``/metrics``: this app's metrics plus the process-wide default
+        registry, where other modules register theirs (the incidents module's open records and
+        overdue deadlines, its intake counter) along with the process and GC metrics.
+
+        Under ``serve --workers`` (prometheus_client's multi-process mode, PROMETHEUS_MULTIPROC_DIR
+        set) every worker writes its counters and histograms to files and this sums them over all
+        workers, so any worker answers for the whole gateway; the incident gauges are computed
+        from the database at scrape time, so they are the same from any worker."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from genguard.incidents.metrics import COLLECTOR
+
             registry = CollectorRegistry()
             MultiProcessCollector(registry)
+            registry.register(COLLECTOR)
             return generate_latest(registry)
-        return generate_latest(self.registry)
+        return generate_latest(self.registry) + generate_latest(REGISTRY)
