@@ -91,20 +91,30 @@ def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> Window
     return hit
 
 
+def _prepared_windows(norm: View, size: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """Each window's span in the original text and its whitespace-collapsed text (what the
+    analyzer sees), shared by the string and the keyed token paths."""
+    spans: list[tuple[int, int]] = []
+    prepared: list[str] = []
+    for s, e in windows(norm.text, size):
+        spans.append(norm.span(s, e))
+        prepared.append(_SPACE.sub(" ", norm.text[s:e]).strip())
+    return spans, prepared
+
+
 def string_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:
     """The reference path: every token as a string (``analyze_prepared``), counted per window.
     Used for feature configs without integer keys (n-grams over 3 characters, jieba words) and
     by the tests that pin the keyed path to it."""
-    spans: list[tuple[int, int]] = []
+    spans, prepared = _prepared_windows(norm, size)
     keys: list[str] = []
     counts: list[int] = []
     win: list[int] = []
-    for s, e in windows(norm.text, size):
-        spans.append(norm.span(s, e))
-        c = Counter(analyze_prepared(_SPACE.sub(" ", norm.text[s:e]).strip(), feats))
+    for i, t in enumerate(prepared):
+        c = Counter(analyze_prepared(t, feats))
         keys.extend(c)
         counts.extend(c.values())
-        win.extend([len(spans) - 1] * len(c))
+        win.extend([i] * len(c))
     return WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
 
 
@@ -113,11 +123,7 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     and counts as the string path (``analyze_prepared`` + ``Counter`` per window), but without
     one Python string per character n-gram. Only tokens some loaded model knows are kept (the
     others have no column in any model, so they never reach a score)."""
-    spans: list[tuple[int, int]] = []
-    prepared: list[str] = []
-    for s, e in windows(norm.text, size):
-        spans.append(norm.span(s, e))
-        prepared.append(_SPACE.sub(" ", norm.text[s:e]).strip())
+    spans, prepared = _prepared_windows(norm, size)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
