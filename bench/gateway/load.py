@@ -1,5 +1,7 @@
 """Gateway load benchmark: added latency (p50/p99) of the guard vs the upstream stub called
 directly, and sustained requests/s, for non-streaming chat completions with 1 KB prompts.
+Every request's prompt is different (a ticket number in front, unique across the runs), so no
+cache on the path can answer a request from an earlier one.
 
 Everything runs on loopback: the stub upstream and `genguard serve` as separate processes, and
 wrk (installed with apt-get if missing) as the load generator.
@@ -29,7 +31,8 @@ KEY = "gg-bench-key-0123456789abcdefghijklmnopqrstuvwxyz"
 # a benign ~1 KB prompt (mixed zh/en, as real traffic is)
 PROMPT = ("Please summarise the following notes about our community garden and suggest three improvements. "
           "社区花园的笔记：春天种植番茄和黄瓜，夏天需要每天浇水。 ") * 7
-PROMPT = PROMPT.encode()[:1024].decode("utf-8", "ignore")
+TICKET = "Ticket {n}: "  # {n} = an 8-digit request number, so every request's prompt differs
+PROMPT = TICKET + PROMPT.encode()[: 1024 - len(TICKET.format(n="00000000"))].decode("utf-8", "ignore")
 
 
 def ensure_wrk() -> str:
@@ -67,7 +70,14 @@ LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %s"
-wrk.body = [[%s]]
+local head, tail = [[%s]], [[%s]]
+local n = %d
+-- every request carries a different prompt (a ticket number in front), so nothing on the path
+-- (a decision cache, the answer bank's exact match) can answer from a previous request
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, head .. string.format("%%08d", n) .. tail)
+end
 done = function(summary, latency, requests)
   io.write(string.format("JSON{\\"p50\\":%%f,\\"p99\\":%%f,\\"mean\\":%%f,\\"requests\\":%%d,\\"errors\\":%%d,\\"non2xx\\":%%d,\\"duration_us\\":%%d}\\n",
     latency:percentile(50), latency:percentile(99), latency.mean, summary.requests,
@@ -98,9 +108,14 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+_RUNS: list[str] = []
+
+
 def run_wrk(wrk: str, url: str, body: str, *, threads: int, connections: int, duration: int, tmp: Path) -> dict[str, float]:
     script = tmp / f"post_{connections}.lua"
-    script.write_text(LUA % (KEY, body), encoding="utf-8")
+    head, tail = body.split("{n}", 1)
+    _RUNS.append(url)  # each run numbers its prompts from its own block: unique across runs too
+    script.write_text(LUA % (KEY, head, tail, len(_RUNS) * 10_000_000), encoding="utf-8")
     out = subprocess.run(
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), url],
         check=True, capture_output=True, text=True,
@@ -184,7 +199,7 @@ def main() -> None:
         rows = conn.execute(text("SELECT count(*) FROM gateway_audit")).scalar()
     ms = 1 / 1000
     result = {
-        "prompt_bytes": len(PROMPT.encode()),
+        "prompt_bytes": len(PROMPT.format(n="00000000").encode()),
         "cores": os.cpu_count(),
         "direct_p50_ms": lat_direct["p50"] * ms, "direct_p99_ms": lat_direct["p99"] * ms,
         "gateway_p50_ms": lat_guard["p50"] * ms, "gateway_p99_ms": lat_guard["p99"] * ms,

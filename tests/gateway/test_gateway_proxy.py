@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import time
 from pathlib import Path
 
@@ -324,6 +326,31 @@ def test_malformed_requests_get_reasons(stub, policy_file, gateway_factory) -> N
     assert r.status_code == 400 and "exactly one" in r.json()["error"]["message"]
     r = httpx.post(rg.url + "/v1/guard/check", json={"text": "x" * 300_000})
     assert r.status_code == 413 and "max_chars" in r.json()["error"]["message"]
+
+
+def test_client_hanging_up_mid_body_is_not_a_server_error(stub, policy_file, gateway_factory, caplog) -> None:
+    """A client that closes its connection before the body arrives (a load generator stopping)
+    gets one info line and a 499 count, not uvicorn's "Exception in ASGI application" traceback."""
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    host, port = rg.url.removeprefix("http://").split(":")
+    caplog.set_level(logging.INFO)
+    for path in ("/v1/chat/completions", "/v1/guard/check"):
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer gg-test-standard\r\n"
+                         "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"model\": ".encode())
+            time.sleep(0.2)
+    counter = rg.gw.metrics.requests.labels(route="disconnected", status="499")
+    deadline = time.monotonic() + 5
+    while counter._value.get() < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert counter._value.get() >= 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert any("client disconnected" in r.getMessage() for r in caplog.records)
+    assert script.requests == []  # nothing reached the upstream
+    ok = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "hello"}])
+    assert ok.choices[0].message.content == "You said: hello"
 
 
 def test_no_upstream_is_a_clear_503(gateway_factory) -> None:

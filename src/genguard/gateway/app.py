@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
+from starlette.requests import ClientDisconnect
 
 from genguard import __version__
 from genguard.errors import GenguardError, InputError
@@ -95,6 +96,15 @@ def create_app(
             parts.append(f"'{loc}': {e.get('msg')}")
         status = 400 if request.url.path.startswith("/v1/") else 422
         return error_response(status, "invalid request: " + "; ".join(parts), code="invalid_request")
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # the client hung up before its request body arrived (a load generator stopping, a user
+        # closing the tab): nothing was checked or forwarded, nobody can read a reply, and it is
+        # not a server error, so one info line instead of uvicorn's error traceback
+        log.info("client disconnected before sending its whole request: %s %s", request.method, request.url.path)
+        gw.metrics.requests.labels(route="disconnected", status="499").inc()
+        return Response(status_code=499)
 
     @app.exception_handler(GenguardError)
     async def _user_error(request: Request, exc: GenguardError) -> JSONResponse:
