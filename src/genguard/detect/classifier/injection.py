@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import re
 from typing import Any
 
@@ -59,14 +58,27 @@ _PHRASES: list[tuple[str, float, tuple[str, ...], str]] = [
 _COMPILED = [(code, score, re.compile(p, re.S)) for code, score, _a, p in _PHRASES]
 
 
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm"
+)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _anchor_automaton() -> Any:
+    """One automaton for both passes: every anchor maps to the phrases it gates in the text as
+    written (first set), and the rot13 form of every anchor with Latin letters to the phrases it
+    gates in the text's rot13 decoding (second set). A text whose rot13 decoding holds an anchor
+    holds that anchor's rot13 form, so one pass over the text tells whether decoding it is worth
+    it; most English texts never need the decoding or the second pass."""
     auto: Any = ahocorasick.Automaton()
-    by_word: dict[str, set[int]] = {}
+    by_word: dict[str, tuple[set[int], set[int]]] = {}
     for i, (_c, _s, anchors, _p) in enumerate(_PHRASES):
         for a in anchors:
-            by_word.setdefault(a, set()).add(i)
-    for w, idx in by_word.items():
-        auto.add_word(w, frozenset(idx))
+            by_word.setdefault(a, (set(), set()))[0].add(i)
+            if _ASCII_LETTER.search(a):
+                by_word.setdefault(a.translate(_ROT13), (set(), set()))[1].add(i)
+    for w, (plain, rot) in by_word.items():
+        auto.add_word(w, (frozenset(plain), frozenset(rot)))
     auto.make_automaton()
     return auto
 
@@ -177,18 +189,37 @@ def decode_payloads(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
-def match_phrases(text: str) -> list[tuple[str, float, int, int]]:
-    """(code, score, start, end) of override/jailbreak/leak phrases in a normalised text."""
+def _gated(text: str) -> tuple[set[int], set[int]]:
+    """Indices of the phrases worth trying on ``text`` and on its rot13 decoding (one pass)."""
+    plain: set[int] = set()
+    rot: set[int] = set()
+    for _end, (p, r) in _ANCHORS.iter(text):
+        plain |= p
+        rot |= r
+    return plain, rot
+
+
+def _search(text: str, todo: set[int]) -> list[tuple[str, float, int, int]]:
     hits: list[tuple[str, float, int, int]] = []
-    todo: set[int] = set()
-    for _end, idx in _ANCHORS.iter(text):
-        todo |= idx
     for i in sorted(todo):
         code, score, rx = _COMPILED[i]
         m = rx.search(text)
         if m:
             hits.append((code, score, m.start(), m.end()))
     return hits
+
+
+def match_phrases(text: str) -> list[tuple[str, float, int, int]]:
+    """(code, score, start, end) of override/jailbreak/leak phrases in a normalised text."""
+    return _search(text, _gated(text)[0])
+
+
+def match_rot13_phrases(text: str, todo: set[int] | None = None) -> list[tuple[str, float, int, int]]:
+    """Phrases with Latin anchors written in rot13 in ``text`` (spans index the decoding, which
+    has the same length). ``todo``: the second set of :func:`_gated`, when already known."""
+    if todo is None:
+        todo = _gated(text)[1]
+    return _search(text.translate(_ROT13), todo) if todo else []
 
 
 @register_detector("injection")
@@ -261,16 +292,16 @@ class InjectionDetector(Detector):
         found: list[Finding] = []
         norm = ctx.normalized.soft  # word boundaries kept: the phrase rules need them
         if self.heuristics:
-            for code, score, s, e in match_phrases(norm.text):
+            plain, rot13 = _gated(norm.text)
+            for code, score, s, e in _search(norm.text, plain):
                 os_, oe = norm.span(s, e)
                 found.append(Finding(category=code, detector=self.name, score=score, start=os_, end=oe,
                                      evidence=text[os_:oe], normalized=norm.text[s:e],
                                      metadata={"source": "phrase"}))
-            if _LATIN_WORDS.search(text):
-                rot = codecs.decode(norm.text, "rot13")
-                for code, score, _s, _e in match_phrases(rot):
+            if rot13 and _LATIN_WORDS.search(text):
+                for code, score, _s, _e in match_rot13_phrases(norm.text, rot13):
                     found.append(Finding(category=code, detector=self.name, score=score, start=0, end=len(text),
-                                         evidence=text, normalized=rot[:200], entity="rot13",
+                                         evidence=text, normalized=norm.text.translate(_ROT13)[:200], entity="rot13",
                                          metadata={"source": "rot13"}))
             if self._check_planted(ctx) and len(text) >= 200 and _LATIN_WORDS.search(text):
                 for s_, e_ in planted_requests(text):
