@@ -90,7 +90,11 @@ class Guard:
         *,
         prompt: str | None = None,
         context: Mapping[str, Any] | None = None,
+        pre_checks: bool = True,
     ) -> Decision:
+        """The policy's decision on ``text``. ``pre_checks=False`` runs the detectors only: for
+        texts that are not a question awaiting an answer (earlier messages of a conversation,
+        already answered), where the answer bank must not answer again."""
         if not isinstance(text, str):
             raise InputError(f"text must be a string, got {type(text).__name__}")
         if len(text) > self.policy.limits.max_chars:
@@ -100,7 +104,7 @@ class Guard:
             )
         direction = Direction(direction)
         ctx = DetectContext(text, direction, prompt=prompt, context=context)
-        for pre, directions in self.pre_checks:
+        for pre, directions in self.pre_checks if pre_checks else ():
             if direction not in directions:
                 continue
             t0 = time.perf_counter()

@@ -173,6 +173,12 @@ class GuardRunConfig(_Strict):
     interval). Longer texts go to the worker thread pool so one big check never stalls the loop."""
 
     offload_chars: int = Field(default=4000, ge=0, description="texts longer than this are checked in the thread pool")
+    history_cache: int = Field(
+        default=4096, ge=0,
+        description="chat messages whose input decision is kept, so a conversation's history is checked once "
+                    "and not again on every turn (0: check every message of every request)",
+    )
+    history_ttl_s: float = Field(default=600.0, gt=0, description="how long a kept decision is reused")
 
 
 class GatewayConfig(_Strict):

@@ -36,6 +36,10 @@ class Metrics:
         self.upstream_errors = Counter(
             "genguard_upstream_errors", "Upstream failures by kind", ["upstream", "kind"], registry=self.registry
         )
+        self.history_hits = Counter(
+            "genguard_history_cache_hits", "Chat messages whose earlier input decision was reused (history resent "
+            "by the client)", registry=self.registry,
+        )
         self.ladder = Counter("genguard_ladder_actions", "Strike-ladder actions", ["action"], registry=self.registry)
         self.rate_limited = Counter("genguard_rate_limited", "Requests rejected by rate limit", ["tier"], registry=self.registry)
 

@@ -91,9 +91,14 @@ async def chat_completions(request: Request) -> Response:
     # 1. check every user/tool message; the most severe decision settles the input
     checked = [(i, m.text()) for i, m in enumerate(body.messages) if m.role in CHECKED_ROLES and m.text()]
     decisions: list[tuple[int, str, Decision]] = []
+    last = len(body.messages) - 1
     for i, text in checked:
-        # the role tells detectors whether this is the user's own text or third-party content
-        d = await gw.check(ctx, text, Direction.INPUT, context={"role": body.messages[i].role})
+        # the role tells detectors whether this is the user's own text or third-party content;
+        # only the final user message is a question awaiting an answer: the others are history
+        # (or tool results), checked by the detectors alone and checked once per conversation
+        role = body.messages[i].role
+        d = await gw.check(ctx, text, Direction.INPUT, context={"role": role},
+                           history=not (i == last and role == "user"))
         decisions.append((i, text, d))
         gw.record(ctx, "chat", d, text, model=body.model)
     worst = max((d for _, _, d in decisions), key=lambda d: d.action.severity, default=None)

@@ -18,6 +18,7 @@ import anyio.to_thread
 from genguard.findings import Action, Decision, Direction
 from genguard.gateway.audit import AuditWriter, audit_row
 from genguard.gateway.config import GatewayConfig
+from genguard.gateway.history_cache import DecisionCache
 from genguard.gateway.keys import KeyCache, KeyRecord
 from genguard.gateway.labels import Provenance
 from genguard.gateway.ladder import Ladder
@@ -108,6 +109,7 @@ class Gateway:
         self.keys = KeyCache(store, config.auth.cache_ttl_s)
         self.ladder = Ladder(config.ladder)
         self.buckets = TokenBuckets()
+        self.history = DecisionCache(config.guard.history_cache, config.guard.history_ttl_s)
         self.audit = AuditWriter(store, config.audit)
         self.spikes = SpikeDetector(config.tripwire)
         self.tripwire_hooks: list[TripwireHook] = [incidents_hook(store)]
@@ -144,14 +146,29 @@ class Gateway:
 
     async def check(
         self, ctx: RequestCtx, text: str, direction: Direction, *, prompt: str | None = None,
-        context: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None, history: bool = False,
     ) -> Decision:
         """Run the (sync, CPU-bound) guard in the worker thread pool. ``context`` tells detectors
-        where the text comes from (``{"role": "tool"}``: a tool result, third-party content)."""
+        where the text comes from (``{"role": "tool"}``: a tool result, third-party content).
+
+        ``history=True``: an input message that is not the question awaiting an answer (an earlier
+        turn the client resends, a tool result): checked by the detectors only (the answer bank
+        answered it, or not, when it was asked) and, being decided by the policy's detectors, its
+        role and its text alone, reused from :attr:`history` when it was checked before."""
         t0 = time.perf_counter()
+        cacheable = self.history.enabled and direction == Direction.INPUT and prompt is None
+        key = self.history.key(ctx.guard, direction.value, text, context) if cacheable else None
+        if key is not None and history and (cached := self.history.get(key)) is not None:
+            self.metrics.history_hits.inc()
+            return cached
         decision = await self.run_guard(
-            lambda: ctx.guard.check(text, direction, prompt=prompt, context=context), len(text))
+            lambda: ctx.guard.check(text, direction, prompt=prompt, context=context, pre_checks=not history),
+            len(text))
         self.metrics.guard_latency.labels(direction=direction.value).observe(time.perf_counter() - t0)
+        # a full check that no pre-check touched (no notes) is exactly the detectors-only decision
+        # the message gets as history on the next turn
+        if key is not None and (history or not decision.metadata):
+            self.history.put(key, decision)
         return decision
 
     async def run_guard(self, fn: Callable[[], T], chars: int) -> T:
