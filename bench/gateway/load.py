@@ -70,13 +70,22 @@ LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %s"
-local head, tail = [[%s]], [[%s]]
+local head, tail = [[%s]], [[%s]]  -- one user message (JSON), split where its number goes
 local n = %d
--- every request carries a different prompt (a ticket number in front), so nothing on the path
--- (a decision cache, the answer bank's exact match) can answer from a previous request
+local turns = %d
+local answer = [[{"role": "assistant", "content": "Noted, thank you."}]]
+-- every user message carries a different prompt (a ticket number in front), so nothing on the
+-- path (a decision cache, the answer bank's exact match) can answer from another message; with
+-- turns > 1 each request resends its conversation's earlier user messages, as chat clients do
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, head .. string.format("%%08d", n) .. tail)
+  local conv, turn = math.floor(n / turns), n %% turns
+  local parts = {}
+  for t = 0, turn do
+    if t > 0 then parts[#parts + 1] = answer end
+    parts[#parts + 1] = head .. string.format("%%08d", conv * turns + t) .. tail
+  end
+  return wrk.format(nil, nil, nil, '{"model": "stub", "messages": [' .. table.concat(parts, ", ") .. ']}')
 end
 done = function(summary, latency, requests)
   io.write(string.format("JSON{\\"p50\\":%%f,\\"p99\\":%%f,\\"mean\\":%%f,\\"requests\\":%%d,\\"errors\\":%%d,\\"non2xx\\":%%d,\\"duration_us\\":%%d}\\n",
@@ -111,11 +120,12 @@ def cpu_seconds(pid: int) -> float:
 _RUNS: list[str] = []
 
 
-def run_wrk(wrk: str, url: str, body: str, *, threads: int, connections: int, duration: int, tmp: Path) -> dict[str, float]:
+def run_wrk(wrk: str, url: str, message: str, *, threads: int, connections: int, duration: int, tmp: Path,
+            turns: int = 1) -> dict[str, float]:
     script = tmp / f"post_{connections}.lua"
-    head, tail = body.split("{n}", 1)
+    head, tail = message.split("{n}", 1)
     _RUNS.append(url)  # each run numbers its prompts from its own block: unique across runs too
-    script.write_text(LUA % (KEY, head, tail, len(_RUNS) * 10_000_000), encoding="utf-8")
+    script.write_text(LUA % (KEY, head, tail, len(_RUNS) * 10_000_000, turns), encoding="utf-8")
     out = subprocess.run(
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), url],
         check=True, capture_output=True, text=True,
@@ -139,6 +149,9 @@ def main() -> None:
                          "than whatever else shares the machine")
     ap.add_argument("--policy", default=None, help="policy YAML for the gateway (default: the shipped default policy)")
     ap.add_argument("--workers", type=int, default=1, help="gateway worker processes (genguard serve --workers)")
+    ap.add_argument("--turns", type=int, default=1,
+                    help="user messages per conversation: request k of a conversation resends the k-1 earlier ones "
+                         "(with answers between), as chat clients do; 1 = single-message requests")
     ap.add_argument("--extra-config", default="", help="YAML lines appended to the gateway config (experiments)")
     args = ap.parse_args()
     if args.priority:
@@ -170,7 +183,8 @@ def main() -> None:
         )
         procs.append(gw)
         wait_ready(f"http://127.0.0.1:{gw_port}/healthz", gw, "genguard serve")
-        body = json.dumps({"model": "stub", "messages": [{"role": "user", "content": PROMPT}]}, ensure_ascii=False)
+        message = json.dumps({"role": "user", "content": PROMPT}, ensure_ascii=False)
+        body = '{"model": "stub", "messages": [' + message + "]}"
         direct = f"http://127.0.0.1:{stub_port}/v1/chat/completions"
         guarded = f"http://127.0.0.1:{gw_port}/v1/chat/completions"
         r = httpx.post(guarded, content=body.encode(), headers={"authorization": f"Bearer {KEY}",
@@ -178,13 +192,13 @@ def main() -> None:
         r.raise_for_status()
         assert r.json()["genguard"]["input"]["action"] == "allow", r.json()
         # warm up both paths
-        run_wrk(wrk, guarded, body, threads=1, connections=4, duration=2, tmp=tmp)
-        lat_direct = run_wrk(wrk, direct, body, threads=1, connections=1, duration=args.duration, tmp=tmp)
-        lat_guard = run_wrk(wrk, guarded, body, threads=1, connections=1, duration=args.duration, tmp=tmp)
+        run_wrk(wrk, guarded, message, threads=1, connections=4, duration=2, tmp=tmp, turns=args.turns)
+        lat_direct = run_wrk(wrk, direct, message, threads=1, connections=1, duration=args.duration, tmp=tmp, turns=args.turns)
+        lat_guard = run_wrk(wrk, guarded, message, threads=1, connections=1, duration=args.duration, tmp=tmp, turns=args.turns)
         cpu0 = cpu_seconds(gw.pid)
-        thr = run_wrk(wrk, guarded, body, threads=1, connections=args.connections, duration=args.duration, tmp=tmp)
+        thr = run_wrk(wrk, guarded, message, threads=1, connections=args.connections, duration=args.duration, tmp=tmp, turns=args.turns)
         gw_cpu_ms = (cpu_seconds(gw.pid) - cpu0) * 1000 / max(1, thr["requests"])
-        thr_direct = run_wrk(wrk, direct, body, threads=1, connections=args.connections, duration=args.duration, tmp=tmp)
+        thr_direct = run_wrk(wrk, direct, message, threads=1, connections=args.connections, duration=args.duration, tmp=tmp, turns=args.turns)
     finally:
         for p in reversed(procs):
             p.send_signal(signal.SIGTERM)
@@ -210,7 +224,7 @@ def main() -> None:
         "load_average_at_start": load_avg,
         "errors": thr["errors"] + thr["non2xx"] + lat_guard["errors"] + lat_guard["non2xx"],
         "audit_rows": rows,
-        "policy": args.policy or "default", "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority, "workers": args.workers,
+        "policy": args.policy or "default", "connections": args.connections, "duration_s": args.duration, "retention": args.retention, "client": args.client, "priority": args.priority, "workers": args.workers, "turns": args.turns,
     }
     print(json.dumps(result, indent=2))
 
