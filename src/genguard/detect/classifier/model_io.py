@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_key, prepare
+from genguard.detect.classifier.keytable import KeyTable
 from genguard.errors import ConfigError
 
 FORMAT = "genguard-textclf"
@@ -54,42 +55,27 @@ def global_ids(keys: list[str]) -> np.ndarray:
     return np.fromiter(map(GLOBAL_TOKENS.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
 
 
-# The same table for character n-grams, by integer key (features.gram_key): sorted keys and
-# their global ids, rebuilt when models register new tokens. Stored as one tuple so a thread
-# reading it never sees keys from one build and ids from another.
-_GRAM_INDEX: tuple[int, np.ndarray, np.ndarray] = (0, np.zeros(0, np.int64), np.zeros(0, np.int64))
+# The same table for character n-grams, by integer key (features.gram_key): a hash table from
+# key to global id (keytable.KeyTable), rebuilt when models register new tokens. Stored as one
+# tuple with the token count it was built for, so a thread never sees a half-built table.
+_GRAM_INDEX: tuple[int, KeyTable] = (0, KeyTable(np.zeros(0, np.int64), np.zeros(0, np.int64)))
 
 
-def gram_index() -> tuple[np.ndarray, np.ndarray]:
-    """(sorted n-gram keys, their global ids) of every registered token of at most 3 characters."""
+def gram_index() -> KeyTable:
+    """Global ids of every registered token of at most 3 characters, by n-gram key."""
     global _GRAM_INDEX
-    size, keys, ids = _GRAM_INDEX
+    size, table = _GRAM_INDEX
     if size != len(GLOBAL_TOKENS):
         items = [(k, i) for t, i in list(GLOBAL_TOKENS.items()) if (k := gram_key(t)) is not None]
         arr = np.array(items, dtype=np.int64).reshape(-1, 2)
-        order = np.argsort(arr[:, 0], kind="stable")
-        keys, ids = arr[order, 0].copy(), arr[order, 1].copy()
-        _GRAM_INDEX = (len(GLOBAL_TOKENS), keys, ids)
-    return keys, ids
+        table = KeyTable(arr[:, 0], arr[:, 1])
+        _GRAM_INDEX = (len(GLOBAL_TOKENS), table)
+    return table
 
 
 def gram_ids(keys: np.ndarray) -> np.ndarray:
     """Global ids of n-gram keys (-1 for n-grams no loaded model knows)."""
-    sk, sid = gram_index()
-    if not len(sk):
-        return np.full(len(keys), -1, dtype=np.int64)
-    if len(keys) > 2048:
-        # long texts: look each distinct key up once, in sorted order (the binary searches then
-        # walk the table in one direction and stay in cache; several times faster at 10k+ keys)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        return _lookup(sk, sid, uniq)[inverse]
-    return _lookup(sk, sid, keys)
-
-
-def _lookup(sk: np.ndarray, sid: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    pos = np.searchsorted(sk, keys)
-    pos[pos == len(sk)] = 0
-    return np.where(sk[pos] == keys, sid[pos], -1)
+    return gram_index().get(keys)
 
 
 @dataclass
