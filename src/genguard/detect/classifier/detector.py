@@ -34,8 +34,9 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.base import DetectContext, Detector, register_detector
-from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_keys, keyed, word_tokens
+from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_keys, keyed
 from genguard.detect.classifier.model_io import GLOBAL_TOKENS, TextModel, global_ids, gram_ids, resolve_model
+from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 from genguard.taxonomy import get_taxonomy
@@ -143,14 +144,9 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     gids = gram_ids(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
     win = np.concatenate(wins) if wins else np.zeros(0, np.int64)
     if feats.words:
-        wtoks: list[str] = []
-        wwin: list[int] = []
-        for i, t in enumerate(prepared):
-            toks = word_tokens(t)
-            wtoks.extend(toks)
-            wwin.extend([i] * len(toks))
-        gids = np.concatenate([gids, global_ids(wtoks)])
-        win = np.concatenate([win, np.asarray(wwin, dtype=np.int64)])
+        wgids, wwin = word_index().window_ids(prepared)
+        gids = np.concatenate([gids, wgids])
+        win = np.concatenate([win, wwin])
     known = gids >= 0
     base = len(GLOBAL_TOKENS) + 1
     combo, counts = np.unique(win[known] * base + gids[known], return_counts=True)
