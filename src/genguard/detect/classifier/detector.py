@@ -28,6 +28,7 @@ same feature settings tokenise a text once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from typing import Any
 
@@ -44,27 +45,39 @@ from genguard.text.normalize import View
 
 _SENT_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
 _SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"[^\S ]| {2}")  # whitespace _SPACE.sub(" ", ...) would change
 
 
 def windows(text: str, size: int) -> list[tuple[int, int]]:
-    """Spans of ``text`` of at most about ``size`` characters, cut after sentence ends."""
-    if len(text) <= size:
-        return [(0, len(text))]
-    cuts = [m.end() for m in _SENT_END.finditer(text)]
+    """Spans of ``text`` of at most about ``size`` characters, cut after sentence ends.
+
+    Greedy: a window runs from its start to the last sentence end within ``size`` characters
+    (a sentence longer than ``size`` is cut hard every ``size`` characters). The next cut past
+    each window is found by bisection, so a long document costs one step per window, not one
+    per sentence (corpus documents have a hundred sentences or more)."""
+    n = len(text)
+    if n <= size:
+        return [(0, n)]
+    seq = [m.end() for m in _SENT_END.finditer(text)]
+    seq.append(n)
     spans: list[tuple[int, int]] = []
     start = 0
-    last = 0
-    for c in [*cuts, len(text)]:
-        if c - start > size:
-            if last > start:
-                spans.append((start, last))
-                start = last
-            while c - start > size:  # one very long sentence: hard cut
-                spans.append((start, start + size))
-                start += size
-        last = c
-    if start < len(text):
-        spans.append((start, len(text)))
+    i = 0  # seq[:i] are consumed; ``last`` is the latest consumed cut (0 before the first)
+    while True:
+        j = bisect_right(seq, start + size, i)  # first cut that would overflow the window
+        if j == len(seq):
+            break
+        last = seq[j - 1] if j else 0
+        c = seq[j]
+        if last > start:
+            spans.append((start, last))
+            start = last
+        while c - start > size:  # one very long sentence: hard cut
+            spans.append((start, start + size))
+            start += size
+        i = j + 1
+    if start < n:
+        spans.append((start, n))
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
@@ -95,12 +108,16 @@ def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> Window
 def _prepared_windows(norm: View, size: int) -> tuple[list[tuple[int, int]], list[str]]:
     """Each window's span in the original text and its whitespace-collapsed text (what the
     analyzer sees), shared by the string and the keyed token paths."""
-    spans: list[tuple[int, int]] = []
-    prepared: list[str] = []
-    for s, e in windows(norm.text, size):
-        spans.append(norm.span(s, e))
-        prepared.append(_SPACE.sub(" ", norm.text[s:e]).strip())
-    return spans, prepared
+    text = norm.text
+    cuts = windows(text, size)
+    if not text:  # the one empty window: View.span maps it to an empty span
+        return [norm.span(s, e) for s, e in cuts], ["" for _ in cuts]
+    bounds = np.array(cuts, dtype=np.int64).reshape(-1, 2)
+    # View.span of every (non-empty) window at once
+    spans = list(zip(norm.offsets[bounds[:, 0]].tolist(), (norm.offsets[bounds[:, 1] - 1] + 1).tolist(), strict=True))
+    if _ODD_SPACE.search(text) is None:  # only single spaces: collapsing whitespace changes nothing
+        return spans, [text[s:e].strip() for s, e in cuts]
+    return spans, [_SPACE.sub(" ", text[s:e]).strip() for s, e in cuts]
 
 
 def string_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:

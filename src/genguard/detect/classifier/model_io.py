@@ -164,17 +164,18 @@ class TextModel:
         if len(gids) and (int(gids.min()) < 0 or int(gids.max()) >= len(g)):  # tokens no model knows
             keep = (gids >= 0) & (gids < len(g))
             gids, counts, win = gids[keep], counts[keep], win[keep]
-        cols = g[gids]
+        cols = g.take(gids)
         hit = cols >= 0
         cols, w = cols[hit], win[hit]
         z = np.zeros((n_win, self.coef.shape[0]))
         if len(cols):
-            vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
+            vals = (1.0 + np.log(counts[hit])) * self.idf.take(cols)
             norms = np.sqrt(np.bincount(w, weights=vals * vals, minlength=n_win))
             vals /= np.where(norms > 0, norms, 1.0)[w]
             # entries are grouped by window (win is non-decreasing): sum each group with reduceat
             starts = np.flatnonzero(np.diff(w, prepend=-1))
-            z[w[starts]] = np.add.reduceat(self.coef_t[cols] * vals[:, None], starts, axis=0)
+            # np.take, not coef_t[cols]: a row gather by take is several times cheaper
+            z[w[starts]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], starts, axis=0)
         z = z + self.intercept
         if len(self.labels) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-(self.calibration.get("a", 1.0) * z[:, 0] + self.calibration.get("b", 0.0))))

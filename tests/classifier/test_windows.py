@@ -1,0 +1,52 @@
+"""``windows`` finds its cuts by bisection; it must cut exactly like the plain sentence walk."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genguard.detect.base import DetectContext
+from genguard.detect.classifier.detector import _SENT_END, _SPACE, _prepared_windows, windows
+
+
+def _walk(text: str, size: int) -> list[tuple[int, int]]:
+    """The reference: visit every sentence end in order (the implementation before bisection)."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    start = last = 0
+    for c in [*(m.end() for m in _SENT_END.finditer(text)), len(text)]:
+        if c - start > size:
+            if last > start:
+                spans.append((start, last))
+                start = last
+            while c - start > size:
+                spans.append((start, start + size))
+                start += size
+        last = c
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("ab 。!.?\n；x")), max_size=400), st.sampled_from([1, 5, 12, 50, 160]))
+def test_bisected_windows_equal_the_sentence_walk(text: str, size: int) -> None:
+    assert windows(text, size) == _walk(text, size)
+
+
+def test_long_sentences_are_cut_hard_and_blank_windows_dropped() -> None:
+    assert windows("a" * 25, 10) == [(0, 10), (10, 20), (20, 25)]
+    assert windows("ab. " + " " * 20 + "cd.", 10) == [(0, 3), (23, 27)]  # the two blank hard cuts go
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("ab 。!.\n\t\u3000\u200bＡ😀")), max_size=300), st.sampled_from([5, 50, 160]))
+def test_prepared_windows_equal_per_window_span_and_collapse(text: str, size: int) -> None:
+    """Spans mapped at once and the single-space fast path give what each window gave alone."""
+    view = DetectContext(text).normalized.soft
+    cuts = windows(view.text, size)
+    assert _prepared_windows(view, size) == (
+        [view.span(s, e) for s, e in cuts],
+        [_SPACE.sub(" ", view.text[s:e]).strip() for s, e in cuts],
+    )
