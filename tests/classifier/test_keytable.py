@@ -54,3 +54,13 @@ def test_shipped_vocabularies_n_grams_all_found() -> None:
     keys = np.array([k for k, _ in grams], dtype=np.int64)
     assert gram_ids(keys).tolist() == [i for _, i in grams]
     assert (gram_ids(keys * 0 + (2**62 + 12345)) == -1).all()  # a trigram key no vocabulary holds
+
+
+@pytest.mark.skipif(not shipped_models(), reason="no shipped models")
+def test_unknown_code_points_have_no_id() -> None:
+    """Unigrams are read from a dense array: code points past its end are clipped onto -1."""
+    for name in shipped_models():
+        resolve_model(name)
+    known = {k for t in GLOBAL_TOKENS if (k := gram_key(t)) is not None}
+    unknown = [cp for cp in (0x10FFFF, 0x10FFFE, 0xE0041) if cp not in known]
+    assert unknown and gram_ids(np.array(unknown, dtype=np.int64)).tolist() == [-1] * len(unknown)

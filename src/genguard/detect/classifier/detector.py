@@ -36,7 +36,13 @@ import numpy as np
 
 from genguard.detect.base import DetectContext, Detector, register_detector
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_keys, keyed
-from genguard.detect.classifier.model_io import GLOBAL_TOKENS, TextModel, global_ids, gram_ids, resolve_model
+from genguard.detect.classifier.model_io import (
+    GLOBAL_TOKENS,
+    TextModel,
+    global_ids,
+    gram_index,
+    resolve_model,
+)
 from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
 from genguard.findings import Finding
@@ -146,19 +152,24 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     pos_win = np.repeat(np.arange(len(prepared), dtype=np.int64), lens)
-    keys: list[np.ndarray] = []
+    index = gram_index()
+    ids: list[np.ndarray] = []
+    keys: list[np.ndarray] = []  # bigram and trigram keys, looked up together
     wins: list[np.ndarray] = []
     for n in range(feats.char_min, feats.char_max + 1):
         if n > len(cp):
             break
+        if n == 1:
+            ids.append(index.unigrams(cp))
+            wins.append(pos_win)
+            continue
         k = gram_keys(cp, n)
-        w = pos_win[: len(k)]
-        if n > 1:  # an n-gram must not straddle two windows
-            inside = w == pos_win[n - 1 :]
-            k, w = k[inside], w[inside]
-        keys.append(k)
-        wins.append(w)
-    gids = gram_ids(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        inside = pos_win[: len(k)] == pos_win[n - 1 :]  # an n-gram must not straddle two windows
+        keys.append(k[inside])
+        wins.append(pos_win[: len(k)][inside])
+    if keys:
+        ids.append(index.longer.get(np.concatenate(keys)))
+    gids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
     win = np.concatenate(wins) if wins else np.zeros(0, np.int64)
     if feats.words:
         wgids, wwin = word_index().window_ids(prepared)

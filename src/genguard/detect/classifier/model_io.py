@@ -55,22 +55,53 @@ def global_ids(keys: list[str]) -> np.ndarray:
     return np.fromiter(map(GLOBAL_TOKENS.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
 
 
-# The same table for character n-grams, by integer key (features.gram_key): a hash table from
-# key to global id (keytable.KeyTable), rebuilt when models register new tokens. Stored as one
-# tuple with the token count it was built for, so a thread never sees a half-built table.
-_GRAM_INDEX: tuple[int, KeyTable] = (0, KeyTable(np.zeros(0, np.int64), np.zeros(0, np.int64)))
+class GramIndex:
+    """Global ids of character n-grams by integer key (features.gram_key).
+
+    Unigram keys are code points: they are read from a dense array (one small gather, no
+    hashing; ~1/3 of a text's keys). Bigram and trigram keys go to a :class:`KeyTable`."""
+
+    __slots__ = ("longer", "unigram")
+
+    def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        uni = keys < UNIGRAM_LIMIT
+        top = int(keys[uni].max()) + 1 if uni.any() else 0
+        # one extra entry (-1) past the highest known code point: higher ones are clipped onto it
+        self.unigram = np.full(top + 1, -1, dtype=np.int64)
+        self.unigram[keys[uni]] = ids[uni]
+        self.longer = KeyTable(keys[~uni], ids[~uni])
+
+    def unigrams(self, cp: np.ndarray) -> np.ndarray:
+        """Global ids of single code points (int64 array)."""
+        return self.unigram.take(cp, mode="clip")
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """Global ids of keys of any length (-1 for n-grams no loaded model knows)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        uni = keys < UNIGRAM_LIMIT
+        out = self.longer.get(keys)
+        out[uni] = self.unigrams(keys[uni])
+        return out
 
 
-def gram_index() -> KeyTable:
-    """Global ids of every registered token of at most 3 characters, by n-gram key."""
+UNIGRAM_LIMIT = 1 << 21  # features.gram_key: unigram keys are code points, longer keys >= 2**21
+
+# Rebuilt when models register new tokens. Stored as one tuple with the token count it was built
+# for, so a thread never sees a half-built index.
+_GRAM_INDEX: tuple[int, GramIndex] = (0, GramIndex(np.zeros(0, np.int64), np.zeros(0, np.int64)))
+
+
+def gram_index() -> GramIndex:
+    """The index of every registered token of at most 3 characters."""
     global _GRAM_INDEX
-    size, table = _GRAM_INDEX
+    size, index = _GRAM_INDEX
     if size != len(GLOBAL_TOKENS):
+        size = len(GLOBAL_TOKENS)  # before the build: tokens registered meanwhile trigger a rebuild
         items = [(k, i) for t, i in list(GLOBAL_TOKENS.items()) if (k := gram_key(t)) is not None]
         arr = np.array(items, dtype=np.int64).reshape(-1, 2)
-        table = KeyTable(arr[:, 0], arr[:, 1])
-        _GRAM_INDEX = (len(GLOBAL_TOKENS), table)
-    return table
+        index = GramIndex(arr[:, 0], arr[:, 1])
+        _GRAM_INDEX = (size, index)
+    return index
 
 
 def gram_ids(keys: np.ndarray) -> np.ndarray:
