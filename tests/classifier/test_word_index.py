@@ -33,8 +33,9 @@ def _id_path(index: WordIndex, prepared: list[str]) -> Counter[tuple[int, int]]:
 
 @pytest.mark.skipif(not shipped_models(), reason="no shipped models")
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.sampled_from([*_WORDS, " ", "。", "!", "-", "'"]), max_size=30).map("".join), max_size=6))
+@given(st.lists(st.lists(st.sampled_from([*_WORDS, " ", "。", "!", "-", "'", "\x00"]), max_size=30).map("".join), max_size=6))
 def test_word_ids_match_the_string_tokens(prepared: list[str]) -> None:
+    """Also with the window separator inside a window (the per-window fallback)."""
     for name in shipped_models():
         resolve_model(name)
     assert _id_path(word_index(), prepared) == _string_path(prepared)

@@ -11,6 +11,7 @@ unigram or bigram token is in some vocabulary exactly when its words and pair ar
 
 from __future__ import annotations
 
+import re
 from itertools import repeat
 
 import numpy as np
@@ -54,15 +55,25 @@ class WordIndex:
     def window_ids(self, prepared: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(global id, window index) of every word unigram and bigram token of each prepared
         window, as ``features.word_tokens`` would list them (-1 for tokens no model knows)."""
-        words: list[str] = []
-        lens = np.zeros(len(prepared), dtype=np.int64)
-        for i, t in enumerate(prepared):
-            ws = WORD_PATTERN.findall(t)
-            words.extend(ws)
-            lens[i] = len(ws)
         unknown = len(self.words)
-        wid = np.fromiter(map(self.words.get, words, repeat(unknown)), dtype=np.int64, count=len(words))
-        win = np.repeat(np.arange(len(prepared), dtype=np.int64), lens)
+        joined = _MARK.join(prepared)
+        if joined.count(_MARK) == len(prepared) - 1:
+            # one regex pass over all windows (half the cost of one findall per window): the
+            # separator is matched too and counted to tell each word's window
+            found = _WORDS_AND_MARKS.findall(joined)
+            wid = np.fromiter(map(self.words.get, found, repeat(unknown)), dtype=np.int64, count=len(found))
+            is_mark = np.fromiter(map(_MARK.__eq__, found), dtype=bool, count=len(found))
+            win = np.cumsum(is_mark)[~is_mark]
+            wid = wid[~is_mark]
+        else:  # a window holds the separator itself (the soft view drops it; never seen)
+            words: list[str] = []
+            lens = np.zeros(len(prepared), dtype=np.int64)
+            for i, t in enumerate(prepared):
+                ws = WORD_PATTERN.findall(t)
+                words.extend(ws)
+                lens[i] = len(ws)
+            wid = np.fromiter(map(self.words.get, words, repeat(unknown)), dtype=np.int64, count=len(words))
+            win = np.repeat(np.arange(len(prepared), dtype=np.int64), lens)
         a, b = wid[:-1], wid[1:]
         pair = (win[:-1] == win[1:]) & (a != unknown) & (b != unknown)  # bigrams stay in a window
         bigram = np.full(len(a), -1, dtype=np.int64)
@@ -70,6 +81,8 @@ class WordIndex:
         return np.concatenate([self.unigram[wid], bigram]), np.concatenate([win, win[:-1]])
 
 
+_MARK = "\x00"  # joins the windows; a control character the soft view never keeps
+_WORDS_AND_MARKS = re.compile(WORD_PATTERN.pattern + "|" + _MARK)
 _INDEX: tuple[int, WordIndex | None] = (0, None)
 
 
