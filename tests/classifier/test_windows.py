@@ -1,12 +1,15 @@
-"""``windows`` finds its cuts by bisection; it must cut exactly like the plain sentence walk."""
+"""Window cutting of the classifier detector: bisected cuts, numpy sentence ends and the whitespace fast
+path must cut and prepare exactly like the plain regex walk they replace."""
 
 from __future__ import annotations
+
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genguard.detect.base import DetectContext
-from genguard.detect.classifier.detector import _SENT_END, _SPACE, _prepared_windows, windows
+from genguard.detect.classifier.detector import _SENT_END, _SPACE, _prepared_windows, sentence_ends, windows
 
 
 def _walk(text: str, size: int) -> list[tuple[int, int]]:
@@ -50,3 +53,15 @@ def test_prepared_windows_equal_per_window_span_and_collapse(text: str, size: in
         [view.span(s, e) for s, e in cuts],
         [_SPACE.sub(" ", view.text[s:e]).strip() for s, e in cuts],
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from([*"ab 。!.?\n；;\t\u3000x", "\u2029", "😀", "\x85"]), max_size=60))
+def test_sentence_ends_equal_the_regex(text: str) -> None:
+    assert sentence_ends(text) == [m.end() for m in _SENT_END.finditer(text)]
+
+
+def test_no_printable_whitespace_but_the_space() -> None:
+    """``_collapse`` skips the whitespace regex for printable texts without a double space; that
+    is only right while the space is the one whitespace character ``isprintable`` accepts."""
+    assert [c for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c).isprintable()] == [0x20]
