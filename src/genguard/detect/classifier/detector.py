@@ -202,9 +202,11 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
         gids = np.concatenate([gids, wgids])
         win = np.concatenate([win, wwin])
     known = gids >= 0
-    base = len(GLOBAL_TOKENS) + 1
-    combo, counts = np.unique(win[known] * base + gids[known], return_counts=True)
-    return WindowTokens(spans, combo % base, counts.astype(np.float64), combo // base)
+    # (window, id) packed as window << bits | id: sorted like (window, id), split by a mask and
+    # a shift instead of two int64 divisions
+    bits = len(GLOBAL_TOKENS).bit_length()
+    combo, counts = np.unique((win[known] << bits) | gids[known], return_counts=True)
+    return WindowTokens(spans, combo & ((1 << bits) - 1), counts.astype(np.float64), combo >> bits)
 
 
 def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float, str, float, int, int] | None:
