@@ -51,6 +51,8 @@ from genguard.text.normalize import View
 
 _SENT_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
 _SPACE = re.compile(r"\s+")
+# packed (window, id) pairs below this sort as int32: texts of up to ~2**31 / 2**18 = 8,192 windows
+INT32_PACK_LIMIT = 2**31
 
 
 _END_CODES = np.array([ord(c) for c in "。！？!?；;\n"], dtype=np.uint32)
@@ -205,7 +207,11 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     # (window, id) packed as window << bits | id: sorted like (window, id), split by a mask and
     # a shift instead of two int64 divisions
     bits = len(GLOBAL_TOKENS).bit_length()
-    combo, counts = np.unique((win[known] << bits) | gids[known], return_counts=True)
+    combo = (win[known] << bits) | gids[known]
+    if len(spans) << bits < INT32_PACK_LIMIT:  # int32 sorts about twice as fast
+        combo = combo.astype(np.int32)
+    combo, counts = np.unique(combo, return_counts=True)
+    combo = combo.astype(np.int64)
     return WindowTokens(spans, combo & ((1 << bits) - 1), counts.astype(np.float64), combo >> bits)
 
 

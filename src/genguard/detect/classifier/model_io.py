@@ -192,7 +192,9 @@ class TextModel:
         loop over windows.
         """
         g = self.global_columns()
-        if len(gids) and (int(gids.min()) < 0 or int(gids.max()) >= len(g)):  # tokens no model knows
+        # tokens no model knows (-1, or registered after this model): one max over the ids read
+        # as unsigned finds both, as -1 becomes 2**64 - 1
+        if len(gids) and int(gids.view(np.uint64).max()) >= len(g):
             keep = (gids >= 0) & (gids < len(g))
             gids, counts, win = gids[keep], counts[keep], win[keep]
         cols = g.take(gids)
