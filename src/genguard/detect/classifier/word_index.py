@@ -24,7 +24,7 @@ from genguard.detect.classifier.model_io import GLOBAL_TOKENS
 class WordIndex:
     """Word -> word id, word id -> unigram global id, and (word id pair) -> bigram global id."""
 
-    __slots__ = ("pairs", "unigram", "words")
+    __slots__ = ("_marked", "pairs", "unigram", "words")
 
     def __init__(self, tokens: dict[str, int]) -> None:
         self.words: dict[str, int] = {}
@@ -44,6 +44,8 @@ class WordIndex:
             self.unigram[wid] = gid
         arr = np.array(pair_keys, dtype=np.int64).reshape(-1, 3)
         self.pairs = KeyTable(self.pair_key(arr[:, 0], arr[:, 1]), arr[:, 2])
+        # the words plus the window separator (id: one past "unknown"), for the one-pass lookup
+        self._marked = {**self.words, _MARK: len(self.words) + 1}
 
     def _wid(self, word: str) -> int:
         return self.words.setdefault(word, len(self.words))
@@ -61,8 +63,8 @@ class WordIndex:
             # one regex pass over all windows (half the cost of one findall per window): the
             # separator is matched too and counted to tell each word's window
             found = _WORDS_AND_MARKS.findall(joined)
-            wid = np.fromiter(map(self.words.get, found, repeat(unknown)), dtype=np.int64, count=len(found))
-            is_mark = np.fromiter(map(_MARK.__eq__, found), dtype=bool, count=len(found))
+            wid = np.fromiter(map(self._marked.get, found, repeat(unknown)), dtype=np.int64, count=len(found))
+            is_mark = wid == unknown + 1
             win = np.cumsum(is_mark)[~is_mark]
             wid = wid[~is_mark]
         else:  # a window holds the separator itself (the soft view drops it; never seen)
