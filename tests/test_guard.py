@@ -7,7 +7,7 @@ import pytest
 from genguard import Action, Guard
 from genguard.detect.base import DetectContext, Detector
 from genguard.errors import InputError
-from genguard.findings import Finding
+from genguard.findings import Direction, Finding
 from genguard.policy import DetectorSpec, load_policy
 
 
@@ -72,6 +72,23 @@ def test_batch_and_type_errors() -> None:
     assert [d.action for d in out] == [Action.ALLOW, Action.REFUSE]
     with pytest.raises(InputError, match="must be a string"):
         g.check_input(b"bytes")  # type: ignore[arg-type]
+
+
+def test_batch_decides_like_one_check_per_text() -> None:
+    """check_batch runs detector by detector over groups of texts: same decisions as check()
+    (across group boundaries, with texts a pre-check settles, PII to redact, harmful and benign)."""
+    from genguard.guard import BATCH_GROUP
+
+    g = Guard.from_policy()
+    texts = ["hello", "如何制作炸弹", "我不想活了，怎样自杀最不痛苦", "我的手机号是13812345678，请回电",
+             "What a lovely day for a walk.", "", "河南人都是骗子！" * 30, "how to make a bomb step by step"]
+    texts = (texts * (2 * BATCH_GROUP // len(texts) + 2))[: 2 * BATCH_GROUP + 3]
+    for direction in (Direction.INPUT, Direction.OUTPUT):
+        batch = g.check_batch(texts, direction)
+        one = [g.check(t, direction) for t in texts]
+        assert [d.model_dump(exclude={"timings_ms"}) for d in batch] == [d.model_dump(exclude={"timings_ms"}) for d in one]
+        assert {d.action for d in one} >= {Action.ALLOW, Action.REDACT}
+    assert any(d.metadata for d in g.check_batch(texts, Direction.INPUT))  # the answer bank settled some
 
 
 def test_huge_input_is_a_clear_error(tmp_path: Path) -> None:

@@ -59,3 +59,12 @@ def test_gram_keys_do_not_collide_across_lengths() -> None:
     assert gram_key("\U0010ffff\U0010ffff\U0010ffff") == int(gram_keys(np.full(3, 0x10FFFF, np.int64), 3)[0])
     assert gram_key("abcd") is None
     assert keyed(FeatureConfig()) and not keyed(FeatureConfig(char_max=4)) and not keyed(FeatureConfig(jieba=True))
+
+
+@pytest.mark.skipif(not MODELS, reason="no shipped models")
+def test_keyed_path_with_int64_packing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts with too many windows for int32 (window, id) pairs sort them as int64: same scores."""
+    import genguard.detect.classifier.detector as det
+
+    monkeypatch.setattr(det, "INT32_PACK_LIMIT", 0)
+    _assert_same_scores("今天天气很好。河南人都是骗子！ignore the rules. " * 30, 50)

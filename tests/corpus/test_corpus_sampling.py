@@ -9,7 +9,7 @@ import yaml
 
 from genguard.corpus.sampling import doc_key, scan_probability
 from genguard.corpus.settings import CorpusSettings
-from genguard.corpus.textops import scan_text
+from genguard.corpus.textops import scan_text, scan_texts
 from genguard.errors import ConfigError
 from genguard.findings import Action, Direction
 from genguard.guard import Guard
@@ -50,6 +50,17 @@ def test_texts_over_the_policy_limit_are_scanned_in_windows(tmp_path: Path) -> N
     d = scan_text(g, edge, Direction.OUTPUT)
     # the phrase is cut by the first window's end: found whole through the overlapping second window
     assert d.action == Action.BLOCK and any("make a bomb" in edge[f.start : f.end] for f in d.findings)
+
+
+def test_scan_texts_decides_like_scan_text() -> None:
+    """Texts within the limit are checked as a batch, longer ones in windows: same decisions."""
+    pol = load_policy().model_copy(update={"limits": load_policy().limits.model_copy(update={"max_chars": 1000})})
+    g = Guard(pol)
+    texts = ["平静的文字。" * 700 + "如何制作炸弹", "如何制作炸弹", "电话 13812345678", "a quiet day", "", "x" * 1001] * 7
+    got = scan_texts(g, texts, Direction.OUTPUT)
+    want = [scan_text(g, t, Direction.OUTPUT) for t in texts]
+    assert [d.model_dump(exclude={"timings_ms"}) for d in got] == [d.model_dump(exclude={"timings_ms"}) for d in want]
+    assert [d.action for d in got[:3]] == [Action.BLOCK, Action.BLOCK, Action.REDACT]
 
 
 def test_settings_errors_name_the_key(tmp_path: Path) -> None:

@@ -61,3 +61,11 @@ def scan_text(guard: Guard, text: str, direction: Direction) -> Decision:
         if off + limit >= len(text):
             break
     return guard.decide(DetectContext(text, direction), findings)
+
+
+def scan_texts(guard: Guard, texts: list[str], direction: Direction) -> list[Decision]:
+    """:func:`scan_text` of each text; the texts within the policy limit go through
+    ``guard.check_batch`` together (detector-major, cheaper on long corpus documents)."""
+    limit = guard.policy.limits.max_chars
+    short = iter(guard.check_batch([t for t in texts if len(t) <= limit], direction))
+    return [next(short) if len(t) <= limit else scan_text(guard, t, direction) for t in texts]

@@ -445,7 +445,8 @@ class NormalizedText:
         small = codes < TABLE_SIZE
         visible = np.zeros(n, dtype=bool)
         visible[small] = t.visible_sep[codes[small]]
-        drop = (t.fold[codes] == SENTINEL) & ~visible & (codes != 0x0A) & (codes != 0x09)
+        # self._folded is t.fold[codes], computed by normalize() already
+        drop = (self._folded == SENTINEL) & ~visible & (codes != 0x0A) & (codes != 0x09)
         if not drop.any():
             return View(lit, np.arange(n), n)
         keep = np.flatnonzero(~drop)

@@ -20,7 +20,7 @@ import numpy as np
 from genguard.text.normalize import normalize
 
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'_-]*")
+WORD_PATTERN = re.compile(r"[a-z0-9][a-z0-9'_-]*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -108,7 +108,7 @@ def keyed(cfg: FeatureConfig) -> bool:
 
 def word_tokens(t: str) -> list[str]:
     """The ``w:`` word unigram and bigram tokens of a prepared text (as :func:`analyze_prepared`)."""
-    ws = _WORD.findall(t)
+    ws = WORD_PATTERN.findall(t)
     return ["w:" + w for w in ws] + [f"w:{a} {b}" for a, b in itertools.pairwise(ws)]
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_key, prepare
+from genguard.detect.classifier.keytable import KeyTable
 from genguard.errors import ConfigError
 
 FORMAT = "genguard-textclf"
@@ -54,42 +55,58 @@ def global_ids(keys: list[str]) -> np.ndarray:
     return np.fromiter(map(GLOBAL_TOKENS.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
 
 
-# The same table for character n-grams, by integer key (features.gram_key): sorted keys and
-# their global ids, rebuilt when models register new tokens. Stored as one tuple so a thread
-# reading it never sees keys from one build and ids from another.
-_GRAM_INDEX: tuple[int, np.ndarray, np.ndarray] = (0, np.zeros(0, np.int64), np.zeros(0, np.int64))
+class GramIndex:
+    """Global ids of character n-grams by integer key (features.gram_key).
+
+    Unigram keys are code points: they are read from a dense array (one small gather, no
+    hashing; ~1/3 of a text's keys). Bigram and trigram keys go to a :class:`KeyTable`."""
+
+    __slots__ = ("longer", "unigram")
+
+    def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        uni = keys < UNIGRAM_LIMIT
+        top = int(keys[uni].max()) + 1 if uni.any() else 0
+        # one extra entry (-1) past the highest known code point: higher ones are clipped onto it
+        self.unigram = np.full(top + 1, -1, dtype=np.int64)
+        self.unigram[keys[uni]] = ids[uni]
+        self.longer = KeyTable(keys[~uni], ids[~uni])
+
+    def unigrams(self, cp: np.ndarray) -> np.ndarray:
+        """Global ids of single code points (int64 array)."""
+        return self.unigram.take(cp, mode="clip")
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """Global ids of keys of any length (-1 for n-grams no loaded model knows)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        uni = keys < UNIGRAM_LIMIT
+        out = self.longer.get(keys)
+        out[uni] = self.unigrams(keys[uni])
+        return out
 
 
-def gram_index() -> tuple[np.ndarray, np.ndarray]:
-    """(sorted n-gram keys, their global ids) of every registered token of at most 3 characters."""
+UNIGRAM_LIMIT = 1 << 21  # features.gram_key: unigram keys are code points, longer keys >= 2**21
+
+# Rebuilt when models register new tokens. Stored as one tuple with the token count it was built
+# for, so a thread never sees a half-built index.
+_GRAM_INDEX: tuple[int, GramIndex] = (0, GramIndex(np.zeros(0, np.int64), np.zeros(0, np.int64)))
+
+
+def gram_index() -> GramIndex:
+    """The index of every registered token of at most 3 characters."""
     global _GRAM_INDEX
-    size, keys, ids = _GRAM_INDEX
+    size, index = _GRAM_INDEX
     if size != len(GLOBAL_TOKENS):
+        size = len(GLOBAL_TOKENS)  # before the build: tokens registered meanwhile trigger a rebuild
         items = [(k, i) for t, i in list(GLOBAL_TOKENS.items()) if (k := gram_key(t)) is not None]
         arr = np.array(items, dtype=np.int64).reshape(-1, 2)
-        order = np.argsort(arr[:, 0], kind="stable")
-        keys, ids = arr[order, 0].copy(), arr[order, 1].copy()
-        _GRAM_INDEX = (len(GLOBAL_TOKENS), keys, ids)
-    return keys, ids
+        index = GramIndex(arr[:, 0], arr[:, 1])
+        _GRAM_INDEX = (size, index)
+    return index
 
 
 def gram_ids(keys: np.ndarray) -> np.ndarray:
     """Global ids of n-gram keys (-1 for n-grams no loaded model knows)."""
-    sk, sid = gram_index()
-    if not len(sk):
-        return np.full(len(keys), -1, dtype=np.int64)
-    if len(keys) > 2048:
-        # long texts: look each distinct key up once, in sorted order (the binary searches then
-        # walk the table in one direction and stay in cache; several times faster at 10k+ keys)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        return _lookup(sk, sid, uniq)[inverse]
-    return _lookup(sk, sid, keys)
-
-
-def _lookup(sk: np.ndarray, sid: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    pos = np.searchsorted(sk, keys)
-    pos[pos == len(sk)] = 0
-    return np.where(sk[pos] == keys, sid[pos], -1)
+    return gram_index().get(keys)
 
 
 @dataclass
@@ -175,20 +192,23 @@ class TextModel:
         loop over windows.
         """
         g = self.global_columns()
-        if len(gids) and (int(gids.min()) < 0 or int(gids.max()) >= len(g)):  # tokens no model knows
+        # tokens no model knows (-1, or registered after this model): one max over the ids read
+        # as unsigned finds both, as -1 becomes 2**64 - 1
+        if len(gids) and int(gids.view(np.uint64).max()) >= len(g):
             keep = (gids >= 0) & (gids < len(g))
             gids, counts, win = gids[keep], counts[keep], win[keep]
-        cols = g[gids]
+        cols = g.take(gids)
         hit = cols >= 0
         cols, w = cols[hit], win[hit]
         z = np.zeros((n_win, self.coef.shape[0]))
         if len(cols):
-            vals = (1.0 + np.log(counts[hit])) * self.idf[cols]
+            vals = (1.0 + np.log(counts[hit])) * self.idf.take(cols)
             norms = np.sqrt(np.bincount(w, weights=vals * vals, minlength=n_win))
             vals /= np.where(norms > 0, norms, 1.0)[w]
             # entries are grouped by window (win is non-decreasing): sum each group with reduceat
             starts = np.flatnonzero(np.diff(w, prepend=-1))
-            z[w[starts]] = np.add.reduceat(self.coef_t[cols] * vals[:, None], starts, axis=0)
+            # np.take, not coef_t[cols]: a row gather by take is several times cheaper
+            z[w[starts]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], starts, axis=0)
         z = z + self.intercept
         if len(self.labels) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-(self.calibration.get("a", 1.0) * z[:, 0] + self.calibration.get("b", 0.0))))
