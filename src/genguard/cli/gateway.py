@@ -46,7 +46,7 @@ def serve(
             uvicorn.run("genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
                         log_config=None, access_log=access_log, log_level=log_level)
         return
-    application = create_app(cfg)
+    application = create_app(cfg, freeze_gc=True)
     # The audit writer thread and the event loop share the GIL; a short switch interval stops a
     # batch insert from holding the loop for the default 5 ms at a time (measured in bench/gateway).
     sys.setswitchinterval(0.0005)

@@ -68,7 +68,9 @@ def app_factory() -> FastAPI:
     setup_json_logging(os.environ.get(ENV_LOG_LEVEL, "info"))
     sys.setswitchinterval(0.0005)  # as in single-process serve: the audit thread yields the GIL often
     store = open_store(cfg.database_url, migrate=False)  # the parent migrated it
-    return create_app(cfg, store=store, purge_job=_take_leader_lock(os.environ.get(ENV_LOCK, "")), sync_keys=False)
+    return create_app(
+        cfg, store=store, purge_job=_take_leader_lock(os.environ.get(ENV_LOCK, "")), sync_keys=False, freeze_gc=True
+    )
 
 
 @contextmanager
