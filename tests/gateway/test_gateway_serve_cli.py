@@ -127,6 +127,64 @@ def test_serve_workers_share_port_audit_and_metrics(tmp_path: Path, policy_file:
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == n
 
 
+def _worker_of_each(base: str, n: int) -> list[int]:
+    """Open ``n`` connections at once (as a load generator or a connection pool does), then ask
+    on each which worker process accepted it."""
+    host, port = base.removeprefix("http://").split(":")
+    conns = [socket.create_connection((host, int(port)), timeout=30) for _ in range(n)]
+    pids = []
+    try:
+        for c in conns:
+            c.sendall(f"GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        for c in conns:
+            data = b""
+            while chunk := c.recv(65536):
+                data += chunk
+            pids.append(json.loads(data.split(b"\r\n\r\n", 1)[1])["checks"]["worker_pid"])
+    finally:
+        for c in conns:
+            c.close()
+    return pids
+
+
+def test_serve_workers_spread_simultaneous_connections(tmp_path: Path, policy_file: Path) -> None:
+    """32 connections opened together are spread over both workers (each worker has its own
+    SO_REUSEPORT socket); with one shared socket the first worker to wake took all of them."""
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'spread.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
+                   encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
+    proc, base = _start_serve(cfg, "--workers", "2")
+    try:
+        # /readyz answers once the first worker is up: wait until both answer
+        deadline = time.monotonic() + 90
+        while len(set(_worker_of_each(base, 8))) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
+        pids = _worker_of_each(base, 32)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    counts = sorted(pids.count(p) for p in set(pids))
+    # hashed by the kernel: a 1-in-400,000 chance that one worker gets fewer than 4 of 32
+    assert len(counts) == 2 and counts[0] >= 4, counts
+
+
+def test_serve_workers_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'busy.db'}\n", encoding="utf-8")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        res = subprocess.run(
+            [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(port), "--workers", "2"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+    assert res.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in res.stderr and "Traceback" not in res.stderr, res.stderr
+
+
 def test_serve_rejects_bad_config(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.yaml"
     cfg.write_text("ladder:\n  steps: [{strikes: 3, action: warn}, {strikes: 1, action: suspend}]\n", encoding="utf-8")

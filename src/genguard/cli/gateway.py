@@ -36,15 +36,14 @@ def serve(
     setup_json_logging(log_level)
     if workers > 1:
         from genguard.gateway.keys import sync_config_keys
-        from genguard.gateway.workers import worker_environment
+        from genguard.gateway.workers import serve_workers, worker_environment
         from genguard.store import open_store
 
         store = open_store(cfg.database_url)  # migrate and sync keys once, before any worker starts
         sync_config_keys(store, cfg.keys)
         store.dispose()
         with worker_environment(config, log_level):
-            uvicorn.run("genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
-                        log_config=None, access_log=access_log, log_level=log_level)
+            serve_workers(host=host, port=port, workers=workers, log_level=log_level, access_log=access_log)
         return
     application = create_app(cfg, freeze_gc=True)
     # The audit writer thread and the event loop share the GIL; a short switch interval stops a

@@ -3,8 +3,14 @@
 One Python process runs the guard on one core at a time (the GIL), so on a multi-core machine a
 single gateway leaves cores idle however many connections arrive. With ``--workers N`` the
 parent process migrates the database and syncs the configured keys once, then uvicorn's
-supervisor starts N workers that share the listening socket; each worker builds its own app
-with :func:`app_factory` from the settings the parent left in the environment.
+supervisor starts N workers; each worker builds its own app with :func:`app_factory` from the
+settings the parent left in the environment.
+
+Each worker listens on its **own** socket bound with ``SO_REUSEPORT`` (:func:`serve_workers`),
+so the kernel spreads new connections over the workers. With one shared listening socket (what
+uvicorn does) the first worker to wake accepts every pending connection at once: a client that
+opens its 32 keep-alive connections together got them all on one worker, which then served
+alone while the other idled (3 of 4 benchmark runs used one core of two).
 
 What workers share and what they do not:
 
@@ -22,8 +28,10 @@ What workers share and what they do not:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -32,6 +40,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE, Config
+from uvicorn.supervisors import multiprocess
+
+from genguard.errors import ConfigError
 
 ENV_CONFIG = "GENGUARD_SERVE_CONFIG"
 ENV_LOCK = "GENGUARD_SERVE_PURGE_LOCK"
@@ -93,3 +105,62 @@ def worker_environment(config: Path | None, log_level: str) -> Iterator[Path]:
             else:
                 os.environ[k] = v
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def reuse_port_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` with ``SO_REUSEPORT``: each worker binds its own and
+    the kernel hashes every new connection to one of them (uvicorn's server calls ``listen``)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before starting workers if something already listens on the port. A plain bind is
+    refused by any listener, including another genguard whose workers use ``SO_REUSEPORT``
+    (which would otherwise silently share the port and split the traffic with it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+class _OwnSocketProcess(multiprocess.Process):
+    """A uvicorn worker process that listens on its own ``SO_REUSEPORT`` socket instead of the
+    socket the supervisor would share among all workers."""
+
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # runs in the worker
+        try:
+            sock = reuse_port_socket(self.config.host, self.config.port)
+        except OSError as exc:
+            logging.getLogger("genguard.gateway").error(
+                "worker cannot listen on %s:%d: %s", self.config.host, self.config.port, exc
+            )
+            sys.exit(STARTUP_FAILURE)  # the supervisor stops instead of restarting it forever
+        super().target([sock])
+
+
+def serve_workers(*, host: str, port: int, workers: int, log_level: str, access_log: bool) -> None:
+    """Run ``workers`` gateway processes on ``host:port`` under uvicorn's supervisor (restarts
+    dead workers, forwards signals), each on its own ``SO_REUSEPORT`` socket. Call it inside
+    :func:`worker_environment`."""
+    check_port_free(host, port)
+    config = Config(
+        "genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
+        log_config=None, access_log=access_log, log_level=log_level,
+    )
+    # the supervisor builds its workers from the module's ``Process`` class; swap in ours for this run
+    saved = multiprocess.Process
+    multiprocess.Process = _OwnSocketProcess  # type: ignore[misc]
+    try:
+        multiprocess.Multiprocess(config, sockets=[]).run()
+    finally:
+        multiprocess.Process = saved  # type: ignore[misc]
