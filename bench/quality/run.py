@@ -55,7 +55,34 @@ planted in the middle of a longer document (English heuristic, `planted_request`
 start or end are left to the model because they look exactly like the user's own question about a
 pasted document (measured below on project-written user questions with held-out emails). During
 this round several candidate configurations were also measured on these held-out rows; every choice
-(data, C, thresholds, heuristic) was made on dev data, but the reader should know the rows were seen."""
+(data, C, thresholds, heuristic) was made on dev data, but the reader should know the rows were seen.
+
+Round four (2026-12-02, English JADE recall), **tried and not shipped** (branch `jade-en`): held-out
+JADE recall fell to 0.862 (zh 0.938, en 1 of 31) against round three's 0.867, so the models below
+are round three's. The attempt: the intent model gained project-written English
+requests in the roundabout, formal register of JADE's English questions, harmful (A1-A4) and benign
+in the same register (bench/quality/data/project_en_roundabout.jsonl, 80/20). On out-of-fold dev
+scores this raised the ROC AUC of JADE's 49 English training questions against XSTest's 130 safe
+training prompts from about 0.66 to 0.73-0.75, but not at the top of the score range, which sets
+the English threshold: the XSTest-safe prompts scoring highest out of fold use violent verbs in a
+safe sense ("steal someone's heart", "poison someone in a video game") and score above almost all
+of JADE's roundabout questions, so `choose_thresholds` again picked en 0.97 (zh 0.66, fold noise
+from 0.67). Tried on dev and not kept: an English-only intent model (AUC 0.70-0.74, same recall at
+the chosen threshold), a Chinese-only one (JADE zh dev recall within fold noise), C 10 and 50,
+jieba words (no gain), COLD / ToxiGen training-split discriminatory statements as class A2 (their
+neutral counterparts among the benign rows then pushed the thresholds to zh 0.95 / en 0.99), and
+project-written Chinese A2 statements (A2 zh dev recall 0.64 -> 0.67, overall unchanged); these
+were one-off runs of choose_thresholds' 5-fold procedure with a single fold draw (scripts not
+committed), so differences of a point or two are within fold noise.
+Disclosure: (1) XSTest-style contrast prompts written after looking at the highest-scoring
+out-of-fold XSTest training prompts lowered the dev-chosen English threshold to 0.95; measured on
+the held-out rows below they gave 7.5% XSTest FP (JADE 0.870, English 0.129) and were removed,
+because prompts written against those dev rows make the dev estimate optimistic; that decision was
+made after seeing the held-out numbers. (2) The first lines of jade_v1_en.csv, three of them
+held-out questions, were seen at the start of the round; two phrases of the new data that echoed
+one of them (online sports betting) were removed before the final training, after which English
+JADE recall fell back from 4 to 1 of 31: the earlier gain came from that echo. The final
+configuration was measured on the held-out rows once before the removal and once after."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
