@@ -221,6 +221,9 @@ def main() -> None:
         "added_p99_ms": (lat_guard["p99"] - lat_direct["p99"]) * ms,
         "gateway_rps": thr["rps"], "gateway_rps_p99_ms": thr["p99"] * ms, "direct_rps": thr_direct["rps"],
         "gateway_cpu_ms_per_request": gw_cpu_ms, "gateway_capacity_rps_per_core": 1000 / gw_cpu_ms,
+        # cores the gateway kept busy during the throughput run: with --workers N well under N
+        # means connections were not spread over the workers
+        "gateway_cores_busy": thr["rps"] * gw_cpu_ms / 1000,
         "load_average_at_start": load_avg,
         "errors": thr["errors"] + thr["non2xx"] + lat_guard["errors"] + lat_guard["non2xx"],
         "audit_rows": rows,

@@ -157,6 +157,9 @@ def serve_workers(*, host: str, port: int, workers: int, log_level: str, access_
         "genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
         log_config=None, access_log=access_log, log_level=log_level,
     )
+    if not hasattr(socket, "SO_REUSEPORT"):  # not on this platform: one shared socket, as uvicorn does
+        multiprocess.Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
     # the supervisor builds its workers from the module's ``Process`` class; swap in ours for this run
     saved = multiprocess.Process
     multiprocess.Process = _OwnSocketProcess  # type: ignore[misc]
