@@ -150,6 +150,9 @@ def _worker_of_each(base: str, n: int) -> list[int]:
 def test_serve_workers_spread_simultaneous_connections(tmp_path: Path, policy_file: Path) -> None:
     """32 connections opened together are spread over both workers (each worker has its own
     SO_REUSEPORT socket); with one shared socket the first worker to wake took all of them."""
+    from genguard.gateway.workers import _own_sockets_supported
+
+    assert _own_sockets_supported()  # else serve falls back to one shared socket (a uvicorn upgrade?)
     cfg = tmp_path / "gateway.yaml"
     cfg.write_text(f"database_url: sqlite:///{tmp_path / 'spread.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
                    encoding="utf-8")

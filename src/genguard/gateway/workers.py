@@ -28,6 +28,7 @@ What workers share and what they do not:
 from __future__ import annotations
 
 import fcntl
+import inspect
 import logging
 import os
 import shutil
@@ -39,6 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import uvicorn
 from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.supervisors import multiprocess
@@ -49,6 +51,8 @@ ENV_CONFIG = "GENGUARD_SERVE_CONFIG"
 ENV_LOCK = "GENGUARD_SERVE_PURGE_LOCK"
 ENV_LOG_LEVEL = "GENGUARD_SERVE_LOG_LEVEL"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+log = logging.getLogger("genguard.gateway")
 
 # the open lock file of the worker that runs the purge job (kept open for the process's life)
 _LEADER_LOCK: list[IO[Any]] = []
@@ -133,6 +137,16 @@ def check_port_free(host: str, port: int) -> None:
             raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _own_sockets_supported() -> bool:
+    """SO_REUSEPORT exists here and uvicorn's supervisor builds workers as ``Process(config,
+    sockets)`` (the API :class:`_OwnSocketProcess` extends; older uvicorn releases differ)."""
+    try:
+        params = list(inspect.signature(multiprocess.Process.__init__).parameters)
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return hasattr(socket, "SO_REUSEPORT") and params == ["self", "config", "sockets"]
+
+
 class _OwnSocketProcess(multiprocess.Process):
     """A uvicorn worker process that listens on its own ``SO_REUSEPORT`` socket instead of the
     socket the supervisor would share among all workers."""
@@ -141,7 +155,7 @@ class _OwnSocketProcess(multiprocess.Process):
         try:
             sock = reuse_port_socket(self.config.host, self.config.port)
         except OSError as exc:
-            logging.getLogger("genguard.gateway").error(
+            log.error(
                 "worker cannot listen on %s:%d: %s", self.config.host, self.config.port, exc
             )
             sys.exit(STARTUP_FAILURE)  # the supervisor stops instead of restarting it forever
@@ -157,8 +171,12 @@ def serve_workers(*, host: str, port: int, workers: int, log_level: str, access_
         "genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
         log_config=None, access_log=access_log, log_level=log_level,
     )
-    if not hasattr(socket, "SO_REUSEPORT"):  # not on this platform: one shared socket, as uvicorn does
-        multiprocess.Multiprocess(config, sockets=[config.bind_socket()]).run()
+    if not _own_sockets_supported():  # one shared socket, as uvicorn does
+        log.warning("workers share one listening socket (SO_REUSEPORT or this uvicorn's supervisor API missing)")
+        uvicorn.run(
+            "genguard.gateway.workers:app_factory", factory=True, workers=workers, host=host, port=port,
+            log_config=None, access_log=access_log, log_level=log_level,
+        )
         return
     # the supervisor builds its workers from the module's ``Process`` class; swap in ours for this run
     saved = multiprocess.Process
