@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +29,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_LOGS: dict[int, tuple[threading.Thread, list[str]]] = {}
+
+
+def _stop(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+    """SIGTERM the server (if still running), wait for it and return everything it logged."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=timeout)
+    drain, lines = _LOGS.pop(proc.pid)
+    drain.join(timeout=timeout)
+    return "".join(lines)
+
+
 def _start_serve(cfg: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
     """Start `genguard serve` on a free loopback port and wait until /readyz says ready."""
     port = _free_port()
@@ -36,6 +50,12 @@ def _start_serve(cfg: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
         [sys.executable, "-m", "genguard.cli.app", "serve", "--config", str(cfg), "--port", str(port), *extra],
         env=env, stderr=subprocess.PIPE, text=True,
     )
+    # read the server's log as it comes: a full pipe would block the workers' logging (and with
+    # it every request) in the tests that send hundreds of requests
+    lines: list[str] = []
+    drain = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
+    drain.start()
+    _LOGS[proc.pid] = (drain, lines)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90  # start-up imports and compiles the policy; slow on a loaded machine
     while True:
@@ -46,8 +66,7 @@ def _start_serve(cfg: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            _, err = proc.communicate(timeout=30)
-            raise AssertionError(f"genguard serve did not become ready: {err}")
+            raise AssertionError(f"genguard serve did not become ready: {_stop(proc)}")
         time.sleep(0.1)
 
 
@@ -72,8 +91,7 @@ def test_serve_process_end_to_end(tmp_path: Path, policy_file: Path) -> None:
                        headers=h, timeout=5)
         assert r.status_code == 503 and "no upstream configured" in r.json()["error"]["message"]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        err = _stop(proc)
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal (exit status -15)
     assert proc.returncode in (0, -signal.SIGTERM), err
     assert "Application shutdown complete" in err
@@ -120,8 +138,7 @@ def test_serve_workers_share_port_audit_and_metrics(tmp_path: Path, policy_file:
             assert f'genguard_requests_total{{route="moderations",status="200"}} {float(n)}' in text, text
             assert "# TYPE genguard_incidents_open gauge" in text  # other modules' collectors too
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        err = _stop(proc)
     assert proc.returncode in (0, -signal.SIGTERM), err
     with open_store(db).session() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == n
@@ -165,11 +182,54 @@ def test_serve_workers_spread_simultaneous_connections(tmp_path: Path, policy_fi
             assert time.monotonic() < deadline, "the second worker never answered"
         pids = _worker_of_each(base, 32)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
+        _stop(proc)
     counts = sorted(pids.count(p) for p in set(pids))
     # hashed by the kernel: a 1-in-400,000 chance that one worker gets fewer than 4 of 32
     assert len(counts) == 2 and counts[0] >= 4, counts
+
+
+def _wait_dead(pid: int) -> None:
+    """Until ``pid`` has exited (gone, or a zombie its parent has not reaped yet)."""
+    deadline = time.monotonic() + 30
+    status = Path(f"/proc/{pid}/status")
+    while time.monotonic() < deadline:
+        try:
+            if "\nState:\tZ" in status.read_text():
+                return
+        except OSError:  # reaped
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} did not exit")
+
+
+def test_serve_workers_replaces_a_dead_worker_on_the_port(tmp_path: Path, policy_file: Path) -> None:
+    """A worker killed outright is replaced by the supervisor; the replacement binds its own
+    socket on the same port and serves (the other worker serves meanwhile)."""
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'dead.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
+                   encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
+    proc, base = _start_serve(cfg, "--workers", "2")
+    try:
+        deadline = time.monotonic() + 90
+        while len(pids := set(_worker_of_each(base, 8))) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
+        victim = min(pids)
+        os.kill(victim, signal.SIGKILL)
+        # connections that reach the dying worker's own socket in the moment it dies are reset or
+        # lost (docs/gateway.md: net.ipv4.tcp_migrate_req); ask only once its socket is closed
+        _wait_dead(victim)
+        time.sleep(0.5)  # and let the kernel finish closing its socket
+        deadline = time.monotonic() + 90
+        while True:  # every request is answered: by the survivor, then by the replacement too
+            now = set(_worker_of_each(base, 8))
+            if len(now) == 2 and victim not in now:
+                break
+            assert time.monotonic() < deadline, f"no replacement worker: {now}"
+            time.sleep(0.2)
+        assert now - pids, now  # a new process
+    finally:
+        _stop(proc)
 
 
 def test_serve_workers_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
