@@ -164,22 +164,32 @@ def _worker_of_each(base: str, n: int) -> list[int]:
     return pids
 
 
+def _two_workers(tmp_path: Path, policy_file: Path) -> tuple[subprocess.Popen[str], str, set[int]]:
+    """`serve --workers 2` on the test policy, once both workers answer (/readyz answers as
+    soon as the first is up): the process, its URL and the two worker pids."""
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'two.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
+                   encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
+    proc, base = _start_serve(cfg, "--workers", "2")
+    deadline = time.monotonic() + 90
+    try:
+        while len(pids := set(_worker_of_each(base, 8))) < 2:
+            assert time.monotonic() < deadline, "the second worker never answered"
+    except BaseException:
+        _stop(proc)
+        raise
+    return proc, base, pids
+
+
 def test_serve_workers_spread_simultaneous_connections(tmp_path: Path, policy_file: Path) -> None:
     """32 connections opened together are spread over both workers (each worker has its own
     SO_REUSEPORT socket); with one shared socket the first worker to wake took all of them."""
     from genguard.gateway.workers import _own_sockets_supported
 
     assert _own_sockets_supported()  # else serve falls back to one shared socket (a uvicorn upgrade?)
-    cfg = tmp_path / "gateway.yaml"
-    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'spread.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
-                   encoding="utf-8")
-    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
-    proc, base = _start_serve(cfg, "--workers", "2")
+    proc, base, _ = _two_workers(tmp_path, policy_file)
     try:
-        # /readyz answers once the first worker is up: wait until both answer
-        deadline = time.monotonic() + 90
-        while len(set(_worker_of_each(base, 8))) < 2:
-            assert time.monotonic() < deadline, "the second worker never answered"
         pids = _worker_of_each(base, 32)
     finally:
         _stop(proc)
@@ -205,15 +215,8 @@ def _wait_dead(pid: int) -> None:
 def test_serve_workers_replaces_a_dead_worker_on_the_port(tmp_path: Path, policy_file: Path) -> None:
     """A worker killed outright is replaced by the supervisor; the replacement binds its own
     socket on the same port and serves (the other worker serves meanwhile)."""
-    cfg = tmp_path / "gateway.yaml"
-    cfg.write_text(f"database_url: sqlite:///{tmp_path / 'dead.db'}\ntiers:\n  standard:\n    policy: policy.yaml\n",
-                   encoding="utf-8")
-    (tmp_path / "policy.yaml").write_text(policy_file.read_text("utf-8"), encoding="utf-8")
-    proc, base = _start_serve(cfg, "--workers", "2")
+    proc, base, pids = _two_workers(tmp_path, policy_file)
     try:
-        deadline = time.monotonic() + 90
-        while len(pids := set(_worker_of_each(base, 8))) < 2:
-            assert time.monotonic() < deadline, "the second worker never answered"
         victim = min(pids)
         os.kill(victim, signal.SIGKILL)
         # connections that reach the dying worker's own socket in the moment it dies are reset or
