@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.base import DetectContext, Detector, register_detector
+from genguard.detect.classifier import kernels
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_keys, keyed
 from genguard.detect.classifier.model_io import (
     GLOBAL_TOKENS,
@@ -109,7 +110,8 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
 
 
 class WindowTokens:
-    """Every window's global token ids and counts, concatenated (one entry per distinct token)."""
+    """Every window's global token ids and counts, concatenated (one entry per distinct token of
+    a window; entries grouped by window in window order, in no particular order within one)."""
 
     __slots__ = ("counts", "gids", "n", "spans", "win")
 
@@ -176,6 +178,11 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     one Python string per character n-gram. Only tokens some loaded model knows are kept (the
     others have no column in any model, so they never reach a score)."""
     spans, prepared = _prepared_windows(norm, size)
+    compiled = kernels.count_tokens(
+        prepared, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
+    )
+    if compiled is not None:
+        return WindowTokens(spans, *compiled)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)

@@ -70,6 +70,10 @@ class KeyTable:
             pending, slot = pending[~first], (slot[~first] + 1) & (size - 1)
             probe += 1
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """(slot keys int64, slot values int32, bits): the layout the compiled kernels probe."""
+        return self._keys, self._vals, self._bits
+
     def __len__(self) -> int:
         return int((self._keys != _EMPTY).sum())
 

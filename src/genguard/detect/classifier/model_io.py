@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from genguard.detect.classifier import kernels
 from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_key, prepare
 from genguard.detect.classifier.keytable import KeyTable
 from genguard.errors import ConfigError
@@ -192,6 +193,9 @@ class TextModel:
         loop over windows.
         """
         g = self.global_columns()
+        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t)
+        if compiled is not None:
+            return self._calibrated(compiled + self.intercept)
         # tokens no model knows (-1, or registered after this model): one max over the ids read
         # as unsigned finds both, as -1 becomes 2**64 - 1
         if len(gids) and int(gids.view(np.uint64).max()) >= len(g):
@@ -209,7 +213,10 @@ class TextModel:
             starts = np.flatnonzero(np.diff(w, prepend=-1))
             # np.take, not coef_t[cols]: a row gather by take is several times cheaper
             z[w[starts]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], starts, axis=0)
-        z = z + self.intercept
+        return self._calibrated(z + self.intercept)
+
+    def _calibrated(self, z: np.ndarray) -> np.ndarray:
+        """(n_win, n_labels) probabilities from (n_win, n_rows) logits."""
         if len(self.labels) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-(self.calibration.get("a", 1.0) * z[:, 0] + self.calibration.get("b", 0.0))))
             return np.column_stack([1.0 - p1, p1])

@@ -24,7 +24,7 @@ from genguard.detect.classifier.model_io import GLOBAL_TOKENS
 class WordIndex:
     """Word -> word id, word id -> unigram global id, and (word id pair) -> bigram global id."""
 
-    __slots__ = ("_marked", "pairs", "unigram", "words")
+    __slots__ = ("_hashed", "_marked", "pairs", "unigram", "words")
 
     def __init__(self, tokens: dict[str, int]) -> None:
         self.words: dict[str, int] = {}
@@ -46,6 +46,19 @@ class WordIndex:
         self.pairs = KeyTable(self.pair_key(arr[:, 0], arr[:, 1]), arr[:, 2])
         # the words plus the window separator (id: one past "unknown"), for the one-pass lookup
         self._marked = {**self.words, _MARK: len(self.words) + 1}
+        self._hashed: tuple[KeyTable | None] | None = None
+
+    def hash_table(self) -> KeyTable | None:
+        """Word hash -> word id, the compiled kernels' word lookup (built on first use), or None
+        when two indexed words share a hash (then the kernels step aside; never seen)."""
+        if self._hashed is None:
+            from genguard.detect.classifier.kernels import word_hash
+
+            keys = np.fromiter(map(word_hash, self.words), dtype=np.int64, count=len(self.words))
+            ids = np.fromiter(self.words.values(), dtype=np.int64, count=len(self.words))
+            table = KeyTable(keys, ids) if len(np.unique(keys)) == len(keys) else None
+            self._hashed = (table,)
+        return self._hashed[0]
 
     def _wid(self, word: str) -> int:
         return self.words.setdefault(word, len(self.words))

@@ -1,0 +1,19 @@
+"""Build of the optional C extension; everything else is declared in pyproject.toml.
+
+The classifier kernels (src/genguard/detect/classifier/_kernels.c) are ``optional``: where no C
+compiler or Python headers exist the install still succeeds and genguard uses its numpy path
+(same results, slower), see genguard/detect/classifier/kernels.py.
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "genguard.detect.classifier._kernels",
+            sources=["src/genguard/detect/classifier/_kernels.c"],
+            extra_compile_args=["-O3", "-std=c99"],
+            optional=True,
+        )
+    ]
+)

@@ -1,0 +1,347 @@
+/*
+ * Compiled inner loops of the n-gram classifiers (module genguard.detect.classifier._kernels).
+ *
+ * Why: the numpy path (detector._keyed_window_tokens, TextModel.proba_windows) issues a few
+ * dozen array operations per text, each 10-50 us, plus a regex pass and a dict lookup per word;
+ * on a 7 KB corpus document that is ~2 ms, most of a full corpus scan's time. These two
+ * functions do the same work in one pass each over the text and its tokens. They compute
+ * exactly what the numpy path computes (tests/classifier/test_kernels.py pins both against each
+ * other and against the string reference path); the package falls back to numpy when the
+ * extension was not built (it is optional in setup.py).
+ *
+ * The hash tables are the arrays of classifier.keytable.KeyTable, passed as buffers: 2**bits
+ * int64 keys (-1 = empty slot) and int32 values, Fibonacci hashing, linear probing.
+ * Only the buffer protocol is used (no numpy C API), so the module builds against any numpy.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIB_MULT 0x9E3779B97F4A7C15ULL
+
+typedef struct {
+    const int64_t *keys;
+    const int32_t *vals;
+    int bits;
+    uint64_t mask;
+} table_t;
+
+static inline int64_t table_get(const table_t *t, int64_t key) {
+    if (t->bits <= 0) return -1;
+    uint64_t slot = ((uint64_t)key * FIB_MULT) >> (64 - t->bits);
+    for (;;) {
+        int64_t held = t->keys[slot];
+        if (held == key) return (int64_t)t->vals[slot];
+        if (held == -1) return -1;
+        slot = (slot + 1) & t->mask;
+    }
+}
+
+/* FNV-1a over code points, top bit cleared (KeyTable keys are non-negative). */
+static inline uint64_t word_hash_step(uint64_t h, Py_UCS4 c) {
+    h ^= (uint64_t)c;
+    return h * 0x100000001B3ULL;
+}
+#define FNV_OFFSET 0xCBF29CE484222325ULL
+#define HASH_MASK 0x7FFFFFFFFFFFFFFFULL
+
+static inline int is_word_start(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+static inline int is_word_char(Py_UCS4 c) { return is_word_start(c) || c == '\'' || c == '_' || c == '-'; }
+
+/* Checks a buffer's item size and returns its number of items (or -1 with an exception). */
+static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
+    if (b->len % itemsize != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes is not a whole number of %zd-byte items",
+                     what, b->len, itemsize);
+        return -1;
+    }
+    return b->len / itemsize;
+}
+
+static int table_from(Py_buffer *keys, Py_buffer *vals, int bits, table_t *t, const char *what) {
+    Py_ssize_t nk = items(keys, 8, what), nv = items(vals, 4, what);
+    if (nk < 0 || nv < 0) return -1;
+    if (bits < 0 || bits > 62 || nk != ((Py_ssize_t)1 << bits) || nv != nk) {
+        PyErr_Format(PyExc_ValueError, "%s: table arrays do not match 2**%d slots", what, bits);
+        return -1;
+    }
+    t->keys = (const int64_t *)keys->buf;
+    t->vals = (const int32_t *)vals->buf;
+    t->bits = bits;
+    t->mask = ((uint64_t)1 << bits) - 1;
+    return 0;
+}
+
+static PyObject *word_hash(PyObject *self, PyObject *args) {
+    PyObject *s;
+    if (!PyArg_ParseTuple(args, "U:word_hash", &s)) return NULL;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < n; i++) h = word_hash_step(h, PyUnicode_READ(kind, data, i));
+    return PyLong_FromLongLong((long long)(h & HASH_MASK));
+}
+
+/*
+ * count_tokens(text, lens, char_min, char_max, uni, gram_keys, gram_vals, gram_bits,
+ *              words, word_keys, word_vals, word_bits, word_uni, pair_keys, pair_vals, pair_bits)
+ *   -> (gids: bytearray of int64, counts: bytearray of float64, win: bytearray of int64)
+ *
+ * ``text`` is the windows' prepared texts joined; ``lens`` (int64) their lengths. Per window:
+ * the global id of every character n-gram (char_min..char_max <= 3; unigrams from the dense
+ * ``uni`` array, clipped to its last entry; longer ones from the gram table, keyed as in
+ * features.gram_keys) and, with ``words``, of every word unigram and adjacent-word bigram
+ * (words as features.WORD_PATTERN finds them; word id from the word table by word_hash, the
+ * unknown id being len(word_uni) - 1; a unigram's id is word_uni[word id], a bigram's is the
+ * pair table's value for a * len(word_uni) + b when both words are known). Ids < 0 are dropped;
+ * the rest are counted within each window, windows in order, each window's distinct ids in the
+ * order they first occur: the numpy path's entries (np.unique over (window, id)), but not sorted
+ * by id within a window - a sort cost more than all the rest, and nothing downstream needs it.
+ * Counting goes through a small open-addressing map per window (id -> output entry), sized to
+ * twice the window's largest possible token count and cleared between windows.
+ */
+static PyObject *count_tokens(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer lens, uni, gk, gv, wk, wv, wuni, pk, pv;
+    int char_min, char_max, gbits, words, wbits, pbits;
+    if (!PyArg_ParseTuple(args, "Uy*iiy*y*y*ipy*y*iy*y*y*i:count_tokens", &text, &lens, &char_min, &char_max,
+                          &uni, &gk, &gv, &gbits, &words, &wk, &wv, &wbits, &wuni, &pk, &pv, &pbits))
+        return NULL;
+    PyObject *result = NULL;
+    int64_t *out_gid = NULL, *out_win = NULL, *slot_id = NULL;
+    Py_ssize_t *slot_out = NULL;
+    double *out_cnt = NULL;
+    Py_ssize_t out_cap = 0, n_out = 0, slot_cap = 0;
+    table_t grams, wtab, pairs;
+    Py_ssize_t n_win = items(&lens, 8, "lens"), n_uni = items(&uni, 8, "uni"), n_wuni = items(&wuni, 8, "word_uni");
+    if (n_win < 0 || n_uni < 0 || n_wuni < 0) goto done;
+    if (table_from(&gk, &gv, gbits, &grams, "gram table") < 0) goto done;
+    if (table_from(&wk, &wv, wbits, &wtab, "word table") < 0) goto done;
+    if (table_from(&pk, &pv, pbits, &pairs, "pair table") < 0) goto done;
+    if (char_min < 1 || char_max > 3 || n_uni < 1 || n_wuni < 1) {
+        PyErr_SetString(PyExc_ValueError, "count_tokens: n-grams must lie in 1..3 and the id arrays be non-empty");
+        goto done;
+    }
+    const int64_t *wlen = (const int64_t *)lens.buf;
+    const int64_t *unigram = (const int64_t *)uni.buf;
+    const int64_t *word_uni = (const int64_t *)wuni.buf;
+    const int64_t unknown = n_wuni - 1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t total = PyUnicode_GET_LENGTH(text), sum = 0;
+    for (Py_ssize_t w = 0; w < n_win; w++) {
+        if (wlen[w] < 0) { PyErr_SetString(PyExc_ValueError, "count_tokens: negative window length"); goto done; }
+        sum += wlen[w];
+    }
+    if (sum != total) {
+        PyErr_SetString(PyExc_ValueError, "count_tokens: window lengths do not add up to the text's length");
+        goto done;
+    }
+    int failed = 0;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t start = 0;
+    for (Py_ssize_t w = 0; w < n_win && !failed; w++) {
+        Py_ssize_t len = (Py_ssize_t)wlen[w];
+        /* at most 3 n-grams, one word and one bigram per character */
+        Py_ssize_t most = 5 * len + 1;
+        if (n_out + most > out_cap) {
+            Py_ssize_t cap = out_cap ? out_cap : 1024;
+            while (cap < n_out + most) cap *= 2;
+            int64_t *g = (int64_t *)realloc(out_gid, (size_t)cap * sizeof(int64_t));
+            if (g) out_gid = g;
+            int64_t *v = (int64_t *)realloc(out_win, (size_t)cap * sizeof(int64_t));
+            if (v) out_win = v;
+            double *k = (double *)realloc(out_cnt, (size_t)cap * sizeof(double));
+            if (k) out_cnt = k;
+            if (!g || !v || !k) { failed = 1; break; }
+            out_cap = cap;
+        }
+        int sbits = 1;
+        while (((Py_ssize_t)1 << sbits) < 2 * most) sbits++;
+        Py_ssize_t slots = (Py_ssize_t)1 << sbits;
+        uint64_t smask = (uint64_t)slots - 1;
+        if (slots > slot_cap) {
+            int64_t *a = (int64_t *)realloc(slot_id, (size_t)slots * sizeof(int64_t));
+            if (a) slot_id = a;
+            Py_ssize_t *b = (Py_ssize_t *)realloc(slot_out, (size_t)slots * sizeof(Py_ssize_t));
+            if (b) slot_out = b;
+            if (!a || !b) { failed = 1; break; }
+            slot_cap = slots;
+        }
+        memset(slot_id, 0xFF, (size_t)slots * sizeof(int64_t)); /* every slot -1: empty */
+#define COUNT(id_)                                                                  \
+        do {                                                                        \
+            int64_t id__ = (id_);                                                   \
+            uint64_t s__ = ((uint64_t)id__ * FIB_MULT) >> (64 - sbits);             \
+            while (slot_id[s__] != -1 && slot_id[s__] != id__) s__ = (s__ + 1) & smask; \
+            if (slot_id[s__] == -1) {                                               \
+                slot_id[s__] = id__;                                                \
+                slot_out[s__] = n_out;                                              \
+                out_gid[n_out] = id__;                                              \
+                out_win[n_out] = (int64_t)w;                                        \
+                out_cnt[n_out] = 1.0;                                               \
+                n_out++;                                                            \
+            } else {                                                                \
+                out_cnt[slot_out[s__]] += 1.0;                                      \
+            }                                                                       \
+        } while (0)
+        for (Py_ssize_t i = 0; i < len; i++) {
+            int64_t c0 = (int64_t)PyUnicode_READ(kind, data, start + i);
+            for (int n = char_min; n <= char_max && i + n <= len; n++) {
+                int64_t id;
+                if (n == 1) {
+                    id = unigram[c0 < n_uni - 1 ? c0 : n_uni - 1];
+                } else {
+                    int64_t c1 = (int64_t)PyUnicode_READ(kind, data, start + i + 1);
+                    int64_t key = n == 2 ? ((c0 + 1) << 21) | c1
+                                         : ((c0 + 1) << 42) | (c1 << 21) | (int64_t)PyUnicode_READ(kind, data, start + i + 2);
+                    id = table_get(&grams, key);
+                }
+                if (id >= 0) COUNT(id);
+            }
+        }
+        if (words) {
+            int64_t prev = -1; /* word id of the previous word in this window, -1 before the first */
+            Py_ssize_t i = 0;
+            while (i < len) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
+                if (!is_word_start(c)) { i++; continue; }
+                uint64_t h = FNV_OFFSET;
+                while (i < len && is_word_char(c = PyUnicode_READ(kind, data, start + i))) {
+                    h = word_hash_step(h, c);
+                    i++;
+                }
+                int64_t wid = table_get(&wtab, (int64_t)(h & HASH_MASK));
+                if (wid < 0) wid = unknown;
+                int64_t id = word_uni[wid];
+                if (id >= 0) COUNT(id);
+                if (prev >= 0 && prev != unknown && wid != unknown) {
+                    id = table_get(&pairs, prev * n_wuni + wid);
+                    if (id >= 0) COUNT(id);
+                }
+                prev = wid;
+            }
+        }
+#undef COUNT
+        start += len;
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) { PyErr_NoMemory(); goto done; }
+    {
+        PyObject *g = PyByteArray_FromStringAndSize((const char *)out_gid, n_out * (Py_ssize_t)sizeof(int64_t));
+        PyObject *k = PyByteArray_FromStringAndSize((const char *)out_cnt, n_out * (Py_ssize_t)sizeof(double));
+        PyObject *v = PyByteArray_FromStringAndSize((const char *)out_win, n_out * (Py_ssize_t)sizeof(int64_t));
+        if (g && k && v) result = PyTuple_Pack(3, g, k, v);
+        Py_XDECREF(g);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+done:
+    free(slot_id);
+    free(slot_out);
+    free(out_gid);
+    free(out_win);
+    free(out_cnt);
+    PyBuffer_Release(&lens);
+    PyBuffer_Release(&uni);
+    PyBuffer_Release(&gk);
+    PyBuffer_Release(&gv);
+    PyBuffer_Release(&wk);
+    PyBuffer_Release(&wv);
+    PyBuffer_Release(&wuni);
+    PyBuffer_Release(&pk);
+    PyBuffer_Release(&pv);
+    return result;
+}
+
+/*
+ * window_logits(gids, counts, win, columns, idf, coef_t, n_rows, z) -> None
+ *
+ * TextModel.proba_windows before calibration: for each token (global id, count, window) whose id
+ * has a column in this model (columns[id] >= 0; ids outside ``columns`` have none), value =
+ * (1 + log count) * idf[column]; each window's values are L2-normalised and z[window] (n_win x
+ * n_rows, float64, zeroed by the caller) += value * coef_t[column] (float32 rows of n_rows).
+ */
+static PyObject *window_logits(PyObject *self, PyObject *args) {
+    Py_buffer gids, counts, win, cols, idf, coef, z;
+    int n_rows;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*iw*:window_logits", &gids, &counts, &win, &cols, &idf, &coef, &n_rows, &z))
+        return NULL;
+    PyObject *result = NULL;
+    double *norm = NULL;
+    Py_ssize_t n = items(&gids, 8, "gids"), nc = items(&counts, 8, "counts"), nw = items(&win, 8, "win");
+    Py_ssize_t n_cols = items(&cols, 8, "columns"), n_idf = items(&idf, 8, "idf");
+    Py_ssize_t n_coef = items(&coef, 4, "coef_t"), n_z = items(&z, 8, "z");
+    if (n < 0 || nc < 0 || nw < 0 || n_cols < 0 || n_idf < 0 || n_coef < 0 || n_z < 0) goto done;
+    if (n_rows < 1 || nc != n || nw != n || n_coef != n_idf * n_rows || n_z % n_rows != 0) {
+        PyErr_SetString(PyExc_ValueError, "window_logits: array lengths do not match");
+        goto done;
+    }
+    Py_ssize_t n_win = n_z / n_rows;
+    const int64_t *g = (const int64_t *)gids.buf, *wi = (const int64_t *)win.buf, *col = (const int64_t *)cols.buf;
+    const double *cnt = (const double *)counts.buf, *idfv = (const double *)idf.buf;
+    const float *cf = (const float *)coef.buf;
+    double *zz = (double *)z.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (wi[i] < 0 || wi[i] >= n_win) {
+            PyErr_SetString(PyExc_ValueError, "window_logits: window index out of range");
+            goto done;
+        }
+    }
+    norm = (double *)calloc((size_t)(n_win ? n_win : 1), sizeof(double));
+    if (!norm) { PyErr_NoMemory(); goto done; }
+    int bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t id = g[i];
+        if (id < 0 || id >= n_cols) continue;
+        int64_t c = col[id];
+        if (c < 0) continue;
+        if (c >= n_idf) { bad = 1; break; }
+        double v = (1.0 + log(cnt[i])) * idfv[c];
+        double *row = zz + wi[i] * n_rows;
+        const float *cr = cf + c * n_rows;
+        norm[wi[i]] += v * v;
+        for (int r = 0; r < n_rows; r++) row[r] += v * (double)cr[r];
+    }
+    if (!bad) {
+        for (Py_ssize_t w = 0; w < n_win; w++) {
+            if (norm[w] > 0) {
+                double s = sqrt(norm[w]);
+                for (int r = 0; r < n_rows; r++) zz[w * n_rows + r] /= s;
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "window_logits: a column index exceeds the model's features");
+        goto done;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    free(norm);
+    PyBuffer_Release(&gids);
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&win);
+    PyBuffer_Release(&cols);
+    PyBuffer_Release(&idf);
+    PyBuffer_Release(&coef);
+    PyBuffer_Release(&z);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"word_hash", word_hash, METH_VARARGS, "63-bit FNV-1a hash of a word's code points (the word table's key)."},
+    {"count_tokens", count_tokens, METH_VARARGS, "Distinct token ids and counts of each window (see the C source)."},
+    {"window_logits", window_logits, METH_VARARGS, "Accumulate each window's normalised TF-IDF logits into z."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", "Compiled inner loops of the n-gram classifiers.", -1, methods};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }

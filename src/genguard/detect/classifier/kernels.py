@@ -1,0 +1,107 @@
+"""The compiled classifier kernels (``_kernels.c``) when they were built, else the numpy path.
+
+Why: counting a long text's n-gram and word tokens and summing its TF-IDF logits are the
+classifiers' whole cost, and in numpy they take a few dozen array operations plus a regex pass
+and a dict lookup per word (~2 ms for a 7 KB corpus document). The C extension does each in one
+pass. It is an optional build (``setup.py``): installed without a compiler, genguard runs the
+numpy path, which computes the same ids and counts and the same logits up to float rounding.
+
+``GENGUARD_PURE_PYTHON=1`` turns the kernels off (for comparisons); :data:`state` holds the
+switch so tests can flip it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from genguard.detect.classifier.model_io import GramIndex
+    from genguard.detect.classifier.word_index import WordIndex
+
+_compiled: ModuleType | None
+try:
+    from genguard.detect.classifier import _kernels as _compiled
+except ImportError:  # built without a C compiler: the numpy path serves
+    _compiled = None
+
+
+@dataclass
+class _State:
+    enabled: bool
+
+
+state = _State(enabled=_compiled is not None and os.environ.get("GENGUARD_PURE_PYTHON", "") in ("", "0"))
+
+
+def built() -> bool:
+    """Whether the compiled extension is importable (whatever the switch says)."""
+    return _compiled is not None
+
+
+def active() -> bool:
+    """Whether the classifiers use the compiled kernels now."""
+    return _compiled is not None and state.enabled
+
+
+def word_hash(word: str) -> int:
+    """The compiled kernels' key of a word (63-bit FNV-1a over its code points)."""
+    if _compiled is None:
+        raise RuntimeError("the compiled classifier kernels are not built")
+    return int(_compiled.word_hash(word))
+
+
+_NO_WORDS = np.full(1, -1, dtype=np.int64)
+_EMPTY_TABLE = (np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int32), 4)
+
+
+def count_tokens(
+    prepared: list[str], char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(global ids, counts, window index) of the distinct tokens of each prepared window, grouped
+    by window in window order (ids in order of first occurrence within a window) - or None when the kernels cannot serve (not built, switched off, or word
+    keys that collide, which :class:`WordIndex` reports)."""
+    if not active():
+        return None
+    assert _compiled is not None
+    gk, gv, gbits = grams.longer.arrays()
+    if words is not None:
+        table = words.hash_table()
+        if table is None:
+            return None
+        wk, wv, wbits = table.arrays()
+        pk, pv, pbits = words.pairs.arrays()
+        wuni = words.unigram
+    else:
+        wk, wv, wbits = _EMPTY_TABLE
+        pk, pv, pbits = _EMPTY_TABLE
+        wuni = _NO_WORDS
+    lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+    g, c, w = _compiled.count_tokens(
+        "".join(prepared), lens, char_min, char_max, grams.unigram, gk, gv, gbits,
+        words is not None, wk, wv, wbits, wuni, pk, pv, pbits,
+    )
+    return (np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(w, dtype=np.int64))
+
+
+def window_logits(
+    gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int,
+    columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray,
+) -> np.ndarray | None:
+    """(n_win, n_rows) L2-normalised TF-IDF logits before the intercept, or None when the
+    kernels cannot serve (not built, switched off, coefficients not float32)."""
+    if not active() or coef_t.dtype != np.float32:
+        return None
+    assert _compiled is not None
+    n_rows = coef_t.shape[1]
+    z = np.zeros((n_win, n_rows))
+    _compiled.window_logits(
+        np.ascontiguousarray(gids, dtype=np.int64), np.ascontiguousarray(counts, dtype=np.float64),
+        np.ascontiguousarray(win, dtype=np.int64), np.ascontiguousarray(columns, dtype=np.int64),
+        np.ascontiguousarray(idf, dtype=np.float64), np.ascontiguousarray(coef_t), n_rows, z,
+    )
+    return z
