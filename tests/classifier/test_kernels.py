@@ -140,3 +140,13 @@ def test_bad_arguments_are_value_errors() -> None:
     with pytest.raises(ValueError, match="window index out of range"):
         kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array([4], np.int64), np.zeros(3, np.int64),
                                         np.ones(3), np.ones(3, np.float32), 1, np.zeros(1))
+
+
+def test_a_table_without_free_slots_ends_the_probe() -> None:
+    # KeyTable always leaves slots free; a hand-made full table must not hang the kernel
+    assert kernels._compiled is not None
+    full_keys, vals = np.full(16, 5, np.int64), np.zeros(16, np.int32)
+    none = np.full(1, -1, np.int64)
+    g, c, w = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
+                                             True, full_keys, vals, 4, none, full_keys, vals, 4)
+    assert len(g) == len(c) == len(w) == 0

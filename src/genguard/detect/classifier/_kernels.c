@@ -32,12 +32,13 @@ typedef struct {
 static inline int64_t table_get(const table_t *t, int64_t key) {
     if (t->bits <= 0) return -1;
     uint64_t slot = ((uint64_t)key * FIB_MULT) >> (64 - t->bits);
-    for (;;) {
+    for (uint64_t probes = 0; probes <= t->mask; probes++) { /* KeyTable keeps slots free; bounded anyway */
         int64_t held = t->keys[slot];
         if (held == key) return (int64_t)t->vals[slot];
         if (held == -1) return -1;
         slot = (slot + 1) & t->mask;
     }
+    return -1;
 }
 
 /* FNV-1a over code points, top bit cleared (KeyTable keys are non-negative). */
@@ -78,6 +79,9 @@ static int table_from(Py_buffer *keys, Py_buffer *vals, int bits, table_t *t, co
 static PyObject *word_hash(PyObject *self, PyObject *args) {
     PyObject *s;
     if (!PyArg_ParseTuple(args, "U:word_hash", &s)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0) return NULL;
+#endif
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
@@ -117,6 +121,9 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
     double *out_cnt = NULL;
     Py_ssize_t out_cap = 0, n_out = 0, slot_cap = 0;
     table_t grams, wtab, pairs;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done; /* 3.12+: every str is ready */
+#endif
     Py_ssize_t n_win = items(&lens, 8, "lens"), n_uni = items(&uni, 8, "uni"), n_wuni = items(&wuni, 8, "word_uni");
     if (n_win < 0 || n_uni < 0 || n_wuni < 0) goto done;
     if (table_from(&gk, &gv, gbits, &grams, "gram table") < 0) goto done;
