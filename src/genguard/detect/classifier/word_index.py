@@ -16,6 +16,7 @@ from itertools import repeat
 
 import numpy as np
 
+from genguard.detect.classifier import kernels
 from genguard.detect.classifier.features import WORD_PATTERN
 from genguard.detect.classifier.keytable import KeyTable
 from genguard.detect.classifier.model_io import GLOBAL_TOKENS
@@ -50,11 +51,11 @@ class WordIndex:
 
     def hash_table(self) -> KeyTable | None:
         """Word hash -> word id, the compiled kernels' word lookup (built on first use), or None
-        when two indexed words share a hash (then the kernels step aside; never seen)."""
+        when two indexed words share a hash (then the kernels step aside; never seen). A word of
+        a text that no model knows is taken for a known one only if their 63-bit hashes collide
+        (odds about 1 in 10**14 per word against this vocabulary)."""
         if self._hashed is None:
-            from genguard.detect.classifier.kernels import word_hash
-
-            keys = np.fromiter(map(word_hash, self.words), dtype=np.int64, count=len(self.words))
+            keys = np.fromiter(map(kernels.word_hash, self.words), dtype=np.int64, count=len(self.words))
             ids = np.fromiter(self.words.values(), dtype=np.int64, count=len(self.words))
             table = KeyTable(keys, ids) if len(np.unique(keys)) == len(keys) else None
             self._hashed = (table,)
