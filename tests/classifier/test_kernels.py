@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from genguard.detect.base import DetectContext
 from genguard.detect.classifier import kernels
-from genguard.detect.classifier.detector import ClassifierDetector, _keyed_window_tokens, string_window_tokens
+from genguard.detect.classifier.detector import (
+    ClassifierDetector,
+    _collapse,
+    _keyed_window_tokens,
+    string_window_tokens,
+    windows,
+)
 from genguard.detect.classifier.model_io import gram_index, resolve_model, shipped_models
 from genguard.detect.classifier.word_index import WordIndex, word_index
 from genguard.findings import Direction
@@ -111,7 +117,7 @@ def test_colliding_word_hashes_hand_over_to_numpy(monkeypatch: pytest.MonkeyPatc
     index = WordIndex({"w:alpha": 0, "w:beta": 1, "w:alpha beta": 2})
     monkeypatch.setattr(kernels, "word_hash", lambda w: 7)
     assert index.hash_table() is None
-    assert kernels.count_tokens(["alpha beta"], 1, 3, gram_index(), index) is None
+    assert kernels.count_tokens("alpha beta", np.array([10]), 1, 3, gram_index(), index) is None
 
 
 def test_word_hash_is_stable_and_non_negative() -> None:
@@ -150,3 +156,24 @@ def test_a_table_without_free_slots_ends_the_probe() -> None:
     g, c, w = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
                                              True, full_keys, vals, 4, none, full_keys, vals, 4)
     assert len(g) == len(c) == len(w) == 0
+
+
+_SPACED = st.sampled_from(list("今天好。！？!?；;.\n") + list("ab ") + ["\t", "\u3000", "\u00a0", "\x1c", "\r"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_SPACED, max_size=300), st.sampled_from([1, 3, 8, 50, 160]))
+def test_prepare_windows_equals_windows_and_collapse(text: str, size: int) -> None:
+    ready = kernels.prepare_windows(text, size)
+    assert ready is not None
+    cuts, joined, lens = ready
+    want = windows(text, size)
+    assert [tuple(c) for c in cuts.tolist()] == want
+    prepared = [_collapse(text[s:e]) for s, e in want]
+    assert joined == "".join(prepared)
+    assert lens.tolist() == [len(p) for p in prepared]
+
+
+def test_prepare_windows_rejects_a_size_below_one() -> None:
+    with pytest.raises(ValueError, match="size must be positive"):
+        kernels.prepare_windows("abc", 0)

@@ -342,9 +342,139 @@ done:
     return result;
 }
 
+static inline int is_sentence_mark(Py_UCS4 c) {
+    switch (c) {
+    case 0x3002: case 0xFF01: case 0xFF1F: case '!': case '?': case 0xFF1B: case ';': case '\n': return 1;
+    default: return 0;
+    }
+}
+
+/* First index in seq[lo:n] whose value is > x (bisect.bisect_right). */
+static Py_ssize_t bisect_right(const Py_ssize_t *seq, Py_ssize_t n, Py_ssize_t x, Py_ssize_t lo) {
+    Py_ssize_t hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (x < seq[mid]) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+}
+
+/*
+ * prepare_windows(text, size) -> (cuts: bytearray of int64 (start, end) pairs, joined: str,
+ *                                 lens: bytearray of int64)
+ *
+ * detector.windows(text, size) and the whitespace-collapsed text of each window
+ * (detector._collapse: runs of whitespace become one space, both ends stripped), joined, with
+ * each window's collapsed length: the inputs of count_tokens. Sentence ends are the ends of runs
+ * of 。！？!?；; and newline, and each "." followed by whitespace (str.isspace); a window runs to
+ * the last sentence end within ``size`` characters, a longer sentence is cut every ``size``;
+ * windows of only whitespace are dropped unless the text fits in one window.
+ */
+static PyObject *prepare_windows(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "Un:prepare_windows", &text, &size)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    if (size < 1) {
+        PyErr_SetString(PyExc_ValueError, "prepare_windows: size must be positive");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t *seq = NULL, *cuts = NULL, n_seq = 0, n_cuts = 0;
+    Py_UCS4 *joined = NULL;
+    int64_t *out_cuts = NULL, *out_lens = NULL;
+    PyObject *result = NULL;
+    /* at most n sentence ends + the final one; at most n / size + 2 windows per sentence end */
+    seq = (Py_ssize_t *)malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t cut_cap = 2 * (n + 1) + 2 * (n / size + 2) + 2;
+    cuts = (Py_ssize_t *)malloc((size_t)cut_cap * sizeof(Py_ssize_t));
+    joined = (Py_UCS4 *)malloc((size_t)(n + 1) * sizeof(Py_UCS4));
+    if (!seq || !cuts || !joined) { PyErr_NoMemory(); goto done; }
+    if (n <= size) {
+        cuts[0] = 0;
+        cuts[1] = n;
+        n_cuts = 1;
+    } else {
+        for (Py_ssize_t k = 0; k < n; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            if (is_sentence_mark(c)) {
+                if (k == n - 1 || !is_sentence_mark(PyUnicode_READ(kind, data, k + 1))) seq[n_seq++] = k + 1;
+            } else if (c == '.' && k < n - 1 && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))) {
+                seq[n_seq++] = k + 1;
+            }
+        }
+        seq[n_seq++] = n;
+        Py_ssize_t start = 0, i = 0;
+        for (;;) {
+            Py_ssize_t j = bisect_right(seq, n_seq, start + size, i);
+            if (j == n_seq) break;
+            Py_ssize_t last = j ? seq[j - 1] : 0, c = seq[j];
+            if (last > start) {
+                cuts[2 * n_cuts] = start;
+                cuts[2 * n_cuts + 1] = last;
+                n_cuts++;
+                start = last;
+            }
+            while (c - start > size) {
+                cuts[2 * n_cuts] = start;
+                cuts[2 * n_cuts + 1] = start + size;
+                n_cuts++;
+                start += size;
+            }
+            i = j + 1;
+        }
+        if (start < n) {
+            cuts[2 * n_cuts] = start;
+            cuts[2 * n_cuts + 1] = n;
+            n_cuts++;
+        }
+    }
+    out_cuts = (int64_t *)malloc((size_t)(2 * n_cuts + 1) * sizeof(int64_t));
+    out_lens = (int64_t *)malloc((size_t)(n_cuts + 1) * sizeof(int64_t));
+    if (!out_cuts || !out_lens) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t kept = 0, n_joined = 0;
+    for (Py_ssize_t w = 0; w < n_cuts; w++) {
+        Py_ssize_t s = cuts[2 * w], e = cuts[2 * w + 1], before = n_joined;
+        int pending = 0;
+        for (Py_ssize_t k = s; k < e; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            if (Py_UNICODE_ISSPACE(c)) { pending = 1; continue; }
+            if (pending && n_joined > before) joined[n_joined++] = ' ';
+            joined[n_joined++] = c;
+            pending = 0;
+        }
+        if (n > size && n_joined == before) continue; /* only whitespace: windows() drops it */
+        out_cuts[2 * kept] = s;
+        out_cuts[2 * kept + 1] = e;
+        out_lens[kept] = n_joined - before;
+        kept++;
+    }
+    {
+        PyObject *c = PyByteArray_FromStringAndSize((const char *)out_cuts, 2 * kept * (Py_ssize_t)sizeof(int64_t));
+        PyObject *j = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, joined, n_joined);
+        PyObject *l = PyByteArray_FromStringAndSize((const char *)out_lens, kept * (Py_ssize_t)sizeof(int64_t));
+        if (c && j && l) result = PyTuple_Pack(3, c, j, l);
+        Py_XDECREF(c);
+        Py_XDECREF(j);
+        Py_XDECREF(l);
+    }
+done:
+    free(seq);
+    free(cuts);
+    free(joined);
+    free(out_cuts);
+    free(out_lens);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"word_hash", word_hash, METH_VARARGS, "63-bit FNV-1a hash of a word's code points (the word table's key)."},
     {"count_tokens", count_tokens, METH_VARARGS, "Distinct token ids and counts of each window (see the C source)."},
+    {"prepare_windows", prepare_windows, METH_VARARGS, "Windows of a text and their collapsed texts, joined (see the C source)."},
     {"window_logits", window_logits, METH_VARARGS, "Accumulate each window's normalised TF-IDF logits into z."},
     {NULL, NULL, 0, NULL},
 };

@@ -139,12 +139,14 @@ def _prepared_windows(norm: View, size: int) -> tuple[list[tuple[int, int]], lis
     analyzer sees), shared by the string and the keyed token paths."""
     text = norm.text
     cuts = windows(text, size)
-    if not text:  # the one empty window: View.span maps it to an empty span
-        return [norm.span(s, e) for s, e in cuts], ["" for _ in cuts]
-    bounds = np.array(cuts, dtype=np.int64).reshape(-1, 2)
-    # View.span of every (non-empty) window at once
-    spans = list(zip(norm.offsets[bounds[:, 0]].tolist(), (norm.offsets[bounds[:, 1] - 1] + 1).tolist(), strict=True))
-    return spans, [_collapse(text[s:e]) for s, e in cuts]
+    return _spans(norm, np.array(cuts, dtype=np.int64).reshape(-1, 2)), [_collapse(text[s:e]) for s, e in cuts]
+
+
+def _spans(norm: View, bounds: np.ndarray) -> list[tuple[int, int]]:
+    """``View.span`` of every window (rows of (start, end) in the view) at once."""
+    if not norm.text:  # the one empty window: View.span maps it to an empty span
+        return [norm.span(int(s), int(e)) for s, e in bounds]
+    return list(zip(norm.offsets[bounds[:, 0]].tolist(), (norm.offsets[bounds[:, 1] - 1] + 1).tolist(), strict=True))
 
 
 def _collapse(t: str) -> str:
@@ -177,12 +179,15 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     and counts as the string path (``analyze_prepared`` + ``Counter`` per window), but without
     one Python string per character n-gram. Only tokens some loaded model knows are kept (the
     others have no column in any model, so they never reach a score)."""
+    ready = kernels.prepare_windows(norm.text, size)
+    if ready is not None:
+        cuts, joined, lens = ready
+        counted = kernels.count_tokens(
+            joined, lens, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
+        )
+        if counted is not None:
+            return WindowTokens(_spans(norm, cuts), *counted)
     spans, prepared = _prepared_windows(norm, size)
-    compiled = kernels.count_tokens(
-        prepared, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
-    )
-    if compiled is not None:
-        return WindowTokens(spans, *compiled)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)

@@ -59,12 +59,23 @@ _NO_WORDS = np.full(1, -1, dtype=np.int64)
 _EMPTY_TABLE = (np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int32), 4)
 
 
+def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray] | None:
+    """``detector.windows(text, size)`` as a (k, 2) int64 array, the windows' whitespace-collapsed
+    texts joined, and each one's collapsed length - or None when the kernels are off."""
+    if not active():
+        return None
+    assert _compiled is not None
+    cuts, joined, lens = _compiled.prepare_windows(text, size)
+    return np.frombuffer(cuts, dtype=np.int64).reshape(-1, 2), joined, np.frombuffer(lens, dtype=np.int64)
+
+
 def count_tokens(
-    prepared: list[str], char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
+    joined: str, lens: np.ndarray, char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(global ids, counts, window index) of the distinct tokens of each prepared window, grouped
-    by window in window order (ids in order of first occurrence within a window) - or None when the kernels cannot serve (not built, switched off, or word
-    keys that collide, which :class:`WordIndex` reports)."""
+    """(global ids, counts, window index) of the distinct tokens of each window (``joined`` holds
+    the prepared windows one after another, ``lens`` their lengths), grouped by window in window
+    order (ids in order of first occurrence within a window) - or None when the kernels cannot
+    serve (not built, switched off, or word keys that collide, which :class:`WordIndex` reports)."""
     if not active():
         return None
     assert _compiled is not None
@@ -80,9 +91,8 @@ def count_tokens(
         wk, wv, wbits = _EMPTY_TABLE
         pk, pv, pbits = _EMPTY_TABLE
         wuni = _NO_WORDS
-    lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
     g, c, w = _compiled.count_tokens(
-        "".join(prepared), lens, char_min, char_max, grams.unigram, gk, gv, gbits,
+        joined, np.ascontiguousarray(lens, dtype=np.int64), char_min, char_max, grams.unigram, gk, gv, gbits,
         words is not None, wk, wv, wbits, wuni, pk, pv, pbits,
     )
     return (np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(w, dtype=np.int64))
