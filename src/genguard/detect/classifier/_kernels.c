@@ -223,7 +223,7 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
                     i++;
                 }
                 int64_t wid = table_get(&wtab, (int64_t)(h & HASH_MASK));
-                if (wid < 0) wid = unknown;
+                if (wid < 0 || wid > unknown) wid = unknown; /* not indexed (or a table from elsewhere) */
                 int64_t id = word_uni[wid];
                 if (id >= 0) COUNT(id);
                 if (prev >= 0 && prev != unknown && wid != unknown) {
