@@ -1,10 +1,11 @@
 """The compiled classifier kernels (``_kernels.c``) when they were built, else the numpy path.
 
-Why: counting a long text's n-gram and word tokens and summing its TF-IDF logits are the
-classifiers' whole cost, and in numpy they take a few dozen array operations plus a regex pass
-and a dict lookup per word (~2 ms for a 7 KB corpus document). The C extension does each in one
-pass. It is an optional build (``setup.py``): installed without a compiler, genguard runs the
-numpy path, which computes the same ids and counts and the same logits up to float rounding.
+Why: cutting a long text into windows, counting their n-gram and word tokens and summing their
+TF-IDF logits are the classifiers' whole cost, and in Python/numpy they take a regex pass and a
+string per window, a few dozen array operations and a dict lookup per word (~2.5 ms for a 7 KB
+corpus document). The C extension does each in one pass. It is an optional build (``setup.py``):
+installed without a compiler, genguard runs the Python/numpy path, which gives the same windows,
+ids and counts and the same logits up to float rounding.
 
 ``GENGUARD_PURE_PYTHON=1`` turns the kernels off (for comparisons); :data:`state` holds the
 switch so tests can flip it.
