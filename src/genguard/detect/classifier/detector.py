@@ -175,9 +175,10 @@ def string_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
 
 
 def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:
-    """:func:`window_tokens` computed on integer n-gram keys with numpy: the same tokens, ids
-    and counts as the string path (``analyze_prepared`` + ``Counter`` per window), but without
-    one Python string per character n-gram. Only tokens some loaded model knows are kept (the
+    """:func:`window_tokens` computed on integer n-gram keys - by the compiled kernels when they
+    serve, else with numpy: the same tokens, ids and counts as the string path
+    (``analyze_prepared`` + ``Counter`` per window), but without one Python string per
+    character n-gram. Only tokens some loaded model knows are kept (the
     others have no column in any model, so they never reach a score)."""
     ready = kernels.prepare_windows(norm.text, size)
     if ready is not None:
