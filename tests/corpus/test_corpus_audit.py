@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,22 @@ def test_sampled_audit_uses_seeded_bottom_k(four_sources, corpus_policy: str, tm
     assert strip_volatile(rep2) == strip_volatile(rep)
     rep3 = run_audit([d], out=tmp_path / "c", policy=corpus_policy, settings=st, seed=12, show_progress=False)
     assert _by_source(rep3)["dirty"]["sample_ids"] != s["dirty"]["sample_ids"]
+
+
+def test_sample_does_not_depend_on_where_the_corpus_lives(four_sources, corpus_policy: str, tmp_path: Path) -> None:
+    """Sampling keys are relative names: a copy of the corpus elsewhere gives the same sample."""
+    d, _ = four_sources
+    copy = tmp_path / "elsewhere" / "mounted" / "corpus"
+    shutil.copytree(d, copy)
+    st = CorpusSettings(sample_size=300, technical_rate=0.10)
+
+    def relative_sample(root: Path, out: str) -> dict[str, list[str]]:
+        rep = run_audit([root], out=tmp_path / out, policy=corpus_policy, settings=st, seed=5, show_progress=False)
+        return {s["source"]: sorted(i.removeprefix(str(root) + "/") for i in s["sample_ids"]) for s in rep["sources"]}
+
+    first, second = relative_sample(d, "a"), relative_sample(copy, "b")
+    assert first == second and len(first["dirty"]) == 300
+    assert all(not i.startswith("/") for i in first["dirty"])
 
 
 def test_small_source_is_sampled_completely(tmp_path: Path, corpus_policy: str) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
-from genguard.corpus.sampling import doc_key
+from genguard.corpus.sampling import doc_key, sample_name, sampling_root
 from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import normalized_key
 from genguard.errors import InputError
@@ -52,6 +52,7 @@ def run_annotation_qa(
     # read whole records: the reader's text field is a placeholder, records are re-parsed below
     cfg = ReaderConfig(text_field=prompt_field)
     files = expand_paths(list(paths), cfg)
+    root = sampling_root(files)
     heap: list[tuple[float, str, dict[str, Any]]] = []
     labels_by_item: dict[bytes, set[str]] = {}
     malformed: list[dict[str, Any]] = []
@@ -77,7 +78,7 @@ def run_annotation_qa(
                     digest_size=12,
                 ).digest()
                 labels_by_item.setdefault(key, set()).add(label)
-            u = doc_key(seed, rec["id"])
+            u = doc_key(seed, sample_name(rec["file"], rec["line"], root))
             item = (-u, rec["id"], obj)
             if len(heap) < sample:
                 heapq.heappush(heap, item)

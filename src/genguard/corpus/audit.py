@@ -24,7 +24,7 @@ from typing import Any
 
 from genguard.corpus.readers import ReaderConfig
 from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint, prepare_inputs
-from genguard.corpus.sampling import scan_probability
+from genguard.corpus.sampling import sampling_root, scan_probability
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.tasks import Job
 from genguard.stats import wilson_interval
@@ -45,7 +45,8 @@ def run_audit(
     fp = fingerprint(files_fingerprint(files), reader.fingerprint(), settings.model_dump(mode="json"),
                      policy_fingerprint(policy), seed, full, settings.shard_mb)
     ckpt = (out / ".checkpoints" / f"audit-{fp}") if resume else None
-    base = Job(task="count", reader=reader, settings=settings.model_dump(mode="json"), policy=policy, seed=seed, full=full)
+    base = Job(task="count", reader=reader, settings=settings.model_dump(mode="json"), policy=policy, seed=seed, full=full,
+               sample_root=sampling_root(files))
     probs: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
     if not full:

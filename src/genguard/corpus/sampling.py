@@ -1,21 +1,45 @@
 """Seeded, mergeable per-source sampling and the statistics the verdicts rest on.
 
-Each document gets a pseudo-random key ``u = H(seed, doc_id)`` in [0, 1). A source's sample is
+Each document gets a pseudo-random key ``u = H(seed, name)`` in [0, 1), where ``name`` is the
+document's file path relative to the inputs' common folder plus its line (``sample_name``). A
+source's sample is
 the documents with the smallest keys (bottom-k): a uniform sample without replacement that is
 the same whichever worker, backend or shard order read the document, so local and Ray runs
 agree exactly and interrupted runs resume to the same sample. The technical sample is every
-document with ``u < technical_rate``.
+document with ``u < technical_rate``. Keying on the relative name, not the absolute path, keeps
+the sample the same when the corpus is copied or mounted elsewhere: an auditor re-running the
+audit on their own copy with the same seed checks the very same documents.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import os
+from collections.abc import Sequence
 
 
 def doc_key(seed: int, doc_id: str) -> float:
     h = hashlib.blake2b(f"{seed}\x00{doc_id}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(h, "big") / 2**64
+
+
+def sampling_root(files: Sequence[str]) -> str:
+    """The deepest folder holding every input file: what sample names are relative to."""
+    if not files:
+        return ""
+    return os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in files])
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(file: str, root: str) -> str:
+    return os.path.relpath(os.path.abspath(file), root).replace(os.sep, "/") if root else file
+
+
+def sample_name(file: str, line: int, root: str) -> str:
+    """``relative/path.jsonl:line`` with ``/`` separators: the location-independent sampling name."""
+    return f"{_relative(file, root)}:{line}"
 
 
 def scan_probability(n_docs: int, sample_size: int, technical_rate: float) -> float:

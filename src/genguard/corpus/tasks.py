@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.corpus.readers import Document, Malformed, ReaderConfig, Shard, iter_shard
-from genguard.corpus.sampling import doc_key
+from genguard.corpus.sampling import doc_key, sample_name
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.textops import scan_texts, token_shingle_hashes, tokens
 from genguard.findings import Decision, Direction
@@ -38,6 +38,7 @@ class Job:
     settings: dict[str, Any]
     policy: str | None = None
     seed: int = 0
+    sample_root: str = ""  # sampling names are relative to this folder (sampling.sampling_root)
     full: bool = False
     probs: dict[str, tuple[float, float]] = field(default_factory=dict)  # source -> (p_scan, p_sample)
     work_dir: str = ""
@@ -145,7 +146,7 @@ def audit_shard(shard: Shard, job: Job) -> dict[str, Any]:
         return (1.0, 1.0) if job.full else job.probs.get(rec.source, (1.0, 1.0))
 
     def wanted(rec: Document) -> bool:
-        return doc_key(job.seed, rec.doc_id) < probs(rec)[0]
+        return doc_key(job.seed, sample_name(rec.file, rec.line, job.sample_root)) < probs(rec)[0]
 
     for rec, d in with_decisions(iter_shard(shard, job.reader), guard, settings.direction, wanted):
         if isinstance(rec, Malformed):
@@ -157,7 +158,7 @@ def audit_shard(shard: Shard, job: Job) -> dict[str, Any]:
         src["bytes"] += rec.nbytes
         if d is None:  # its sampling key is over the source's scan probability (see wanted)
             continue
-        u = doc_key(job.seed, rec.doc_id)
+        u = doc_key(job.seed, sample_name(rec.file, rec.line, job.sample_root))
         codes = d.categories
         harmful = d.action in harmful_actions
         unq = d.action in unqualified_actions
