@@ -125,6 +125,26 @@ def test_word_hash_is_stable_and_non_negative() -> None:
     assert h == kernels.word_hash("password") and h >= 0 and h != kernels.word_hash("passwore")
 
 
+def test_window_logits_for_every_kind_of_count() -> None:
+    """Small whole counts come from a table of 1 + log k; large, fractional and repeated windows
+    from log itself: all must give the numpy path's logits."""
+    counts = np.array([1, 2, 3, 63, 64, 65, 200, 2.5, 0.75, 1, 7, 1e6])
+    win = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], dtype=np.int64)
+    gids = np.arange(len(counts), dtype=np.int64)
+    columns = np.array([3, 1, 0, 2, 5, 4, -1, 7, 6, 8, 9, 10], dtype=np.int64)
+    rng = np.random.default_rng(0)
+    idf = rng.uniform(1, 5, 11)
+    coef_t = rng.normal(size=(11, 3)).astype(np.float32)
+    got = kernels.window_logits(gids, counts, win, 3, columns, idf, coef_t)
+    assert got is not None
+    want = np.zeros((3, 3))
+    for w in range(3):
+        sel = (win == w) & (columns >= 0)
+        vals = (1.0 + np.log(counts[sel])) * idf[columns[sel]]
+        want[w] = (coef_t[columns[sel]].astype(np.float64) * vals[:, None]).sum(axis=0) / np.sqrt(vals @ vals)
+    assert np.allclose(got, want, rtol=0, atol=1e-12)
+
+
 def test_bad_arguments_are_value_errors() -> None:
     grams = gram_index()
     words = word_index()

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #define FIB_MULT 0x9E3779B97F4A7C15ULL
+#define TF_TABLE 64 /* window_logits: 1 + log k from a table below this count */
 
 typedef struct {
     const int64_t *keys;
@@ -106,7 +107,10 @@ static PyObject *word_hash(PyObject *self, PyObject *args) {
  * order they first occur: the numpy path's entries (np.unique over (window, id)), but not sorted
  * by id within a window - a sort cost more than all the rest, and nothing downstream needs it.
  * Counting goes through a small open-addressing map per window (id -> output entry), sized to
- * twice the window's largest possible token count and cleared between windows.
+ * twice the window's largest possible token count; a slot stamped with another window's number is
+ * free, so nothing is cleared between windows. The n-grams of a window are keyed in one pass
+ * (prefetching their gram-table slots) and looked up in a second, which hides most of the table's
+ * cache misses.
  */
 static PyObject *count_tokens(PyObject *self, PyObject *args) {
     PyObject *text;
@@ -119,6 +123,10 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
     int64_t *out_gid = NULL, *out_win = NULL, *slot_id = NULL;
     Py_ssize_t *slot_out = NULL;
     double *out_cnt = NULL;
+    int64_t *tok = NULL;
+    uint32_t *slot_gen = NULL;
+    unsigned char *is_key = NULL;
+    Py_ssize_t tok_cap = 0;
     Py_ssize_t out_cap = 0, n_out = 0, slot_cap = 0;
     table_t grams, wtab, pairs;
 #if PY_VERSION_HEX < 0x030C0000
@@ -167,6 +175,15 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
             if (!g || !v || !k) { failed = 1; break; }
             out_cap = cap;
         }
+        if (3 * len > tok_cap) {
+            Py_ssize_t cap = 3 * len + 64;
+            int64_t *a = (int64_t *)realloc(tok, (size_t)cap * sizeof(int64_t));
+            if (a) tok = a;
+            unsigned char *b = (unsigned char *)realloc(is_key, (size_t)cap);
+            if (b) is_key = b;
+            if (!a || !b) { failed = 1; break; }
+            tok_cap = cap;
+        }
         int sbits = 1;
         while (((Py_ssize_t)1 << sbits) < 2 * most) sbits++;
         Py_ssize_t slots = (Py_ssize_t)1 << sbits;
@@ -176,16 +193,21 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
             if (a) slot_id = a;
             Py_ssize_t *b = (Py_ssize_t *)realloc(slot_out, (size_t)slots * sizeof(Py_ssize_t));
             if (b) slot_out = b;
-            if (!a || !b) { failed = 1; break; }
+            free(slot_gen);
+            slot_gen = (uint32_t *)calloc((size_t)slots, sizeof(uint32_t));
+            if (!a || !b || !slot_gen) { failed = 1; break; }
             slot_cap = slots;
         }
-        memset(slot_id, 0xFF, (size_t)slots * sizeof(int64_t)); /* every slot -1: empty */
+        /* a slot is taken in this window when its stamp is this window's; no clearing between
+           windows (a corpus document has dozens) */
+        uint32_t stamp = (uint32_t)(w + 1);
 #define COUNT(id_)                                                                  \
         do {                                                                        \
             int64_t id__ = (id_);                                                   \
             uint64_t s__ = ((uint64_t)id__ * FIB_MULT) >> (64 - sbits);             \
-            while (slot_id[s__] != -1 && slot_id[s__] != id__) s__ = (s__ + 1) & smask; \
-            if (slot_id[s__] == -1) {                                               \
+            while (slot_gen[s__] == stamp && slot_id[s__] != id__) s__ = (s__ + 1) & smask; \
+            if (slot_gen[s__] != stamp) {                                           \
+                slot_gen[s__] = stamp;                                              \
                 slot_id[s__] = id__;                                                \
                 slot_out[s__] = n_out;                                              \
                 out_gid[n_out] = id__;                                              \
@@ -196,20 +218,33 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
                 out_cnt[slot_out[s__]] += 1.0;                                      \
             }                                                                       \
         } while (0)
+        /* two passes: the first computes every n-gram's key and prefetches its hash slot (the
+           table is megabytes, so each probe is a cache miss), the second resolves and counts
+           them in the same order; unigrams are direct and stored as resolved ids */
+        Py_ssize_t n_tok = 0;
         for (Py_ssize_t i = 0; i < len; i++) {
             int64_t c0 = (int64_t)PyUnicode_READ(kind, data, start + i);
             for (int n = char_min; n <= char_max && i + n <= len; n++) {
-                int64_t id;
                 if (n == 1) {
-                    id = unigram[c0 < n_uni - 1 ? c0 : n_uni - 1];
+                    tok[n_tok] = unigram[c0 < n_uni - 1 ? c0 : n_uni - 1];
+                    is_key[n_tok++] = 0;
                 } else {
                     int64_t c1 = (int64_t)PyUnicode_READ(kind, data, start + i + 1);
                     int64_t key = n == 2 ? ((c0 + 1) << 21) | c1
                                          : ((c0 + 1) << 42) | (c1 << 21) | (int64_t)PyUnicode_READ(kind, data, start + i + 2);
-                    id = table_get(&grams, key);
+                    if (grams.bits > 0) {
+                        uint64_t slot = ((uint64_t)key * FIB_MULT) >> (64 - grams.bits);
+                        __builtin_prefetch(grams.keys + slot);
+                        __builtin_prefetch(grams.vals + slot);
+                    }
+                    tok[n_tok] = key;
+                    is_key[n_tok++] = 1;
                 }
-                if (id >= 0) COUNT(id);
             }
+        }
+        for (Py_ssize_t t = 0; t < n_tok; t++) {
+            int64_t id = is_key[t] ? table_get(&grams, tok[t]) : tok[t];
+            if (id >= 0) COUNT(id);
         }
         if (words) {
             int64_t prev = -1; /* word id of the previous word in this window, -1 before the first */
@@ -248,6 +283,9 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
         Py_XDECREF(v);
     }
 done:
+    free(tok);
+    free(is_key);
+    free(slot_gen);
     free(slot_id);
     free(slot_out);
     free(out_gid);
@@ -272,6 +310,8 @@ done:
  * has a column in this model (columns[id] >= 0; ids outside ``columns`` have none), value =
  * (1 + log count) * idf[column]; each window's values are L2-normalised and z[window] (n_win x
  * n_rows, float64, zeroed by the caller) += value * coef_t[column] (float32 rows of n_rows).
+ * Whole counts below TF_TABLE (nearly all of them) take 1 + log k from a table: log() was a third
+ * of the kernel's time.
  */
 static PyObject *window_logits(PyObject *self, PyObject *args) {
     Py_buffer gids, counts, win, cols, idf, coef, z;
@@ -303,13 +343,16 @@ static PyObject *window_logits(PyObject *self, PyObject *args) {
     if (!norm) { PyErr_NoMemory(); goto done; }
     int bad = 0;
     Py_BEGIN_ALLOW_THREADS
+    double tf[TF_TABLE]; /* 1 + log k for small counts: the same values log() gives, computed once */
+    for (int k = 1; k < TF_TABLE; k++) tf[k] = 1.0 + log((double)k);
     for (Py_ssize_t i = 0; i < n; i++) {
         int64_t id = g[i];
         if (id < 0 || id >= n_cols) continue;
         int64_t c = col[id];
         if (c < 0) continue;
         if (c >= n_idf) { bad = 1; break; }
-        double v = (1.0 + log(cnt[i])) * idfv[c];
+        double k = cnt[i];
+        double v = (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? tf[(int)k] : 1.0 + log(k)) * idfv[c];
         double *row = zz + wi[i] * n_rows;
         const float *cr = cf + c * n_rows;
         norm[wi[i]] += v * v;
