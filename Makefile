@@ -8,7 +8,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 
 # `make demo` installs only the core; `make test` adds the dev tools and the optional extras
 # (torch CPU, transformers, ray) whose code paths the suite exercises with locally built tiny models.
-$(STAMP): pyproject.toml setup.py src/genguard/detect/classifier/_kernels.c
+$(STAMP): pyproject.toml setup.py src/genguard/detect/classifier/_kernels.c src/genguard/text/_fold.c
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e .

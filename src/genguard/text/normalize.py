@@ -39,9 +39,33 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
+
+_compiled: ModuleType | None
+try:  # optional C extension (setup.py); without it the numpy path below serves, same views
+    from genguard.text import _fold as _compiled
+except ImportError:
+    _compiled = None
+
+
+@dataclass
+class CompiledFold:
+    """Whether :func:`normalize` uses the compiled fold (``GENGUARD_PURE_PYTHON=1`` turns it
+    off, as it does the classifier kernels; tests flip ``enabled`` to compare the paths)."""
+
+    enabled: bool
+
+    @staticmethod
+    def built() -> bool:
+        return _compiled is not None
+
+
+compiled_fold = CompiledFold(
+    enabled=_compiled is not None and os.environ.get("GENGUARD_PURE_PYTHON", "") in ("", "0")
+)
 
 SENTINEL = 0
 # The lookup tables cover the BMP and the supplementary ideographic planes; code points above
@@ -392,7 +416,9 @@ class NormalizedText:
 
     __slots__ = ("__dict__", "_codes", "_folded", "original", "text")
 
-    def __init__(self, original: str, text: str, codes: np.ndarray, folded: np.ndarray) -> None:
+    def __init__(self, original: str, text: str, codes: np.ndarray, folded: np.ndarray | None) -> None:
+        """``folded`` (the fold of every character) feeds the lazy ``offsets`` and ``soft``; the
+        compiled fold passes None and sets those views itself."""
         self.original = original
         self.text = text
         self._codes = codes
@@ -403,6 +429,7 @@ class NormalizedText:
         """``offsets[i]`` = index in the original text of compact character ``i``.
 
         Lazy: a keyword scan needs them only for texts where some key occurs."""
+        assert self._folded is not None  # the compiled fold sets offsets itself
         return self._folded.nonzero()[0]
 
     def __repr__(self) -> str:
@@ -445,7 +472,9 @@ class NormalizedText:
         small = codes < TABLE_SIZE
         visible = np.zeros(n, dtype=bool)
         visible[small] = t.visible_sep[codes[small]]
-        # self._folded is t.fold[codes], computed by normalize() already
+        # self._folded is t.fold[codes], computed by normalize() already (the compiled fold
+        # sets soft itself)
+        assert self._folded is not None
         drop = (self._folded == SENTINEL) & ~visible & (codes != 0x0A) & (codes != 0x09)
         if not drop.any():
             return View(lit, np.arange(n), n)
@@ -499,10 +528,29 @@ class NormalizedText:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Fold ``text`` and drop separators; see the module docstring for what is folded."""
+    """Fold ``text`` and drop separators; see the module docstring for what is folded.
+
+    With the compiled fold (``_fold.c``) one pass also gives the offsets and the literal and soft
+    views, which every check needs (keywords read the compact and literal views, the classifiers
+    the soft one): a quarter of the numpy path's time. Texts with code points beyond the tables
+    take the numpy path, which folds those the same way the lazy views below always have."""
+    t = _TABLES or tables()
+    if compiled_fold.enabled and _compiled is not None:
+        got = _compiled.views(text, t.fold, t.literal, t.visible_sep, TABLE_SIZE)
+        if got is not None:
+            compact, codes_b, offsets_b, lit, soft = got
+            nt = NormalizedText(text, compact, np.frombuffer(codes_b, dtype=np.uint32), None)
+            n = len(text)
+            identity = np.arange(n)
+            nt.__dict__.update(
+                offsets=np.frombuffer(offsets_b, dtype=np.int64),
+                literal=View(lit, identity, n),
+                soft=View(lit, identity, n) if soft is None else View(soft[0], np.frombuffer(soft[1], dtype=np.int64), n),
+            )
+            return nt
     # fold_codes and _decode inlined: this runs once per checked text, and each Python call
     # level costs about as much as folding a hundred characters
-    folded = (_TABLES or tables()).fold[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    folded = t.fold[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
     codes = folded[folded != 0]  # the offsets (nonzero indices) are computed only when needed
     return NormalizedText(text, codes.tobytes().decode("utf-32-le"), codes, folded)
 

@@ -1,0 +1,128 @@
+/*
+ * Compiled folding of a text into the views every check starts from (genguard.text.normalize).
+ *
+ * views(text, fold, literal, visible, table_size)
+ *   -> (compact, compact_codes, offsets, literal_text, soft) or None
+ *
+ * One pass over the text's code points c gives what normalize() and NormalizedText's lazy views
+ * compute with a dozen numpy operations each:
+ *   compact       the characters fold[c] != 0, folded (str)
+ *   compact_codes their code points (bytes of uint32)
+ *   offsets       their indices in the text (bytes of int64)
+ *   literal_text  literal[c] for every character (str, same length as the text)
+ *   soft          None when no character is dropped (the soft view is then the literal text with
+ *                 offsets 0..n-1), else (soft_text, soft_offsets): the literal characters whose
+ *                 fold is not 0, or that are visible separators, newlines or tabs.
+ * ``fold`` (uint32) must cover every code point; ``literal`` (uint32) and ``visible`` (bool, one
+ * byte each) hold ``table_size`` entries. A text with a code point at or above table_size gets
+ * None: the numpy path serves it (it folds those rare characters differently).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
+    if (b->len % itemsize != 0) {
+        PyErr_Format(PyExc_ValueError, "views: %s is not an array of %zd-byte items", what, itemsize);
+        return -1;
+    }
+    return b->len / itemsize;
+}
+
+static PyObject *views(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer fold, lit, vis;
+    Py_ssize_t table_size;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*n:views", &text, &fold, &lit, &vis, &table_size)) return NULL;
+    PyObject *result = NULL;
+    uint32_t *compact = NULL, *literal = NULL, *soft = NULL;
+    int64_t *offsets = NULL, *soft_offsets = NULL;
+    Py_ssize_t n_fold = items(&fold, 4, "fold"), n_lit = items(&lit, 4, "literal"), n_vis = vis.len;
+    if (n_fold < 0 || n_lit < 0) goto done;
+    if (n_fold < 0x110000 || table_size < 1 || n_lit < table_size || n_vis < table_size || table_size > n_fold) {
+        PyErr_SetString(PyExc_ValueError, "views: fold must cover all of Unicode and literal/visible table_size entries");
+        goto done;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((Py_ssize_t)PyUnicode_READ(kind, data, i) >= table_size) {
+            Py_INCREF(Py_None);
+            result = Py_None;
+            goto done;
+        }
+    }
+    size_t cells = (size_t)(n ? n : 1);
+    compact = (uint32_t *)malloc(cells * sizeof(uint32_t));
+    literal = (uint32_t *)malloc(cells * sizeof(uint32_t));
+    soft = (uint32_t *)malloc(cells * sizeof(uint32_t));
+    offsets = (int64_t *)malloc(cells * sizeof(int64_t));
+    soft_offsets = (int64_t *)malloc(cells * sizeof(int64_t));
+    if (!compact || !literal || !soft || !offsets || !soft_offsets) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint32_t *ft = (const uint32_t *)fold.buf, *lt = (const uint32_t *)lit.buf;
+    const unsigned char *vt = (const unsigned char *)vis.buf;
+    Py_ssize_t n_compact = 0, n_soft = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        uint32_t f = ft[c], l = lt[c];
+        literal[i] = l;
+        if (f != 0) {
+            compact[n_compact] = f;
+            offsets[n_compact++] = i;
+        }
+        if (f != 0 || vt[c] || c == 0x0A || c == 0x09) {
+            soft[n_soft] = l;
+            soft_offsets[n_soft++] = i;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyObject *ct = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, compact, n_compact);
+    PyObject *cc = PyBytes_FromStringAndSize((const char *)compact, n_compact * (Py_ssize_t)sizeof(uint32_t));
+    PyObject *co = PyBytes_FromStringAndSize((const char *)offsets, n_compact * (Py_ssize_t)sizeof(int64_t));
+    PyObject *lt_str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, literal, n);
+    PyObject *sv = NULL;
+    if (n_soft == n) {
+        Py_INCREF(Py_None);
+        sv = Py_None;
+    } else {
+        PyObject *st = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, soft, n_soft);
+        PyObject *so = PyBytes_FromStringAndSize((const char *)soft_offsets, n_soft * (Py_ssize_t)sizeof(int64_t));
+        if (st && so) sv = PyTuple_Pack(2, st, so);
+        Py_XDECREF(st);
+        Py_XDECREF(so);
+    }
+    if (ct && cc && co && lt_str && sv) result = PyTuple_Pack(5, ct, cc, co, lt_str, sv);
+    Py_XDECREF(ct);
+    Py_XDECREF(cc);
+    Py_XDECREF(co);
+    Py_XDECREF(lt_str);
+    Py_XDECREF(sv);
+done:
+    free(compact);
+    free(literal);
+    free(soft);
+    free(offsets);
+    free(soft_offsets);
+    PyBuffer_Release(&fold);
+    PyBuffer_Release(&lit);
+    PyBuffer_Release(&vis);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fold", "Compiled text folding.", -1, methods};
+
+PyMODINIT_FUNC PyInit__fold(void) { return PyModule_Create(&module); }

@@ -1,0 +1,5 @@
+"""Types of the compiled text fold (``_fold.c``)."""
+
+def views(
+    text: str, fold: object, literal: object, visible: object, table_size: int, /
+) -> tuple[str, bytes, bytes, str, tuple[str, bytes] | None] | None: ...
