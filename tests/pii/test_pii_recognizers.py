@@ -197,6 +197,25 @@ def test_secret_examples(text: str, entity: str, evidence: str) -> None:
     assert all(m.category == "S5" for m in ms)
 
 
+def test_entropy_secret_needs_its_cue_close_before_it() -> None:
+    token = "9fQ2xLr7Tz4WbK8mNp3VsY6dHj1C"
+    assert [m.entity for m in DET.matches(f"the signing secret {token}")] == ["HIGH_ENTROPY_SECRET"]
+    far = "the signing secret was rotated. " + "Nothing else in this part of the text matters at all. " + token
+    assert DET.matches(far) == []  # a cue elsewhere in the text is not the token's cue
+    assert DET.matches(f"build id {token}") == []
+    assert [m.entity for m in DET.matches(f"{far} and the bearer {token}")] == ["HIGH_ENTROPY_SECRET"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["my ", "name", "full ", ":", "=", "is ", " ", "regards", ",", "signed", "patient",
+                                 "contact person", "sincerely", "x", "Bob", "\n"]), max_size=30).map("".join))
+def test_english_name_cues_are_found_where_the_regex_finds_them(text: str) -> None:
+    from genguard.detect.pii.names import _EN_CUE, _en_cue_matches
+
+    low = text.lower()
+    assert [m.span() for m in _en_cue_matches(low)] == [m.span() for m in _EN_CUE.finditer(low)]
+
+
 def test_private_key_block() -> None:
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/=\n-----END RSA PRIVATE KEY-----"
     text = "here:\n" + pem + "\nbye"

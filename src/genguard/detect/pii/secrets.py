@@ -79,7 +79,6 @@ class SecretsRecognizer(Recognizer):
         if "PRIVATE KEY" in text:
             for m in _PEM.finditer(text):
                 yield Match("PRIVATE_KEY", m.start(), m.end(), 0.99, category="S5", validated="pem")
-        cues = None
         for t in _TOKEN.finditer(text):
             tok, start = t.group(0), t.start()
             if start and (text[start - 1].isascii() and text[start - 1].isalnum()):
@@ -99,14 +98,12 @@ class SecretsRecognizer(Recognizer):
             val = tok.rstrip(".")
             if len(val) < 20:
                 continue
-            if cues is None:
-                cues = _ENTROPY_CUES.search(doc.lower) is not None
-            if not cues:
+            # the cue must sit within 40 characters before the token: checked first, as it is
+            # the cheapest test (a bounded search) and fails for nearly every long token
+            if not _ENTROPY_CUES.search(doc.lower, max(0, start - 40), start):
                 continue
             classes = sum((any(c.isdigit() for c in val), any(c.islower() for c in val), any(c.isupper() for c in val)))
-            if classes < 2 or shannon_entropy(val) < 3.5:
-                continue
-            if _ENTROPY_CUES.search(doc.lower, max(0, start - 40), start):
+            if classes >= 2 and shannon_entropy(val) >= 3.5:
                 yield Match("HIGH_ENTROPY_SECRET", start, start + len(val), 0.7, category="S5", validated="entropy",
                             context="cue")
         low = doc.lower
