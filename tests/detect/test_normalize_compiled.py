@@ -15,8 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genguard.text import normalize as nz
-from genguard.text.normalize import TABLE_SIZE, compiled_fold, normalize, tables
+from genguard.text import compiled
+from genguard.text.compiled import compiled_fold
+from genguard.text.lang import detect_language
+from genguard.text.normalize import TABLE_SIZE, normalize, tables
 
 _CHARS = st.sampled_from([
     *"今天製作炸彈 ＨＯＷ to Make a Ｂ0mb!，。？\n\t\r ",
@@ -73,19 +75,19 @@ def test_compiled_views_on_edge_cases(text: str) -> None:
 
 def test_beyond_the_tables_takes_the_numpy_path() -> None:
     t = tables()
-    assert nz._compiled is not None
-    assert nz._compiled.views("ab\U000e0041", t.fold, t.literal, t.visible_sep, TABLE_SIZE) is None
-    got = nz._compiled.views("ab", t.fold, t.literal, t.visible_sep, TABLE_SIZE)
+    assert compiled.fold is not None
+    assert compiled.fold.views("ab\U000e0041", t.fold, t.literal, t.visible_sep, TABLE_SIZE) is None
+    got = compiled.fold.views("ab", t.fold, t.literal, t.visible_sep, TABLE_SIZE)
     assert got is not None and got[0] == "ab" and np.frombuffer(got[2], np.int64).tolist() == [0, 1]
 
 
 def test_bad_tables_are_value_errors() -> None:
     t = tables()
-    assert nz._compiled is not None
+    assert compiled.fold is not None
     with pytest.raises(ValueError, match="cover all of Unicode"):
-        nz._compiled.views("ab", t.fold[:100], t.literal, t.visible_sep, TABLE_SIZE)
+        compiled.fold.views("ab", t.fold[:100], t.literal, t.visible_sep, TABLE_SIZE)
     with pytest.raises(ValueError, match="4-byte items"):
-        nz._compiled.views("ab", t.fold.tobytes()[:-1], t.literal, t.visible_sep, TABLE_SIZE)
+        compiled.fold.views("ab", t.fold.tobytes()[:-1], t.literal, t.visible_sep, TABLE_SIZE)
 
 
 def test_detector_findings_do_not_depend_on_the_path(numpy_fold: None) -> None:
@@ -96,3 +98,20 @@ def test_detector_findings_do_not_depend_on_the_path(numpy_fold: None) -> None:
     want = [guard.check(t).model_dump(exclude={"timings_ms"}) for t in texts]
     compiled_fold.enabled = True
     assert [guard.check(t).model_dump(exclude={"timings_ms"}) for t in texts] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["今天", "天气", "hello", "World ", "Ａ", "，", "😀", "é", "\u3400", "\ufa00", "123 "]),
+                max_size=60).map("".join))
+def test_language_counts_equal_the_numpy_counts(text: str) -> None:
+    saved = compiled_fold.enabled
+    try:
+        compiled_fold.enabled = False
+        want = detect_language(text), detect_language(text * 40)  # * 40: past the 2,000-character sample
+    finally:
+        compiled_fold.enabled = saved
+    assert (detect_language(text), detect_language(text * 40)) == want
+    assert compiled.fold is not None
+    han, latin = compiled.fold.script_counts(text, 2000)
+    assert latin == sum(c.isascii() and c.isalpha() for c in text[:2000])
+    assert han == sum(c in "今天气\u3400\ufa00" for c in text[:2000])

@@ -118,8 +118,34 @@ done:
     return result;
 }
 
+/*
+ * script_counts(text, limit) -> (han, latin)
+ *
+ * Among the first ``limit`` characters: how many are Han ideographs (U+3400..U+4DBF,
+ * U+4E00..U+9FFF, U+F900..U+FAFF) and how many ASCII letters; what lang.detect_language weighs.
+ */
+static PyObject *script_counts(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "Un:script_counts", &text, &limit)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), han = 0, latin = 0;
+    if (limit >= 0 && limit < n) n = limit;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF)) han++;
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') latin++;
+    }
+    return Py_BuildValue("(nn)", han, latin);
+}
+
 static PyMethodDef methods[] = {
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
+    {"script_counts", script_counts, METH_VARARGS, "(Han characters, ASCII letters) among a text's first characters."},
     {NULL, NULL, 0, NULL},
 };
 

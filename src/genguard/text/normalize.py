@@ -39,33 +39,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-_compiled: ModuleType | None
-try:  # optional C extension (setup.py); without it the numpy path below serves, same views
-    from genguard.text import _fold as _compiled
-except ImportError:
-    _compiled = None
-
-
-@dataclass
-class CompiledFold:
-    """Whether :func:`normalize` uses the compiled fold (``GENGUARD_PURE_PYTHON=1`` turns it
-    off, as it does the classifier kernels; tests flip ``enabled`` to compare the paths)."""
-
-    enabled: bool
-
-    @staticmethod
-    def built() -> bool:
-        return _compiled is not None
-
-
-compiled_fold = CompiledFold(
-    enabled=_compiled is not None and os.environ.get("GENGUARD_PURE_PYTHON", "") in ("", "0")
-)
+from genguard.text.compiled import compiled_fold
 
 SENTINEL = 0
 # The lookup tables cover the BMP and the supplementary ideographic planes; code points above
@@ -535,8 +513,9 @@ def normalize(text: str) -> NormalizedText:
     the soft one): a quarter of the numpy path's time. Texts with code points beyond the tables
     take the numpy path, which folds those the same way the lazy views below always have."""
     t = _TABLES or tables()
-    if compiled_fold.enabled and _compiled is not None:
-        got = _compiled.views(text, t.fold, t.literal, t.visible_sep, TABLE_SIZE)
+    kernel = compiled_fold.active()
+    if kernel is not None:
+        got = kernel.views(text, t.fold, t.literal, t.visible_sep, TABLE_SIZE)
         if got is not None:
             compact, codes_b, offsets_b, lit, soft = got
             nt = NormalizedText(text, compact, np.frombuffer(codes_b, dtype=np.uint32), None)
