@@ -160,12 +160,19 @@ def test_bad_arguments_are_value_errors() -> None:
     with pytest.raises(ValueError, match="2\\*\\*3 slots"):
         kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gk, gv, 3,
                                        True, wk, wv, wbits, words.unigram, pk, pv, pbits)
+    p = kernels.pack_columns(np.zeros(3, np.int64), np.ones(3), np.ones((3, 1), np.float32))
     with pytest.raises(ValueError, match="lengths do not match"):
-        kernels._compiled.window_logits(np.zeros(2, np.int64), np.ones(1), np.zeros(2, np.int64), np.zeros(3, np.int64),
-                                        np.ones(3), np.ones(3, np.float32), 1, np.zeros(1))
+        kernels._compiled.window_logits(np.zeros(2, np.int64), np.ones(1), np.zeros(2, np.int64), p.columns,
+                                        p.table, p.stride, 1, np.zeros(1))
+    with pytest.raises(ValueError, match="lengths do not match"):  # a stride too short for the rows
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.zeros(1, np.int64), p.columns,
+                                        p.table, p.stride, 3, np.zeros(3))
     with pytest.raises(ValueError, match="window index out of range"):
-        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array([4], np.int64), np.zeros(3, np.int64),
-                                        np.ones(3), np.ones(3, np.float32), 1, np.zeros(1))
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array([4], np.int64), p.columns,
+                                        p.table, p.stride, 1, np.zeros(1))
+    with pytest.raises(ValueError, match="exceeds the model's features"):
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.zeros(1, np.int64),
+                                        np.array([7], np.int32), p.table, p.stride, 1, np.zeros(1))
 
 
 def test_a_table_without_free_slots_ends_the_probe() -> None:

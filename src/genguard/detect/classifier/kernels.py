@@ -99,20 +99,43 @@ def count_tokens(
     return (np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(w, dtype=np.int64))
 
 
+@dataclass(frozen=True)
+class PackedColumns:
+    """A model's columns laid out for :func:`window_logits`: ``columns`` (int32, global id ->
+    column, -1 when absent) and ``table``, one ``stride``-byte row per column holding its idf
+    (float64) and then its coefficients (float32), so scoring a token reads one row."""
+
+    columns: np.ndarray
+    table: np.ndarray
+    stride: int
+    n_rows: int
+
+
+def pack_columns(columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray) -> PackedColumns:
+    """Pack ``idf`` (float64, one per column) and ``coef_t`` (float32, n_columns x n_rows)."""
+    n_cols, n_rows = coef_t.shape
+    stride = -(-(8 + 4 * n_rows) // 8) * 8
+    table = np.zeros((n_cols, stride), dtype=np.uint8)
+    table[:, :8] = np.ascontiguousarray(idf, dtype=np.float64).view(np.uint8).reshape(n_cols, 8)
+    table[:, 8 : 8 + 4 * n_rows] = np.ascontiguousarray(coef_t, dtype=np.float32).view(np.uint8).reshape(n_cols, -1)
+    return PackedColumns(np.ascontiguousarray(columns, dtype=np.int32), table, stride, n_rows)
+
+
 def window_logits(
     gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int,
-    columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray,
+    columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray, packed: PackedColumns | None = None,
 ) -> np.ndarray | None:
     """(n_win, n_rows) L2-normalised TF-IDF logits before the intercept, or None when the
-    kernels cannot serve (not built, switched off, coefficients not float32)."""
+    kernels cannot serve (not built, switched off, coefficients not float32). ``packed`` is
+    ``pack_columns(columns, idf, coef_t)``, cached by the caller (packed here when not given)."""
     if not active() or coef_t.dtype != np.float32:
         return None
     assert _compiled is not None
-    n_rows = coef_t.shape[1]
-    z = np.zeros((n_win, n_rows))
+    if packed is None:
+        packed = pack_columns(columns, idf, coef_t)
+    z = np.zeros((n_win, packed.n_rows))
     _compiled.window_logits(
         np.ascontiguousarray(gids, dtype=np.int64), np.ascontiguousarray(counts, dtype=np.float64),
-        np.ascontiguousarray(win, dtype=np.int64), np.ascontiguousarray(columns, dtype=np.int64),
-        np.ascontiguousarray(idf, dtype=np.float64), np.ascontiguousarray(coef_t), n_rows, z,
+        np.ascontiguousarray(win, dtype=np.int64), packed.columns, packed.table, packed.stride, packed.n_rows, z,
     )
     return z

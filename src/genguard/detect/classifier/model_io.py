@@ -185,6 +185,18 @@ class TextModel:
         label row (several times faster for multi-label models)."""
         return np.ascontiguousarray(self.coef.T)
 
+    def _packed(self, g: np.ndarray) -> kernels.PackedColumns | None:
+        """:func:`kernels.pack_columns` of this model, rebuilt when the global columns grew (a
+        model loaded later registered new tokens); None when the kernels cannot use it."""
+        cached = self.__dict__.get("_packed_for")
+        if cached is not None and cached[0] is g:
+            return cached[1]
+        if not kernels.active() or self.coef_t.dtype != np.float32:
+            return None
+        packed = kernels.pack_columns(g, self.idf, self.coef_t)
+        self.__dict__["_packed_for"] = (g, packed)
+        return packed
+
     def proba_windows(self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int) -> np.ndarray:
         """(n_win, n_labels) calibrated probabilities of several windows in one vectorised pass.
 
@@ -193,7 +205,7 @@ class TextModel:
         loop over windows.
         """
         g = self.global_columns()
-        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t)
+        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t, self._packed(g))
         if compiled is not None:
             return self._calibrated(compiled + self.intercept)
         # tokens no model knows (-1, or registered after this model): one max over the ids read
