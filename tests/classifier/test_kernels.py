@@ -56,6 +56,7 @@ def _both(text: str, size: int) -> None:
         finally:
             kernels.state.enabled = saved
         got = _keyed_window_tokens(view, m.features, size)
+        assert [got.span(i) for i in range(got.n)] == ref.spans  # one window mapped back alone
         assert got.spans == ref.spans
         # the kernel lists a window's ids in order of first occurrence, numpy sorted: same entries
         assert np.array_equal(got.win, ref.win), (m.name, text)  # grouped by window, in order

@@ -113,14 +113,43 @@ class WindowTokens:
     """Every window's global token ids and counts, concatenated (one entry per distinct token of
     a window; entries grouped by window in window order, in no particular order within one)."""
 
-    __slots__ = ("counts", "gids", "n", "spans", "win")
+    __slots__ = ("_bounds", "_spans", "_view", "counts", "gids", "n", "win")
 
-    def __init__(self, spans: list[tuple[int, int]], gids: np.ndarray, counts: np.ndarray, win: np.ndarray) -> None:
-        self.spans = spans
+    def __init__(
+        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, *,
+        view: View | None = None, bounds: np.ndarray | None = None,
+    ) -> None:
+        """Either the windows' ``spans`` in the original text, or the ``view`` they were cut from
+        and their ``bounds`` in it, mapped back only when asked: a score needs the span of its
+        best window alone, and mapping all of a long document's windows cost as much as
+        scoring them."""
+        if spans is not None:
+            self.n = len(spans)
+        elif view is not None and bounds is not None:
+            self.n = len(bounds)
+        else:
+            raise ValueError("WindowTokens needs spans, or a view and the bounds in it")
+        self._spans = spans
+        self._view = view
+        self._bounds = bounds
         self.gids = gids
         self.counts = counts
         self.win = win
-        self.n = len(spans)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Every window's span in the original text."""
+        if self._spans is None:
+            assert self._view is not None and self._bounds is not None
+            self._spans = _spans(self._view, self._bounds)
+        return self._spans
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Window ``i``'s span in the original text."""
+        if self._spans is not None:
+            return self._spans[i]
+        assert self._view is not None and self._bounds is not None
+        return _spans(self._view, self._bounds[i : i + 1])[0]
 
 
 def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> WindowTokens:
@@ -187,7 +216,7 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
             joined, lens, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
         )
         if counted is not None:
-            return WindowTokens(_spans(norm, cuts), *counted)
+            return WindowTokens(None, *counted, view=norm, bounds=cuts)
     spans, prepared = _prepared_windows(norm, size)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
@@ -244,7 +273,7 @@ def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float,
         harm = p.max(axis=1)
     best = int(harm.argmax())
     i = int(p[best].argmax())
-    s, e = wt.spans[best]
+    s, e = wt.span(best)
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
 
 
