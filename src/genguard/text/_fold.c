@@ -1,5 +1,6 @@
 /*
- * Compiled folding of a text into the views every check starts from (genguard.text.normalize).
+ * Compiled folding of a text into the views every check starts from (genguard.text.normalize),
+ * and two small scans the detectors run on every text (script counts, ASCII runs).
  *
  * views(text, fold, literal, visible, table_size)
  *   -> (compact, compact_codes, offsets, literal_text, soft) or None
@@ -143,7 +144,60 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nn)", han, latin);
 }
 
+/*
+ * ascii_runs(text, member, min_len) -> bytes of int64 (start, end) pairs
+ *
+ * The maximal runs of at least ``min_len`` characters that ``member`` (128 bytes, non-zero for an
+ * ASCII character in the set) holds: what ``re.finditer("[set]{min_len,}", text)`` finds, in
+ * one pass instead of the regex engine's restart at every character of a short run.
+ */
+static PyObject *ascii_runs(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer member;
+    Py_ssize_t min_len;
+    if (!PyArg_ParseTuple(args, "Uy*n:ascii_runs", &text, &member, &min_len)) return NULL;
+    PyObject *result = NULL;
+    int64_t *out = NULL;
+    if (member.len != 128 || min_len < 1) {
+        PyErr_SetString(PyExc_ValueError, "ascii_runs: member must be 128 bytes and min_len positive");
+        goto done;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const unsigned char *in = (const unsigned char *)member.buf;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_out = 0, cap = 0, start = -1;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : 0;
+        int inside = i < n && c < 128 && in[c];
+        if (inside) {
+            if (start < 0) start = i;
+            continue;
+        }
+        if (start >= 0 && i - start >= min_len) {
+            if (n_out + 2 > cap) {
+                Py_ssize_t grown = cap ? 2 * cap : 64;
+                int64_t *o = (int64_t *)realloc(out, (size_t)grown * sizeof(int64_t));
+                if (!o) { PyErr_NoMemory(); goto done; }
+                out = o;
+                cap = grown;
+            }
+            out[n_out++] = start;
+            out[n_out++] = i;
+        }
+        start = -1;
+    }
+    result = PyBytes_FromStringAndSize((const char *)out, n_out * (Py_ssize_t)sizeof(int64_t));
+done:
+    free(out);
+    PyBuffer_Release(&member);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
     {"script_counts", script_counts, METH_VARARGS, "(Han characters, ASCII letters) among a text's first characters."},
     {NULL, NULL, 0, NULL},

@@ -6,10 +6,12 @@ import base64
 import json
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Iterator
 
 from genguard.detect.pii.base import Doc, Match, Recognizer
+from genguard.text.runs import AsciiRuns
 
 # (provider, pattern) — prefixes documented by each provider for their key formats.
 _PROVIDERS: list[tuple[str, str]] = [
@@ -63,7 +65,7 @@ def _jwt_header_ok(token: str) -> bool:
     return isinstance(obj, dict) and "alg" in obj
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9+/=_.\-]{16,}")
+_TOKENS = AsciiRuns(string.ascii_letters + string.digits + "+/=_.-", 16)
 _PROVIDER_PREFIXES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "gh", "github_pat_", "glpat-", "xox", "sk_", "rk_",
                       "pk_", "AIza", "sk-", "hf_", "npm_", "SG.", "SK", "LTAI", "AKID")
 
@@ -79,8 +81,8 @@ class SecretsRecognizer(Recognizer):
         if "PRIVATE KEY" in text:
             for m in _PEM.finditer(text):
                 yield Match("PRIVATE_KEY", m.start(), m.end(), 0.99, category="S5", validated="pem")
-        for t in _TOKEN.finditer(text):
-            tok, start = t.group(0), t.start()
+        for start, end in _TOKENS.spans(text):
+            tok = text[start:end]
             if start and (text[start - 1].isascii() and text[start - 1].isalnum()):
                 continue
             if tok.startswith("eyJ"):

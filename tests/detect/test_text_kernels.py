@@ -1,9 +1,10 @@
-"""The compiled fold (``text/_fold.c``) must give exactly the numpy path's views.
+"""The compiled text kernels (``text/_fold.c``) must give exactly what the Python paths give.
 
 ``normalize`` with the extension computes the compact text, its codes and offsets and the literal
 and soft views in one pass; the numpy path computes them lazily. Every view must be identical,
 character for character and offset for offset, whatever the text (surrogates, emoji, tags,
-newlines, invisible characters, code points beyond the tables).
+newlines, invisible characters, code points beyond the tables). Language identification's
+script counts and the ASCII runs secret detection scans must equal theirs too.
 """
 
 from __future__ import annotations
@@ -115,3 +116,32 @@ def test_language_counts_equal_the_numpy_counts(text: str) -> None:
     han, latin = compiled.fold.script_counts(text, 2000)
     assert latin == sum(c.isascii() and c.isalpha() for c in text[:2000])
     assert han == sum(c in "今天气\u3400\ufa00" for c in text[:2000])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["abc", "A1b2C3d4", "+/=", "_.-", " ", "密钥", "é", "😀", "x" * 16, ":", "\n"]),
+                max_size=40).map("".join), st.integers(1, 20))
+def test_ascii_runs_equal_the_regex(text: str, min_len: int) -> None:
+    from genguard.text.runs import AsciiRuns
+
+    runs = AsciiRuns("ABCabcxd1234+/=_.-", min_len)
+    saved = compiled_fold.enabled
+    try:
+        compiled_fold.enabled = False
+        want = runs.spans(text)
+    finally:
+        compiled_fold.enabled = saved
+    assert runs.spans(text) == want
+    assert all(e - s >= min_len for s, e in want)
+
+
+def test_ascii_runs_rejects_bad_sets() -> None:
+    from genguard.text.runs import AsciiRuns
+
+    with pytest.raises(ValueError, match="ASCII"):
+        AsciiRuns("密", 3)
+    with pytest.raises(ValueError, match="positive"):
+        AsciiRuns("abc", 0)
+    assert compiled.fold is not None
+    with pytest.raises(ValueError, match="128 bytes"):
+        compiled.fold.ascii_runs("abc", b"\x01" * 10, 2)
