@@ -206,16 +206,6 @@ def test_entropy_secret_needs_its_cue_close_before_it() -> None:
     assert [m.entity for m in DET.matches(f"{far} and the bearer {token}")] == ["HIGH_ENTROPY_SECRET"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["my ", "name", "full ", ":", "=", "is ", " ", "regards", ",", "signed", "patient",
-                                 "contact person", "sincerely", "x", "Bob", "\n"]), max_size=30).map("".join))
-def test_english_name_cues_are_found_where_the_regex_finds_them(text: str) -> None:
-    from genguard.detect.pii.names import _EN_CUE, _en_cue_matches
-
-    low = text.lower()
-    assert [m.span() for m in _en_cue_matches(low)] == [m.span() for m in _EN_CUE.finditer(low)]
-
-
 def test_private_key_block() -> None:
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/=\n-----END RSA PRIVATE KEY-----"
     text = "here:\n" + pem + "\nbye"
@@ -285,3 +275,22 @@ def test_date_of_birth_only_with_cue(seed: int, fmt: str, cue: str) -> None:
     value = gen.birth_date(random.Random(seed)).strftime(fmt)
     assert _spans("资料：" + cue + value, "DATE_OF_BIRTH") == [(3 + len(cue), 3 + len(cue) + len(value))]
     assert _spans("会议定于" + value + "召开", "DATE_OF_BIRTH") == []
+
+
+_CUE_PARTS = ["姓名", "患者姓名", "：", "张伟", "王", "先生", "小姐姐", "老师", "Mr", "Mrs", ". ", "Smith", " ", "Dr",
+              "Prof", "name", "my name is ", "full ", "regards,", "Signed", "\n", "客户", "\ud800", "😀", "的"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PARTS), max_size=30).map("".join))
+def test_name_cues_are_found_where_the_regexes_find_them(text: str) -> None:
+    """The cue automaton only narrows where the regexes run: every regex must match exactly as
+    its own scan of the whole text does (surrogates included)."""
+    from genguard.detect.pii import names as n
+
+    found = n._TEXT_CUES.find(text)
+    for rx, words in ((n._ZH_CUE, n._ZH_CUES), (n._ZH_HONORIFIC, n._HONORIFICS), (n._EN_TITLE, n._EN_TITLES)):
+        assert [m.span() for m in n._matches(rx, found, words, text)] == [m.span() for m in rx.finditer(text)]
+    low = text.lower()
+    got = [m.span() for m in n._matches(n._EN_CUE, n._LOWER_CUES.find(low), n._EN_CUE_STARTS, low)]
+    assert got == [m.span() for m in n._EN_CUE.finditer(low)]
