@@ -145,3 +145,24 @@ def test_ascii_runs_rejects_bad_sets() -> None:
     assert compiled.fold is not None
     with pytest.raises(ValueError, match="128 bytes"):
         compiled.fold.ascii_runs("abc", b"\x01" * 10, 2)
+
+
+def test_pinyin_tables_agree_on_every_ascii_spelling() -> None:
+    """The compiled spelling repeats each offset once per byte of the ASCII row; the numpy path
+    repeats it pinyin_len times: the two must agree for every code point."""
+    t = tables()
+    rows = t.pinyin_ascii.view(np.uint8).reshape(-1, 8)
+    ascii_rows = rows[:, 0] != 0xFF
+    assert (rows[ascii_rows] < 0x80).all()
+    assert ((rows[ascii_rows] != 0).sum(axis=1) == t.pinyin_len[: len(rows)][ascii_rows]).all()
+
+
+def test_spelling_beyond_the_ascii_table_takes_the_numpy_path() -> None:
+    assert compiled.fold is not None
+    t = tables()
+    codes = np.array([ord("炸"), ord("a")], dtype=np.uint32)
+    got = compiled.fold.spell(codes, np.array([0, 1], dtype=np.int64), t.pinyin_ascii)
+    assert got is not None and got[0] == "zhaa" and np.frombuffer(got[1], np.int64).tolist() == [0, 0, 0, 1]
+    assert compiled.fold.spell(np.array([TABLE_SIZE + 5], np.uint32), np.zeros(1, np.int64), t.pinyin_ascii) is None
+    with pytest.raises(ValueError, match="differ in length"):
+        compiled.fold.spell(codes, np.zeros(1, np.int64), t.pinyin_ascii)

@@ -1,6 +1,7 @@
 /*
  * Compiled folding of a text into the views every check starts from (genguard.text.normalize),
- * and two small scans the detectors run on every text (script counts, ASCII runs).
+ * its pinyin spelling, and two small scans the detectors run on every text (script counts,
+ * ASCII runs).
  *
  * views(text, fold, literal, visible, table_size)
  *   -> (compact, compact_codes, offsets, literal_text, soft) or None
@@ -196,7 +197,75 @@ done:
     return result;
 }
 
+/*
+ * spell(codes, offsets, table) -> (pinyin_text, pinyin_offsets) or None
+ *
+ * NormalizedText.pinyin_text and the pinyin view's offsets in one pass: each compact code point
+ * c (``codes``, uint32) becomes the ASCII bytes of table[c] (``table``: uint64 per code point, the
+ * spelling's bytes little-endian, 0-padded) and each of those bytes carries offsets[i] (int64,
+ * the compact view's offsets). None when some code point lies beyond the table or spells to
+ * something other than ASCII (its row starts with 0xFF): the numpy path handles those.
+ */
+static PyObject *spell(PyObject *self, PyObject *args) {
+    Py_buffer codes, offs, table;
+    if (!PyArg_ParseTuple(args, "y*y*y*:spell", &codes, &offs, &table)) return NULL;
+    PyObject *result = NULL;
+    char *text = NULL;
+    int64_t *out_offs = NULL;
+    Py_ssize_t n = items(&codes, 4, "codes"), n_offs = items(&offs, 8, "offsets"), n_table = items(&table, 8, "table");
+    if (n < 0 || n_offs < 0 || n_table < 0) goto done;
+    if (n != n_offs) {
+        PyErr_SetString(PyExc_ValueError, "spell: codes and offsets differ in length");
+        goto done;
+    }
+    const uint32_t *cp = (const uint32_t *)codes.buf;
+    const int64_t *off = (const int64_t *)offs.buf;
+    const unsigned char *rows = (const unsigned char *)table.buf;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((Py_ssize_t)cp[i] >= n_table || rows[8 * (size_t)cp[i]] == 0xFF) {
+            Py_INCREF(Py_None);
+            result = Py_None;
+            goto done;
+        }
+        const unsigned char *r = rows + 8 * (size_t)cp[i];
+        for (int k = 0; k < 8; k++) total += r[k] != 0;
+    }
+    text = (char *)malloc((size_t)(total ? total : 1));
+    out_offs = (int64_t *)malloc((size_t)(total ? total : 1) * sizeof(int64_t));
+    if (!text || !out_offs) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const unsigned char *r = rows + 8 * (size_t)cp[i];
+        for (int k = 0; k < 8; k++) {
+            if (r[k] == 0) continue;
+            if (r[k] >= 0x80) {  /* a table row that is not ASCII after all: let numpy decide */
+                Py_INCREF(Py_None);
+                result = Py_None;
+                goto done;
+            }
+            text[j] = (char)r[k];
+            out_offs[j++] = off[i];
+        }
+    }
+    {
+        PyObject *t = PyUnicode_DecodeASCII(text, total, "strict");
+        PyObject *o = PyBytes_FromStringAndSize((const char *)out_offs, total * (Py_ssize_t)sizeof(int64_t));
+        if (t && o) result = PyTuple_Pack(2, t, o);
+        Py_XDECREF(t);
+        Py_XDECREF(o);
+    }
+done:
+    free(text);
+    free(out_offs);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&offs);
+    PyBuffer_Release(&table);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
     {"script_counts", script_counts, METH_VARARGS, "(Han characters, ASCII letters) among a text's first characters."},

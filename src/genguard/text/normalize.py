@@ -478,6 +478,12 @@ class NormalizedText:
             return self.text
         t = tables()
         c = self._codes
+        kernel = compiled_fold.active()
+        if kernel is not None:  # the spelling and its offsets in one compiled pass
+            got = kernel.spell(c, self.offsets, t.pinyin_ascii)
+            if got is not None:
+                self.__dict__["_pinyin_offsets"] = np.frombuffer(got[1], dtype=np.int64)
+                return got[0]
         # fast path: one gather of 8-byte rows (the code point's 0-padded ASCII spelling) with the
         # padding deleted by bytes.translate; a code point that does not spell to ASCII, or lies
         # above the table (clipped onto its last row), has the row b"\xff\0..." there, so one
@@ -496,13 +502,17 @@ class NormalizedText:
         letter of a spelling carries the original index of its Han character."""
         if not self.has_han:
             return self.compact
+        text = self.pinyin_text
+        spelled = self.__dict__.get("_pinyin_offsets")  # set by the compiled spelling
+        if spelled is not None:
+            return View(text, spelled, len(self.original))
         t = tables()
         c = self._codes
         if c.size and int(c.max()) >= TABLE_SIZE:  # rare: supplementary-plane characters
             lens = np.where(c < TABLE_SIZE, t.pinyin_len[np.where(c < TABLE_SIZE, c, 0)], 1)
         else:
             lens = t.pinyin_len[c]
-        return View(self.pinyin_text, np.repeat(self.offsets, lens), len(self.original))
+        return View(text, np.repeat(self.offsets, lens), len(self.original))
 
 
 def normalize(text: str) -> NormalizedText:
