@@ -294,3 +294,29 @@ def test_name_cues_are_found_where_the_regexes_find_them(text: str) -> None:
     low = text.lower()
     got = [m.span() for m in n._matches(n._EN_CUE, n._LOWER_CUES.find(low), n._EN_CUE_STARTS, low)]
     assert got == [m.span() for m in n._EN_CUE.finditer(low)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["河南", "山西", "西藏", "内蒙古", "北京市", "海淀区", "人", "出生", "出生日期", "生于",
+                                 "Born", "birthday", "D.O.B", ":", "1990-01-02", " ", "\ud800", "😀"]), max_size=30).map("".join))
+def test_word_finder_equals_the_regex_scans(text: str) -> None:
+    """Province anchors: every occurrence (the address loop takes the first at or after its
+    position, as re.search does); birth cues: leftmost-longest, as the sorted alternation's
+    finditer on the lower-cased text."""
+    import re
+
+    from genguard.detect.pii import address, us_ids
+
+    assert not any(a != b and b.startswith(a) for a in address.PROVINCES for b in address.PROVINCES)
+    anchors = address._ANCHORS.find(text)
+    rx = re.compile("|".join(address.PROVINCES))
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        assert any(s == m.start() and e == m.end() for _, s, e in anchors)
+        assert min(s for _, s, _ in anchors if s >= pos) == m.start()
+        pos = m.start() + 1
+    assert not any(s >= pos for _, s, _ in anchors)
+    low = text.lower()
+    finder = us_ids.DOB_CONTEXT.pos_words
+    assert finder is not None and us_ids.DOB_CONTEXT.pos is not None
+    assert [(s, e) for _, s, e in finder.find(low)] == [m.span() for m in us_ids.DOB_CONTEXT.pos.finditer(low)]

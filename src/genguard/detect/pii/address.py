@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from genguard.detect.pii.base import ContextWords, Doc, Match, Recognizer
+from genguard.detect.pii.base import ContextWords, Doc, Match, Recognizer, WordFinder
 
 PROVINCES = ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门"]
 _PROV = (
@@ -21,7 +21,7 @@ _NUM = r"(?:[0-9]{1,5}(?:号院|号楼|号|弄|栋|幢|座|室|楼|单元|层|-[
 _ADDRESS = re.compile(
     f"(?P<prov>{_PROV})(?P<city>{_CITY})?(?P<dist>{_DIST})?(?P<street>{_STREET})?(?P<num>{_NUM}{{1,4}})?"
 )
-_ANCHOR = re.compile("|".join(PROVINCES))
+_ANCHORS = WordFinder(PROVINCES)
 _LEVEL = re.compile("[市区县旗州盟路街道巷弄村镇乡号]")
 CONTEXT = ContextWords(["地址", "住址", "家住", "住在", "收货", "寄到", "送到", "户籍", "居住", "address", "邮寄"])
 
@@ -32,18 +32,20 @@ class CnAddressRecognizer(Recognizer):
     entities = ("CN_ADDRESS",)
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        if not doc.has_cjk or _ANCHOR.search(doc.text) is None:
+        if not doc.has_cjk:
             return
         text = doc.text
+        # every province name in the text (overlapping ones too: none is a prefix of another, so
+        # the first at or after ``pos`` is what re.search("|".join(PROVINCES), text, pos) finds)
+        anchors = _ANCHORS.find(text)
         pos = 0
-        while True:
-            a = _ANCHOR.search(text, pos)
-            if a is None:
-                return
-            pos = a.end()
-            if _LEVEL.search(text, a.end(), a.end() + 12) is None:  # "河南人": no level follows
+        for _, a_start, a_end in anchors:
+            if a_start < pos:
                 continue
-            m = _ADDRESS.match(text, a.start())
+            pos = a_end
+            if _LEVEL.search(text, a_end, a_end + 12) is None:  # "河南人": no level follows
+                continue
+            m = _ADDRESS.match(text, a_start)
             if m is None:
                 continue
             pos = max(pos, m.end())

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
+import ahocorasick_rs
+
 # Full-width digits, letters and the symbols that occur inside identifiers (+ - . @ : _), plus the
 # ideographic space. Other full-width punctuation (，！？) is left alone: it never sits inside a value.
 _FOLDABLE = re.compile("[\uff10-\uff1a\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff20\uff3f\uff08\uff09\u3000]")
@@ -142,6 +144,32 @@ class Match:
     context: str | None = None  # the context word that changed the score
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class WordFinder:
+    """Every occurrence of a fixed set of words, found in one Aho-Corasick pass.
+
+    Why: a regex alternation of many words without a common prefix makes ``re`` try it at every
+    position of a long text; the recognisers use this instead to find their cue and anchor words
+    and run their patterns only there. ``longest=True`` gives what ``re.finditer`` of the words
+    sorted longest first gives (leftmost, longest, non-overlapping); the default gives every
+    occurrence, overlapping ones included. Positions are character indices."""
+
+    def __init__(self, words: Sequence[str], *, longest: bool = False) -> None:
+        self.words = list(words)
+        kind = ahocorasick_rs.MatchKind.LeftmostLongest if longest else ahocorasick_rs.MatchKind.Standard
+        self._ac = ahocorasick_rs.AhoCorasick(self.words, matchkind=kind)
+        self._overlapping = not longest
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """(word index, start, end) of each occurrence, by start."""
+        try:
+            return self._ac.find_matches_as_indexes(text, overlapping=self._overlapping)
+        except UnicodeEncodeError:  # lone surrogates, which no word contains: replaced one for one
+            return self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=self._overlapping)
+
+
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     ws = sorted({w.lower() for w in words}, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in ws)) if ws else None
@@ -156,6 +184,8 @@ class ContextWords:
     ) -> None:
         self.pos = _alternation(positive)
         self.neg = _alternation(negative)
+        # the positive words as a finder: what ``pos.finditer`` finds on a whole text
+        self.pos_words = WordFinder(sorted({w.lower() for w in positive}), longest=True) if positive else None
         self.before = before
         self.after = after
         self.neg_before = neg_before

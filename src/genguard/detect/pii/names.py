@@ -10,9 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import ahocorasick_rs
-
-from genguard.detect.pii.base import Doc, Match, Recognizer
+from genguard.detect.pii.base import Doc, Match, Recognizer, WordFinder
 
 # The most frequent Chinese surnames (single and compound), enough to cover the vast majority.
 SURNAMES = set(
@@ -56,9 +54,6 @@ _EN_CUE_STARTS = {"name": (-5, -3, 0), "contact person": (0,), "patient": (0,), 
 _EN_NAME = re.compile(r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2}")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class _Cues:
     """Where the literal words that start (or sit at a fixed place in) some regex's matches occur,
     found by one Aho-Corasick pass over a text; the regexes then run only there.
@@ -70,19 +65,15 @@ class _Cues:
     offsets listed for its words (pinned by tests against the plain regex scans)."""
 
     def __init__(self, starts: dict[str, tuple[int, ...]]) -> None:
-        self._words = list(starts)
-        self._starts = [starts[w] for w in self._words]
-        self._ac = ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._finder = WordFinder(list(starts))
+        self._starts = [starts[w] for w in self._finder.words]
 
     def find(self, text: str) -> dict[str, list[int]]:
         """Each word occurring in ``text`` -> the match starts its occurrences imply."""
         out: dict[str, list[int]] = {}
-        try:
-            hits = self._ac.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:  # lone surrogates: no cue contains one; same length replaced
-            hits = self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
-        for i, s, _ in hits:
-            out.setdefault(self._words[i], []).extend(s + o for o in self._starts[i] if s + o >= 0)
+        words = self._finder.words
+        for i, s, _ in self._finder.find(text):
+            out.setdefault(words[i], []).extend(s + o for o in self._starts[i] if s + o >= 0)
         return out
 
 

@@ -48,17 +48,17 @@ class DateOfBirthRecognizer(Recognizer):
     entities = ("DATE_OF_BIRTH",)
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        if not doc.has_digit or DOB_CONTEXT.pos is None:
+        if not doc.has_digit or DOB_CONTEXT.pos_words is None:
             return
-        text, n = doc.text, len(doc.text)
+        text, n, low = doc.text, len(doc.text), doc.lower
         last = -1
         # scan only just after each birth cue: the date must follow it within 24 characters
-        for cue in DOB_CONTEXT.pos.finditer(doc.lower):
-            s = max(cue.end(), last)
-            e = min(n, cue.end() + 24 + 20)
+        for _, cue_start, cue_end in DOB_CONTEXT.pos_words.find(low):
+            s = max(cue_end, last)
+            e = min(n, cue_end + 24 + 20)
             while e < n and text[e].isascii() and text[e].isalnum():
                 e += 1
             for m in _DATE.finditer(text, s, e):
-                if m.start() - cue.end() <= 24:
+                if m.start() - cue_end <= 24:
                     last = m.end()
-                    yield Match("DATE_OF_BIRTH", m.start(), m.end(), 0.8, validated="date", context=cue.group(0))
+                    yield Match("DATE_OF_BIRTH", m.start(), m.end(), 0.8, validated="date", context=low[cue_start:cue_end])
