@@ -320,3 +320,13 @@ def test_word_finder_equals_the_regex_scans(text: str) -> None:
     finder = us_ids.DOB_CONTEXT.pos_words
     assert finder is not None and us_ids.DOB_CONTEXT.pos is not None
     assert [(s, e) for _, s, e in finder.find(low)] == [m.span() for m in us_ids.DOB_CONTEXT.pos.finditer(low)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["pas", "s", "pwd", "密码", "口", "令", "secret", "ke", "y", "token", " ", "\ud800"]),
+                max_size=20).map("".join))
+def test_key_value_gate_equals_the_substring_checks(text: str) -> None:
+    from genguard.detect.pii import secrets
+
+    low = text.lower()
+    assert bool(secrets._KV_GATE_WORDS.find(low)) == any(g in low for g in secrets._KV_GATE)
