@@ -24,7 +24,7 @@ from typing import Any
 
 from genguard.corpus.readers import ReaderConfig
 from genguard.corpus.runner import execute, files_fingerprint, fingerprint, policy_fingerprint, prepare_inputs
-from genguard.corpus.sampling import sampling_root, scan_probability
+from genguard.corpus.sampling import SAMPLE_KEYS, sampling_root, scan_probability
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.tasks import Job
 from genguard.stats import wilson_interval
@@ -42,8 +42,9 @@ def run_audit(
     reader, guard, settings, files, shards = prepare_inputs(list(paths), reader, settings, policy)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    # SAMPLE_KEYS: checkpoints of a run whose documents were keyed another way must not resume
     fp = fingerprint(files_fingerprint(files), reader.fingerprint(), settings.model_dump(mode="json"),
-                     policy_fingerprint(policy), seed, full, settings.shard_mb)
+                     policy_fingerprint(policy), seed, full, settings.shard_mb, SAMPLE_KEYS)
     ckpt = (out / ".checkpoints" / f"audit-{fp}") if resume else None
     base = Job(task="count", reader=reader, settings=settings.model_dump(mode="json"), policy=policy, seed=seed, full=full,
                sample_root=sampling_root(files))

@@ -19,6 +19,10 @@ import math
 import os
 from collections.abc import Sequence
 
+# how documents are named for their keys; part of the audit checkpoints' fingerprint, so a run
+# interrupted under another scheme (absolute paths, before 2026-12-03) starts afresh
+SAMPLE_KEYS = "relative-path:line"
+
 
 def doc_key(seed: int, doc_id: str) -> float:
     h = hashlib.blake2b(f"{seed}\x00{doc_id}".encode("utf-8", "surrogatepass"), digest_size=8).digest()

@@ -520,7 +520,7 @@ def normalize(text: str) -> NormalizedText:
 
     With the compiled fold (``_fold.c``) one pass also gives the offsets and the literal and soft
     views, which every check needs (keywords read the compact and literal views, the classifiers
-    the soft one): a quarter of the numpy path's time. Texts with code points beyond the tables
+    the soft one): about 40 % of the numpy path's time for a long text. Texts with code points beyond the tables
     take the numpy path, which folds those the same way the lazy views below always have."""
     t = _TABLES or tables()
     kernel = compiled_fold.active()
