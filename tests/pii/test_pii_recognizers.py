@@ -309,6 +309,7 @@ def test_word_finder_equals_the_regex_scans(text: str) -> None:
 
     assert not any(a != b and b.startswith(a) for a in address.PROVINCES for b in address.PROVINCES)
     anchors = address._ANCHORS.find(text)
+    assert [s for _, s, _ in anchors] == sorted(s for _, s, _ in anchors)  # walked by start
     rx = re.compile("|".join(address.PROVINCES))
     pos = 0
     while (m := rx.search(text, pos)) is not None:

@@ -163,11 +163,13 @@ class WordFinder:
         self._overlapping = not longest
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
-        """(word index, start, end) of each occurrence, by start."""
+        """(word index, start, end) of each occurrence, by start (then end)."""
         try:
-            return self._ac.find_matches_as_indexes(text, overlapping=self._overlapping)
+            hits = self._ac.find_matches_as_indexes(text, overlapping=self._overlapping)
         except UnicodeEncodeError:  # lone surrogates, which no word contains: replaced one for one
-            return self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=self._overlapping)
+            hits = self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=self._overlapping)
+        # overlapping matches come in the order they end; callers walk them by start
+        return sorted(hits, key=lambda h: (h[1], h[2])) if self._overlapping and len(hits) > 1 else hits
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
