@@ -35,4 +35,10 @@ class CompiledFold:
         return fold if self.enabled else None
 
 
-compiled_fold = CompiledFold(enabled=fold is not None and os.environ.get("GENGUARD_PURE_PYTHON", "") in ("", "0"))
+def pure_python_requested() -> bool:
+    """``GENGUARD_PURE_PYTHON=1``: run every compiled kernel's Python/numpy path instead (the one
+    place that reads the switch, for the text kernels and the classifier kernels alike)."""
+    return os.environ.get("GENGUARD_PURE_PYTHON", "") not in ("", "0")
+
+
+compiled_fold = CompiledFold(enabled=fold is not None and not pure_python_requested())

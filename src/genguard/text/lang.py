@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from genguard.text.compiled import compiled_fold
 
 _SAMPLE = 2000  # characters looked at: enough to tell, bounded for huge texts
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_language(text: str) -> str:

@@ -13,12 +13,13 @@ switch so tests can flip it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from genguard.text.compiled import pure_python_requested
 
 if TYPE_CHECKING:
     from genguard.detect.classifier.model_io import GramIndex
@@ -36,7 +37,7 @@ class _State:
     enabled: bool
 
 
-state = _State(enabled=_compiled is not None and os.environ.get("GENGUARD_PURE_PYTHON", "") in ("", "0"))
+state = _State(enabled=_compiled is not None and not pure_python_requested())
 
 
 def built() -> bool:
