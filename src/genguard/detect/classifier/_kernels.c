@@ -304,7 +304,7 @@ done:
 }
 
 /*
- * window_logits(gids, counts, win, columns, table, stride, n_rows, z) -> None
+ * window_logits(gids, counts, win, columns, table, stride, n_rows, z, scored) -> None
  *
  * TextModel.proba_windows before calibration: for each token (global id, count, window) whose id
  * has a column in this model (columns[id] >= 0, int32; ids outside ``columns`` have none),
@@ -314,13 +314,16 @@ done:
  * memory reads (its column, its packed row) instead of three scattered ones: with the other
  * detectors' tables in the cache these reads are the kernel's cost.
  * Whole counts below TF_TABLE (nearly all of them) take 1 + log k from a table: log() was a third
- * of the kernel's time.
+ * of the kernel's time. ``scored`` (one byte per window, or empty for all) skips the tokens of
+ * windows whose byte is 0: their rows of z stay zero (a language-gated model skips the windows of
+ * the other language without copying the token arrays).
  */
 static PyObject *window_logits(PyObject *self, PyObject *args) {
-    Py_buffer gids, counts, win, cols, table, z;
+    Py_buffer gids, counts, win, cols, table, z, scored;
     int n_rows;
     Py_ssize_t stride;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*niw*:window_logits", &gids, &counts, &win, &cols, &table, &stride, &n_rows, &z))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*niw*y*:window_logits", &gids, &counts, &win, &cols, &table, &stride, &n_rows,
+                          &z, &scored))
         return NULL;
     PyObject *result = NULL;
     double *norm = NULL;
@@ -334,6 +337,11 @@ static PyObject *window_logits(PyObject *self, PyObject *args) {
     }
     Py_ssize_t n_feat = table.len / stride;
     Py_ssize_t n_win = n_z / n_rows;
+    if (scored.len != 0 && scored.len != n_win) {
+        PyErr_SetString(PyExc_ValueError, "window_logits: the scored mask needs one byte per window");
+        goto done;
+    }
+    const unsigned char *only = scored.len ? (const unsigned char *)scored.buf : NULL;
     const int64_t *g = (const int64_t *)gids.buf, *wi = (const int64_t *)win.buf;
     const int32_t *col = (const int32_t *)cols.buf;
     const double *cnt = (const double *)counts.buf;
@@ -353,7 +361,7 @@ static PyObject *window_logits(PyObject *self, PyObject *args) {
     for (int k = 1; k < TF_TABLE; k++) tf[k] = 1.0 + log((double)k);
     for (Py_ssize_t i = 0; i < n; i++) {
         int64_t id = g[i];
-        if (id < 0 || id >= n_cols) continue;
+        if (id < 0 || id >= n_cols || (only && !only[wi[i]])) continue;
         int64_t c = col[id];
         if (c < 0) continue;
         if (c >= n_feat) { bad = 1; break; }
@@ -390,6 +398,7 @@ done:
     PyBuffer_Release(&cols);
     PyBuffer_Release(&table);
     PyBuffer_Release(&z);
+    PyBuffer_Release(&scored);
     return result;
 }
 
@@ -412,15 +421,22 @@ static Py_ssize_t bisect_right(const Py_ssize_t *seq, Py_ssize_t n, Py_ssize_t x
 
 /*
  * prepare_windows(text, size) -> (cuts: bytearray of int64 (start, end) pairs, joined: str,
- *                                 lens: bytearray of int64)
+ *                                 lens: bytearray of int64, scripts: bytearray of int64 pairs)
  *
  * detector.windows(text, size) and the whitespace-collapsed text of each window
  * (detector._collapse: runs of whitespace become one space, both ends stripped), joined, with
  * each window's collapsed length: the inputs of count_tokens. Sentence ends are the ends of runs
  * of 。！？!?；; and newline, and each "." followed by whitespace (str.isspace); a window runs to
  * the last sentence end within ``size`` characters, a longer sentence is cut every ``size``;
- * windows of only whitespace are dropped unless the text fits in one window.
+ * windows of only whitespace are dropped unless the text fits in one window. ``scripts`` holds
+ * each window's (Han characters, ASCII letters), counted as text.lang.segment_scripts counts them
+ * (the classifiers route the windows of a mixed text by language).
  */
+static inline int is_han(Py_UCS4 c) {
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+static inline int is_ascii_letter(Py_UCS4 c) { return c < 0x80 && (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
 static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_ssize_t size;
@@ -437,7 +453,7 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t *seq = NULL, *cuts = NULL, n_seq = 0, n_cuts = 0;
     Py_UCS4 *joined = NULL;
-    int64_t *out_cuts = NULL, *out_lens = NULL;
+    int64_t *out_cuts = NULL, *out_lens = NULL, *out_scripts = NULL;
     PyObject *result = NULL;
     /* at most n sentence ends + the final one; at most n / size + 2 windows per sentence end */
     seq = (Py_ssize_t *)malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
@@ -486,32 +502,40 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     }
     out_cuts = (int64_t *)malloc((size_t)(2 * n_cuts + 1) * sizeof(int64_t));
     out_lens = (int64_t *)malloc((size_t)(n_cuts + 1) * sizeof(int64_t));
-    if (!out_cuts || !out_lens) { PyErr_NoMemory(); goto done; }
+    out_scripts = (int64_t *)malloc((size_t)(2 * n_cuts + 1) * sizeof(int64_t));
+    if (!out_cuts || !out_lens || !out_scripts) { PyErr_NoMemory(); goto done; }
     Py_ssize_t kept = 0, n_joined = 0;
     for (Py_ssize_t w = 0; w < n_cuts; w++) {
         Py_ssize_t s = cuts[2 * w], e = cuts[2 * w + 1], before = n_joined;
+        int64_t han = 0, latin = 0;
         int pending = 0;
         for (Py_ssize_t k = s; k < e; k++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, k);
             if (Py_UNICODE_ISSPACE(c)) { pending = 1; continue; }
             if (pending && n_joined > before) joined[n_joined++] = ' ';
             joined[n_joined++] = c;
+            han += is_han(c);
+            latin += is_ascii_letter(c);
             pending = 0;
         }
         if (n > size && n_joined == before) continue; /* only whitespace: windows() drops it */
         out_cuts[2 * kept] = s;
         out_cuts[2 * kept + 1] = e;
         out_lens[kept] = n_joined - before;
+        out_scripts[2 * kept] = han;
+        out_scripts[2 * kept + 1] = latin;
         kept++;
     }
     {
         PyObject *c = PyByteArray_FromStringAndSize((const char *)out_cuts, 2 * kept * (Py_ssize_t)sizeof(int64_t));
         PyObject *j = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, joined, n_joined);
         PyObject *l = PyByteArray_FromStringAndSize((const char *)out_lens, kept * (Py_ssize_t)sizeof(int64_t));
-        if (c && j && l) result = PyTuple_Pack(3, c, j, l);
+        PyObject *sc = PyByteArray_FromStringAndSize((const char *)out_scripts, 2 * kept * (Py_ssize_t)sizeof(int64_t));
+        if (c && j && l && sc) result = PyTuple_Pack(4, c, j, l, sc);
         Py_XDECREF(c);
         Py_XDECREF(j);
         Py_XDECREF(l);
+        Py_XDECREF(sc);
     }
 done:
     free(seq);
@@ -519,6 +543,7 @@ done:
     free(joined);
     free(out_cuts);
     free(out_lens);
+    free(out_scripts);
     return result;
 }
 

@@ -8,10 +8,10 @@ Policy example::
       directions: [input]
       config:
         models: [intent]        # shipped model names or model directories
-        languages: [zh, en]     # optional: only run on texts detected as these languages
+        languages: [zh, en]     # optional: only score windows holding these languages
         min_score: 0.3          # findings below this are not reported at all
         thresholds: {intent: 0.4}          # optional per-model floor (replaces min_score)
-        language_thresholds: {en: 0.95}    # optional floor by detected language
+        language_thresholds: {en: 0.95}    # optional floor by a window's main language
 
 Each model contributes at most one finding per window: the most probable non-negative label,
 mapped to its taxonomy code, with score = 1 - P(negative) (the calibrated probability that the
@@ -21,7 +21,8 @@ rule threshold; ``thresholds`` / ``language_thresholds`` add per-model and per-l
 score higher than Chinese ones). Short texts are scored whole (span [0, len)); texts longer than
 ``window`` characters are cut at sentence ends into windows of about that size and the
 highest-scoring window's span is reported, so one harmful sentence is not diluted by pages
-of benign text. Tokens are cached on the :class:`DetectContext`, so several models with the
+of benign text. Languages are decided window by window (:func:`score_model`), so a mixed text
+meets each language's model and floor where that language is. Tokens are cached on the :class:`DetectContext`, so several models with the
 same feature settings tokenise a text once.
 """
 
@@ -48,6 +49,7 @@ from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 from genguard.taxonomy import get_taxonomy
+from genguard.text.lang import holds_language, is_chinese, segment_scripts
 from genguard.text.normalize import View
 
 _SENT_END = re.compile(r"[。！？!?；;\n]+|\.(?=\s)")
@@ -113,16 +115,19 @@ class WindowTokens:
     """Every window's global token ids and counts, concatenated (one entry per distinct token of
     a window; entries grouped by window in window order, in no particular order within one)."""
 
-    __slots__ = ("_bounds", "_spans", "_view", "counts", "gids", "n", "win")
+    __slots__ = ("_bounds", "_joined", "_lens", "_scripts", "_spans", "_view", "counts", "gids", "n", "win")
 
     def __init__(
         self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, *,
-        view: View | None = None, bounds: np.ndarray | None = None,
+        view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
+        scripts: np.ndarray | None = None,
     ) -> None:
         """Either the windows' ``spans`` in the original text, or the ``view`` they were cut from
         and their ``bounds`` in it, mapped back only when asked: a score needs the span of its
         best window alone, and mapping all of a long document's windows cost as much as
-        scoring them."""
+        scoring them. ``joined`` holds the windows' prepared texts one after another and
+        ``lens`` their lengths, for :meth:`scripts` (unless the caller counted them already:
+        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives)."""
         if spans is not None:
             self.n = len(spans)
         elif view is not None and bounds is not None:
@@ -135,6 +140,19 @@ class WindowTokens:
         self.gids = gids
         self.counts = counts
         self.win = win
+        self._joined = joined
+        self._lens = lens
+        self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
+
+    def scripts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
+        on the windows' prepared texts; computed once, on first use)."""
+        if self._scripts is None:
+            lens = self._lens if self._lens is not None else np.zeros(0, dtype=np.int64)
+            self._scripts = segment_scripts(self._joined, lens)
+            if len(self._scripts[0]) != self.n:
+                raise ValueError("window texts were not kept for these window tokens")
+        return self._scripts
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -200,7 +218,10 @@ def string_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
         keys.extend(c)
         counts.extend(c.values())
         win.extend([i] * len(c))
-    return WindowTokens(spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64))
+    return WindowTokens(
+        spans, global_ids(keys), np.asarray(counts, dtype=np.float64), np.asarray(win, dtype=np.int64),
+        joined="".join(prepared), lens=np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared)),
+    )
 
 
 def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowTokens:
@@ -211,12 +232,12 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     others have no column in any model, so they never reach a score)."""
     ready = kernels.prepare_windows(norm.text, size)
     if ready is not None:
-        cuts, joined, lens = ready
+        cuts, joined, lens, scripts = ready
         counted = kernels.count_tokens(
             joined, lens, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
         )
         if counted is not None:
-            return WindowTokens(None, *counted, view=norm, bounds=cuts)
+            return WindowTokens(None, *counted, view=norm, bounds=cuts, joined=joined, lens=lens, scripts=scripts)
     spans, prepared = _prepared_windows(norm, size)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
@@ -254,15 +275,52 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
         combo = combo.astype(np.int32)
     combo, counts = np.unique(combo, return_counts=True)
     combo = combo.astype(np.int64)
-    return WindowTokens(spans, combo & ((1 << bits) - 1), counts.astype(np.float64), combo >> bits)
+    return WindowTokens(spans, combo & ((1 << bits) - 1), counts.astype(np.float64), combo >> bits, joined=joined, lens=lens)
 
 
-def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float, str, float, int, int] | None:
-    """(harmful score, top label, its probability, start, end) of the best window, or None."""
+def score_model(
+    model: TextModel, ctx: DetectContext, size: int, *, languages: set[str] | None = None,
+    floor: float = -np.inf, language_floors: dict[str, float] | None = None,
+) -> tuple[float, str, float, int, int] | None:
+    """(harmful score, top label, its probability, start, end) of the best window, or None.
+
+    With ``languages``, only windows holding one of them are scored; with ``language_floors``,
+    a window counts only when its score reaches ``max(floor, language_floors.get(language, 0))``
+    for its main language, else ``floor``; the best window is the highest-scoring one that
+    counts. A text that fits in one window is in ``ctx.language`` alone. Each window of a longer
+    text has its own main language (the same rule, counted on the window) and also holds the
+    other when it has a phrase of it (:func:`~genguard.text.lang.holds_language`), so a Chinese
+    page quoting English, or a request padded with the other language, meets the model and the
+    threshold meant for each part."""
+    single = len(ctx.normalized.soft.text) <= size
+    if languages is not None and single and ctx.language not in languages:
+        return None  # before counting any token
     wt = window_tokens(ctx, model.features, size)
     if wt.n == 0:
         return None
-    p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n)
+    only = None  # the windows to score, when not all are
+    floors: np.ndarray | float = floor  # the score each window must reach (inf: not scored)
+    if languages is not None or language_floors:
+        if single:
+            names = np.full(wt.n, ctx.language)
+            scored = np.full(wt.n, languages is None or ctx.language in languages)
+        else:
+            han, latin = wt.scripts()
+            names = np.where(is_chinese(han, latin), "zh", "en")
+            scored = np.zeros(wt.n, dtype=bool)
+            for lang in languages or ():
+                scored |= holds_language(han, latin, lang)
+        if languages is not None:
+            if not scored.any():
+                return None
+            if not scored.all():
+                only = scored
+                floors = np.where(scored, floor, np.inf)
+        if language_floors:
+            floors = np.array([max(floor, language_floors.get(str(x), 0.0)) for x in names])
+            if only is not None:
+                floors[~only] = np.inf
+    p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n, only)
     neg = model.negative_label
     if neg is not None:
         ni = model.labels.index(neg)
@@ -271,7 +329,10 @@ def score_model(model: TextModel, ctx: DetectContext, size: int) -> tuple[float,
         p[:, ni] = -1.0
     else:
         harm = p.max(axis=1)
-    best = int(harm.argmax())
+    counted = harm >= floors
+    if not counted.any():
+        return None
+    best = int(np.where(counted, harm, -np.inf).argmax())
     i = int(p[best].argmax())
     s, e = wt.span(best)
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
@@ -317,17 +378,19 @@ class ClassifierDetector(Detector):
         return {**super().describe(), "models": [m.name for m in self.models]}
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
-        if not ctx.text.strip() or (self.languages is not None and ctx.language not in self.languages):
+        if not ctx.text.strip():
             return []
         out: list[Finding] = []
         for m in self.models:
-            best = score_model(m, ctx, self.window)
+            best = score_model(
+                m, ctx, self.window, languages=self.languages, floor=self.thresholds.get(m.name, self.min_score),
+                language_floors=self.language_thresholds,
+            )
             if best is None:
                 continue
             harm, label, lab_p, s, e = best
-            floor = max(self.thresholds.get(m.name, self.min_score), self.language_thresholds.get(ctx.language, 0.0))
             code = m.label_codes.get(label)
-            if code is None or harm < floor:
+            if code is None:
                 continue
             out.append(Finding(
                 category=code, detector=self.name, score=round(min(max(harm, 0.0), 1.0), 4), start=s, end=e,

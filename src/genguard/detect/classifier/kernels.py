@@ -61,14 +61,16 @@ _NO_WORDS = np.full(1, -1, dtype=np.int64)
 _EMPTY_TABLE = (np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int32), 4)
 
 
-def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray] | None:
+def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray, np.ndarray] | None:
     """``detector.windows(text, size)`` as a (k, 2) int64 array, the windows' whitespace-collapsed
-    texts joined, and each one's collapsed length - or None when the kernels are off."""
+    texts joined, each one's collapsed length, and each one's (Han characters, ASCII letters) as
+    a (k, 2) array (``lang.segment_scripts`` of the joined texts) - or None when the kernels are off."""
     if not active():
         return None
     assert _compiled is not None
-    cuts, joined, lens = _compiled.prepare_windows(text, size)
-    return np.frombuffer(cuts, dtype=np.int64).reshape(-1, 2), joined, np.frombuffer(lens, dtype=np.int64)
+    cuts, joined, lens, scripts = _compiled.prepare_windows(text, size)
+    return (np.frombuffer(cuts, dtype=np.int64).reshape(-1, 2), joined, np.frombuffer(lens, dtype=np.int64),
+            np.frombuffer(scripts, dtype=np.int64).reshape(-1, 2))
 
 
 def count_tokens(
@@ -125,10 +127,12 @@ def pack_columns(columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray) -> Pa
 def window_logits(
     gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int,
     columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray, packed: PackedColumns | None = None,
+    scored: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """(n_win, n_rows) L2-normalised TF-IDF logits before the intercept, or None when the
     kernels cannot serve (not built, switched off, coefficients not float32). ``packed`` is
-    ``pack_columns(columns, idf, coef_t)``, cached by the caller (packed here when not given)."""
+    ``pack_columns(columns, idf, coef_t)``, cached by the caller (packed here when not given).
+    With ``scored`` (bool per window), the other windows' tokens are skipped and their rows are 0."""
     if not active() or coef_t.dtype != np.float32:
         return None
     assert _compiled is not None
@@ -138,5 +142,6 @@ def window_logits(
     _compiled.window_logits(
         np.ascontiguousarray(gids, dtype=np.int64), np.ascontiguousarray(counts, dtype=np.float64),
         np.ascontiguousarray(win, dtype=np.int64), packed.columns, packed.table, packed.stride, packed.n_rows, z,
+        b"" if scored is None else np.ascontiguousarray(scored, dtype=np.uint8),
     )
     return z

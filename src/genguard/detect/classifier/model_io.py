@@ -197,17 +197,23 @@ class TextModel:
         self.__dict__["_packed_for"] = (g, packed)
         return packed
 
-    def proba_windows(self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int) -> np.ndarray:
+    def proba_windows(
+        self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int, scored: np.ndarray | None = None,
+    ) -> np.ndarray:
         """(n_win, n_labels) calibrated probabilities of several windows in one vectorised pass.
 
         ``gids``/``counts``/``win`` list each window's distinct global token ids, their counts and
         the window index; equivalent to :meth:`logits_from_global` per window, without a Python
-        loop over windows.
+        loop over windows. With ``scored`` (bool per window), only those windows are scored; the
+        others' rows are those of an empty text (their tokens are never read).
         """
         g = self.global_columns()
-        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t, self._packed(g))
+        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t, self._packed(g), scored)
         if compiled is not None:
             return self._calibrated(compiled + self.intercept)
+        if scored is not None:
+            keep = np.asarray(scored, dtype=bool)[win]
+            gids, counts, win = gids[keep], counts[keep], win[keep]
         # tokens no model knows (-1, or registered after this model): one max over the ids read
         # as unsigned finds both, as -1 becomes 2**64 - 1
         if len(gids) and int(gids.view(np.uint64).max()) >= len(g):
