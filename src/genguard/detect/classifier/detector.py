@@ -115,7 +115,9 @@ class WindowTokens:
     """Every window's global token ids and counts, concatenated (one entry per distinct token of
     a window; entries grouped by window in window order, in no particular order within one)."""
 
-    __slots__ = ("_bounds", "_joined", "_lens", "_scripts", "_spans", "_view", "counts", "gids", "n", "win")
+    __slots__ = (
+        "_bounds", "_holding", "_joined", "_lens", "_main_zh", "_scripts", "_spans", "_view", "counts", "gids", "n", "win",
+    )
 
     def __init__(
         self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, *,
@@ -143,6 +145,8 @@ class WindowTokens:
         self._joined = joined
         self._lens = lens
         self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
+        self._main_zh: np.ndarray | None = None
+        self._holding: dict[str, np.ndarray] = {}
 
     def scripts(self) -> tuple[np.ndarray, np.ndarray]:
         """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
@@ -153,6 +157,22 @@ class WindowTokens:
             if len(self._scripts[0]) != self.n:
                 raise ValueError("window texts were not kept for these window tokens")
         return self._scripts
+
+    def main_chinese(self) -> np.ndarray:
+        """Whether each window's main language is Chinese (:func:`~genguard.text.lang.is_chinese`;
+        cached: every model of a text asks)."""
+        if self._main_zh is None:
+            self._main_zh = np.asarray(is_chinese(*self.scripts()), dtype=bool)
+        return self._main_zh
+
+    def holding(self, language: str) -> np.ndarray:
+        """Whether each window holds ``language`` (:func:`~genguard.text.lang.holds_language`;
+        cached, read-only)."""
+        mask = self._holding.get(language)
+        if mask is None:
+            mask = self._holding[language] = holds_language(*self.scripts(), language)
+            mask.flags.writeable = False
+        return mask
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -300,26 +320,20 @@ def score_model(
         return None
     only = None  # the windows to score, when not all are
     floors: np.ndarray | float = floor  # the score each window must reach (inf: not scored)
-    if languages is not None or language_floors:
-        if single:
-            names = np.full(wt.n, ctx.language)
-            scored = np.full(wt.n, languages is None or ctx.language in languages)
-        else:
-            han, latin = wt.scripts()
-            names = np.where(is_chinese(han, latin), "zh", "en")
-            scored = np.zeros(wt.n, dtype=bool)
-            for lang in languages or ():
-                scored |= holds_language(han, latin, lang)
-        if languages is not None:
-            if not scored.any():
-                return None
-            if not scored.all():
-                only = scored
-                floors = np.where(scored, floor, np.inf)
-        if language_floors:
-            floors = np.array([max(floor, language_floors.get(str(x), 0.0)) for x in names])
-            if only is not None:
-                floors[~only] = np.inf
+    if languages is not None and not single:
+        held = [wt.holding(lang) for lang in languages]
+        scored = held[0] if len(held) == 1 else np.logical_or.reduce(held)
+        if not scored.any():
+            return None
+        if not scored.all():
+            only = scored
+    if language_floors:
+        def lift(lang: str) -> float:
+            return max(floor, language_floors.get(lang, 0.0))
+
+        floors = lift(ctx.language) if single else np.where(wt.main_chinese(), lift("zh"), lift("en"))
+    if only is not None:
+        floors = np.where(only, floors, np.inf)
     p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n, only)
     neg = model.negative_label
     if neg is not None:
