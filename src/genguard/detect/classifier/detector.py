@@ -310,8 +310,8 @@ def score_model(
     counts. A text that fits in one window is in ``ctx.language`` alone. Each window of a longer
     text has its own main language (the same rule, counted on the window) and also holds the
     other when it has a phrase of it (:func:`~genguard.text.lang.holds_language`), so a Chinese
-    page quoting English, or a request padded with the other language, meets the model and the
-    threshold meant for each part."""
+    page quoting English, or a request padded with the other language in other windows, meets
+    the model and the threshold meant for each part."""
     single = len(ctx.normalized.soft.text) <= size
     if languages is not None and single and ctx.language not in languages:
         return None  # before counting any token
