@@ -70,6 +70,9 @@ def planted_corpus(tmp_path: Path) -> dict:
         pairs.append((" ".join(base), " ".join(hi), " ".join(lo)))
     for q in eval_items:
         add(" ".join(words(rng, 10)) + " " + q + " " + " ".join(words(rng, 10)), "eval")
+    # harmful and overlapping an evaluation item: removed for harm (checked first, so the
+    # tokens that the overlap test needs are never computed for documents dropped as harmful)
+    add(" ".join(words(rng, 10)) + " " + eval_items[0] + " " + HARMFUL_EN, "harmful")
     add(None, "bad", raw='{"text": "torn')
     add(None, "bad", raw='{"body": "no text field"}')
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -245,14 +245,14 @@ def clean_shard(shard: Shard, job: Job) -> dict[str, Any]:
             row = {"id": rec.doc_id, "file": rec.file, "line": rec.line, "source": rec.source}
             if d is None:  # a blacklisted source's document: not scanned
                 row.update(action="drop", reason="blacklisted_source", detail={})
+            elif d.action in drop_actions:  # dropped for harm: no tokens needed (a dirty source is mostly this)
+                row.update(action="drop", reason="harmful", categories=d.categories,
+                           detail={"decision": d.action.value,
+                                   "evidence": sorted({f.evidence for f in d.findings if f.category in d.categories})[:5]})
             else:
                 toks = tokens(rec.text)
                 hits = eval_hits(toks, job.eval_grams, job.eval_short, settings.eval_ngram) if toks else []
-                if d.action in drop_actions:
-                    row.update(action="drop", reason="harmful", categories=d.categories,
-                               detail={"decision": d.action.value,
-                                       "evidence": sorted({f.evidence for f in d.findings if f.category in d.categories})[:5]})
-                elif hits:
+                if hits:
                     row.update(action="drop", reason="eval_overlap", detail={"ngrams": [h.replace("\x1f", " ") for h in hits]})
                 else:
                     text = rec.text
