@@ -6,7 +6,9 @@ a byte table. None of that may change what is detected. The reference below is t
 algorithm the engine used before those fast paths (whole-view offsets, per-character spelling
 with ``str.translate``), run on the same automata; hypothesis generates mixed zh/en text whose
 Latin runs spell (parts of) pinyin and initials keys of the shipped banks, glued to Han
-characters, separators, full-width and homoglyph letters.
+characters, separators, full-width and homoglyph letters. The engine scans only the pieces of
+the pinyin view near the original's Latin letters (``NormalizedText.pinyin_pieces``); the
+reference scans all of it.
 """
 
 from __future__ import annotations
@@ -204,3 +206,58 @@ def test_spelled_bank_terms_are_found_in_a_long_mixed_text(engine: KeywordEngine
     hits = engine.match(text)
     assert hits == _reference_match(engine, text)
     assert {h.view for h in hits} >= {"pinyin"}
+
+
+_FILLER = st.sampled_from(["今天天气很好我们去公园散步吧" * 4, "。", "制作一个模型需要很多数据和耐心的调试过程" * 3, "\n"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(_MIXED, _FILLER, _FILLER), min_size=3, max_size=30).map("".join))
+def test_sparse_latin_in_long_chinese_text_equals_the_reference(engine: KeywordEngine, text: str) -> None:
+    """Long Chinese stretches between the Latin runs: the pinyin view is scanned in pieces
+    whose edges fall in the middle of the text (and next to spelled Han characters)."""
+    assert engine.match(text) == _reference_match(engine, text)
+
+
+def test_pinyin_pieces_cover_the_letters_and_skip_the_rest() -> None:
+    filler = "今天天气很好我们去公园散步吧" * 10
+    n = normalize(filler + "zha弹" + filler + "ｚｈａ" + filler + "AB")
+    pieces = n.pinyin_pieces(10)
+    full = n.pinyin
+    assert len(pieces) == 2 and sum(len(p.text) for p in pieces) < len(full.text) // 4
+    for p in pieces:
+        i = full.text.find(p.text)
+        while i >= 0 and p.offsets.tolist() != full.offsets[i : i + len(p.text)].tolist():
+            i = full.text.find(p.text, i + 1)
+        assert i >= 0
+    assert "zhadan" in pieces[0].text and pieces[1].text.endswith("ab")  # full-width letters are not the writer's Latin
+    assert normalize(filler + "ＡＢ").pinyin_pieces(10) == [] and n.pinyin_pieces(0) == []
+    english = normalize("how to make a zhadan at home")
+    (whole,) = english.pinyin_pieces(10)
+    assert whole is english.pinyin
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_NOISE, _FILLER.map(lambda f: f[:9])), max_size=12).map("".join), st.integers(1, 8))
+def test_every_span_that_covers_a_latin_letter_lies_in_one_piece(text: str, reach: int) -> None:
+    """What the engine relies on, checked span by span: every view span of at most ``reach``
+    characters whose original span holds an ASCII letter is inside one piece, at the same
+    characters and offsets; pieces never cut between characters of one original position."""
+    n = normalize(text)
+    full = n.pinyin
+    po = full.offsets.tolist()
+    pieces = n.pinyin_pieces(reach)
+    where: list[int] = []  # start of each piece in the full view
+    for p in pieces:
+        i = full.text.find(p.text)  # the occurrence with the same offsets (the text may repeat)
+        while i >= 0 and p.offsets.tolist() != po[i : i + len(p.text)]:
+            i = full.text.find(p.text, i + 1)
+        assert i >= 0 and (not where or i > where[-1])
+        assert i == 0 or po[i - 1] != po[i]
+        assert i + len(p.text) == len(po) or po[i + len(p.text) - 1] != po[i + len(p.text)]
+        where.append(i)
+    letters = [j for j, c in enumerate(text) if c.isascii() and c.isalpha()]
+    for s in range(len(po)):
+        for e in range(s + 1, min(len(po), s + reach) + 1):
+            if any(po[s] <= a <= po[e - 1] for a in letters):
+                assert any(w <= s and e <= w + len(p.text) for w, p in zip(where, pieces, strict=True)), (s, e)

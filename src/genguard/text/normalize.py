@@ -29,10 +29,12 @@ ORIGINAL text with :func:`is_word_char` / :func:`is_visible_separator`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import re
+import string
 import sys
 import threading
 import unicodedata
@@ -44,6 +46,7 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 
 from genguard.text.compiled import compiled_fold
+from genguard.text.runs import AsciiRuns
 
 SENTINEL = 0
 # The lookup tables cover the BMP and the supplementary ideographic planes; code points above
@@ -357,6 +360,12 @@ class lazy_attribute(Generic[_T]):
         return value
 
 
+@functools.cache
+def _ascii_letters() -> AsciiRuns:
+    """Runs of ASCII letters (the compiled text kernel's run finder; a regex without it)."""
+    return AsciiRuns(string.ascii_letters, 1)
+
+
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -513,6 +522,47 @@ class NormalizedText:
         else:
             lens = t.pinyin_len[c]
         return View(text, np.repeat(self.offsets, lens), len(self.original))
+
+    def pinyin_pieces(self, reach: int) -> list[View]:
+        """The parts of :attr:`pinyin` that can hold an occurrence of at most ``reach``
+        characters whose original span has an ASCII letter, as views of their own.
+
+        Why: the keyword engine only accepts a pinyin-key occurrence that covers at least one
+        Latin letter typed by the writer ("zha弹"), yet scanning all of a long Chinese text's
+        spelling was about half of a keyword check of a document with a few Latin words. An
+        occurrence spanning view positions [s, e) covers letter ``a`` exactly when
+        ``offsets[s] <= a <= offsets[e - 1]``, so it lies within ``reach - 1`` positions of the
+        positions whose offset is ``a`` (or of where they would be); pieces are cut only between
+        characters of different original positions, so a piece's edges behave as the view's
+        neighbours did for the engine's whole-syllable checks."""
+        view = self.pinyin
+        n = len(view.text)
+        if not n or reach < 1:
+            return []
+        if not self.has_han:  # nothing is spelled: the view is the compact text, letters throughout
+            return [view]
+        # runs of letters: the pieces around a run's letters join up (no view position lies
+        # between two consecutive original positions), so a run is one piece
+        first, last = _ascii_letters().bounds(self.original)
+        if not len(first):
+            return []
+        if 2 * reach * len(first) >= n:  # letters throughout: the pieces would cover about all
+            return [view]
+        po = view.offsets
+        lo = np.maximum(np.searchsorted(po, first, "left") - reach + 1, 0)
+        hi = np.minimum(np.searchsorted(po, last - 1, "right") + reach - 1, n)
+        # widen each piece to whole original positions (all view characters sharing an offset)
+        inner = lo < n
+        lo[inner] = np.searchsorted(po, po[lo[inner]], "left")
+        inner = (hi > 0) & (hi < n)
+        hi[inner] = np.searchsorted(po, po[hi[inner] - 1], "right")
+        # both stay non-decreasing (runs and offsets are sorted): join pieces that touch
+        starts = np.flatnonzero(np.concatenate(([True], lo[1:] > hi[:-1])))
+        ends = np.concatenate((starts[1:] - 1, [len(lo) - 1]))
+        spans = [[a, b] for a, b in zip(lo[starts].tolist(), hi[ends].tolist(), strict=True) if a < b]
+        if len(spans) == 1 and spans[0] == [0, n]:
+            return [view]
+        return [View(view.text[a:b], po[a:b], view.original_length) for a, b in spans]
 
 
 def normalize(text: str) -> NormalizedText:

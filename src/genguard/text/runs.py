@@ -30,6 +30,15 @@ class AsciiRuns:
         self._rx = re.compile(f"[{members}]{{{min_len},}}")
         self.min_len = min_len
 
+    def bounds(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The starts and the ends of the runs of :meth:`spans`, as two int64 arrays."""
+        kernel = compiled_fold.active()
+        if kernel is not None:
+            pairs = np.frombuffer(kernel.ascii_runs(text, self._member, self.min_len), dtype=np.int64)
+            return pairs[0::2], pairs[1::2]
+        spans = np.array([m.span() for m in self._rx.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        return spans[:, 0], spans[:, 1]
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each run, in order: the spans of ``re.finditer("[chars]{min_len,}")``."""
         kernel = compiled_fold.active()

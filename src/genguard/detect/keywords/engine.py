@@ -219,6 +219,10 @@ class _Automaton:
     def __bool__(self) -> bool:
         return bool(self._keys) if self._raw is not None else bool(self.entries)
 
+    def longest(self) -> int:
+        """Length of the longest key (0 when there is none)."""
+        return max(map(len, self._keys), default=0)
+
     def iter(self, text: str) -> list[tuple[int, int, tuple[Entry, ...]]]:
         """``(start, end, entries)`` of every (overlapping) key occurrence in ``text``."""
         if self._ac is None or not text:
@@ -316,6 +320,7 @@ class KeywordEngine:
         self._main.build()
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
+        self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, Any, Any]:
@@ -339,10 +344,12 @@ class KeywordEngine:
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
         if self._has_pinyin and norm.has_latin:
-            # scan the spelled text first: its offsets are only built when a pinyin key occurs
-            found = self._pinyin.iter(norm.pinyin_text)
-            if found:
-                self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
+            # a pinyin key counts only where it covers a Latin letter of the original: scan the
+            # spelling near those letters (all of it for a text without Han characters)
+            for piece in norm.pinyin_pieces(self._pinyin_reach):
+                found = self._pinyin.iter(piece.text)
+                if found:
+                    self._check(found, piece, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
