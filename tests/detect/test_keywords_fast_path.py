@@ -208,7 +208,7 @@ def test_spelled_bank_terms_are_found_in_a_long_mixed_text(engine: KeywordEngine
     assert {h.view for h in hits} >= {"pinyin"}
 
 
-_FILLER = st.sampled_from(["今天天气很好我们去公园散步吧" * 4, "。", "制作一个模型需要很多数据和耐心的调试过程" * 3, "\n"])
+_FILLER = st.sampled_from(["今天天气很好我们去公园散步吧" * 8, "。", "制作一个模型需要很多数据和耐心的调试过程" * 6, "\n"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -222,7 +222,7 @@ def test_sparse_latin_in_long_chinese_text_equals_the_reference(engine: KeywordE
 def test_pinyin_pieces_cover_the_letters_and_skip_the_rest() -> None:
     filler = "今天天气很好我们去公园散步吧" * 10
     n = normalize(filler + "zha弹" + filler + "ｚｈａ" + filler + "AB")
-    pieces = n.pinyin_pieces(10)
+    pieces = n.pinyin_pieces(10, min_length=0)
     full = n.pinyin
     assert len(pieces) == 2 and sum(len(p.text) for p in pieces) < len(full.text) // 4
     for p in pieces:
@@ -231,10 +231,12 @@ def test_pinyin_pieces_cover_the_letters_and_skip_the_rest() -> None:
             i = full.text.find(p.text, i + 1)
         assert i >= 0
     assert "zhadan" in pieces[0].text and pieces[1].text.endswith("ab")  # full-width letters are not the writer's Latin
-    assert normalize(filler + "ＡＢ").pinyin_pieces(10) == [] and n.pinyin_pieces(0) == []
+    assert normalize(filler + "ＡＢ").pinyin_pieces(10, min_length=0) == [] and n.pinyin_pieces(0) == []
     english = normalize("how to make a zhadan at home")
-    (whole,) = english.pinyin_pieces(10)
+    (whole,) = english.pinyin_pieces(10, min_length=0)
     assert whole is english.pinyin
+    (whole,) = n.pinyin_pieces(10)  # shorter than the default min_length: not worth cutting
+    assert whole is full
 
 
 @settings(max_examples=200, deadline=None)
@@ -246,7 +248,7 @@ def test_every_span_that_covers_a_latin_letter_lies_in_one_piece(text: str, reac
     n = normalize(text)
     full = n.pinyin
     po = full.offsets.tolist()
-    pieces = n.pinyin_pieces(reach)
+    pieces = n.pinyin_pieces(reach, min_length=0)
     where: list[int] = []  # start of each piece in the full view
     for p in pieces:
         i = full.text.find(p.text)  # the occurrence with the same offsets (the text may repeat)

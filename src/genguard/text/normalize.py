@@ -523,7 +523,7 @@ class NormalizedText:
             lens = t.pinyin_len[c]
         return View(text, np.repeat(self.offsets, lens), len(self.original))
 
-    def pinyin_pieces(self, reach: int) -> list[View]:
+    def pinyin_pieces(self, reach: int, min_length: int = 2048) -> list[View]:
         """The parts of :attr:`pinyin` that can hold an occurrence of at most ``reach``
         characters whose original span has an ASCII letter, as views of their own.
 
@@ -534,12 +534,14 @@ class NormalizedText:
         ``offsets[s] <= a <= offsets[e - 1]``, so it lies within ``reach - 1`` positions of the
         positions whose offset is ``a`` (or of where they would be); pieces are cut only between
         characters of different original positions, so a piece's edges behave as the view's
-        neighbours did for the engine's whole-syllable checks."""
+        neighbours did for the engine's whole-syllable checks. A view shorter than
+        ``min_length`` is returned whole: finding the letters (~2 us) costs more than scanning
+        a short view saves (measured on 1 KB texts, BENCHMARKS.md)."""
         view = self.pinyin
         n = len(view.text)
         if not n or reach < 1:
             return []
-        if not self.has_han:  # nothing is spelled: the view is the compact text, letters throughout
+        if n < min_length or not self.has_han:  # not worth it / nothing spelled (letters throughout)
             return [view]
         # runs of letters: the pieces around a run's letters join up (no view position lies
         # between two consecutive original positions), so a run is one piece
