@@ -523,9 +523,10 @@ class NormalizedText:
             lens = t.pinyin_len[c]
         return View(text, np.repeat(self.offsets, lens), len(self.original))
 
-    def pinyin_pieces(self, reach: int, min_length: int = 2048) -> list[View]:
+    def pinyin_pieces(self, reach: int, min_length: int = 2048) -> list[View] | None:
         """The parts of :attr:`pinyin` that can hold an occurrence of at most ``reach``
-        characters whose original span has an ASCII letter, as views of their own.
+        characters whose original span has an ASCII letter, as views of their own; None when
+        the whole view is to be scanned (then its offsets are not even built here).
 
         Why: the keyword engine only accepts a pinyin-key occurrence that covers at least one
         Latin letter typed by the writer ("zha弹"), yet scanning all of a long Chinese text's
@@ -535,21 +536,21 @@ class NormalizedText:
         positions whose offset is ``a`` (or of where they would be); pieces are cut only between
         characters of different original positions, so a piece's edges behave as the view's
         neighbours did for the engine's whole-syllable checks. A view shorter than
-        ``min_length`` is returned whole: finding the letters (~2 us) costs more than scanning
-        a short view saves (measured on 1 KB texts, BENCHMARKS.md)."""
-        view = self.pinyin
-        n = len(view.text)
+        ``min_length`` is scanned whole: finding the letters (~2 us) costs more than scanning a
+        short view saves (measured on 1 KB texts, BENCHMARKS.md)."""
+        n = len(self.pinyin_text)
         if not n or reach < 1:
             return []
         if n < min_length or not self.has_han:  # not worth it / nothing spelled (letters throughout)
-            return [view]
+            return None
         # runs of letters: the pieces around a run's letters join up (no view position lies
         # between two consecutive original positions), so a run is one piece
         first, last = _ascii_letters().bounds(self.original)
         if not len(first):
             return []
         if 2 * reach * len(first) >= n:  # letters throughout: the pieces would cover about all
-            return [view]
+            return None
+        view = self.pinyin
         po = view.offsets
         lo = np.maximum(np.searchsorted(po, first, "left") - reach + 1, 0)
         hi = np.minimum(np.searchsorted(po, last - 1, "right") + reach - 1, n)
@@ -563,7 +564,7 @@ class NormalizedText:
         ends = np.concatenate((starts[1:] - 1, [len(lo) - 1]))
         spans = [[a, b] for a, b in zip(lo[starts].tolist(), hi[ends].tolist(), strict=True) if a < b]
         if len(spans) == 1 and spans[0] == [0, n]:
-            return [view]
+            return None
         return [View(view.text[a:b], po[a:b], view.original_length) for a, b in spans]
 
 

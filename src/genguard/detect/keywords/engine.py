@@ -344,9 +344,14 @@ class KeywordEngine:
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
         if self._has_pinyin and norm.has_latin:
-            # a pinyin key counts only where it covers a Latin letter of the original: scan the
-            # spelling near those letters (all of it for a text without Han characters)
-            for piece in norm.pinyin_pieces(self._pinyin_reach):
+            # a pinyin key counts only where it covers a Latin letter of the original: in a long
+            # text with Han characters, scan the spelling near those letters only
+            pieces = norm.pinyin_pieces(self._pinyin_reach)
+            if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
+                found = self._pinyin.iter(norm.pinyin_text)
+                if found:
+                    self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
+            for piece in pieces or ():
                 found = self._pinyin.iter(piece.text)
                 if found:
                     self._check(found, piece, original, raw, pinyin=True, norm=norm)
