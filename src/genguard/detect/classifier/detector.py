@@ -257,7 +257,7 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
             joined, lens, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
         )
         if counted is not None:
-            return WindowTokens(None, *counted, view=norm, bounds=cuts, joined=joined, lens=lens, scripts=scripts)
+            return WindowTokens(None, *counted, view=norm, bounds=cuts, scripts=scripts)
     spans, prepared = _prepared_windows(norm, size)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
