@@ -98,6 +98,14 @@ def cold(part: str) -> list[Example]:
     return out
 
 
+def cold_train() -> list[Example]:
+    """The offensive-language model's training rows: COLD train, plus (round five) the Chinese
+    training half of the hand-written everyday sentences as non-offensive ("0"): news sentences and
+    idioms such as "我们要打击犯罪" scored as discrimination, being unlike any COLD comment."""
+    broad = [Example(e.text, "0", None, e.source) for e in everyday_broad_split()[0] if _HAN_RX.search(e.text)]
+    return cold("train") + broad
+
+
 # ------------------------------------------------------------------------- ToxiGen (en hate)
 TOXIGEN_CODES = {
     "black": "A2.1", "asian": "A2.1", "native_american": "A2.1", "latino": "A2.1", "mexican": "A2.1",
@@ -142,6 +150,7 @@ def toxicity_split() -> Split:
              if e.source in ("project/benign", "bipia/email_q") and not _HAN_RX.search(e.text)]
     em_tr, _em_he = email_split()  # ordinary documents are not toxic either
     negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
+    negs += [Example(e.text, "safe", None, e.source) for e in everyday_broad_split()[0] if not _HAN_RX.search(e.text)]
     sp.train, sp.held = tr + ptr + negs, he + phe
     sp.extra = {"toxigen_held": he, "project_held": phe}
     return sp
@@ -213,6 +222,37 @@ def benign_split(n: int = 800) -> tuple[list[Example], list[Example]]:
     return tr, he
 
 
+def everyday_broad_split() -> tuple[list[Example], list[Example]]:
+    """(train, held) round five's hand-written everyday sentences (project_everyday_broad.jsonl):
+    per kind and language 20% of the sentence groups held out (a how-to question and its copy
+    without a question mark share a group). Sentences that coincide with an evaluation text
+    (JADE, XSTest, the tester's probe set) are dropped, so no held-out text is ever fitted."""
+    public = {_key(e.text) for e in xstest() + jade() + qa_probe()}
+    groups: dict[str, list[Example]] = defaultdict(list)
+    for r in _jsonl(PROJECT / "project_everyday_broad.jsonl"):
+        if _key(r["text"]) not in public:
+            groups[r["group"]].append(_ex(r["text"], "benign", None, f"project/broad/{r['lang']}/{r['kind']}"))
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for g, rows in groups.items():
+        by_kind[rows[0].source].append(g)
+    rng = random.Random(SEED + 15)
+    tr: list[Example] = []
+    he: list[Example] = []
+    for kind in sorted(by_kind):
+        names = sorted(by_kind[kind])
+        rng.shuffle(names)
+        k = round(len(names) * 0.2)
+        he += [e for g in names[:k] for e in groups[g]]
+        tr += [e for g in names[k:] for e in groups[g]]
+    return tr, he
+
+
+def qa_probe() -> list[Example]:
+    """Benign texts an exploratory tester found refused or flagged by the round-three models
+    (qa_probe_benign.jsonl; evaluation only, never fitted)."""
+    return [_ex(r["text"], "benign", None, f"project/qa_probe/{r['lang']}") for r in _jsonl(PROJECT / "qa_probe_benign.jsonl")]
+
+
 def intent_split() -> Split:
     rng = random.Random(SEED + 1)
     sp = Split(sources={"jade", "flames", "xstest", "gptfuzz", "cvalues", "bipia", "cold", "toxigen", "project"})
@@ -247,8 +287,10 @@ def intent_split() -> Split:
         cls = EN_HARM_CLASS.get(r["label"])
         e = _ex(r["text"], cls or "benign", INTENT_CODE[cls] if cls else None, "project/en_harm")
         (harm_he if r["text"] in tox_held else harm_tr).append(e)
-    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr
-    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he
+    # round five: hand-written everyday sentences of the shapes the round-three model refused
+    brtr, brhe = everyday_broad_split()
+    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr
+    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe
     sp.extra = {
         "jade_held": jhe,
         "xstest_safe_held": [e for e in xhe if e.label == "benign"],
@@ -257,6 +299,7 @@ def intent_split() -> Split:
         "benign_held": bhe,
         "everyday_held": ehe,
         "project_en_intent_held": pehe + harm_he,
+        "broad_held": brhe,
     }
     return sp
 
@@ -349,6 +392,12 @@ def injection_split() -> Split:
     negs += [Example(e.text, "benign", None, e.source) for e in xtr]
     btr, bhe = benign_split()
     negs += btr
+    # round five: Chinese messages with links and e-mail addresses were "injections" (the project's
+    # Chinese attacks carry URLs, few benign Chinese texts did); only the Chinese rows, and not the
+    # everyday questions: English ones cost recall on BIPIA, whose attacks include links to visit and
+    # (task-irrelevant) plain questions planted in a document
+    negs += [e for e in everyday_broad_split()[0]
+             if "/zh/" in e.source and e.source.rsplit("/", 1)[-1] not in ("howto", "safety_edu")]
     sp.train = tr + gtr + ptr + negs
     held_emb = [_ex(embed(rng.choice(em_he), a, rng), "S1", "S1", "bipia/embedded") for a in at_he for _ in range(3)]
     clean = [_ex(e, "benign", None, "bipia/email") for e in em_he]

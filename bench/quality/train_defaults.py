@@ -31,11 +31,12 @@ def _prov(sources: set[str], note: str) -> list[str]:
 def cold_zh() -> TrainResult:
     cfg = TrainConfig(
         task="cold_zh", seed=SEED, C=10.0, features=FEATURES, max_features=150_000, tune_threshold=True,
-        sources=_prov({"cold"}, "Chinese offensive language: COLD train (25.7k) fit, COLD dev (6.4k) for "
+        sources=_prov({"cold", "project"}, "Chinese offensive language: COLD train (25.7k) fit, COLD dev (6.4k) for "
                       "threshold tuning and metrics; offensive rows labelled by COLD topic "
-                      "(race->A2.1, region->A2.4, gender->A2.5)"),
+                      "(race->A2.1, region->A2.4, gender->A2.5); project-written everyday Chinese sentences "
+                      "(news, idioms, how-to, chat; project_everyday_broad.jsonl, 80%) as non-offensive"),
     )
-    return train_to_dir(ds.cold("train"), cfg, shipped_models_dir() / "cold_zh", eval_data=ds.cold("dev"))
+    return train_to_dir(ds.cold_train(), cfg, shipped_models_dir() / "cold_zh", eval_data=ds.cold("dev"))
 
 
 def toxicity_en() -> TrainResult:
@@ -44,7 +45,8 @@ def toxicity_en() -> TrainResult:
         task="toxicity_en", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
         sources=_prov(sp.sources, "English hate/toxicity: ToxiGen hate vs neutral statements by target group "
                       "(80/20 split after de-duplication) + project-written sexual / self-harm / violence / "
-                      "harassment examples and safe near-misses"),
+                      "harassment examples and safe near-misses; project-written everyday English sentences "
+                      "(project_everyday_broad.jsonl, 80%) as safe"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "toxicity_en", eval_data=sp.held)
 
@@ -58,7 +60,8 @@ def intent() -> TrainResult:
                       "safe (50/50 by type), CValues prompts, BIPIA email questions, project benign "
                       "instructions, COLD/ToxiGen neutral sentences, project-written English harmful requests "
                       "(A1-A4) and benign prompts that merely sound unsafe (project_en_intent.jsonl 80/20, "
-                      "project_en_harm.jsonl)"),
+                      "project_en_harm.jsonl), project-written everyday zh/en sentences "
+                      "(project_everyday_broad.jsonl 80/20)"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "intent", eval_data=sp.held)
 
@@ -70,7 +73,8 @@ def injection() -> TrainResult:
         sources=_prov(sp.sources, "Prompt injection (S1) / jailbreak (S2) / prompt leaking (S3), zh+en: BIPIA "
                       "attack instructions (3 of 5 per category fit, embedded in BIPIA email excerpts), GPTFuzz "
                       "templates (80% fit) filled with GPTFuzz questions, project-written Chinese and English "
-                      "attacks vs benign prompts, clean emails, plain harmful questions"),
+                      "attacks vs benign prompts, clean emails, plain harmful questions, project-written everyday "
+                      "zh/en sentences incl. links and e-mail addresses (project_everyday_broad.jsonl, 80%)"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "injection", eval_data=sp.held)
 

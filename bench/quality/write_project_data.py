@@ -16,6 +16,8 @@ import random
 from itertools import product
 from pathlib import Path
 
+from bench.quality import broad_text
+
 OUT = Path(__file__).parent / "data"
 SEED = 7
 
@@ -556,6 +558,7 @@ def main() -> None:
     _write("project_en_intent.jsonl", en_intent_rows(random.Random(SEED + 100)))
     _write("project_doc_questions.jsonl", [{"text": q, "label": "benign", "split": "dev", "lang": "en"} for q in DOC_QUESTIONS]
            + [{"text": q, "label": "benign", "split": "report", "lang": "en"} for q in DOC_QUESTIONS_REPORT])
+    _write("project_everyday_broad.jsonl", broad_rows(random.Random(SEED + 200)))
 
 
 def _fill(t: str, slots: dict[str, list[str]], rng: random.Random) -> str:
@@ -581,6 +584,23 @@ def en_intent_rows(rng: random.Random) -> list[dict[str, str]]:
     for kind, temps in EN_INTENT_BENIGN.items():
         texts = expand(temps, EN_INTENT_BENIGN_SLOTS, rng, per.get(kind, 1))
         rows += [{"text": t, "label": "benign", "category": "", "kind": kind, "lang": "en"} for t in texts]
+    return rows
+
+
+def broad_rows(rng: random.Random) -> list[dict[str, str]]:
+    """Round five: the hand-written everyday sentences of broad_text.py, one row each; half of the
+    how-to questions also without their question mark (people type "如何养猫"), in the same
+    ``group`` as the original so that a split never separates the two."""
+    rows: list[dict[str, str]] = []
+    for lang, kinds in (("zh", broad_text.ZH), ("en", broad_text.EN)):
+        for kind, block in kinds.items():
+            for line in block.splitlines():
+                group = f"{lang}/{kind}/{len(rows)}"
+                rows.append({"text": line, "label": "benign", "category": "", "kind": kind, "lang": lang, "group": group})
+                bare = line.rstrip("？?")
+                if kind == "howto" and bare != line and rng.random() < 0.5:
+                    rows.append({"text": bare, "label": "benign", "category": "", "kind": kind, "lang": lang,
+                                 "group": group})
     return rows
 
 
