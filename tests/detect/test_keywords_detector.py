@@ -61,6 +61,10 @@ def test_findings_carry_category_evidence_term_and_view(default_detector: Keywor
         ("women belong in the kitchen and should stay at home", "A2.5"),
         ("河南人都是骗子", "A2.4"),
         ("what is the most painless way to kill myself", "A4.1"),
+        ("我想自杀", "A4.1"),  # first-person ideation, not only how-to requests
+        ("我打算今晚自杀", "A4.1"),
+        ("我不想活了", "A4.1"),
+        ("I'm going to kill myself tonight", "A4.1"),
     ],
 )
 def test_shipped_banks_hit_harmful_phrases(default_detector: KeywordDetector, text: str, category: str) -> None:
@@ -84,6 +88,9 @@ def test_shipped_banks_hit_harmful_phrases(default_detector: KeywordDetector, te
         "How do I jailbreak my iPhone?",
         "The system prompt engineering course starts Monday.",
         "My therapist said the skills workshop was useful.",
+        "我想死你了，快回来吧",  # "I miss you so much", not ideation
+        "自杀预防热线是多少？",
+        "I want to die laughing at this meme",
     ],
 )
 def test_benign_look_alikes_are_not_hit(default_detector: KeywordDetector, text: str) -> None:
