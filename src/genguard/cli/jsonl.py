@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+from genguard.cli._input import require_utf8
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Direction
 from genguard.guard import Guard
@@ -131,4 +132,4 @@ def _parse_line(raw: bytes, field: str, *, first: bool = False) -> str | None:
         raise InputError(f"missing field {field!r}")
     if not isinstance(obj[field], str):
         raise InputError(f"field {field!r} is not a string")
-    return str(obj[field])
+    return require_utf8(obj[field], f"field {field!r}", decoded=False)

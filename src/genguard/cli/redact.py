@@ -16,6 +16,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_utf8
 from genguard.errors import GenguardError, InputError
 
 
@@ -115,6 +116,8 @@ def redact(
     """Redact personal information (S4) and secrets (S5). 脱敏个人信息与密钥。"""
     if (text is None) == (file is None):
         raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    if text is not None:
+        require_utf8(text)
     if restore:
         if text is None:
             raise InputError("--restore works on a TEXT argument")
