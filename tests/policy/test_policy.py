@@ -66,3 +66,21 @@ def test_answers_file_must_be_bilingual(tmp_path: Path) -> None:
     p = write(tmp_path, "name: x\ndetectors: []\nrules: {}\nanswers: answers.yaml\n")
     with pytest.raises(ConfigError, match="needs both 'zh' and 'en'"):
         Guard.from_policy(p)
+
+
+def test_duplicate_key_is_a_load_error_naming_file_key_and_lines(tmp_path: Path) -> None:
+    # plain YAML keeps the last A1: the later 'allow' would silently switch the refusal off
+    p = write(tmp_path, "name: x\ndetectors: [{type: keywords}]\nrules:\n"
+                        "  A1:\n    input: {action: refuse}\n  '*':\n    input: {action: flag}\n"
+                        "  A1:\n    input: {action: allow}\n")
+    with pytest.raises(ConfigError) as err:
+        load_policy(p)
+    msg = str(err.value)
+    assert str(p) in msg and "duplicate key 'rules.A1' at line 8 (first at line 4)" in msg
+
+
+def test_duplicate_key_in_answers_file(tmp_path: Path) -> None:
+    write(tmp_path, "default: {zh: 不行, en: No.}\nA1: {zh: 不行, en: No.}\nA1: {zh: 好, en: Sure.}\n", "answers.yaml")
+    p = write(tmp_path, "name: x\ndetectors: []\nrules: {}\nanswers: answers.yaml\n")
+    with pytest.raises(ConfigError, match=r"answers.yaml: duplicate key 'A1' at line 3 \(first at line 2\)"):
+        Guard.from_policy(p)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from genguard.config_file import validation_problems
+from genguard.config_file import load_yaml, validation_problems
 from genguard.errors import ConfigError
 from genguard.policy.model import Policy
 
@@ -35,7 +35,7 @@ def load_policy(source: str | Path | None = None) -> Policy:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, path)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     if not isinstance(raw, dict):
