@@ -7,6 +7,8 @@ They are all parsed with :func:`load_yaml`, which also refuses a key given twice
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,6 +76,24 @@ def validation_problems(exc: ValidationError) -> str:
     return "; ".join(
         f"key '{'.'.join(str(p) for p in e['loc']) or '(top level)'}': {e['msg']}" for e in exc.errors()
     )
+
+
+def unknown_options(factory: Callable[..., Any], options: Mapping[str, Any], internal: Collection[str] = ()) -> str | None:
+    """``unknown option 'x'; known: a, b`` when ``options`` (from a config file) holds a name that
+    ``factory`` does not take, else ``None``.
+
+    Calling the factory with it would raise ``TypeError: _mask() got an unexpected keyword
+    argument``, which names a Python function, not the user's options. ``internal`` are
+    parameters the caller supplies itself (not options a user may set)."""
+    params = inspect.signature(factory).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None
+    known = [n for n, p in params.items()
+             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY) and n not in internal]
+    bad = sorted(set(options) - set(known))
+    if not bad:
+        return None
+    return f"unknown option{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}; known: {', '.join(known) or '(none)'}"
 
 
 def _position(mark: yaml.Mark, column: bool) -> str:

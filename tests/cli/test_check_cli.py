@@ -137,3 +137,12 @@ def test_out_same_as_input_is_refused_before_touching_it(tmp_path: Path, cmd: st
     res = runner.invoke(app, [*cmd.split(), "--file", str(src), "--out", str(tmp_path / "." / "in.jsonl")])
     assert "--out must differ from --file" in _input_error(res)
     assert src.read_bytes() == body
+
+
+def test_redact_names_the_policy_of_a_bad_operator_option(tmp_path: Path) -> None:
+    pol = tmp_path / "p.yaml"
+    pol.write_text("name: x\ndetectors: [{type: pii}]\nrules: {}\nredaction: {operator: mask, options: {keep_lst: 2}}\n",
+                   encoding="utf-8")
+    res = runner.invoke(app, ["redact", "--policy", str(pol), "--operator", "mask", "call 13812345678"])
+    assert isinstance(res.exception, ConfigError), res.output
+    assert f"{pol}: key 'redaction.options'" in str(res.exception) and "known: char, keep_last" in str(res.exception)

@@ -57,8 +57,11 @@ class _Redactor:
             self.vault = Vault(open_store())
             self.op = None
         else:
+            from genguard.policy import policy_key
+
             opts = pol.redaction.options if pol.redaction.operator == operator.value else {}
-            self.op = get_operator(operator.value, **opts)
+            with policy_key(pol.extensions.get("_source"), "redaction.options"):
+                self.op = get_operator(operator.value, **opts)
 
     def redact(self, text: str) -> tuple[str, list[Any]]:
         from genguard.detect.base import DetectContext
