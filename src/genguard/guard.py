@@ -196,7 +196,7 @@ class Guard:
             top = max(
                 (r for r in reasons.values() if r.action == action), key=lambda r: r.score, default=None
             )
-            answer = ctx.answer_override or self.answers.answer(top.category if top else None, lang)
+            answer = ctx.answer_override or self.answers.answer(top.category if top else None, ctx.reply_language)
         elif action == Action.REDACT:
             to_redact = [f for f in findings if f.category in reasons and reasons[f.category].action == Action.REDACT]
             redacted = apply_redaction(ctx.text, to_redact, self._redactor)
