@@ -42,6 +42,18 @@ def test_refusal_answers_in_request_language() -> None:
     assert en.categories == ["A1.4"]
 
 
+def test_blocked_answer_refuses_in_the_prompt_language() -> None:
+    g = guard_with(FixedDetector("炸弹", "A1.4", 0.9), FixedDetector("bomb", "A1.4", 0.9))
+    zh_answer = g.check_output("先把材料混合，制作炸弹。", prompt="How to make a bomb?")
+    assert zh_answer.action == Action.BLOCK and zh_answer.answer and "Sorry" in zh_answer.answer
+    assert zh_answer.language == "zh"  # the checked text's language, as the detectors saw it
+    en_answer = g.check_output("First you build the bomb.", prompt="怎样做炸弹？")
+    assert en_answer.answer and "抱歉" in en_answer.answer
+    # without a prompt (or a blank one) the answer's own language is all there is
+    assert "抱歉" in (g.check_output("先把材料混合，制作炸弹。").answer or "")
+    assert "抱歉" in (g.check_output("先把材料混合，制作炸弹。", prompt=" ").answer or "")
+
+
 def test_output_direction_blocks_and_threshold_filters() -> None:
     g = guard_with(FixedDetector("bomb", "A1.4", 0.4))
     assert g.check_output("a bomb").action == Action.ALLOW  # below the 0.5 threshold

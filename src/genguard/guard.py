@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from genguard.detect.base import DetectContext, Detector, build_detector
-from genguard.errors import ConfigError, InputError
+from genguard.errors import InputError
 from genguard.findings import Action, Decision, Direction, Finding, Reason
-from genguard.policy import Policy, StandardAnswers, load_policy
+from genguard.policy import Policy, StandardAnswers, load_policy, policy_key
 from genguard.prechecks import PreCheck, build_precheck
-from genguard.redact import apply_redaction, get_operator
+from genguard.redact import apply_redaction, get_operator, operator_names
 
 
 def _build_from_spec(index: int, spec: Any, source: str | None) -> Detector:
     """Build one policy detector; a bad type or option names the policy file and the key."""
-    try:
+    with policy_key(source, f"detectors.{index}", spec.type):
         return build_detector(spec.type, spec.config, name=spec.instance_name)
-    except ConfigError as exc:
-        where = f"{source}: " if source else "policy: "
-        raise ConfigError(f"{where}key 'detectors.{index}' ({spec.type}): {exc}") from None
 
 
 # texts per detector-major group in Guard.check_batch: enough to keep a detector's tables warm,
@@ -41,18 +38,22 @@ class Guard:
         self.policy = policy
         source = policy.extensions.get("_source")
         base_dir = Path(source).parent if source else None
-        self.answers = StandardAnswers.load(policy.answers, base_dir)
-        self._redactor = get_operator(policy.redaction.operator, **policy.redaction.options)
+        with policy_key(source, "answers"):
+            self.answers = StandardAnswers.load(policy.answers, base_dir)
+        redaction = policy.redaction
+        with policy_key(source, "redaction.operator" if redaction.operator not in operator_names() else "redaction.options"):
+            self._redactor = get_operator(redaction.operator, **redaction.options)
         if detectors is None:
             detectors = [
                 (_build_from_spec(i, spec, source), spec) for i, spec in enumerate(policy.detectors) if spec.enabled
             ]
         self._detectors = detectors
-        self.pre_checks: list[tuple[PreCheck, list[Direction]]] = [
-            (build_precheck(spec.type, spec.config, base_dir=str(base_dir) if base_dir else None), spec.directions)
-            for spec in policy.pre_checks
-            if spec.enabled
-        ]
+        self.pre_checks: list[tuple[PreCheck, list[Direction]]] = []
+        for i, pre in enumerate(policy.pre_checks):
+            if pre.enabled:
+                with policy_key(source, f"pre_checks.{i}", pre.type):
+                    built = build_precheck(pre.type, pre.config, base_dir=str(base_dir) if base_dir else None)
+                self.pre_checks.append((built, pre.directions))
 
     @classmethod
     def from_policy(cls, policy: str | Path | Policy | None = None) -> Guard:
@@ -195,7 +196,7 @@ class Guard:
             top = max(
                 (r for r in reasons.values() if r.action == action), key=lambda r: r.score, default=None
             )
-            answer = ctx.answer_override or self.answers.answer(top.category if top else None, lang)
+            answer = ctx.answer_override or self.answers.answer(top.category if top else None, ctx.reply_language)
         elif action == Action.REDACT:
             to_redact = [f for f in findings if f.category in reasons and reasons[f.category].action == Action.REDACT]
             redacted = apply_redaction(ctx.text, to_redact, self._redactor)

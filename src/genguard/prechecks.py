@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from genguard.config_file import unknown_options
 from genguard.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def build_precheck(type_name: str, config: Mapping[str, Any], *, base_dir: str |
     if type_name not in _REGISTRY:
         known = ", ".join(sorted(set(_REGISTRY) | set(_BUILTIN)))
         raise ConfigError(f"unknown pre-check type {type_name!r}; known: {known}")
+    problem = unknown_options(_REGISTRY[type_name], config, internal=("base_dir",))
+    if problem:
+        raise ConfigError(f"pre-check {type_name!r}: {problem}")
     try:
         return _REGISTRY[type_name](base_dir=base_dir, **dict(config))
     except TypeError as exc:

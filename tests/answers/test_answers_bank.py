@@ -167,6 +167,7 @@ def test_broken_edit_keeps_serving_previous_bank(tmp_path: Path) -> None:
     ("entries: [{id: a, question: q, language: zh, risk: A1.1, answer: x}, {id: a, question: r, language: zh, risk: A1.1, answer: y}]",
      "duplicate entry id 'a'"),
     ("entries: {a: 1}", "expected a list of entries"),
+    ("entries:\n  - {id: a, question: q, language: zh, risk: A1.1, answer: x, answer: y}", r"duplicate key 'entries\.0\.answer'"),
 ])
 def test_bad_bank_files(tmp_path: Path, body: str, expect: str) -> None:
     f = tmp_path / "b.yaml"

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from genguard.cli.app import app
@@ -77,3 +79,70 @@ def test_policy_with_bad_detector_names_file_and_key(tmp_path: Path) -> None:
     assert res.exit_code != 0 and isinstance(res.exception, ConfigError)
     msg = str(res.exception)
     assert "p.yaml" in msg and "detectors.1" in msg and "nosuch" in msg
+
+
+def _input_error(res: Result) -> str:
+    """The message of the InputError a command raised (main() prints it as ``error: ...``, exit 2)."""
+    assert isinstance(res.exception, InputError), res.output
+    return str(res.exception)
+
+
+@pytest.mark.parametrize("cmd", ["check", "redact"])
+def test_out_that_is_a_directory_is_a_clear_error(tmp_path: Path, cmd: str) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "hello"}\n', encoding="utf-8")
+    res = runner.invoke(app, [cmd, "--file", str(src), "--out", str(tmp_path)])
+    assert "is a directory" in _input_error(res) and "--out" in _input_error(res)
+
+
+def test_out_in_a_missing_folder_is_created(tmp_path: Path) -> None:
+    # like `incidents export --out` and `corpus audit --out`, a missing folder is created
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "hello"}\n', encoding="utf-8")
+    out = tmp_path / "new" / "sub" / "out.jsonl"
+    res = runner.invoke(app, ["check", "--file", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text(encoding="utf-8"))["line"] == 1
+
+
+def test_out_below_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "hello"}\n', encoding="utf-8")
+    res = runner.invoke(app, ["check", "--file", str(src), "--out", str(src / "out.jsonl")])
+    assert "is a file, not a folder" in _input_error(res)
+
+
+def test_input_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["check", "--file", str(tmp_path), "--out", str(tmp_path / "o.jsonl")])
+    msg = _input_error(res)
+    assert "is a directory" in msg and "does not exist" not in msg
+
+
+@pytest.mark.parametrize("cmd", ["check", "redact"])
+def test_jsonl_may_start_with_a_bom(tmp_path: Path, cmd: str) -> None:
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + b'{"text": "hello"}\n{"text": "bye"}\n')
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, [cmd, "--file", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in recs] == [1, 2] and not any("error" in r for r in recs)
+
+
+@pytest.mark.parametrize("cmd", ["check", "pii scan"])  # redact refused it already; now all share the check
+def test_out_same_as_input_is_refused_before_touching_it(tmp_path: Path, cmd: str) -> None:
+    src = tmp_path / "in.jsonl"
+    body = b'{"text": "hello"}\n{"text": "no newline at the end"}'  # resuming would cut this torn-looking line
+    src.write_bytes(body)
+    res = runner.invoke(app, [*cmd.split(), "--file", str(src), "--out", str(tmp_path / "." / "in.jsonl")])
+    assert "--out must differ from --file" in _input_error(res)
+    assert src.read_bytes() == body
+
+
+def test_redact_names_the_policy_of_a_bad_operator_option(tmp_path: Path) -> None:
+    pol = tmp_path / "p.yaml"
+    pol.write_text("name: x\ndetectors: [{type: pii}]\nrules: {}\nredaction: {operator: mask, options: {keep_lst: 2}}\n",
+                   encoding="utf-8")
+    res = runner.invoke(app, ["redact", "--policy", str(pol), "--operator", "mask", "call 13812345678"])
+    assert isinstance(res.exception, ConfigError), res.output
+    assert f"{pol}: key 'redaction.options'" in str(res.exception) and "known: char, keep_last" in str(res.exception)

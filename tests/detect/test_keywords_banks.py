@@ -63,6 +63,7 @@ def _write(tmp_path: Path, body: str | bytes, name: str = "b.yaml") -> Path:
         ("category: A1.4\npinyin: maybe\nterms: {en: [x]}\n", "key 'pinyin'"),
         ("category: A1.4\nterms: {en: [x]}\nallow: [ok, 5]\n", "key 'allow[1]'"),
         ("category: A1.4\nterms: {en: [x]}\nwords: [y]\n", "unknown key(s) words"),
+        ("category: A1.4\nterms:\n  zh: [炸弹]\n  en: [x]\n  zh: [y]\n", "duplicate key 'terms.zh' at line 5 (first at line 3)"),
         ("category: A1.4\nterms: {en: ['</system>']}\n", "list it under 'literal'"),
         ("category: A1.4\nterms: {en: ['***']}\n", "no letters or digits"),
         ("category: A1.4\nterms: {en: ['{a|b|c|d|e|f|g|h|i|j}{a|b|c|d|e|f|g|h|i|j}{a|b|c|d|e|f|g|h|i|j}{a|b|c|d|e|f|g|h|i|j}']}\n", "expands to 10000 entries"),

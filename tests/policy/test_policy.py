@@ -66,3 +66,47 @@ def test_answers_file_must_be_bilingual(tmp_path: Path) -> None:
     p = write(tmp_path, "name: x\ndetectors: []\nrules: {}\nanswers: answers.yaml\n")
     with pytest.raises(ConfigError, match="needs both 'zh' and 'en'"):
         Guard.from_policy(p)
+
+
+def test_duplicate_key_is_a_load_error_naming_file_key_and_lines(tmp_path: Path) -> None:
+    # plain YAML keeps the last A1: the later 'allow' would silently switch the refusal off
+    p = write(tmp_path, "name: x\ndetectors: [{type: keywords}]\nrules:\n"
+                        "  A1:\n    input: {action: refuse}\n  '*':\n    input: {action: flag}\n"
+                        "  A1:\n    input: {action: allow}\n")
+    with pytest.raises(ConfigError) as err:
+        load_policy(p)
+    msg = str(err.value)
+    assert str(p) in msg and "duplicate key 'rules.A1' at line 8 (first at line 4)" in msg
+
+
+def test_duplicate_key_in_answers_file(tmp_path: Path) -> None:
+    write(tmp_path, "default: {zh: 不行, en: No.}\nA1: {zh: 不行, en: No.}\nA1: {zh: 好, en: Sure.}\n", "answers.yaml")
+    p = write(tmp_path, "name: x\ndetectors: []\nrules: {}\nanswers: answers.yaml\n")
+    with pytest.raises(ConfigError, match=r"answers.yaml: duplicate key 'A1' at line 3 \(first at line 2\)"):
+        Guard.from_policy(p)
+
+
+_BASE = "name: x\ndetectors: [{type: keywords}]\nrules: {}\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expect"),
+    [
+        ("redaction: {operator: maskk}\n", "key 'redaction.operator': unknown redaction operator 'maskk'; known: "),
+        ("redaction: {operator: mask, options: {keep_lst: 2}}\n",
+         "key 'redaction.options': redaction operator 'mask': unknown option 'keep_lst'; known: char, keep_last, keep_separators"),
+        ("pre_checks: [{type: answer_bank, config: {mode: answr}}]\n",
+         "key 'pre_checks.0' (answer_bank): key 'config.mode': must be 'answer' or 'inform', got 'answr'"),
+        ("pre_checks: [{type: answer_bank, config: {pathz: [x]}}]\n",
+         "key 'pre_checks.0' (answer_bank): pre-check 'answer_bank': unknown option 'pathz'; known: paths, mode"),
+        ("pre_checks: [{type: answer_bnk}]\n", "key 'pre_checks.0' (answer_bnk): unknown pre-check type 'answer_bnk'"),
+        ("answers: nonexistent_answers.yaml\n", "key 'answers': answers file "),
+    ],
+)
+def test_errors_building_the_guard_name_policy_file_and_key(tmp_path: Path, extra: str, expect: str) -> None:
+    p = write(tmp_path, _BASE + extra)
+    with pytest.raises(ConfigError) as err:
+        Guard.from_policy(p)
+    msg = str(err.value)
+    assert msg.startswith(f"{p}: ") and expect in msg, msg
+    assert "got an unexpected keyword argument" not in msg

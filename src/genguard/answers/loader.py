@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from genguard.answers.model import AnswerEntry
-from genguard.config_file import validation_problems
+from genguard.config_file import load_yaml, validation_problems
 from genguard.errors import ConfigError
 
 
@@ -42,7 +42,7 @@ def load_entries(path: Path) -> list[AnswerEntry]:
             entries.append(_entry(raw, f"{path}:{n}"))
     else:
         try:
-            doc = yaml.safe_load(text)
+            doc = load_yaml(text, path)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: invalid YAML: {exc}") from None
         items = doc.get("entries") if isinstance(doc, dict) else doc

@@ -33,7 +33,7 @@ class AnswerBankPreCheck:
 
     def __init__(self, bank: AnswerBank, mode: str = "answer") -> None:
         if mode not in ("answer", "inform"):
-            raise ConfigError(f"answer_bank: key 'mode': must be 'answer' or 'inform', got {mode!r}")
+            raise ConfigError(f"key 'config.mode': must be 'answer' or 'inform', got {mode!r}")
         self.bank = bank
         self.mode = mode
 

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genguard.cli._input import require_utf8
+
 app = typer.Typer(name="answers", help="Standard-answer bank (标准答案库): validate, match.", no_args_is_help=True)
 
 
@@ -37,7 +39,7 @@ def match(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Show which entry (if any) a query matches, how, and the vetted answer."""
-    m = _bank(bank_files, threshold).match(text)
+    m = _bank(bank_files, threshold).match(require_utf8(text))
     if as_json:
         typer.echo(json.dumps(None if m is None else {**m.as_dict(), "answer": m.entry.answer}, ensure_ascii=False))
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_utf8
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Decision, Direction
 
@@ -43,6 +44,8 @@ def check(
 
     if (text is None) == (file is None):
         raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    if text is not None:
+        require_utf8(text)
     guard = Guard.from_policy(policy)
     if text is not None:
         decision = guard.check(text, direction)

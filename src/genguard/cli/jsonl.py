@@ -8,6 +8,7 @@ after the last line written.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from collections import Counter
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+from genguard.cli._input import require_utf8
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Direction
 from genguard.guard import Guard
@@ -28,6 +30,35 @@ class CheckSummary:
     errors: int = 0
     actions: Counter[str] = field(default_factory=Counter)
     error_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def prepare_paths(src: Path, out: Path) -> int:
+    """Check ``--file``/``--out`` before anything is read or written; the number of input lines
+    already answered in ``out`` (see :func:`_resume_point`).
+
+    Shared by every resumable JSONL command so each bad path gets the same one-line error:
+    resuming truncates a torn last line of ``out``, so ``out`` being the input itself must be
+    refused before that; a missing output folder is created, as ``--out`` of other commands does.
+    """
+    if src.is_dir():
+        raise InputError(f"input file {str(src)!r} is a directory; give a JSONL file")
+    if not src.is_file():
+        raise InputError(f"input file {str(src)!r} does not exist")
+    if out.is_dir():
+        raise InputError(f"--out {str(out)!r} is a directory; give a file path such as {str(out / 'out.jsonl')!r}")
+    if out.exists() and os.path.samefile(out, src):
+        raise InputError("--out must differ from --file")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"--out {str(out)!r}: {str(blocker)!r} is a file, not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        done = _resume_point(out)
+        with out.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise InputError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
+    return done
 
 
 def _resume_point(out: Path) -> int:
@@ -50,10 +81,8 @@ def _resume_point(out: Path) -> int:
 
 
 def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, field: str = "text") -> CheckSummary:
-    if not src.is_file():
-        raise InputError(f"input file {str(src)!r} does not exist")
     summary = CheckSummary()
-    done = _resume_point(out)
+    done = prepare_paths(src, out)
     summary.resumed = done
     size = src.stat().st_size
     with src.open("rb") as fh, out.open("a", encoding="utf-8") as sink, Progress(
@@ -67,7 +96,7 @@ def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, fiel
                 continue
             record: dict[str, object] = {"line": line_no}
             try:
-                text = _parse_line(raw, field)
+                text = _parse_line(raw, field, first=line_no == 1)
                 if text is None:  # blank line: answered so the count stays aligned
                     record["skipped"] = "blank line"
                 else:
@@ -84,7 +113,11 @@ def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, fiel
     return summary
 
 
-def _parse_line(raw: bytes, field: str) -> str | None:
+def _parse_line(raw: bytes, field: str, *, first: bool = False) -> str | None:
+    """The text of one JSONL line (``None`` for a blank line). A UTF-8 byte-order mark is
+    accepted at the start of the file (``first``), as editors on Windows write one."""
+    if first and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -99,4 +132,4 @@ def _parse_line(raw: bytes, field: str) -> str | None:
         raise InputError(f"missing field {field!r}")
     if not isinstance(obj[field], str):
         raise InputError(f"field {field!r} is not a string")
-    return str(obj[field])
+    return require_utf8(obj[field], f"field {field!r}", decoded=False)

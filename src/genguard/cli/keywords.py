@@ -7,6 +7,8 @@ from enum import StrEnum
 
 import typer
 
+from genguard.cli._input import require_utf8
+
 app = typer.Typer(name="keywords", help="Keyword banks: coverage statistics and match explanations. 关键词库统计与匹配解释。")
 
 
@@ -81,6 +83,7 @@ def match(
     from genguard.detect.keywords.engine import compile_engine
     from genguard.text.normalize import normalize
 
+    require_utf8(text)
     engine = compile_engine(list(bank))
     norm = normalize(text)
     hits = engine.match(norm)

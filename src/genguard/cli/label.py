@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_utf8
 from genguard.errors import InputError
 
 app = typer.Typer(
@@ -44,7 +45,7 @@ def _read_text(text: str | None, file: Path | None) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(f"{file}: not UTF-8 text (byte {exc.start})") from None
     if text is not None:
-        return text
+        return require_utf8(text)
     if not sys.stdin.isatty():
         return sys.stdin.read()
     raise InputError("give the text as an argument, with --file, or on standard input")

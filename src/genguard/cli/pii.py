@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_utf8
 from genguard.errors import InputError
 
 app = typer.Typer(name="pii", help="Personal information and secrets: entity types and scanning. 个人信息与密钥识别。")
@@ -42,6 +43,8 @@ def scan(
 
     if (text is None) == (file is None):
         raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    if text is not None:
+        require_utf8(text)
     det, _ = build_pii_detector(policy, entities)
 
     def findings(t: str) -> list[dict[str, Any]]:

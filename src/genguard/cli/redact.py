@@ -8,7 +8,6 @@ contract as ``genguard check --file``.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_utf8
 from genguard.errors import GenguardError, InputError
 
 
@@ -57,8 +57,11 @@ class _Redactor:
             self.vault = Vault(open_store())
             self.op = None
         else:
+            from genguard.policy import policy_key
+
             opts = pol.redaction.options if pol.redaction.operator == operator.value else {}
-            self.op = get_operator(operator.value, **opts)
+            with policy_key(pol.extensions.get("_source"), "redaction.options"):
+                self.op = get_operator(operator.value, **opts)
 
     def redact(self, text: str) -> tuple[str, list[Any]]:
         from genguard.detect.base import DetectContext
@@ -75,11 +78,9 @@ def stream_jsonl(
     fn: Callable[[str], dict[str, Any]], src: Path, out: Path, field: str
 ) -> tuple[int, int, int, list[tuple[int, str]]]:
     """One output record per input line (``fn``'s fields, or an error), resumable like ``check --file``."""
-    from genguard.cli.jsonl import _parse_line, _resume_point
+    from genguard.cli.jsonl import _parse_line, prepare_paths
 
-    if not src.is_file():
-        raise InputError(f"input file {str(src)!r} does not exist")
-    done = _resume_point(out)
+    done = prepare_paths(src, out)
     redacted = errors = 0
     error_lines: list[tuple[int, str]] = []
     with src.open("rb") as fh, out.open("a", encoding="utf-8") as sink:
@@ -88,7 +89,7 @@ def stream_jsonl(
                 continue
             record: dict[str, Any] = {"line": line_no}
             try:
-                text = _parse_line(raw, field)
+                text = _parse_line(raw, field, first=line_no == 1)
                 if text is None:
                     record["skipped"] = "blank line"
                 else:
@@ -118,6 +119,8 @@ def redact(
     """Redact personal information (S4) and secrets (S5). 脱敏个人信息与密钥。"""
     if (text is None) == (file is None):
         raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    if text is not None:
+        require_utf8(text)
     if restore:
         if text is None:
             raise InputError("--restore works on a TEXT argument")
@@ -138,8 +141,6 @@ def redact(
     assert file is not None
     if out is None:
         raise InputError("--file needs --out OUT.jsonl")
-    if out.exists() and file.exists() and os.path.samefile(out, file):
-        raise InputError("--out must differ from --file")
     def one(t: str) -> dict[str, Any]:
         new, findings = r.redact(t)
         return {field: new, "entities": [f.entity for f in findings]}

@@ -49,6 +49,16 @@ class DetectContext:
     def language(self) -> str:
         return detect_language(self.text)
 
+    @lazy_attribute
+    def reply_language(self) -> str:
+        """Language to answer the user in (standard answers, refusals): the request's, when the
+        text is an answer checked with its prompt, else the text's own. An English question
+        refused because of a Chinese answer gets an English refusal. Detectors keep using
+        :attr:`language`, the language of the text they scan."""
+        if self.prompt and self.prompt.strip():
+            return detect_language(self.prompt)
+        return self.language
+
 
 class Detector(ABC):
     """Base class of all detectors. Subclasses set ``type_name`` and implement ``detect``."""

@@ -13,6 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from genguard.config_file import load_yaml
 from genguard.errors import ConfigError
 
 
@@ -250,7 +251,7 @@ def load_config(path: str | Path | None = None) -> GatewayConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, p)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{p}: invalid YAML: {exc}") from None
     if raw is None:

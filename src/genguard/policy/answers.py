@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from genguard.config_file import load_yaml
 from genguard.errors import ConfigError
 from genguard.taxonomy import get_taxonomy
 
@@ -31,12 +32,12 @@ class StandardAnswers:
             return cls(spec, "policy answers")
         if spec == "default":
             text = resources.files("genguard.policy").joinpath("data/answers.yaml").read_text("utf-8")
-            return cls(yaml.safe_load(text), "default answers")
+            return cls(load_yaml(text, "default answers"), "default answers")
         path = Path(spec)
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"), path)
         except FileNotFoundError:
             raise ConfigError(f"answers file {str(path)!r} does not exist") from None
         except (UnicodeDecodeError, yaml.YAMLError) as exc:

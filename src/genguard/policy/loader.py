@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from genguard.config_file import validation_problems
+from genguard.config_file import load_yaml, validation_problems
 from genguard.errors import ConfigError
 from genguard.policy.model import Policy
 
@@ -35,7 +37,7 @@ def load_policy(source: str | Path | None = None) -> Policy:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, path)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     if not isinstance(raw, dict):
@@ -46,3 +48,15 @@ def load_policy(source: str | Path | None = None) -> Policy:
         raise ConfigError(_format_validation(path, exc)) from None
     policy.extensions.setdefault("_source", str(path))
     return policy
+
+
+@contextmanager
+def policy_key(source: str | None, key: str, what: str | None = None) -> Iterator[None]:
+    """Prefix a ConfigError raised while building a part of the policy with the policy file and
+    the key of that part: the builders (operators, pre-checks, answer files) do not know which
+    policy, or where in it, their settings came from."""
+    try:
+        yield
+    except ConfigError as exc:
+        where = f"{source}: " if source else "policy: "
+        raise ConfigError(f"{where}key '{key}'{f' ({what})' if what else ''}: {exc}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from genguard.config_file import unknown_options
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 
@@ -38,6 +39,9 @@ def operator_names() -> list[str]:
 def get_operator(name: str, **options: Any) -> RedactionOperator:
     if name not in _OPERATORS:
         raise ConfigError(f"unknown redaction operator {name!r}; known: {', '.join(sorted(_OPERATORS))}")
+    problem = unknown_options(_OPERATORS[name], options)
+    if problem:
+        raise ConfigError(f"redaction operator {name!r}: {problem}")
     try:
         return _OPERATORS[name](**options)
     except TypeError as exc:

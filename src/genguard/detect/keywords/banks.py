@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from genguard.config_file import load_yaml
 from genguard.errors import ConfigError
 from genguard.taxonomy import get_taxonomy
 
@@ -202,7 +203,7 @@ def load_bank_file(path: Path) -> KeywordBank:
             f"{path}: keyword bank is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
         ) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, path)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     if not isinstance(raw, dict):
