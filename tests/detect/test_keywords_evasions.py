@@ -68,6 +68,10 @@ CASES = [
     ("pinyin-mixed-zh", "拐卖renkou", "拐卖renkou", ZH, "pinyin"),
     ("pinyin-initials-zh", "talk about gmrk today", "gmrk", ZH, "pinyin_initials"),
     ("pinyin-initials-spaced-zh", "g m r k", "g m r k", ZH, "pinyin_initials"),
+    ("shinjitai-zh", "拐売人口", "拐売人口", ZH, "compact"),  # Japanese 売 for 卖
+    ("split-zh", "他在问手另卖人口的事", "手另卖人口", ZH, "split"),  # 拐 written as its parts
+    ("split-two-zh", "手另十买人口", "手另十买人口", ZH, "split"),
+    ("split-separated-zh", "出售AK47步 木 仓！", "出售AK47步 木 仓", "出售AK47步枪", "split"),  # 枪 = 木仓
 ]
 
 
@@ -93,6 +97,8 @@ def test_evasion_is_caught_with_original_span(
         "xgmrk",  # initials only as a whole token
         "拐卖人",  # partial term
         "拐卖人口罪的量刑标准是什么",  # allow-listed benign phrase overlapping the hit
+        "扌另卖人口网非的量刑标准是什么",  # the same, written with split characters
+        "这所女子学校在木仓路上",  # components that are ordinary words stay words
         "how to kill a child process in linux",  # allow-listed
     ],
 )

@@ -136,20 +136,35 @@ def _base_fold(ch: str) -> str:
     return c
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _t2s_table() -> dict[int, int]:
-    """Traditional -> simplified per character, from OpenCC ``t2s`` (one conversion call)."""
+    """Traditional -> simplified per character, from OpenCC ``t2s`` (one conversion call), and
+    Japanese shinjitai -> simplified (OpenCC ``jp2t`` then ``t2s``: ``製作炸弾`` reads as
+    ``制作炸弹``) for characters outside GB 2312 only, because some shinjitai are also ordinary
+    simplified characters with another meaning (``予``, ``芸``)."""
     import opencc
 
     cps = [cp for cp in range(0x3400, 0xA000) if unicodedata.category(chr(cp)) == "Lo"]
     cps += list(range(0xF900, 0xFB00)) + list(range(0x20000, 0x2A6E0))
     src = "\n".join(chr(cp) for cp in cps)
-    dst = opencc.OpenCC("t2s").convert(src).split("\n")
+    t2s = opencc.OpenCC("t2s")
+    dst = t2s.convert(src).split("\n")
+    jp = t2s.convert(opencc.OpenCC("jp2t").convert(src)).split("\n")
     out: dict[int, int] = {}
-    if len(dst) != len(cps):  # pragma: no cover - OpenCC keeps line structure
+    if len(dst) != len(cps) or len(jp) != len(cps):  # pragma: no cover - OpenCC keeps line structure
         return out
-    for cp, d in zip(cps, dst, strict=True):
+    for cp, d, j in zip(cps, dst, jp, strict=True):
         if len(d) == 1 and ord(d) != cp and ord(d) < TABLE_SIZE:
             out[cp] = ord(d)
+        elif len(j) == 1 and ord(j) != cp and ord(j) < TABLE_SIZE and not _in_gb2312(chr(cp)):
+            out[cp] = ord(j)
     return out
 
 

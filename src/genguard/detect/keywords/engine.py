@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
+from genguard.text import split_chars
 from genguard.text.normalize import (
     NormalizedText,
     View,
@@ -44,6 +45,7 @@ VIEW_COMPACT = "compact"
 VIEW_PINYIN = "pinyin"
 VIEW_INITIALS = "pinyin_initials"
 VIEW_LITERAL = "literal"
+VIEW_SPLIT = "split"  # hits found with split characters recombined (text/split_chars.py)
 
 _MIN_PINYIN_LEN = 5  # shorter full-pinyin strings collide with ordinary Latin words
 _MIN_INITIALS_TERM = 3  # initials only for Chinese terms of at least 3 characters
@@ -219,6 +221,10 @@ class _Automaton:
     def __bool__(self) -> bool:
         return bool(self._keys) if self._raw is not None else bool(self.entries)
 
+    def key_list(self) -> list[str]:
+        """Every key (built or loaded)."""
+        return self._keys
+
     def longest(self) -> int:
         """Length of the longest key (0 when there is none)."""
         return max(map(len, self._keys), default=0)
@@ -299,7 +305,7 @@ class KeywordEngine:
 
     def __init__(
         self, banks: list[KeywordBank], *, allow: list[str] | None = None, pinyin: bool = True,
-        state: tuple[Any, Any, Any] | None = None,
+        state: tuple[Any, ...] | None = None,
     ) -> None:
         self.banks = banks
         # allow-list phrases live in the main automaton as entries with an empty category, so
@@ -307,9 +313,11 @@ class KeywordEngine:
         self._main = _Automaton()
         self._pinyin = _Automaton()
         self._literal = _Automaton()
+        split: dict[str, str] | None = None
         if state is not None:  # keys computed by an earlier process (see compile_engine)
-            for auto, enc in zip((self._main, self._pinyin, self._literal), state, strict=True):
+            for auto, enc in zip((self._main, self._pinyin, self._literal), state[:3], strict=True):
                 auto.load(enc)
+            split = state[3]
         else:
             for bank in banks:
                 for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
@@ -318,14 +326,25 @@ class KeywordEngine:
                 for _which, key, entry in _allow_keys(phrase):
                     self._main.add(key, entry)
         self._main.build()
+        # split characters (拆字): component runs of the characters the Chinese keys use
+        self._split_keys = split if split is not None else _split_keys(self._main)
+        self._split: Any = None
+        self._main_reach = self._main.longest()
+        if self._split_keys:
+            self._split_chars = list(self._split_keys.values())
+            self._split = ahocorasick_rs.AhoCorasick(
+                list(self._split_keys), matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
-    def state(self) -> tuple[Any, Any, Any]:
-        """The computed keys and entries as plain tuples (fast to pickle), for the disk cache."""
-        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded())
+    def state(self) -> tuple[Any, ...]:
+        """The computed keys and entries as plain tuples (fast to pickle), and the split-character
+        table, for the disk cache."""
+        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded(), self._split_keys)
 
     @property
     def size(self) -> int:
@@ -343,6 +362,8 @@ class KeywordEngine:
         found = self._main.iter(norm.text)
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
+        if self._split is not None and norm.has_han:
+            self._check_split(norm, raw)
         if self._has_pinyin and norm.has_latin:
             # a pinyin key counts only where it covers a Latin letter of the original: in a long
             # text with Han characters, scan the spelling near those letters only
@@ -410,6 +431,50 @@ class KeywordEngine:
                     if not _segmentation_ok(chunks, entry.bounds, n):
                         continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
+
+
+    def _check_split(self, norm: NormalizedText, out: list[Hit]) -> None:
+        """Hits of Chinese keys in the text with its component runs recombined (``火乍弓单`` ->
+        ``炸弹``); only occurrences that cover a recombined character count (the others were
+        found on the compact view already). Literal entries are left out (they have their own
+        view); a key with Latin letters (出售AK47步枪) must sit on word boundaries, as on the
+        compact view."""
+        runs = self._split.find_matches_as_indexes(norm.text, overlapping=True)
+        if not runs:
+            return
+        chars = self._split_chars
+        rec = split_chars.recombine(norm.text, norm.offsets, [(s, e, chars[i]) for i, s, e in runs])
+        merged = rec.merged
+        original = norm.original
+        # a key occurrence that covers a recombined character lies within one key length of it:
+        # scan only those pieces of the recombined text (most documents hold a few runs, often
+        # ordinary words such as 人也 = 他, and rescanning a whole document doubled the cost)
+        reach = self._main_reach
+        found: list[tuple[int, int, tuple[Entry, ...]]] = []
+        lo = hi = -1
+        for p in [*merged.nonzero()[0].tolist(), -1]:
+            if p >= 0 and lo >= 0 and p - reach + 1 <= hi:
+                hi = min(len(rec.text), p + reach)
+                continue
+            if lo >= 0:
+                found += [(a + lo, b + lo, es) for a, b, es in self._main.iter(rec.text[lo:hi])]
+            lo, hi = max(0, p - reach + 1), min(len(rec.text), p + reach)
+        for s, e, entries in found:
+            if not merged[s:e].any():
+                continue
+            os_, oe = rec.span(s, e)
+            for entry in entries:
+                if entry.view == VIEW_LITERAL:
+                    continue
+                if entry.latin and not _on_boundaries(original, os_, oe, rec.text[s], rec.text[e - 1]):
+                    continue
+                out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, VIEW_SPLIT, entry.source))
+
+
+def _split_keys(main: _Automaton) -> dict[str, str]:
+    """Component runs -> character for every Han character of the automaton's keys."""
+    chars = {c for k in main.key_list() for c in k if _has_han(c)}
+    return split_chars.compositions(chars, normalize_term)
 
 
 def _verify_literal(norm: NormalizedText, entry: Entry, os_: int, oe: int) -> Hit | None:
