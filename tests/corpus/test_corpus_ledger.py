@@ -75,7 +75,7 @@ def test_cli_sources_audit_clean_and_errors(tmp_path: Path, corpus_policy: str) 
     assert "blacklist" in r.output
     rep = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     assert rep["malformed"] == [{"file": str(d / "broken.csv"), "line": 3, "problem": rep["malformed"][0]["problem"],
-                                 "source": None}]
+                                 "source": "broken"}]
     r = runner.invoke(app, ["corpus", "sources", "list", "--json", "--db", db])
     listed = {x["name"]: x for x in json.loads(r.output)}
     assert listed["forum"]["blacklisted"] and listed["forum"]["last_verdict"] == "blacklist"

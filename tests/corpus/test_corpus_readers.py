@@ -173,3 +173,18 @@ def test_encodings_checked_before_reading(tmp_path: Path) -> None:
     assert [d.text for d in docs] == ["第一行", "第二行"] and not bad
     docs, bad = read_all([f])  # read as UTF-8: every line reported, none dropped
     assert not docs and [m.line for m in bad] == [1, 2] and all("not utf-8" in m.problem for m in bad)
+
+
+
+def test_malformed_records_carry_the_file_source(tmp_path: Path) -> None:
+    # the source the file's readable records get, so per-source counts include the bad ones
+    (tmp_path / "mal.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "unterminated\n[1, 2]\n')
+    (tmp_path / "gbk.txt").write_bytes("春天的公园\n".encode("gbk"))
+    (tmp_path / "rows.csv").write_text('text,x\nfine,1\n"open quote,2\n', encoding="utf-8")
+    _, bad = read_all([tmp_path / "mal.jsonl", tmp_path / "gbk.txt", tmp_path / "rows.csv"])
+    assert [(Path(m.file).name, m.line, m.source) for m in bad] == [
+        ("mal.jsonl", 2, "mal"), ("mal.jsonl", 3, "mal"), ("gbk.txt", 1, "gbk"), ("rows.csv", 3, "rows")]
+    _, bad = read_all([tmp_path / "mal.jsonl"], ReaderConfig(default_source="crawl"))
+    assert {m.source for m in bad} == {"crawl"}
+    _, bad = read_all([tmp_path / "mal.jsonl"], ReaderConfig(source_field="site"))  # the field is unreadable
+    assert {m.source for m in bad} == {None}

@@ -250,7 +250,7 @@ def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed
         elif fmt in LINE_FORMATS:
             records = _iter_line_records(shard, cfg, comp, fmt)
         else:
-            yield Malformed(shard.file, 0, f"unknown format {fmt!r}")
+            yield Malformed(shard.file, 0, f"unknown format {fmt!r}", _file_source(cfg, shard.file))
             return
         for rec in records:
             last = max(last, rec.line)
@@ -260,7 +260,8 @@ def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed
         # is reported as one malformed record instead of aborting the run.
         where = f" after line {last}" if last else ""
         yield Malformed(shard.file, last + 1 if last else 0,
-                        f"file unreadable{where}: {exc.__class__.__name__}: {exc}".rstrip(": "))
+                        f"file unreadable{where}: {exc.__class__.__name__}: {exc}".rstrip(": "),
+                        _file_source(cfg, shard.file))
 
 
 def _unreadable() -> tuple[type[BaseException], ...]:
@@ -272,6 +273,16 @@ def _unreadable() -> tuple[type[BaseException], ...]:
 
 def _source(cfg: ReaderConfig, file: str) -> str:
     return cfg.default_source or source_from_name(file)
+
+
+def _file_source(cfg: ReaderConfig, file: str) -> str | None:
+    """Source of a record that could not be parsed: the one the file's readable records get.
+
+    Without a source field that is the run's ``--source`` or the file stem, so malformed records
+    count under their real source (``clean.json``'s ``by_source``) instead of an unknown bucket;
+    with a source field it is unknown (the field could not be read), hence ``None``.
+    """
+    return None if cfg.source_field is not None else _source(cfg, file)
 
 
 def _decode(raw: bytes, cfg: ReaderConfig) -> str:
@@ -287,12 +298,12 @@ class _Bad(Exception):
 
 def _from_mapping(obj: Any, cfg: ReaderConfig, file: str, line: int, nbytes: int) -> Document | Malformed:
     if not isinstance(obj, dict):
-        return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object")
+        return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object", _file_source(cfg, file))
     src = _source(cfg, file)
     if cfg.source_field is not None:
         val = obj.get(cfg.source_field)
         if val is None or val == "":
-            return Malformed(file, line, f"missing source field {cfg.source_field!r}")
+            return Malformed(file, line, f"missing source field {cfg.source_field!r}", _file_source(cfg, file))
         src = str(val)
     if cfg.text_field not in obj or obj[cfg.text_field] is None:
         return Malformed(file, line, f"missing text field {cfg.text_field!r}", src)
@@ -322,12 +333,12 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
         for raw, consumed in _iter_lines(fh, cfg.max_record_bytes, budget):
             line_no += 1
             if raw is None:
-                yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes")
+                yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes", _file_source(cfg, shard.file))
                 continue
             try:
                 text = _decode(raw, cfg)
             except _Bad as exc:
-                yield Malformed(shard.file, line_no, str(exc))
+                yield Malformed(shard.file, line_no, str(exc), _file_source(cfg, shard.file))
                 continue
             if line_no == 1 and text.startswith("\ufeff"):
                 text = text[1:]  # a UTF-8 byte-order mark opens the file, not the first record
@@ -340,7 +351,7 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
+                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}", _file_source(cfg, shard.file))
                 continue
             yield _from_mapping(obj, cfg, shard.file, line_no, consumed)
 
@@ -349,12 +360,12 @@ def _iter_text_file(shard: Shard, cfg: ReaderConfig, comp: str | None) -> Iterat
     with _open_binary(shard.file, comp) as fh:
         raw = fh.read(cfg.max_record_bytes + 1)
     if len(raw) > cfg.max_record_bytes:
-        yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)")
+        yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)", _file_source(cfg, shard.file))
         return
     try:
         text = _decode(raw, cfg).removeprefix("\ufeff")
     except _Bad as exc:
-        yield Malformed(shard.file, 1, str(exc))
+        yield Malformed(shard.file, 1, str(exc), _file_source(cfg, shard.file))
         return
     if text.strip():
         yield Document(f"{shard.file}:1", text, _source(cfg, shard.file), shard.file, 1, len(raw))
@@ -398,14 +409,14 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Malformed(shard.file, 1, f"bad CSV header: {exc}")
+            yield Malformed(shard.file, 1, f"bad CSV header: {exc}", _file_source(cfg, shard.file))
             return
         header = [h.lstrip("\ufeff").strip() for h in header]
         if cfg.text_field not in header:
-            yield Malformed(shard.file, 1, f"missing text column {cfg.text_field!r} (columns: {', '.join(header)})")
+            yield Malformed(shard.file, 1, f"missing text column {cfg.text_field!r} (columns: {', '.join(header)})", _file_source(cfg, shard.file))
             return
         if cfg.source_field is not None and cfg.source_field not in header:
-            yield Malformed(shard.file, 1, f"missing source column {cfg.source_field!r} (columns: {', '.join(header)})")
+            yield Malformed(shard.file, 1, f"missing source column {cfg.source_field!r} (columns: {', '.join(header)})", _file_source(cfg, shard.file))
             return
         ti = header.index(cfg.text_field)
         si = header.index(cfg.source_field) if cfg.source_field is not None else None
@@ -419,13 +430,13 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             except csv.Error as exc:
                 first = lines.yielded[0] if lines.yielded else lines.line_no
                 span = f" (lines {first}-{lines.yielded[-1]})" if len(lines.yielded) > 1 else ""
-                yield Malformed(shard.file, first, f"bad CSV{span}: {exc}")
+                yield Malformed(shard.file, first, f"bad CSV{span}: {exc}", _file_source(cfg, shard.file))
                 lines.yielded.clear()
                 last_bytes = lines.bytes_read
                 continue
             while lines.bad:
                 ln, problem = lines.bad.pop(0)
-                yield Malformed(shard.file, ln, problem)
+                yield Malformed(shard.file, ln, problem, _file_source(cfg, shard.file))
             start = lines.yielded[0] if lines.yielded else lines.line_no
             lines.yielded.clear()
             nbytes = lines.bytes_read - last_bytes
@@ -433,11 +444,11 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) <= ti or (si is not None and len(row) <= si):
-                yield Malformed(shard.file, start, f"row has {len(row)} columns, header has {len(header)}")
+                yield Malformed(shard.file, start, f"row has {len(row)} columns, header has {len(header)}", _file_source(cfg, shard.file))
                 continue
             src = row[si] if si is not None else _source(cfg, shard.file)
             if si is not None and not src:
-                yield Malformed(shard.file, start, f"missing source field {cfg.source_field!r}")
+                yield Malformed(shard.file, start, f"missing source field {cfg.source_field!r}", _file_source(cfg, shard.file))
                 continue
             if not row[ti].strip():
                 yield Malformed(shard.file, start, f"empty text field {cfg.text_field!r}", src)
@@ -445,7 +456,7 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             yield Document(f"{shard.file}:{start}", row[ti], src, shard.file, start, nbytes)
         while lines.bad:
             ln, problem = lines.bad.pop(0)
-            yield Malformed(shard.file, ln, problem)
+            yield Malformed(shard.file, ln, problem, _file_source(cfg, shard.file))
 
 
 def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed]:
@@ -454,12 +465,12 @@ def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malfor
     pf = pq.ParquetFile(shard.file)
     names = pf.schema_arrow.names
     if cfg.text_field not in names:
-        yield Malformed(shard.file, 0, f"missing text column {cfg.text_field!r} (columns: {', '.join(names)})")
+        yield Malformed(shard.file, 0, f"missing text column {cfg.text_field!r} (columns: {', '.join(names)})", _file_source(cfg, shard.file))
         return
     cols = [cfg.text_field]
     if cfg.source_field is not None:
         if cfg.source_field not in names:
-            yield Malformed(shard.file, 0, f"missing source column {cfg.source_field!r} (columns: {', '.join(names)})")
+            yield Malformed(shard.file, 0, f"missing source column {cfg.source_field!r} (columns: {', '.join(names)})", _file_source(cfg, shard.file))
             return
         cols.append(cfg.source_field)
     row = 0
@@ -470,7 +481,7 @@ def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malfor
             row += 1  # parquet "line" = 1-based row number
             source = str(src) if src not in (None, "") else None
             if cfg.source_field is not None and source is None:
-                yield Malformed(shard.file, row, f"missing source field {cfg.source_field!r}")
+                yield Malformed(shard.file, row, f"missing source field {cfg.source_field!r}", _file_source(cfg, shard.file))
                 continue
             source = source or _source(cfg, shard.file)
             if text is None:
