@@ -175,6 +175,27 @@ def test_encodings_checked_before_reading(tmp_path: Path) -> None:
     assert not docs and [m.line for m in bad] == [1, 2] and all("not utf-8" in m.problem for m in bad)
 
 
+def test_truncated_zstd_is_reported_not_lost(tmp_path: Path) -> None:
+    # zstandard's stream_reader returns b"" when the input stops inside a frame: a cut inside the
+    # first block lost every record without a word, a later cut lost the tail
+    import zstandard
+
+    cctx = zstandard.ZstdCompressor()
+    small = cctx.compress(b"".join(b'{"text": "doc %d"}\n' % i for i in range(50)))
+    (tmp_path / "s.jsonl.zst").write_bytes(small[: len(small) // 2])
+    docs, bad = read_all([tmp_path / "s.jsonl.zst"])
+    assert not docs and len(bad) == 1 and "unreadable" in bad[0].problem and "truncated" in bad[0].problem
+    assert bad[0].source == "s"
+    big = cctx.compress(b"".join(b'{"text": "doc %d %d"}\n' % (i, i * 7919 % 10007) for i in range(30000)))
+    (tmp_path / "b.jsonl.zst").write_bytes(big[: len(big) // 2])
+    docs, bad = read_all([tmp_path / "b.jsonl.zst"])
+    assert 0 < len(docs) < 30000 and [d.line for d in docs] == list(range(1, len(docs) + 1))
+    assert len(bad) == 1 and bad[0].line == docs[-1].line + 1 and f"after line {docs[-1].line}" in bad[0].problem
+    # complete files, one frame or several (pzstd, cat a.zst b.zst), still read whole
+    (tmp_path / "m.jsonl.zst").write_bytes(small + cctx.compress(b'{"text": "second frame"}\n'))
+    docs, bad = read_all([tmp_path / "m.jsonl.zst"])
+    assert not bad and len(docs) == 51 and docs[-1].text == "second frame"
+
 
 def test_malformed_records_carry_the_file_source(tmp_path: Path) -> None:
     # the source the file's readable records get, so per-source counts include the bad ones

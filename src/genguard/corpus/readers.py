@@ -192,12 +192,64 @@ def _open_binary(path: str, comp: str | None) -> IO[bytes]:
     if comp == "gzip":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if comp == "zstd":
+        return io.BufferedReader(_ZstdStream(path), buffer_size=1 << 20)
+    return open(path, "rb")
+
+
+class _ZstdStream(io.RawIOBase):
+    """Decompressed bytes of a zstd file, every frame of it; a file cut short raises ``EOFError``.
+
+    zstandard's ``stream_reader`` ends quietly (``b""``) when the input stops inside a frame and,
+    by default, after the first frame, so a truncated download or a multi-frame file (pzstd,
+    ``cat a.zst b.zst``) lost records without a word. Here each frame gets its own
+    ``decompressobj``, whose ``eof`` says whether the frame was complete, and the next frame
+    starts from its ``unused_data``. Input is fed in ``FEED``-byte pieces, only when the
+    previous piece's output has been read, to keep memory bounded.
+    """
+
+    FEED = 1 << 16
+
+    def __init__(self, path: str) -> None:
         import zstandard
 
-        raw = open(path, "rb")  # noqa: SIM115 - closed through the returned reader
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)
-    return open(path, "rb")
+        super().__init__()
+        self._raw = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._started = False  # bytes of the current frame have been fed
+        self._pending = b""  # compressed input not yet fed
+        self._out = memoryview(b"")  # decompressed output not yet handed out
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._out:
+            data = self._pending or self._raw.read(self.FEED)
+            self._pending = b""
+            if not data:
+                if self._started:
+                    raise EOFError("zstd stream ends inside a frame (file truncated)")
+                return 0
+            self._out = memoryview(self._feed(data))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        self._started = True
+        out = self._obj.decompress(data)
+        if self._obj.eof:  # frame complete: what follows belongs to the next frame
+            self._pending = self._obj.unused_data
+            self._obj = self._dctx.decompressobj()
+            self._started = False
+        return out
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 def _count_newlines(path: str, upto: int) -> int:
