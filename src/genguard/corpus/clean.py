@@ -61,6 +61,21 @@ def load_eval_grams(paths: Sequence[str | Path], field: str, n: int) -> tuple[fr
     return frozenset(grams), {k: frozenset(v) for k, v in sorted(short.items())}, info
 
 
+def eval_fingerprint(grams: frozenset[str], short: dict[int, frozenset[str]]) -> str:
+    """Digest of the whole evaluation set as the clean step uses it: every n-gram and every
+    short item. Checkpoints hold eval-overlap decisions, so any change to the set (an item
+    added, edited or removed, short ones included) must start a fresh run instead of resuming
+    with stale decisions; a sample of the n-grams would miss most changes."""
+    h = hashlib.sha256()
+    for g in sorted(grams):
+        h.update(g.encode("utf-8", "surrogatepass") + b"\x00")
+    for length, items in sorted(short.items()):
+        h.update(f"\x01{length}\x01".encode())
+        for item in sorted(items):
+            h.update(item.encode("utf-8", "surrogatepass") + b"\x00")
+    return h.hexdigest()
+
+
 def run_clean(
     paths: Sequence[str | Path], *, out: Path, reader: ReaderConfig | None = None, settings: CorpusSettings | None = None,
     policy: str | None = None, eval_paths: Sequence[str | Path] | None = None, eval_field: str = "text",
@@ -72,7 +87,7 @@ def run_clean(
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     fp = fingerprint(files_fingerprint(files), reader.fingerprint(), settings.model_dump(mode="json"),
-                     policy_fingerprint(policy), sorted(grams)[:1000], len(grams), sorted(blacklisted or []))
+                     policy_fingerprint(policy), eval_fingerprint(grams, short), sorted(blacklisted or []))
     ckpt = out / ".checkpoints" / f"clean-{fp}"
     work = ckpt / "intermediate"
     work.mkdir(parents=True, exist_ok=True)
