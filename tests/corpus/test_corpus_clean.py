@@ -162,3 +162,24 @@ def test_resume_starts_afresh_when_the_eval_set_changes(corpus_policy: str, tmp_
     assert clean_with(filler, zz, "jumps over the lazy dog") == {1: "eval_overlap", 2: "eval_overlap"}
     assert clean_with(filler, zz, "what is the capital city of france") == {2: "eval_overlap"}  # short item changed
     assert clean_with(filler, zz.replace("zz13", "zz99"), "what is the capital city of france") == {}  # n-gram changed
+
+
+def test_out_folder_inside_the_input_is_not_read_back(corpus_policy: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "web.jsonl").write_text("".join(json.dumps({"text": f"document number {i} about rivers"}) + "\n"
+                                            for i in range(5)) + '{"text": "torn\n', encoding="utf-8")
+    (data / "notes.xyz").write_text("not a corpus file\n", encoding="utf-8")
+    first = run_clean([data], out=data / "cleaned", policy=corpus_policy, show_progress=False)
+    second = run_clean([data], out=data / "cleaned", policy=corpus_policy, show_progress=False)
+    third = run_clean([data], out=data / "cleaned", policy=corpus_policy, resume=False, show_progress=False)
+    assert first["counts"] == second["counts"] == third["counts"] == {
+        "records": 6, "kept": 5, "redacted": 0, "dropped": 0, "skipped": 1}
+    assert first["files"] == second["files"] == 1
+    # malformed records count under their file's source, not an unknown "?" bucket
+    assert second["by_source"] == {"web": {"records": 6, "output": 5}}
+    saved = json.loads((data / "cleaned" / "clean.json").read_text(encoding="utf-8"))
+    assert saved["skipped_files"] == [
+        {"path": str(data / "cleaned"), "reason": "this run's --out folder"},
+        {"path": str(data / "notes.xyz"), "reason": saved["skipped_files"][1]["reason"]}]
+    assert saved["skipped_files"][1]["reason"].startswith("unknown file type")

@@ -116,3 +116,24 @@ def test_cli_main_prints_error_without_traceback(tmp_path: Path) -> None:
                         "--out", str(tmp_path / "o")], capture_output=True, text=True,
                        env={"PYTHONPATH": str(src), "GENGUARD_HOME": str(tmp_path / "h"), "PATH": "/usr/bin:/bin"})
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
+
+
+
+def test_cli_lists_skipped_files_and_every_malformed_file(tmp_path: Path, corpus_policy: str) -> None:
+    runner = CliRunner()
+    d = tmp_path / "c"
+    d.mkdir()
+    write_source(d / "news.jsonl", 20)
+    for i in range(7):
+        (d / f"bad{i}.jsonl").write_text('{"text": "torn\n' * (i + 1), encoding="utf-8")
+    (d / "weird.xyz").write_text("hello\n", encoding="utf-8")
+    out = d / "report"
+    r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--policy", corpus_policy, "--full", "--no-record"])
+    assert r.exit_code == 0, r.output
+    flat = "".join(r.output.split())  # Rich folds long lines (and paths) at the terminal width
+    assert "28malformedrecords" in flat and "...and2morefiles(13records)" in flat
+    assert "2pathsundertheinputsnotread" in flat and "weird.xyz(unknownfiletype" in flat
+    rep = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [Path(k["path"]).name for k in rep["skipped_files"]] == ["report", "weird.xyz"]
+    r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--policy", corpus_policy, "--full", "--no-record"])
+    assert r.exit_code == 0 and json.loads((out / "audit.json").read_text(encoding="utf-8"))["inputs"] == rep["inputs"]

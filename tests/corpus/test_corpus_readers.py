@@ -209,3 +209,34 @@ def test_malformed_records_carry_the_file_source(tmp_path: Path) -> None:
     assert {m.source for m in bad} == {"crawl"}
     _, bad = read_all([tmp_path / "mal.jsonl"], ReaderConfig(source_field="site"))  # the field is unreadable
     assert {m.source for m in bad} == {None}
+
+
+def test_directory_walk_skips_hidden_outputs_and_unknown_types_and_says_so(tmp_path: Path) -> None:
+    from genguard.corpus.readers import collect_inputs
+
+    d = tmp_path / "data"
+    for rel in ("a.jsonl", "sub/b.txt", ".hidden.jsonl", ".cache/c.jsonl", "out/cleaned.jsonl", "out/manifest.jsonl",
+                "out/.checkpoints/clean-x/intermediate/shard-00000.jsonl", "audit/audit.json", "audit/malformed.jsonl",
+                "audit/audit.md", "audit/mine.jsonl", "weird.xyz", "x.jsonl.bz2", "noext"):
+        (d / rel).parent.mkdir(parents=True, exist_ok=True)
+        (d / rel).write_text('{"text": "t"}\n', encoding="utf-8")
+    got = collect_inputs([d], exclude=[d / "out"])
+    assert [Path(f).relative_to(d).as_posix() for f in got.files] == ["a.jsonl", "audit/mine.jsonl", "sub/b.txt"]
+    skipped = {Path(k["path"]).relative_to(d).as_posix(): k["reason"] for k in got.skipped}
+    assert skipped == {
+        ".cache": "hidden folder", ".hidden.jsonl": "hidden file", "out": "this run's --out folder",
+        "audit": "genguard output files: audit.json, audit.md, malformed.jsonl", "weird.xyz": skipped["weird.xyz"],
+        "x.jsonl.bz2": skipped["x.jsonl.bz2"], "noext": skipped["noext"]}
+    assert all(skipped[k].startswith("unknown file type") for k in ("weird.xyz", "x.jsonl.bz2", "noext"))
+    # --out given as the input folder itself: its own output files are skipped, the corpus is not
+    (d / "out" / "x.jsonl").write_text('{"text": "t"}\n', encoding="utf-8")
+    got = collect_inputs([d / "out"], exclude=[d / "out"])
+    assert [Path(f).name for f in got.files] == ["x.jsonl"]
+    # a pattern skips genguard output files too; a file named directly is always read
+    got = collect_inputs([str(d / "audit" / "*.json*")])
+    assert [Path(f).name for f in got.files] == ["mine.jsonl"] and len(got.skipped) == 2
+    assert collect_inputs([d / "audit" / "malformed.jsonl"]).files == [str(d / "audit" / "malformed.jsonl")]
+    (tmp_path / "only").mkdir()
+    (tmp_path / "only" / "weird.xyz").write_text("x")
+    with pytest.raises(InputError, match=r"holds no corpus file.*weird.xyz \(unknown file type"):
+        collect_inputs([tmp_path / "only"])

@@ -18,6 +18,7 @@ import glob
 import gzip
 import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,24 +139,67 @@ def source_from_name(path: str | Path) -> str:
     return name
 
 
-def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None) -> list[str]:
+# Files genguard writes into an output folder; a folder holding one of REPORT_NAMES is one.
+REPORT_NAMES = frozenset({"audit.json", "clean.json", "annotation_qa.json"})
+OUTPUT_NAMES = REPORT_NAMES | {
+    "audit.md", "malformed.jsonl", "sample_ids.jsonl", "cleaned.jsonl", "manifest.jsonl", "dedup-index.sqlite",
+    "audit.html", "audit.zh.html", "clean.html", "clean.zh.html", "annotation_qa.html", "annotation_qa.zh.html",
+}
+
+
+@dataclass
+class Inputs:
+    """The files to read, and what a directory walk or pattern left out with the reason why.
+
+    ``skipped`` goes into the console output and the reports, so no file under the inputs is
+    left out without a word.
+    """
+
+    files: list[str]
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"path", "reason"}
+
+
+def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None,
+                 exclude: list[str | Path] | tuple[str | Path, ...] = ()) -> list[str]:
+    """The files of :func:`collect_inputs` (without the list of skipped ones)."""
+    return collect_inputs(paths, cfg, exclude).files
+
+
+def collect_inputs(paths: list[str | Path], cfg: ReaderConfig | None = None,
+                   exclude: list[str | Path] | tuple[str | Path, ...] = ()) -> Inputs:
     """Files named by ``paths`` (files, directories walked recursively, glob patterns), sorted.
 
     A path that matches nothing is an error, as is a directory with no readable corpus file:
-    a typo must not turn into an empty, "clean" audit.
+    a typo must not turn into an empty, "clean" audit. A directory walk leaves out what is not
+    the user's corpus, and says so in ``skipped``: hidden (dot-prefixed) files and folders (e.g.
+    ``.checkpoints``), the ``exclude`` folders (the run's own ``--out``), genguard's output files
+    in any output folder (``cleaned.jsonl``, ``manifest.jsonl`` ... next to a ``clean.json`` or
+    ``audit.json``), which would otherwise be read back as corpus on the next run, and files of
+    an unknown type. Glob matches skip the same output folders and files. A file named
+    directly is always read.
     """
     out: list[str] = []
+    skipped: list[dict[str, str]] = []
+    excluded = {Path(e).resolve() for e in exclude}
     for p in paths:
         s = str(p)
         if any(ch in s for ch in "*?["):
             matches = sorted(m for m in glob.glob(s, recursive=True) if Path(m).is_file())
             if not matches:
                 raise InputError(f"pattern {s!r} matches no file")
-            out.extend(matches)
+            for m in matches:
+                reason = _output_reason(Path(m), excluded)
+                if reason:
+                    skipped.append({"path": m, "reason": reason})
+                else:
+                    out.append(m)
         elif Path(s).is_dir():
-            found = sorted(str(f) for f in Path(s).rglob("*") if f.is_file() and split_name(f)[0])
+            found, left_out = _walk(Path(s), excluded)
+            skipped.extend(left_out)
             if not found:
-                raise InputError(f"directory {s!r} holds no corpus file (.jsonl .csv .tsv .parquet .txt, optionally .gz/.zst)")
+                what = f"; skipped: {_skipped_summary(left_out)}" if left_out else ""
+                raise InputError(f"directory {s!r} holds no corpus file "
+                                 f"(.jsonl .csv .tsv .parquet .txt, optionally .gz/.zst){what}")
             out.extend(found)
         elif Path(s).is_file():
             out.append(s)
@@ -167,7 +211,64 @@ def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None) -> li
         if not (forced or fmt):
             raise InputError(f"{f}: unknown file type; use .jsonl/.csv/.tsv/.parquet/.txt (optionally .gz/.zst) or --format")
     seen: set[str] = set()
-    return [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    files = [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    taken = set(files)
+    return Inputs(files, [k for k in skipped if k["path"] not in taken])
+
+
+def _output_reason(path: Path, excluded: set[Path]) -> str:
+    """Why a file a pattern matched is genguard's own output ("" if it is not).
+
+    Only the output files themselves: a pattern reaches into ``.checkpoints`` only when it
+    names hidden folders explicitly, and anything else in an output folder is the user's.
+    """
+    if path.name not in OUTPUT_NAMES:
+        return ""
+    if path.resolve().parent in excluded or any((path.parent / r).is_file() for r in REPORT_NAMES):
+        return "genguard output file"
+    return ""
+
+
+def _walk(root: Path, excluded: set[Path]) -> tuple[list[str], list[dict[str, str]]]:
+    """Corpus files under ``root`` and what was skipped (see :func:`collect_inputs`)."""
+    found: list[str] = []
+    skipped: list[dict[str, str]] = []
+    root_is_out = root.resolve() in excluded  # --out given as the input folder itself
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            sub = here / d
+            if d.startswith("."):
+                skipped.append({"path": str(sub), "reason": "hidden folder"})
+            elif sub.resolve() in excluded:
+                skipped.append({"path": str(sub), "reason": "this run's --out folder"})
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        is_output = (root_is_out and here == root) or any(r in filenames for r in REPORT_NAMES)
+        own = sorted(n for n in filenames if is_output and n in OUTPUT_NAMES)
+        if own:  # one entry per output folder, naming its files
+            skipped.append({"path": str(here), "reason": f"genguard output files: {', '.join(own)}"})
+        for name in sorted(filenames):
+            f = here / name
+            if name.startswith("."):
+                skipped.append({"path": str(f), "reason": "hidden file"})
+            elif name in own:
+                continue
+            elif not f.is_file():
+                continue  # a broken link or a socket: not a file at all
+            elif not split_name(f)[0]:
+                skipped.append({"path": str(f), "reason": "unknown file type; name it directly with --format to read it"})
+            else:
+                found.append(str(f))
+    return sorted(found), sorted(skipped, key=lambda k: k["path"])
+
+
+def _skipped_summary(skipped: list[dict[str, str]], limit: int = 5) -> str:
+    shown = ", ".join(f"{k['path']} ({k['reason']})" for k in skipped[:limit])
+    more = len(skipped) - limit
+    return shown + (f" ... and {more} more" if more > 0 else "")
 
 
 def plan_shards(files: list[str], cfg: ReaderConfig, shard_bytes: int = 64 * 1024 * 1024) -> list[Shard]:
