@@ -118,6 +118,28 @@ def test_cli_main_prints_error_without_traceback(tmp_path: Path) -> None:
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
 
 
+def test_ledger_names_are_normalised_and_update_needs_an_existing_source(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'names.db'}"
+    r = runner.invoke(app, ["corpus", "sources", "add", "ghost", "--update", "--owner", "me", "--db", db])
+    assert isinstance(r.exception, InputError) and "not in the ledger" in str(r.exception)
+    r = runner.invoke(app, ["corpus", "sources", "add", " weibo ", "--db", db])
+    assert r.exit_code == 0 and "source weibo added" in r.output
+    r = runner.invoke(app, ["corpus", "sources", "add", "weibo ", "--update", "--owner", "team", "--db", db])
+    assert r.exit_code == 0 and "source weibo updated" in r.output
+    r = runner.invoke(app, ["corpus", "sources", "blacklist", " weibo", "--reason", "harmful", "--db", db])
+    assert r.exit_code == 0 and "source weibo blacklisted: harmful" in r.output, r.output
+    led = SourceLedger(url=db)
+    assert [(x["name"], x["owner"], x["blacklisted"]) for x in led.list()] == [("weibo", "team", True)]
+    assert led.get(" weibo ") is not None and led.blacklisted() == {"weibo"}
+    led.record_audit("run1", {"source": "weibo ", "verdict": "qualified", "sampled": 1, "total": 1,
+                              "harmful_rate": 0.0, "qualified_rate": 1.0})
+    assert [a["verdict"] for a in led.audits(" weibo")] == ["qualified"] and len(led.list()) == 1
+    r = runner.invoke(app, ["corpus", "sources", "blacklist", "weibo  ", "--remove", "--db", db])
+    assert r.exit_code == 0 and led.blacklisted() == set()
+    with pytest.raises(InputError, match="must not be empty"):
+        led.blacklist("  ", "reason", create=True)
+
 
 def test_cli_lists_skipped_files_and_every_malformed_file(tmp_path: Path, corpus_policy: str) -> None:
     runner = CliRunner()

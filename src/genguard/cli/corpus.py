@@ -68,11 +68,11 @@ def sources_blacklist(
     """Put a source on (or with --remove take it off) the blacklist."""
     ledger = _ledger(db)
     if remove:
-        ledger.unblacklist(name)
-        console.print(f"source [bold]{name}[/] removed from the blacklist", highlight=False)
+        row = ledger.unblacklist(name)
+        console.print(f"source [bold]{row['name']}[/] removed from the blacklist", highlight=False)
         return
-    ledger.blacklist(name, reason, create=create)
-    console.print(f"source [bold]{name}[/] blacklisted: {reason}", highlight=False)
+    row = ledger.blacklist(name, reason, create=create)
+    console.print(f"source [bold]{row['name']}[/] blacklisted: {row['blacklist_reason']}", highlight=False)
 
 
 @sources_app.command("export")
