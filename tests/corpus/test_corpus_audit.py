@@ -156,7 +156,7 @@ def test_byte_range_shards_give_same_result_and_absolute_lines(tmp_path: Path, c
     split = run_audit([big], out=tmp_path / "y", policy=corpus_policy, full=True, workers=2,
                       settings=CorpusSettings(shard_mb=1), show_progress=False)
     assert strip_volatile(whole)["sources"] == strip_volatile(split)["sources"]
-    assert split["malformed"] == [{"file": str(big), "line": 6001, "problem": split["malformed"][0]["problem"], "source": None}]
+    assert split["malformed"] == [{"file": str(big), "line": 6001, "problem": split["malformed"][0]["problem"], "source": "big"}]
     assert _by_source(split)["big"]["total"] == 6000
 
 

@@ -140,3 +140,46 @@ def test_workers_and_blacklist(planted_corpus: dict, corpus_policy: str, tmp_pat
     assert one["counts"] == two["counts"]
     bl = run_clean([pc["file"]], out=tmp_path / "bl", policy=corpus_policy, blacklisted={"web"}, show_progress=False)
     assert bl["output_docs"] == 0 and bl["reasons"]["blacklisted_source"] == pc["n"] - 2 and bl["accounted"]
+
+
+def test_resume_starts_afresh_when_the_eval_set_changes(corpus_policy: str, tmp_path: Path) -> None:
+    # the checkpoint fingerprint took only the first 1,000 sorted n-grams and their count, and no
+    # short item at all: a changed evaluation set resumed with stale eval-overlap decisions
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "d.jsonl").write_text(
+        json.dumps({"text": "the quick brown fox jumps over the lazy dog today"}) + "\n"
+        + json.dumps({"text": "intro " + " ".join(f"zz{i}" for i in range(1, 14)) + " outro"}) + "\n", encoding="utf-8")
+    filler = " ".join(f"a{i}" for i in range(1200))  # > 1,000 n-grams, all sorting before "zz..."
+
+    def clean_with(*items: str) -> dict:
+        ev = tmp_path / "eval.jsonl"
+        ev.write_text("".join(json.dumps({"text": t}) + "\n" for t in items), encoding="utf-8")
+        run_clean([data], out=tmp_path / "out", policy=corpus_policy, eval_paths=[ev], show_progress=False)
+        return {r["line"]: r["reason"] for r in read_jsonl(tmp_path / "out" / "manifest.jsonl")}
+
+    zz = " ".join(f"zz{i}" for i in range(1, 14))
+    assert clean_with(filler, zz, "jumps over the lazy dog") == {1: "eval_overlap", 2: "eval_overlap"}
+    assert clean_with(filler, zz, "what is the capital city of france") == {2: "eval_overlap"}  # short item changed
+    assert clean_with(filler, zz.replace("zz13", "zz99"), "what is the capital city of france") == {}  # n-gram changed
+
+
+def test_out_folder_inside_the_input_is_not_read_back(corpus_policy: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "web.jsonl").write_text("".join(json.dumps({"text": f"document number {i} about rivers"}) + "\n"
+                                            for i in range(5)) + '{"text": "torn\n', encoding="utf-8")
+    (data / "notes.xyz").write_text("not a corpus file\n", encoding="utf-8")
+    first = run_clean([data], out=data / "cleaned", policy=corpus_policy, show_progress=False)
+    second = run_clean([data], out=data / "cleaned", policy=corpus_policy, show_progress=False)
+    third = run_clean([data], out=data / "cleaned", policy=corpus_policy, resume=False, show_progress=False)
+    assert first["counts"] == second["counts"] == third["counts"] == {
+        "records": 6, "kept": 5, "redacted": 0, "dropped": 0, "skipped": 1}
+    assert first["files"] == second["files"] == 1
+    # malformed records count under their file's source, not an unknown "?" bucket
+    assert second["by_source"] == {"web": {"records": 6, "output": 5}}
+    saved = json.loads((data / "cleaned" / "clean.json").read_text(encoding="utf-8"))
+    assert saved["skipped_files"] == [
+        {"path": str(data / "cleaned"), "reason": "this run's --out folder"},
+        {"path": str(data / "notes.xyz"), "reason": saved["skipped_files"][1]["reason"]}]
+    assert saved["skipped_files"][1]["reason"].startswith("unknown file type")

@@ -75,7 +75,7 @@ def test_cli_sources_audit_clean_and_errors(tmp_path: Path, corpus_policy: str) 
     assert "blacklist" in r.output
     rep = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     assert rep["malformed"] == [{"file": str(d / "broken.csv"), "line": 3, "problem": rep["malformed"][0]["problem"],
-                                 "source": None}]
+                                 "source": "broken"}]
     r = runner.invoke(app, ["corpus", "sources", "list", "--json", "--db", db])
     listed = {x["name"]: x for x in json.loads(r.output)}
     assert listed["forum"]["blacklisted"] and listed["forum"]["last_verdict"] == "blacklist"
@@ -116,3 +116,46 @@ def test_cli_main_prints_error_without_traceback(tmp_path: Path) -> None:
                         "--out", str(tmp_path / "o")], capture_output=True, text=True,
                        env={"PYTHONPATH": str(src), "GENGUARD_HOME": str(tmp_path / "h"), "PATH": "/usr/bin:/bin"})
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_ledger_names_are_normalised_and_update_needs_an_existing_source(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'names.db'}"
+    r = runner.invoke(app, ["corpus", "sources", "add", "ghost", "--update", "--owner", "me", "--db", db])
+    assert isinstance(r.exception, InputError) and "not in the ledger" in str(r.exception)
+    r = runner.invoke(app, ["corpus", "sources", "add", " weibo ", "--db", db])
+    assert r.exit_code == 0 and "source weibo added" in r.output
+    r = runner.invoke(app, ["corpus", "sources", "add", "weibo ", "--update", "--owner", "team", "--db", db])
+    assert r.exit_code == 0 and "source weibo updated" in r.output
+    r = runner.invoke(app, ["corpus", "sources", "blacklist", " weibo", "--reason", "harmful", "--db", db])
+    assert r.exit_code == 0 and "source weibo blacklisted: harmful" in r.output, r.output
+    led = SourceLedger(url=db)
+    assert [(x["name"], x["owner"], x["blacklisted"]) for x in led.list()] == [("weibo", "team", True)]
+    assert led.get(" weibo ") is not None and led.blacklisted() == {"weibo"}
+    led.record_audit("run1", {"source": "weibo ", "verdict": "qualified", "sampled": 1, "total": 1,
+                              "harmful_rate": 0.0, "qualified_rate": 1.0})
+    assert [a["verdict"] for a in led.audits(" weibo")] == ["qualified"] and len(led.list()) == 1
+    r = runner.invoke(app, ["corpus", "sources", "blacklist", "weibo  ", "--remove", "--db", db])
+    assert r.exit_code == 0 and led.blacklisted() == set()
+    with pytest.raises(InputError, match="must not be empty"):
+        led.blacklist("  ", "reason", create=True)
+
+
+def test_cli_lists_skipped_files_and_every_malformed_file(tmp_path: Path, corpus_policy: str) -> None:
+    runner = CliRunner()
+    d = tmp_path / "c"
+    d.mkdir()
+    write_source(d / "news.jsonl", 20)
+    for i in range(7):
+        (d / f"bad{i}.jsonl").write_text('{"text": "torn\n' * (i + 1), encoding="utf-8")
+    (d / "weird.xyz").write_text("hello\n", encoding="utf-8")
+    out = d / "report"
+    r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--policy", corpus_policy, "--full", "--no-record"])
+    assert r.exit_code == 0, r.output
+    flat = "".join(r.output.split())  # Rich folds long lines (and paths) at the terminal width
+    assert "28malformedrecords" in flat and "...and2morefiles(13records)" in flat
+    assert "2pathsundertheinputsnotread" in flat and "weird.xyz(unknownfiletype" in flat
+    rep = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [Path(k["path"]).name for k in rep["skipped_files"]] == ["report", "weird.xyz"]
+    r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--policy", corpus_policy, "--full", "--no-record"])
+    assert r.exit_code == 0 and json.loads((out / "audit.json").read_text(encoding="utf-8"))["inputs"] == rep["inputs"]

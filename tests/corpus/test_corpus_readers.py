@@ -173,3 +173,70 @@ def test_encodings_checked_before_reading(tmp_path: Path) -> None:
     assert [d.text for d in docs] == ["第一行", "第二行"] and not bad
     docs, bad = read_all([f])  # read as UTF-8: every line reported, none dropped
     assert not docs and [m.line for m in bad] == [1, 2] and all("not utf-8" in m.problem for m in bad)
+
+
+def test_truncated_zstd_is_reported_not_lost(tmp_path: Path) -> None:
+    # zstandard's stream_reader returns b"" when the input stops inside a frame: a cut inside the
+    # first block lost every record without a word, a later cut lost the tail
+    import zstandard
+
+    cctx = zstandard.ZstdCompressor()
+    small = cctx.compress(b"".join(b'{"text": "doc %d"}\n' % i for i in range(50)))
+    (tmp_path / "s.jsonl.zst").write_bytes(small[: len(small) // 2])
+    docs, bad = read_all([tmp_path / "s.jsonl.zst"])
+    assert not docs and len(bad) == 1 and "unreadable" in bad[0].problem and "truncated" in bad[0].problem
+    assert bad[0].source == "s"
+    big = cctx.compress(b"".join(b'{"text": "doc %d %d"}\n' % (i, i * 7919 % 10007) for i in range(30000)))
+    (tmp_path / "b.jsonl.zst").write_bytes(big[: len(big) // 2])
+    docs, bad = read_all([tmp_path / "b.jsonl.zst"])
+    assert 0 < len(docs) < 30000 and [d.line for d in docs] == list(range(1, len(docs) + 1))
+    assert len(bad) == 1 and bad[0].line == docs[-1].line + 1 and f"after line {docs[-1].line}" in bad[0].problem
+    # complete files, one frame or several (pzstd, cat a.zst b.zst), still read whole
+    (tmp_path / "m.jsonl.zst").write_bytes(small + cctx.compress(b'{"text": "second frame"}\n'))
+    docs, bad = read_all([tmp_path / "m.jsonl.zst"])
+    assert not bad and len(docs) == 51 and docs[-1].text == "second frame"
+
+
+def test_malformed_records_carry_the_file_source(tmp_path: Path) -> None:
+    # the source the file's readable records get, so per-source counts include the bad ones
+    (tmp_path / "mal.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "unterminated\n[1, 2]\n')
+    (tmp_path / "gbk.txt").write_bytes("春天的公园\n".encode("gbk"))
+    (tmp_path / "rows.csv").write_text('text,x\nfine,1\n"open quote,2\n', encoding="utf-8")
+    _, bad = read_all([tmp_path / "mal.jsonl", tmp_path / "gbk.txt", tmp_path / "rows.csv"])
+    assert [(Path(m.file).name, m.line, m.source) for m in bad] == [
+        ("mal.jsonl", 2, "mal"), ("mal.jsonl", 3, "mal"), ("gbk.txt", 1, "gbk"), ("rows.csv", 3, "rows")]
+    _, bad = read_all([tmp_path / "mal.jsonl"], ReaderConfig(default_source="crawl"))
+    assert {m.source for m in bad} == {"crawl"}
+    _, bad = read_all([tmp_path / "mal.jsonl"], ReaderConfig(source_field="site"))  # the field is unreadable
+    assert {m.source for m in bad} == {None}
+
+
+def test_directory_walk_skips_hidden_outputs_and_unknown_types_and_says_so(tmp_path: Path) -> None:
+    from genguard.corpus.readers import collect_inputs
+
+    d = tmp_path / "data"
+    for rel in ("a.jsonl", "sub/b.txt", ".hidden.jsonl", ".cache/c.jsonl", "out/cleaned.jsonl", "out/manifest.jsonl",
+                "out/.checkpoints/clean-x/intermediate/shard-00000.jsonl", "audit/audit.json", "audit/malformed.jsonl",
+                "audit/audit.md", "audit/mine.jsonl", "weird.xyz", "x.jsonl.bz2", "noext"):
+        (d / rel).parent.mkdir(parents=True, exist_ok=True)
+        (d / rel).write_text('{"text": "t"}\n', encoding="utf-8")
+    got = collect_inputs([d], exclude=[d / "out"])
+    assert [Path(f).relative_to(d).as_posix() for f in got.files] == ["a.jsonl", "audit/mine.jsonl", "sub/b.txt"]
+    skipped = {Path(k["path"]).relative_to(d).as_posix(): k["reason"] for k in got.skipped}
+    assert skipped == {
+        ".cache": "hidden folder", ".hidden.jsonl": "hidden file", "out": "this run's --out folder",
+        "audit": "genguard output files: audit.json, audit.md, malformed.jsonl", "weird.xyz": skipped["weird.xyz"],
+        "x.jsonl.bz2": skipped["x.jsonl.bz2"], "noext": skipped["noext"]}
+    assert all(skipped[k].startswith("unknown file type") for k in ("weird.xyz", "x.jsonl.bz2", "noext"))
+    # --out given as the input folder itself: its own output files are skipped, the corpus is not
+    (d / "out" / "x.jsonl").write_text('{"text": "t"}\n', encoding="utf-8")
+    got = collect_inputs([d / "out"], exclude=[d / "out"])
+    assert [Path(f).name for f in got.files] == ["x.jsonl"]
+    # a pattern skips genguard output files too; a file named directly is always read
+    got = collect_inputs([str(d / "audit" / "*.json*")])
+    assert [Path(f).name for f in got.files] == ["mine.jsonl"] and len(got.skipped) == 2
+    assert collect_inputs([d / "audit" / "malformed.jsonl"]).files == [str(d / "audit" / "malformed.jsonl")]
+    (tmp_path / "only").mkdir()
+    (tmp_path / "only" / "weird.xyz").write_text("x")
+    with pytest.raises(InputError, match=r"holds no corpus file.*weird.xyz \(unknown file type"):
+        collect_inputs([tmp_path / "only"])

@@ -68,11 +68,11 @@ def sources_blacklist(
     """Put a source on (or with --remove take it off) the blacklist."""
     ledger = _ledger(db)
     if remove:
-        ledger.unblacklist(name)
-        console.print(f"source [bold]{name}[/] removed from the blacklist", highlight=False)
+        row = ledger.unblacklist(name)
+        console.print(f"source [bold]{row['name']}[/] removed from the blacklist", highlight=False)
         return
-    ledger.blacklist(name, reason, create=create)
-    console.print(f"source [bold]{name}[/] blacklisted: {reason}", highlight=False)
+    row = ledger.blacklist(name, reason, create=create)
+    console.print(f"source [bold]{row['name']}[/] blacklisted: {row['blacklist_reason']}", highlight=False)
 
 
 @sources_app.command("export")
@@ -119,6 +119,31 @@ def _settings(policy: str | None, **overrides: Any) -> Any:
 
     g = guard_for(policy)
     return CorpusSettings.from_policy_extensions(g.policy.extensions, policy or "default policy").with_overrides(**overrides)
+
+
+SHOWN = 5  # files named in a console summary line; the rest are counted
+
+
+def _by_file(counts: dict[str, int]) -> str:
+    """``file: n, ...`` for the first files, then how many more files and records there are,
+    so a long list never reads as if those few files were all."""
+    items = list(counts.items())
+    text = ", ".join(f"{k}: {v:,}" for k, v in items[:SHOWN])
+    rest = items[SHOWN:]
+    if rest:
+        text += f" ... and {len(rest):,} more files ({sum(v for _, v in rest):,} records)"
+    return text
+
+
+def _print_skipped(skipped: list[dict[str, str]], listed_in: Path) -> None:
+    """Say which files under the inputs were not read (hidden, output folders, unknown type)."""
+    if not skipped:
+        return
+    shown = ", ".join(f"{k['path']} ({k['reason']})" for k in skipped[:SHOWN])
+    more = f" ... and {len(skipped) - SHOWN:,} more" if len(skipped) > SHOWN else ""
+    what = "path" if len(skipped) == 1 else "paths"
+    err.print(f"[yellow]{len(skipped):,} {what} under the inputs not read[/]: {shown}{more}; listed in {listed_in}",
+              highlight=False)
 
 
 TEXT_FIELD = typer.Option("text", "--text-field", help="JSON key / column with the document text")
@@ -172,8 +197,8 @@ def audit(
     console.print(table)
     if report["inputs"]["malformed"]:
         err.print(f"[yellow]{report['inputs']['malformed']:,} malformed records[/] (by file: "
-                  f"{', '.join(f'{k}: {v}' for k, v in list(report['malformed_by_file'].items())[:5])}); "
-                  f"listed in {out / 'malformed.jsonl'}", highlight=False)
+                  f"{_by_file(report['malformed_by_file'])}); listed in {out / 'malformed.jsonl'}", highlight=False)
+    _print_skipped(report["skipped_files"], out / "audit.json")
     console.print(f"reports: {out / 'audit.html'}, {out / 'audit.md'}, {out / 'audit.json'} "
                   f"({report['timing']['mb_per_s']} MB/s)", highlight=False)
 
@@ -215,6 +240,7 @@ def clean(
     c = summary["counts"]
     console.print(f"{c['records']:,} records -> {summary['output_docs']:,} kept ({c['redacted']:,} redacted), "
                   f"{c['dropped']:,} dropped, {c['skipped']:,} malformed; reasons: {summary['reasons']}", highlight=False)
+    _print_skipped(summary["skipped_files"], out / "clean.json")
     console.print(f"output: {out / 'cleaned.jsonl'}, manifest: {out / 'manifest.jsonl'}, report: {out / 'clean.html'} "
                   f"({summary['timing']['mb_per_s']} MB/s)", highlight=False)
 
@@ -251,6 +277,7 @@ def annotate_qa(
     if r["malformed"]:
         err.print(f"[yellow]{len(r['malformed'])} malformed records[/], e.g. "
                   f"{r['malformed'][0]['file']}:{r['malformed'][0]['line']}: {r['malformed'][0]['problem']}", highlight=False)
+    _print_skipped(r["skipped_files"], out / "annotation_qa.json")
     console.print(f"report: {out / 'annotation_qa.html'}", highlight=False)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from genguard.corpus.readers import Document, ReaderConfig, expand_paths, iter_shard, plan_shards
+from genguard.corpus.readers import Document, ReaderConfig, collect_inputs, iter_shard, plan_shards
 from genguard.corpus.sampling import doc_key, sample_name, sampling_root
 from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import normalized_key
@@ -51,7 +51,8 @@ def run_annotation_qa(
     guard = guard_for(policy)
     # read whole records: the reader's text field is a placeholder, records are re-parsed below
     cfg = ReaderConfig(text_field=prompt_field)
-    files = expand_paths(list(paths), cfg)
+    inputs = collect_inputs(list(paths), cfg, exclude=[out])
+    files = inputs.files
     root = sampling_root(files)
     heap: list[tuple[float, str, dict[str, Any]]] = []
     labels_by_item: dict[bytes, set[str]] = {}
@@ -136,6 +137,7 @@ def run_annotation_qa(
             "preference_inverted": rate(n_pref_inverted, n if detected == "preference" else 0),
         },
         "issues": issues,
+        "skipped_files": inputs.skipped,
     }
     out.mkdir(parents=True, exist_ok=True)
     from genguard.corpus.reporting import render_qa_html

@@ -39,7 +39,8 @@ def run_audit(
     resume: bool = True, show_progress: bool | None = None,
 ) -> dict[str, Any]:
     """Audit the corpus at ``paths``; writes audit.json/.md/.html and malformed.jsonl into ``out``."""
-    reader, guard, settings, files, shards = prepare_inputs(list(paths), reader, settings, policy)
+    reader, guard, settings, inputs, shards = prepare_inputs(list(paths), reader, settings, policy, out)
+    files = inputs.files
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     # SAMPLE_KEYS: checkpoints of a run whose documents were keyed another way must not resume
@@ -72,6 +73,7 @@ def run_audit(
         timing={"seconds": round(elapsed, 3), "mb_per_s": round(total_bytes / 1e6 / elapsed, 3) if elapsed else 0.0},
     )
     report["inputs"]["bytes"] = total_bytes
+    report["skipped_files"] = inputs.skipped
     write_reports(report, out)
     return report
 

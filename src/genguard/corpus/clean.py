@@ -35,7 +35,8 @@ from genguard.errors import InputError
 MIN_EVAL_TOKENS = 4  # shorter evaluation items would match ordinary text by chance
 
 
-def load_eval_grams(paths: Sequence[str | Path], field: str, n: int) -> tuple[frozenset[str], dict[int, frozenset[str]], dict[str, Any]]:
+def load_eval_grams(paths: Sequence[str | Path], field: str, n: int, exclude: Sequence[str | Path] = ()
+                    ) -> tuple[frozenset[str], dict[int, frozenset[str]], dict[str, Any]]:
     """Token n-grams of every evaluation item; items shorter than n are kept whole."""
     grams: set[str] = set()
     short: dict[int, set[str]] = {}
@@ -43,7 +44,7 @@ def load_eval_grams(paths: Sequence[str | Path], field: str, n: int) -> tuple[fr
     if not paths:
         return frozenset(), {}, info
     cfg = ReaderConfig(text_field=field)
-    files = expand_paths(list(paths), cfg)
+    files = expand_paths(list(paths), cfg, tuple(exclude))
     for shard in plan_shards(files, cfg, shard_bytes=1 << 62):
         info["files"].append(shard.file)
         for rec in iter_shard(shard, cfg):
@@ -61,18 +62,34 @@ def load_eval_grams(paths: Sequence[str | Path], field: str, n: int) -> tuple[fr
     return frozenset(grams), {k: frozenset(v) for k, v in sorted(short.items())}, info
 
 
+def eval_fingerprint(grams: frozenset[str], short: dict[int, frozenset[str]]) -> str:
+    """Digest of the whole evaluation set as the clean step uses it: every n-gram and every
+    short item. Checkpoints hold eval-overlap decisions, so any change to the set (an item
+    added, edited or removed, short ones included) must start a fresh run instead of resuming
+    with stale decisions; a sample of the n-grams would miss most changes."""
+    h = hashlib.sha256()
+    for g in sorted(grams):
+        h.update(g.encode("utf-8", "surrogatepass") + b"\x00")
+    for length, items in sorted(short.items()):
+        h.update(f"\x01{length}\x01".encode())
+        for item in sorted(items):
+            h.update(item.encode("utf-8", "surrogatepass") + b"\x00")
+    return h.hexdigest()
+
+
 def run_clean(
     paths: Sequence[str | Path], *, out: Path, reader: ReaderConfig | None = None, settings: CorpusSettings | None = None,
     policy: str | None = None, eval_paths: Sequence[str | Path] | None = None, eval_field: str = "text",
     backend: str = "local", workers: int = 1, resume: bool = True, blacklisted: set[str] | None = None,
     show_progress: bool | None = None, dedup: bool = True,
 ) -> dict[str, Any]:
-    reader, guard, settings, files, shards = prepare_inputs(list(paths), reader, settings, policy)
-    grams, short, eval_info = load_eval_grams(list(eval_paths or []), eval_field, settings.eval_ngram)
+    reader, guard, settings, inputs, shards = prepare_inputs(list(paths), reader, settings, policy, out)
+    files = inputs.files
+    grams, short, eval_info = load_eval_grams(list(eval_paths or []), eval_field, settings.eval_ngram, exclude=[out])
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     fp = fingerprint(files_fingerprint(files), reader.fingerprint(), settings.model_dump(mode="json"),
-                     policy_fingerprint(policy), sorted(grams)[:1000], len(grams), sorted(blacklisted or []))
+                     policy_fingerprint(policy), eval_fingerprint(grams, short), sorted(blacklisted or []))
     ckpt = out / ".checkpoints" / f"clean-{fp}"
     work = ckpt / "intermediate"
     work.mkdir(parents=True, exist_ok=True)
@@ -86,7 +103,7 @@ def run_clean(
     total_bytes = sum(s.nbytes for s in shards)
     summary.update(
         policy=f"{guard.policy.name}@{guard.policy.version}", detectors=[d.name for d in guard.detectors],
-        backend=backend, workers=workers, files=len(files), bytes=total_bytes, eval=eval_info,
+        backend=backend, workers=workers, files=len(files), skipped_files=inputs.skipped, bytes=total_bytes, eval=eval_info,
         settings=settings.model_dump(mode="json"),
         timing={"seconds": round(elapsed, 3), "scan_seconds": round(t1 - t0, 3), "dedup_seconds": round(elapsed - (t1 - t0), 3),
                 "mb_per_s": round(total_bytes / 1e6 / elapsed, 3) if elapsed else 0.0},

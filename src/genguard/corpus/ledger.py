@@ -35,6 +35,18 @@ def _check_date(value: str) -> str:
         raise InputError(f"collection date {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def source_name(name: str) -> str:
+    """The ledger's form of a source name: surrounding whitespace removed, never empty.
+
+    Every method that takes a name goes through this, so ``add " weibo "`` and ``blacklist
+    " weibo"`` reach the same row instead of creating a second, look-alike one.
+    """
+    name = name.strip()
+    if not name:
+        raise InputError("source name must not be empty")
+    return name
+
+
 class SourceLedger:
     """CRUD over :class:`CorpusSource` plus audit history."""
 
@@ -45,16 +57,17 @@ class SourceLedger:
         self, name: str, *, origin: str = "", licence: str = "", collected_on: str = "", owner: str = "",
         notes: str = "", update: bool = False,
     ) -> dict[str, Any]:
-        """Register a source; re-adding an existing name is an error unless ``update``."""
-        name = name.strip()
-        if not name:
-            raise InputError("source name must not be empty")
+        """Register a source; re-adding an existing name is an error unless ``update``, and
+        ``update`` of a name not in the ledger is an error too (a typo must not add a source)."""
+        name = source_name(name)
         fields = {"origin": origin, "licence": licence, "collected_on": _check_date(collected_on),
                   "owner": owner, "notes": notes}
         with self.store.session() as s:
             row = s.scalar(select(CorpusSource).where(CorpusSource.name == name))
             if row is not None and not update:
                 raise InputError(f"source {name!r} is already in the ledger (use --update to change it)")
+            if row is None and update:
+                raise InputError(f"source {name!r} is not in the ledger; add it first (without --update)")
             if row is None:
                 row = CorpusSource(name=name, **fields)
                 s.add(row)
@@ -66,6 +79,7 @@ class SourceLedger:
             return row.to_dict()
 
     def get(self, name: str) -> dict[str, Any] | None:
+        name = source_name(name)
         with self.store.session() as s:
             row = s.scalar(select(CorpusSource).where(CorpusSource.name == name))
             return row.to_dict() if row else None
@@ -90,6 +104,7 @@ class SourceLedger:
         """Put a source on the blacklist; the reason is mandatory so the record explains itself."""
         if not reason.strip():
             raise InputError("a blacklist entry needs a reason (--reason)")
+        name = source_name(name)
         with self.store.session() as s:
             row = s.scalar(select(CorpusSource).where(CorpusSource.name == name))
             if row is None:
@@ -104,6 +119,7 @@ class SourceLedger:
             return row.to_dict()
 
     def unblacklist(self, name: str) -> dict[str, Any]:
+        name = source_name(name)
         with self.store.session() as s:
             row = s.scalar(select(CorpusSource).where(CorpusSource.name == name))
             if row is None:
@@ -117,11 +133,16 @@ class SourceLedger:
             return set(s.scalars(select(CorpusSource.name).where(CorpusSource.blacklisted.is_(True))))
 
     def record_audit(self, run_id: str, source: dict[str, Any], *, auto_blacklist: bool = True) -> None:
-        """Store one source's audit verdict; a ``blacklist`` verdict blacklists the source."""
+        """Store one source's audit verdict; a ``blacklist`` verdict blacklists the source.
+
+        The corpus's source name is stored in the ledger's form (:func:`source_name`), so the
+        row is the one ``sources add/blacklist`` address; a blank name is kept as it is.
+        """
+        name = source["source"].strip() or source["source"]
         with self.store.session() as s:
-            row = s.scalar(select(CorpusSource).where(CorpusSource.name == source["source"]))
+            row = s.scalar(select(CorpusSource).where(CorpusSource.name == name))
             if row is None:
-                row = CorpusSource(name=source["source"], notes="registered automatically by corpus audit")
+                row = CorpusSource(name=name, notes="registered automatically by corpus audit")
                 s.add(row)
                 s.flush()
             s.add(CorpusAudit(
@@ -135,6 +156,7 @@ class SourceLedger:
                 row.blacklisted_at = datetime.now(UTC)
 
     def audits(self, name: str) -> builtins.list[dict[str, Any]]:
+        name = source_name(name)
         with self.store.session() as s:
             q = select(CorpusAudit).join(CorpusSource).where(CorpusSource.name == name).order_by(CorpusAudit.id)
             return [

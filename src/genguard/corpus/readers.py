@@ -18,6 +18,7 @@ import glob
 import gzip
 import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,24 +139,67 @@ def source_from_name(path: str | Path) -> str:
     return name
 
 
-def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None) -> list[str]:
+# Files genguard writes into an output folder; a folder holding one of REPORT_NAMES is one.
+REPORT_NAMES = frozenset({"audit.json", "clean.json", "annotation_qa.json"})
+OUTPUT_NAMES = REPORT_NAMES | {
+    "audit.md", "malformed.jsonl", "sample_ids.jsonl", "cleaned.jsonl", "manifest.jsonl", "dedup-index.sqlite",
+    "audit.html", "audit.zh.html", "clean.html", "clean.zh.html", "annotation_qa.html", "annotation_qa.zh.html",
+}
+
+
+@dataclass
+class Inputs:
+    """The files to read, and what a directory walk or pattern left out with the reason why.
+
+    ``skipped`` goes into the console output and the reports, so no file under the inputs is
+    left out without a word.
+    """
+
+    files: list[str]
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"path", "reason"}
+
+
+def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None,
+                 exclude: list[str | Path] | tuple[str | Path, ...] = ()) -> list[str]:
+    """The files of :func:`collect_inputs` (without the list of skipped ones)."""
+    return collect_inputs(paths, cfg, exclude).files
+
+
+def collect_inputs(paths: list[str | Path], cfg: ReaderConfig | None = None,
+                   exclude: list[str | Path] | tuple[str | Path, ...] = ()) -> Inputs:
     """Files named by ``paths`` (files, directories walked recursively, glob patterns), sorted.
 
     A path that matches nothing is an error, as is a directory with no readable corpus file:
-    a typo must not turn into an empty, "clean" audit.
+    a typo must not turn into an empty, "clean" audit. A directory walk leaves out what is not
+    the user's corpus, and says so in ``skipped``: hidden (dot-prefixed) files and folders (e.g.
+    ``.checkpoints``), the ``exclude`` folders (the run's own ``--out``), genguard's output files
+    in any output folder (``cleaned.jsonl``, ``manifest.jsonl`` ... next to a ``clean.json`` or
+    ``audit.json``), which would otherwise be read back as corpus on the next run, and files of
+    an unknown type. Glob matches skip the same output folders and files. A file named
+    directly is always read.
     """
     out: list[str] = []
+    skipped: list[dict[str, str]] = []
+    excluded = {Path(e).resolve() for e in exclude}
     for p in paths:
         s = str(p)
         if any(ch in s for ch in "*?["):
             matches = sorted(m for m in glob.glob(s, recursive=True) if Path(m).is_file())
             if not matches:
                 raise InputError(f"pattern {s!r} matches no file")
-            out.extend(matches)
+            for m in matches:
+                reason = _output_reason(Path(m), excluded)
+                if reason:
+                    skipped.append({"path": m, "reason": reason})
+                else:
+                    out.append(m)
         elif Path(s).is_dir():
-            found = sorted(str(f) for f in Path(s).rglob("*") if f.is_file() and split_name(f)[0])
+            found, left_out = _walk(Path(s), excluded)
+            skipped.extend(left_out)
             if not found:
-                raise InputError(f"directory {s!r} holds no corpus file (.jsonl .csv .tsv .parquet .txt, optionally .gz/.zst)")
+                what = f"; skipped: {_skipped_summary(left_out)}" if left_out else ""
+                raise InputError(f"directory {s!r} holds no corpus file "
+                                 f"(.jsonl .csv .tsv .parquet .txt, optionally .gz/.zst){what}")
             out.extend(found)
         elif Path(s).is_file():
             out.append(s)
@@ -167,7 +211,64 @@ def expand_paths(paths: list[str | Path], cfg: ReaderConfig | None = None) -> li
         if not (forced or fmt):
             raise InputError(f"{f}: unknown file type; use .jsonl/.csv/.tsv/.parquet/.txt (optionally .gz/.zst) or --format")
     seen: set[str] = set()
-    return [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    files = [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    taken = set(files)
+    return Inputs(files, [k for k in skipped if k["path"] not in taken])
+
+
+def _output_reason(path: Path, excluded: set[Path]) -> str:
+    """Why a file a pattern matched is genguard's own output ("" if it is not).
+
+    Only the output files themselves: a pattern reaches into ``.checkpoints`` only when it
+    names hidden folders explicitly, and anything else in an output folder is the user's.
+    """
+    if path.name not in OUTPUT_NAMES:
+        return ""
+    if path.resolve().parent in excluded or any((path.parent / r).is_file() for r in REPORT_NAMES):
+        return "genguard output file"
+    return ""
+
+
+def _walk(root: Path, excluded: set[Path]) -> tuple[list[str], list[dict[str, str]]]:
+    """Corpus files under ``root`` and what was skipped (see :func:`collect_inputs`)."""
+    found: list[str] = []
+    skipped: list[dict[str, str]] = []
+    root_is_out = root.resolve() in excluded  # --out given as the input folder itself
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            sub = here / d
+            if d.startswith("."):
+                skipped.append({"path": str(sub), "reason": "hidden folder"})
+            elif sub.resolve() in excluded:
+                skipped.append({"path": str(sub), "reason": "this run's --out folder"})
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        is_output = (root_is_out and here == root) or any(r in filenames for r in REPORT_NAMES)
+        own = sorted(n for n in filenames if is_output and n in OUTPUT_NAMES)
+        if own:  # one entry per output folder, naming its files
+            skipped.append({"path": str(here), "reason": f"genguard output files: {', '.join(own)}"})
+        for name in sorted(filenames):
+            f = here / name
+            if name.startswith("."):
+                skipped.append({"path": str(f), "reason": "hidden file"})
+            elif name in own:
+                continue
+            elif not f.is_file():
+                continue  # a broken link or a socket: not a file at all
+            elif not split_name(f)[0]:
+                skipped.append({"path": str(f), "reason": "unknown file type; name it directly with --format to read it"})
+            else:
+                found.append(str(f))
+    return sorted(found), sorted(skipped, key=lambda k: k["path"])
+
+
+def _skipped_summary(skipped: list[dict[str, str]], limit: int = 5) -> str:
+    shown = ", ".join(f"{k['path']} ({k['reason']})" for k in skipped[:limit])
+    more = len(skipped) - limit
+    return shown + (f" ... and {more} more" if more > 0 else "")
 
 
 def plan_shards(files: list[str], cfg: ReaderConfig, shard_bytes: int = 64 * 1024 * 1024) -> list[Shard]:
@@ -192,12 +293,64 @@ def _open_binary(path: str, comp: str | None) -> IO[bytes]:
     if comp == "gzip":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if comp == "zstd":
+        return io.BufferedReader(_ZstdStream(path), buffer_size=1 << 20)
+    return open(path, "rb")
+
+
+class _ZstdStream(io.RawIOBase):
+    """Decompressed bytes of a zstd file, every frame of it; a file cut short raises ``EOFError``.
+
+    zstandard's ``stream_reader`` ends quietly (``b""``) when the input stops inside a frame and,
+    by default, after the first frame, so a truncated download or a multi-frame file (pzstd,
+    ``cat a.zst b.zst``) lost records without a word. Here each frame gets its own
+    ``decompressobj``, whose ``eof`` says whether the frame was complete, and the next frame
+    starts from its ``unused_data``. Input is fed in ``FEED``-byte pieces, only when the
+    previous piece's output has been read, to keep memory bounded.
+    """
+
+    FEED = 1 << 16
+
+    def __init__(self, path: str) -> None:
         import zstandard
 
-        raw = open(path, "rb")  # noqa: SIM115 - closed through the returned reader
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)
-    return open(path, "rb")
+        super().__init__()
+        self._raw = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._started = False  # bytes of the current frame have been fed
+        self._pending = b""  # compressed input not yet fed
+        self._out = memoryview(b"")  # decompressed output not yet handed out
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._out:
+            data = self._pending or self._raw.read(self.FEED)
+            self._pending = b""
+            if not data:
+                if self._started:
+                    raise EOFError("zstd stream ends inside a frame (file truncated)")
+                return 0
+            self._out = memoryview(self._feed(data))
+        n = min(len(b), len(self._out))
+        b[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        self._started = True
+        out = self._obj.decompress(data)
+        if self._obj.eof:  # frame complete: what follows belongs to the next frame
+            self._pending = self._obj.unused_data
+            self._obj = self._dctx.decompressobj()
+            self._started = False
+        return out
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 def _count_newlines(path: str, upto: int) -> int:
@@ -250,7 +403,7 @@ def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed
         elif fmt in LINE_FORMATS:
             records = _iter_line_records(shard, cfg, comp, fmt)
         else:
-            yield Malformed(shard.file, 0, f"unknown format {fmt!r}")
+            yield Malformed(shard.file, 0, f"unknown format {fmt!r}", _file_source(cfg, shard.file))
             return
         for rec in records:
             last = max(last, rec.line)
@@ -260,7 +413,8 @@ def iter_shard(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed
         # is reported as one malformed record instead of aborting the run.
         where = f" after line {last}" if last else ""
         yield Malformed(shard.file, last + 1 if last else 0,
-                        f"file unreadable{where}: {exc.__class__.__name__}: {exc}".rstrip(": "))
+                        f"file unreadable{where}: {exc.__class__.__name__}: {exc}".rstrip(": "),
+                        _file_source(cfg, shard.file))
 
 
 def _unreadable() -> tuple[type[BaseException], ...]:
@@ -272,6 +426,16 @@ def _unreadable() -> tuple[type[BaseException], ...]:
 
 def _source(cfg: ReaderConfig, file: str) -> str:
     return cfg.default_source or source_from_name(file)
+
+
+def _file_source(cfg: ReaderConfig, file: str) -> str | None:
+    """Source of a record that could not be parsed: the one the file's readable records get.
+
+    Without a source field that is the run's ``--source`` or the file stem, so malformed records
+    count under their real source (``clean.json``'s ``by_source``) instead of an unknown bucket;
+    with a source field it is unknown (the field could not be read), hence ``None``.
+    """
+    return None if cfg.source_field is not None else _source(cfg, file)
 
 
 def _decode(raw: bytes, cfg: ReaderConfig) -> str:
@@ -287,12 +451,12 @@ class _Bad(Exception):
 
 def _from_mapping(obj: Any, cfg: ReaderConfig, file: str, line: int, nbytes: int) -> Document | Malformed:
     if not isinstance(obj, dict):
-        return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object")
+        return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object", _file_source(cfg, file))
     src = _source(cfg, file)
     if cfg.source_field is not None:
         val = obj.get(cfg.source_field)
         if val is None or val == "":
-            return Malformed(file, line, f"missing source field {cfg.source_field!r}")
+            return Malformed(file, line, f"missing source field {cfg.source_field!r}", _file_source(cfg, file))
         src = str(val)
     if cfg.text_field not in obj or obj[cfg.text_field] is None:
         return Malformed(file, line, f"missing text field {cfg.text_field!r}", src)
@@ -322,12 +486,12 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
         for raw, consumed in _iter_lines(fh, cfg.max_record_bytes, budget):
             line_no += 1
             if raw is None:
-                yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes")
+                yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes", _file_source(cfg, shard.file))
                 continue
             try:
                 text = _decode(raw, cfg)
             except _Bad as exc:
-                yield Malformed(shard.file, line_no, str(exc))
+                yield Malformed(shard.file, line_no, str(exc), _file_source(cfg, shard.file))
                 continue
             if line_no == 1 and text.startswith("\ufeff"):
                 text = text[1:]  # a UTF-8 byte-order mark opens the file, not the first record
@@ -340,7 +504,7 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}")
+                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}", _file_source(cfg, shard.file))
                 continue
             yield _from_mapping(obj, cfg, shard.file, line_no, consumed)
 
@@ -349,12 +513,12 @@ def _iter_text_file(shard: Shard, cfg: ReaderConfig, comp: str | None) -> Iterat
     with _open_binary(shard.file, comp) as fh:
         raw = fh.read(cfg.max_record_bytes + 1)
     if len(raw) > cfg.max_record_bytes:
-        yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)")
+        yield Malformed(shard.file, 1, f"file longer than {cfg.max_record_bytes:,} bytes (one-document-per-file mode)", _file_source(cfg, shard.file))
         return
     try:
         text = _decode(raw, cfg).removeprefix("\ufeff")
     except _Bad as exc:
-        yield Malformed(shard.file, 1, str(exc))
+        yield Malformed(shard.file, 1, str(exc), _file_source(cfg, shard.file))
         return
     if text.strip():
         yield Document(f"{shard.file}:1", text, _source(cfg, shard.file), shard.file, 1, len(raw))
@@ -398,14 +562,14 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Malformed(shard.file, 1, f"bad CSV header: {exc}")
+            yield Malformed(shard.file, 1, f"bad CSV header: {exc}", _file_source(cfg, shard.file))
             return
         header = [h.lstrip("\ufeff").strip() for h in header]
         if cfg.text_field not in header:
-            yield Malformed(shard.file, 1, f"missing text column {cfg.text_field!r} (columns: {', '.join(header)})")
+            yield Malformed(shard.file, 1, f"missing text column {cfg.text_field!r} (columns: {', '.join(header)})", _file_source(cfg, shard.file))
             return
         if cfg.source_field is not None and cfg.source_field not in header:
-            yield Malformed(shard.file, 1, f"missing source column {cfg.source_field!r} (columns: {', '.join(header)})")
+            yield Malformed(shard.file, 1, f"missing source column {cfg.source_field!r} (columns: {', '.join(header)})", _file_source(cfg, shard.file))
             return
         ti = header.index(cfg.text_field)
         si = header.index(cfg.source_field) if cfg.source_field is not None else None
@@ -419,13 +583,13 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             except csv.Error as exc:
                 first = lines.yielded[0] if lines.yielded else lines.line_no
                 span = f" (lines {first}-{lines.yielded[-1]})" if len(lines.yielded) > 1 else ""
-                yield Malformed(shard.file, first, f"bad CSV{span}: {exc}")
+                yield Malformed(shard.file, first, f"bad CSV{span}: {exc}", _file_source(cfg, shard.file))
                 lines.yielded.clear()
                 last_bytes = lines.bytes_read
                 continue
             while lines.bad:
                 ln, problem = lines.bad.pop(0)
-                yield Malformed(shard.file, ln, problem)
+                yield Malformed(shard.file, ln, problem, _file_source(cfg, shard.file))
             start = lines.yielded[0] if lines.yielded else lines.line_no
             lines.yielded.clear()
             nbytes = lines.bytes_read - last_bytes
@@ -433,11 +597,11 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) <= ti or (si is not None and len(row) <= si):
-                yield Malformed(shard.file, start, f"row has {len(row)} columns, header has {len(header)}")
+                yield Malformed(shard.file, start, f"row has {len(row)} columns, header has {len(header)}", _file_source(cfg, shard.file))
                 continue
             src = row[si] if si is not None else _source(cfg, shard.file)
             if si is not None and not src:
-                yield Malformed(shard.file, start, f"missing source field {cfg.source_field!r}")
+                yield Malformed(shard.file, start, f"missing source field {cfg.source_field!r}", _file_source(cfg, shard.file))
                 continue
             if not row[ti].strip():
                 yield Malformed(shard.file, start, f"empty text field {cfg.text_field!r}", src)
@@ -445,7 +609,7 @@ def _iter_csv(shard: Shard, cfg: ReaderConfig, comp: str | None, delimiter: str)
             yield Document(f"{shard.file}:{start}", row[ti], src, shard.file, start, nbytes)
         while lines.bad:
             ln, problem = lines.bad.pop(0)
-            yield Malformed(shard.file, ln, problem)
+            yield Malformed(shard.file, ln, problem, _file_source(cfg, shard.file))
 
 
 def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malformed]:
@@ -454,12 +618,12 @@ def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malfor
     pf = pq.ParquetFile(shard.file)
     names = pf.schema_arrow.names
     if cfg.text_field not in names:
-        yield Malformed(shard.file, 0, f"missing text column {cfg.text_field!r} (columns: {', '.join(names)})")
+        yield Malformed(shard.file, 0, f"missing text column {cfg.text_field!r} (columns: {', '.join(names)})", _file_source(cfg, shard.file))
         return
     cols = [cfg.text_field]
     if cfg.source_field is not None:
         if cfg.source_field not in names:
-            yield Malformed(shard.file, 0, f"missing source column {cfg.source_field!r} (columns: {', '.join(names)})")
+            yield Malformed(shard.file, 0, f"missing source column {cfg.source_field!r} (columns: {', '.join(names)})", _file_source(cfg, shard.file))
             return
         cols.append(cfg.source_field)
     row = 0
@@ -470,7 +634,7 @@ def _iter_parquet(shard: Shard, cfg: ReaderConfig) -> Iterator[Document | Malfor
             row += 1  # parquet "line" = 1-based row number
             source = str(src) if src not in (None, "") else None
             if cfg.source_field is not None and source is None:
-                yield Malformed(shard.file, row, f"missing source field {cfg.source_field!r}")
+                yield Malformed(shard.file, row, f"missing source field {cfg.source_field!r}", _file_source(cfg, shard.file))
                 continue
             source = source or _source(cfg, shard.file)
             if text is None:

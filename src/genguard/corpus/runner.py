@@ -26,24 +26,26 @@ from rich.progress import (
 )
 
 from genguard.corpus.backends import run_shards
-from genguard.corpus.readers import ReaderConfig, Shard, expand_paths, plan_shards
+from genguard.corpus.readers import Inputs, ReaderConfig, Shard, collect_inputs, plan_shards
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.tasks import Job, guard_for
 from genguard.guard import Guard
 
 
 def prepare_inputs(
-    paths: list[str | Path], reader: ReaderConfig | None, settings: CorpusSettings | None, policy: str | None
-) -> tuple[ReaderConfig, Guard, CorpusSettings, list[str], list[Shard]]:
+    paths: list[str | Path], reader: ReaderConfig | None, settings: CorpusSettings | None, policy: str | None,
+    out: Path | None = None,
+) -> tuple[ReaderConfig, Guard, CorpusSettings, Inputs, list[Shard]]:
     """What audit and clean both start from: the reader, the guard of the policy, the corpus
-    settings (the policy's ``corpus:`` section unless given), the input files and their shards."""
+    settings (the policy's ``corpus:`` section unless given), the input files (a directory walk
+    leaves out the run's own ``out`` folder; :func:`collect_inputs`) and their shards."""
     reader = reader or ReaderConfig()
     guard = guard_for(policy)
     if settings is None:
         settings = CorpusSettings.from_policy_extensions(guard.policy.extensions, policy or "default policy")
-    files = expand_paths(paths, reader)
-    shards = plan_shards(files, reader, settings.shard_mb * 1024 * 1024)
-    return reader, guard, settings, files, shards
+    inputs = collect_inputs(paths, reader, exclude=[out] if out is not None else [])
+    shards = plan_shards(inputs.files, reader, settings.shard_mb * 1024 * 1024)
+    return reader, guard, settings, inputs, shards
 
 
 def fingerprint(*parts: Any) -> str:

@@ -233,7 +233,7 @@ def clean_shard(shard: Shard, job: Job) -> dict[str, Any]:
     permutations = MinHash(num_perm=settings.num_perm, seed=1, hashfunc=_identity, scheme=MINHASH_SCHEME).permutations
     with tmp.open("w", encoding="utf-8") as sink:
         records = with_decisions(iter_shard(shard, job.reader), guard, settings.direction,
-                                 lambda r: r.source not in job.blacklisted)
+                                 lambda r: r.source.strip() not in job.blacklisted)  # ledger names are stripped
         for rec, d in records:
             if isinstance(rec, Malformed):
                 _malformed(rec, out)
