@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from pydantic import (
 
 from genguard.errors import InputError
 from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCategory
+from genguard.incidents.state import Status
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -105,6 +106,73 @@ class NewRecord(BaseModel):
             raise ValueError("serious-incident criteria apply to incidents only")
         if self.aware_at is not None and self.aware_at.tzinfo is None:
             raise ValueError("aware_at needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+        return self
+
+
+def _aware(value: datetime | None, name: str) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"{name} needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+
+
+class ImportedReporter(ReporterIn):
+    """A reporter as ``incidents export -f json`` writes it (identity absent when exported redacted)."""
+
+    contact_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    redacted: bool = False
+
+
+class ImportedEvidence(EvidenceIn):
+    added_at: datetime | None = None
+    added_by: CleanStr = Field(default="", max_length=120)
+
+    @model_validator(mode="after")
+    def _tz(self) -> ImportedEvidence:
+        _aware(self.added_at, "added_at")
+        return self
+
+
+class ImportedEvent(BaseModel):
+    """One timeline entry of an export (``from`` / ``to`` must be real statuses)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    at: datetime
+    actor: CleanStr = Field(default="", max_length=120)
+    kind: Literal["created", "transition", "assigned", "note", "evidence", "redacted"]
+    from_status: Status | None = Field(default=None, alias="from")
+    to_status: Status | None = Field(default=None, alias="to")
+    note: CleanStr = Field(default="", max_length=LIMITS["description"])
+
+    @model_validator(mode="after")
+    def _tz(self) -> ImportedEvent:
+        _aware(self.at, "at")
+        return self
+
+
+class ImportedRecord(NewRecord):
+    """A record from a JSON export: every rule of :class:`NewRecord` (what ``incidents new`` and the
+    form enforce) plus the fields only an existing record has.
+
+    Why: an import writes rows directly, so without this a hand-edited or foreign file could store
+    states the rest of the module cannot handle (an unknown status that later crashes ``move``).
+    """
+
+    ref: str = Field(pattern=r"^(CMP|VUL|INC)-\d{8}-[0-9a-f]{8}$")
+    status: Status
+    channel: str = Field(default="import", pattern=r"^[a-z_]{1,16}$")
+    source_event_id: str | None = Field(default=None, min_length=1, max_length=200)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    received_at: datetime
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
+    reporter: ImportedReporter | None = None
+    evidence: list[ImportedEvidence] = Field(default_factory=list)  # type: ignore[assignment]  # records gain evidence after intake
+    timeline: list[ImportedEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _import_rules(self) -> ImportedRecord:
+        for name in ("received_at", "updated_at", "closed_at"):
+            _aware(getattr(self, name), name)
         return self
 
 
