@@ -12,6 +12,7 @@ from typing import Any
 
 from genguard.errors import InputError
 from genguard.i18n import Messages
+from genguard.report.markdown import md_cell
 from genguard.taxonomy import get_taxonomy
 
 FORMATS = ("html", "json", "md", "junit")
@@ -79,28 +80,33 @@ def render_html_report(summary: dict[str, Any], lang: str = "en") -> str:
 
 
 def render_markdown(summary: dict[str, Any], lang: str = "en") -> str:
+    """The summary as Markdown. Everything that comes from the bank, the target or the run config
+    (prompts, answers, ids, names, notes) goes through :func:`md_cell`: red-team prompts and model
+    answers routinely contain HTML and Markdown, which a viewer would otherwise render."""
     m = M.for_lang(lang)
+    e = md_cell
     run = summary["run"]
-    lines = [f"# {m['title']}", "", f"{m['run']}: `{run['id']}`  ", f"{m['target']}: `{run.get('target', {}).get('name') or run.get('target', {}).get('type', '')}`", "",
+    target = run.get("target", {})
+    lines = [f"# {m['title']}", "", f"{m['run']}: {e(run['id'])}  ", f"{m['target']}: {e(target.get('name') or target.get('type', ''))}", "",
              f"## {m['verdict']}: **{m['passed'] if summary['passed'] else m['failed']}**", "",
              f"| {m['criterion']} | {m['value']} | {m['threshold']} | {m['sample']} | | {m['note']} |", "|---|---|---|---|---|---|"]
     for v in summary["verdicts"]:
         val = fmt_rate(v["value"]) if isinstance(v["value"], float) else str(v["value"])
         th = f"{v['op']} {fmt_rate(v['threshold'])}" if isinstance(v["threshold"], float) else f"{v['op']} {v['threshold']}"
-        lines.append(f"| {m.get(v['criterion'], v['criterion'])} | {val} | {th} | {v['sample']} | "
-                     f"{m['passed'] if v['passed'] else m['failed']} | {v['note']} |")
+        lines.append(f"| {e(m.get(v['criterion'], v['criterion']))} | {val} | {e(th)} | {v['sample']} | "
+                     f"{m['passed'] if v['passed'] else m['failed']} | {e(v['note'])} |")
     lines += ["", f"## {m['headline']}", "", f"| | {m['value']} | {m['ci']} | n |", "|---|---|---|---|"]
     for k, r in summary["rates"].items():
         lines.append(f"| {m[k]} | {fmt_rate(r['rate'])} | {fmt_rate(r['low'])}–{fmt_rate(r['high'])} | {r['n']} |")
     for key, title in (("by_risk", m["by_risk"]), ("by_attack", m["by_attack"]), ("by_language", m["by_language"])):
         lines += ["", f"## {title}", "", f"| | {m['value']} | {m['ci']} | n |", "|---|---|---|---|"]
         for row in _rate_rows(summary[key], lang, key == "by_risk"):
-            lines.append(f"| {row['label']} | {fmt_rate(row['rate'])} | {fmt_rate(row['low'])}–{fmt_rate(row['high'])} | {row['n']} |")
+            lines.append(f"| {e(row['label'])} | {fmt_rate(row['rate'])} | {fmt_rate(row['low'])}–{fmt_rate(row['high'])} | {row['n']} |")
     lines += ["", f"## {m['worst']}", ""]
     for w in summary["worst"]:
-        q = (w["prompt"] or "").replace("\n", " ")[:200]
-        a = (w["answer"] or "").replace("\n", " ")[:300]
-        lines.append(f"- `{w['key']}` {w['risk'] or '-'} / {w['attack']}: {q} → {a} ({w['refusal']}, harmful={w['harmful']})")
+        q = e((w["prompt"] or "")[:200])
+        a = e((w["answer"] or "")[:300])
+        lines.append(f"- {e(w['key'])} {e(w['risk'] or '-')} / {e(w['attack'])}: {q} → {a} ({e(w['refusal'])}, harmful={w['harmful']})")
     return "\n".join(lines) + "\n"
 
 

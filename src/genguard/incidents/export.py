@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from genguard.incidents.models import Evidence, IncidentRecord, Reporter, Timeli
 from genguard.incidents.redaction import mask_text
 from genguard.incidents.registry import aware, to_dict, utcnow
 from genguard.incidents.schema import ImportedRecord, validation_reasons
+from genguard.report.markdown import md_escape
 from genguard.store import Store
 
 EXPORT_VERSION = 1
@@ -187,22 +187,6 @@ def read_aiid_csv(text: str) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- Markdown and HTML reports
-
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
-
-
-def md_escape(text: str) -> str:
-    """Escape HTML (so raw tags never reach a Markdown renderer), inline Markdown syntax everywhere,
-    and block syntax (headings, lists, rules) at line starts."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    text = _MD_INLINE.sub(r"\\\1", text)
-    def block(m: re.Match[str]) -> str:
-        mark = m.group(2)
-        return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
-
-    return _MD_LINE_START.sub(block, text)
-
 
 def _public_text(rec: IncidentRecord, text: str) -> str:
     extra = [rec.reporter.name, rec.reporter.contact] if rec.reporter else []
