@@ -137,3 +137,22 @@ def test_unreachable_target_is_reported_not_silently_passed(tmp_path: Path, stor
     rep = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
     assert rep["totals"]["errors"] == 100 and rep["totals"]["answered"] == 0
     assert {v["criterion"]: v["passed"] for v in rep["verdicts"]}["target_errors"] is False
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    ([], "openai target needs base_url"),
+    (["--target-type", "replay"], "replay target needs path"),
+    (["--base-url", "http://127.0.0.1:9/v1", "--judge", "refusal,oracle"], "unknown judge 'oracle'"),
+    (["--base-url", "http://127.0.0.1:9/v1", "--judge", "llm"], "judge 'llm' needs a judge target"),
+])
+def test_bad_target_or_judge_is_refused_before_a_run_is_created(tmp_path: Path, flags: list[str], message: str) -> None:
+    """QA: `assess run -b bank.jsonl` without --base-url left an orphan 'created' run in `assess list`."""
+    from genguard.errors import ConfigError
+
+    bank = tmp_path / "bank.jsonl"
+    build_bank(bank)
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    res = runner.invoke(app, ["assess", "run", "--bank", str(bank), "--db", db, "--no-progress", "--out", str(tmp_path / "o"), *flags])
+    assert isinstance(res.exception, ConfigError) and message in str(res.exception), (res.output, res.exception)
+    listed = runner.invoke(app, ["assess", "list", "--db", db])
+    assert listed.exit_code == 0 and listed.output == "", listed.output

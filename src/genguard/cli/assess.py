@@ -46,21 +46,34 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(t)
 
 
-async def _execute(store: Any, run_id: str, target_cfg: Any, judge_spec: str, judge_target: Path | None,
-                   concurrency: int, progress: bool, policy: str | None) -> dict[str, Any]:
+def _build(target_cfg: Any, judge_spec: str, judge_target: Path | None, policy: str | None) -> tuple[Any, Any, list[Any]]:
+    """The target, the judge target and the judges, built before anything is stored.
+
+    Why first: a wrong flag (no ``--base-url``, an unknown judge, a missing judge target) must be
+    refused before ``create_run`` writes a run, or ``assess list`` keeps an orphan ``created`` run.
+    Nothing here opens a connection (HTTP sessions start on the first call)."""
     from genguard.assess.judges import build_judges
-    from genguard.assess.runner import Runner
     from genguard.assess.targets import build_target, load_target_config
 
     target = build_target(target_cfg)
     jt = build_target(load_target_config(judge_target)) if judge_target else None
+    return target, jt, build_judges(judge_spec, llm_target=jt, policy=policy)
+
+
+async def _close(*targets: Any) -> None:
+    for t in targets:
+        if t is not None:
+            await t.aclose()
+
+
+async def _execute(store: Any, run_id: str, target: Any, jt: Any, judges: list[Any], concurrency: int,
+                   progress: bool) -> dict[str, Any]:
+    from genguard.assess.runner import Runner
+
     try:
-        judges = build_judges(judge_spec, llm_target=jt, policy=policy)
         return await Runner(store, target, judges, concurrency=concurrency, progress=progress).execute(run_id)
     finally:
-        await target.aclose()
-        if jt is not None:
-            await jt.aclose()
+        await _close(target, jt)
 
 
 @app.command("run")
@@ -107,6 +120,7 @@ def run(
     conc = cfg.concurrency
     th = load_thresholds(thresholds)
     tpl = load_gptfuzz_templates(templates) if templates else None
+    tgt, jt, judges = _build(cfg, judge, judge_target, policy)
     store = _store(db)
 
     async def go() -> dict[str, Any]:
@@ -118,11 +132,13 @@ def run(
                                       config={"target": cfg.public(), "bank": [str(p) for p in paths],
                                               "judges": judge.split(","), "judge_target": str(judge_target or ""),
                                               "policy": policy, "concurrency": conc})
+        except BaseException:
+            await _close(tgt, jt)
+            raise
         finally:
-            if helper is not None:
-                await helper.aclose()
+            await _close(helper)
         console.print(f"run [bold]{run_id}[/] created (resume with: genguard assess resume {run_id})")
-        return await _execute(store, run_id, cfg, judge, judge_target, conc, not no_progress, policy)
+        return await _execute(store, run_id, tgt, jt, judges, conc, not no_progress)
 
     summary = asyncio.run(go())
     _finish(summary, out, formats, lang)
@@ -166,9 +182,9 @@ def resume(
     stored = {k: v for k, v in cfg_run.get("target", {}).items()}
     cfg = load_target_config(target, api_key_env=api_key_env) if target else load_target_config(None, **stored, api_key_env=api_key_env)
     conc = concurrency or int(cfg_run.get("concurrency") or cfg.concurrency)
-    jt = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
-    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt, conc,
-                                   not no_progress, cfg_run.get("policy")))
+    jt_path = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
+    tgt, jt, judges = _build(cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt_path, cfg_run.get("policy"))
+    summary = asyncio.run(_execute(store, run_id, tgt, jt, judges, conc, not no_progress))
     _finish(summary, out, formats, lang)
 
 
