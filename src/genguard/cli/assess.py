@@ -31,19 +31,37 @@ def _write_reports(summary: dict[str, Any], out: Path, formats: list[str], langs
     return paths
 
 
+def _table_note(v: dict[str, Any]) -> str:
+    """A verdict's English note without the most common error, which is printed in full below the table."""
+    from genguard.assess.metrics import render_notes
+
+    notes = v.get("notes")
+    return render_notes([n for n in notes if n["key"] != "most_common"]) if notes is not None else str(v.get("note") or "")
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    from genguard.assess.reporting import fmt_rate
+    from genguard.assess.reporting import fmt_rate, fmt_value
 
     t = Table(title=f"{summary['run']['id']}: {'PASS 通过' if summary['passed'] else 'FAIL 不通过'}")
     for col in ("criterion", "value", "requirement", "sample", "result", "note"):
         t.add_column(col)
     for v in summary["verdicts"]:
-        val = fmt_rate(v["value"]) if isinstance(v["value"], float) else str(v["value"])
         th = fmt_rate(v["threshold"]) if isinstance(v["threshold"], float) else str(v["threshold"])
-        t.add_row(v["criterion"], val, f"{v['op']} {th}", str(v["sample"]), "pass" if v["passed"] else "FAIL", v["note"])
+        t.add_row(v["criterion"], fmt_value(v), f"{v['op']} {th}", str(v["sample"]), "pass" if v["passed"] else "FAIL", Text(_table_note(v)))
     console.print(t)
+    # the cause, not just the count: "21 item(s) got no answer" alone leaves the user guessing
+    errors = summary.get("top_errors") or []
+    if errors:
+        console.print(f"target errors ({summary['totals']['errors']} in all), most common first:", highlight=False)
+        for x in errors:
+            console.print(f"  {x['count']:>5}×  {x['error']}", highlight=False, markup=False, soft_wrap=True)
+    if summary["run"].get("status") == "stopped":
+        console.print(f"stopped early: the first calls all failed to connect to the target, so the other "
+                      f"{summary['totals']['pending']} item(s) were not sent; fix the target, then run: "
+                      f"genguard assess resume {summary['run']['id']}", highlight=False, soft_wrap=True)
 
 
 def _build(target_cfg: Any, judge_spec: str, judge_target: Path | None, policy: str | None) -> tuple[Any, Any, list[Any]]:
