@@ -69,6 +69,8 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         (("move", ref, "disclosed"), "illegal transition from 'received' to 'disclosed'; allowed from 'received': triaged, rejected"),
         (("move", "NOPE", "triaged"), "no incident record with reference 'NOPE'"),
         (("new", "--kind", "vulnerability", "--title", "abc"), "needs a category"),
+        (("new", "--kind", "complaint", "--title", "   "), "title: Value error, needs at least 3 characters of visible text"),
+        (("new", "--kind", "complaint", "--title", "\u200b\u200b\u200b"), "title: Value error, needs at least 3"),
         (("new", "--kind", "complaint", "--title", "abc", "--risk", "Z9"), "unknown risk code 'Z9'"),
         (("new", "--kind", "complaint", "--title", "abc", "--evidence-file", str(tmp_path / "missing.bin")), "does not exist"),
         (("purge", "--days", "10"), "below the legal minimum"),

@@ -68,7 +68,7 @@ def test_import_validates_every_record_and_imports_nothing_when_one_is_bad(sqlit
 
 
 @pytest.mark.parametrize(("field", "value", "problem"), [
-    ("title", "", "title: String should have at least"), ("risk_codes", ["Z9"], "unknown risk code 'Z9'"),
+    ("title", "\u200b\u200b\u200b", "title: Value error, needs at least 3"), ("risk_codes", ["Z9"], "unknown risk code 'Z9'"),
     ("received_at", "2026-03-02T09:00:00", "received_at needs a timezone"), ("ref", "../x", "ref: String should match"),
     ("unknown", 1, "unknown: Extra inputs are not permitted"),
 ])
