@@ -135,5 +135,57 @@ def test_unreachable_target_is_reported_not_silently_passed(tmp_path: Path, stor
                               "--out", str(tmp_path / "o"), "--formats", "json"])
     assert res.exit_code == 1
     rep = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
-    assert rep["totals"]["errors"] == 100 and rep["totals"]["answered"] == 0
+    assert rep["totals"]["answered"] == 0 and rep["totals"]["errors"] + rep["totals"]["pending"] == 100
     assert {v["criterion"]: v["passed"] for v in rep["verdicts"]}["target_errors"] is False
+
+
+def test_unreachable_target_stops_early_names_the_cause_and_resumes(tmp_path: Path, store_url: str) -> None:
+    """QA: an unreachable --base-url sent every item and said only "21 item(s) got no answer"."""
+    from genguard.assess.runner import STOP_AFTER_UNREACHABLE
+    from genguard.assess.stub import create_stub_app, free_port, serve
+
+    bank = tmp_path / "bank.jsonl"
+    build_bank(bank)
+    port = free_port()
+    res = run_cli(tmp_path, f"http://127.0.0.1:{port}/v1", store_url, bank, ["--out", str(tmp_path / "o"), "--formats", "json,md"])
+    assert res.exit_code == 1, res.output
+    out = " ".join(res.output.split())
+    assert "ConnectError: Cannot connect to host" in out and "most common first" in out
+    assert "stopped early" in out and "genguard assess resume run-" in out
+    rep = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    errors, pending = rep["totals"]["errors"], rep["totals"]["pending"]
+    # the first calls all failed to connect: only those (and the ones already in flight) were sent
+    assert STOP_AFTER_UNREACHABLE <= errors <= STOP_AFTER_UNREACHABLE + 8 and errors + pending == 100
+    assert rep["run"]["status"] == "stopped"
+    [top] = rep["top_errors"]
+    assert top["count"] == errors and "ConnectError" in top["error"]
+    md = (tmp_path / "o" / "report.en.md").read_text(encoding="utf-8")
+    assert "Most common target errors" in md and "ConnectError" in md and "stopped early" in md
+    # the target comes up: resume sends the rest and completes the run
+    stub_app = create_stub_app(script())
+    with serve(stub_app, port=port):
+        run_id = rep["run"]["id"]
+        res = runner.invoke(app, ["assess", "resume", run_id, "--db", store_url, "--no-progress", "--out", str(tmp_path / "o2"),
+                                  "--formats", "json"])
+    rep = json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))
+    assert rep["totals"] == {**rep["totals"], "items": 100, "answered": 100, "errors": 0, "pending": 0}
+    assert rep["run"]["status"] == "finished" and rep["top_errors"] == [] and stub_app.state.count == 100
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    ([], "openai target needs base_url"),
+    (["--target-type", "replay"], "replay target needs path"),
+    (["--base-url", "http://127.0.0.1:9/v1", "--judge", "refusal,oracle"], "unknown judge 'oracle'"),
+    (["--base-url", "http://127.0.0.1:9/v1", "--judge", "llm"], "judge 'llm' needs a judge target"),
+])
+def test_bad_target_or_judge_is_refused_before_a_run_is_created(tmp_path: Path, flags: list[str], message: str) -> None:
+    """QA: `assess run -b bank.jsonl` without --base-url left an orphan 'created' run in `assess list`."""
+    from genguard.errors import ConfigError
+
+    bank = tmp_path / "bank.jsonl"
+    build_bank(bank)
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    res = runner.invoke(app, ["assess", "run", "--bank", str(bank), "--db", db, "--no-progress", "--out", str(tmp_path / "o"), *flags])
+    assert isinstance(res.exception, ConfigError) and message in str(res.exception), (res.output, res.exception)
+    listed = runner.invoke(app, ["assess", "list", "--db", db])
+    assert listed.exit_code == 0 and listed.output == "", listed.output

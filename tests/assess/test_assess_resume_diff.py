@@ -88,6 +88,29 @@ def test_interrupt_and_resume_loses_and_duplicates_nothing(stub: tuple[str, Any]
     store.dispose()
 
 
+@pytest.mark.parametrize(("reachable_first", "stopped"), [(False, True), (True, False)])
+def test_runner_stops_early_only_when_the_first_calls_all_fail_to_connect(tmp_path: Path, reachable_first: bool,
+                                                                          stopped: bool) -> None:
+    from genguard.assess.targets import TargetUnreachable
+    from genguard.assess.targets.callable import CallableTarget
+
+    calls = []
+
+    def chat(messages: list[dict[str, str]]) -> str:
+        calls.append(messages[-1]["content"])
+        if reachable_first and len(calls) == 1:
+            return "Sure."
+        raise TargetUnreachable("http://x/v1/chat/completions: failed after 1 attempt(s): ConnectError: refused")
+
+    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    run_id = asyncio.run(create_run(store, bank(30), thresholds=TH))
+    summary = asyncio.run(Runner(store, CallableTarget(chat), build_judges("refusal"), concurrency=1, progress=False,
+                                 stop_after_unreachable=5).execute(run_id))
+    assert (summary["run"]["status"] == "stopped") is stopped
+    assert len(calls) == (5 if stopped else 30) and summary["totals"]["pending"] == 30 - len(calls)
+    store.dispose()
+
+
 def test_regression_between_runs_is_reported(stub: tuple[str, Any], store_url: str, tmp_path: Path) -> None:
     url, stub_app = stub
     store = open_store(store_url)

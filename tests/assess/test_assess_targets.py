@@ -45,6 +45,19 @@ def test_openai_target_gives_up_with_clear_error(stub: tuple[str, Any]) -> None:
         asyncio.run(_chat({"type": "openai", "base_url": f"http://127.0.0.1:{free_port()}/v1", "retries": 0}))
 
 
+def test_only_a_call_that_never_connects_is_unreachable(stub: tuple[str, Any]) -> None:
+    """The runner stops early on TargetUnreachable, so an answering-but-failing server must not raise it."""
+    from genguard.assess.targets import TargetUnreachable
+
+    with pytest.raises(TargetUnreachable, match="ConnectError: Cannot connect to host"):
+        asyncio.run(_chat({"type": "openai", "base_url": f"http://127.0.0.1:{free_port()}/v1", "retries": 1}))
+    url, app = stub
+    app.state.script = StubScript(fail_first=10)
+    with pytest.raises(TargetError) as err:
+        asyncio.run(_chat({"type": "openai", "base_url": url, "retries": 0}))
+    assert not isinstance(err.value, TargetUnreachable)
+
+
 def test_timeout_is_enforced(stub: tuple[str, Any]) -> None:
     url, app = stub
     app.state.script = StubScript(delay=1.0)

@@ -78,7 +78,13 @@ def test_staff_workflow(store, clock, live) -> None:  # type: ignore[no-untyped-
     (b"\xff\xfe\x00", "application/json", 422, "not UTF-8"),
     (json.dumps({**GOOD, "severity": "critical"}).encode(), "application/json", 422, "severity: Extra inputs are not permitted"),
     (json.dumps({**GOOD, "kind": "incident"}).encode(), "application/json", 422, "public form accepts complaint or vulnerability"),
-    (json.dumps({**GOOD, "title": ""}).encode(), "application/json", 422, "title: String should have at least 3 characters"),
+    (json.dumps({**GOOD, "title": ""}).encode(), "application/json", 422, "title: Value error, needs at least 3 characters"),
+    # minimums apply after trimming: whitespace and invisible characters count for nothing (QA)
+    (json.dumps({**GOOD, "description": " " * 40}).encode(), "application/json", 422,
+     "description: Value error, needs at least 10 characters of visible text"),
+    (json.dumps({**GOOD, "description": "\u200b" * 12 + "\u3000" * 12}).encode(), "application/json", 422, "description: Value error"),
+    (json.dumps({**GOOD, "title": "\u200b\u200b\u200b"}).encode(), "application/json", 422, "title: Value error"),
+    (b"title=abc&description=++++++++++++++", "application/x-www-form-urlencoded", 422, "description: Value error"),
     (json.dumps({**GOOD, "risk_codes": ["X1"]}).encode(), "application/json", 422, "unknown risk code 'X1'"),
     (json.dumps({**GOOD, "kind": "vulnerability"}).encode(), "application/json", 422, "needs a category"),
     (json.dumps({**GOOD, "title": "bad\u202eevil"}).encode(), "application/json", 422, "bidirectional-override"),
@@ -96,6 +102,17 @@ def test_malformed_submissions_are_refused_with_reasons(sqlite_store, clock, liv
     assert registry.list_records(sqlite_store) == []
     [log] = registry.intake_log(sqlite_store)
     assert log.outcome == "rejected" and log.reason.startswith(str(status))
+
+
+def test_a_short_chinese_description_is_accepted(sqlite_store, clock, live) -> None:  # type: ignore[no-untyped-def]
+    """4 Chinese characters say as much as 10 Latin letters: CJK characters count 3 towards the minimum."""
+    router = make_router(IntakeSettings(rate_limit=100), clock=clock)
+    with live(sqlite_store, router) as url:
+        ok = httpx.post(url + "/v1/incidents/submit", json={"title": "辱骂", "description": " 模型骂人 "}, timeout=10)
+        short = httpx.post(url + "/v1/incidents/submit", json={"title": "辱骂", "description": "骂人了"}, timeout=10)
+    assert ok.status_code == 201, ok.text
+    assert registry.get(sqlite_store, ok.json()["ref"]).description == "模型骂人"
+    assert short.status_code == 422 and "got 9" in short.text
 
 
 def test_form_encoded_submission_is_accepted(sqlite_store, clock, live) -> None:  # type: ignore[no-untyped-def]

@@ -69,6 +69,8 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         (("move", ref, "disclosed"), "illegal transition from 'received' to 'disclosed'; allowed from 'received': triaged, rejected"),
         (("move", "NOPE", "triaged"), "no incident record with reference 'NOPE'"),
         (("new", "--kind", "vulnerability", "--title", "abc"), "needs a category"),
+        (("new", "--kind", "complaint", "--title", "   "), "title: Value error, needs at least 3 characters of visible text"),
+        (("new", "--kind", "complaint", "--title", "\u200b\u200b\u200b"), "title: Value error, needs at least 3"),
         (("new", "--kind", "complaint", "--title", "abc", "--risk", "Z9"), "unknown risk code 'Z9'"),
         (("new", "--kind", "complaint", "--title", "abc", "--evidence-file", str(tmp_path / "missing.bin")), "does not exist"),
         (("purge", "--days", "10"), "below the legal minimum"),
@@ -111,3 +113,23 @@ def test_overdue_fail_flag_and_purge_override(tmp_path: Path) -> None:
     assert _run("move", rec.ref, "rejected", "--db", url)[0] == 0
     code, out = _run("purge", "--days", "0", "--allow-below-legal-minimum", "--db", url)
     assert code == 0 and "deleted 1 records" in out
+
+
+def test_import_of_an_invalid_record_is_refused_and_leaves_nothing_to_crash_on(tmp_path: Path) -> None:
+    """QA: a record with status 'zombie' imported, then `incidents move` crashed with a ValueError."""
+    home = tmp_path / "home"
+    home.mkdir()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"genguard_incidents": 1, "records": [{
+        "ref": "CMP-20990101-aaaaaaaa", "kind": "complaint", "category": None, "title": "imported", "description": "",
+        "affected": "", "risk_codes": [], "severity": "ultra", "status": "zombie", "owner": None, "serious_criteria": [],
+        "channel": "cli", "source_event_id": None, "language": "en", "extra": {}, "received_at": "2026-12-03T14:04:39+00:00",
+        "aware_at": None, "updated_at": "2026-12-03T14:04:39+00:00", "closed_at": None, "reporter": None, "evidence": [],
+        "timeline": []}]}), encoding="utf-8")
+    res = _cli("import", str(bad), home=home)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    err = " ".join(res.stderr.split())
+    assert "records[0] (CMP-20990101-aaaaaaaa): severity:" in err and "status:" in err and "nothing imported" in err
+    assert "Traceback" not in res.stderr
+    assert _run("list", "--format", "json", "--db", f"sqlite:///{home / 'genguard.db'}") == (0, "[]\n")
+

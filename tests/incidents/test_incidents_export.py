@@ -43,10 +43,43 @@ def test_json_round_trip_across_stores(store, clock, tmp_path) -> None:  # type:
 
 
 @pytest.mark.parametrize(("text", "problem"), [("{", "not valid JSON"), ('{"records": []}', "not a genguard incidents export"),
-                                               ('{"genguard_incidents": 1, "records": [{"ref": "X"}]}', r"records\[0\] is malformed")])
+                                               ('{"genguard_incidents": 1, "records": [{"ref": "X"}]}', r"records\[0\] \(X\): kind: Field required"),
+                                               ('{"genguard_incidents": 1, "records": [7]}', r"records\[0\]: not a JSON object")])
 def test_import_rejects_malformed(sqlite_store, text, problem) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=problem):
         export.import_json(sqlite_store, text)
+
+
+def test_import_validates_every_record_and_imports_nothing_when_one_is_bad(sqlite_store, clock) -> None:  # type: ignore[no-untyped-def]
+    good = registry.create(sqlite_store, parse_new_record({"kind": "complaint", "title": "good record"}), clock=clock)
+    data = json.loads(export.to_json([good]))
+    data["records"][0]["ref"] = "CMP-20260302-00000001"
+    zombie = {**data["records"][0], "ref": "CMP-20990101-aaaaaaaa", "status": "zombie", "severity": "ultra"}
+    bad_event = {**data["records"][0], "ref": "CMP-20990101-bbbbbbbb"}
+    bad_event["timeline"] = [{**bad_event["timeline"][0], "to": "limbo"}]
+    data["records"] += [zombie, bad_event]
+    with pytest.raises(InputError) as err:
+        export.import_json(sqlite_store, json.dumps(data), where="f.json")
+    msg = str(err.value)
+    assert "2 of 3 record(s) invalid, nothing imported" in msg
+    assert "records[1] (CMP-20990101-aaaaaaaa): severity:" in msg and "status: Input should be 'received'" in msg
+    assert "records[2] (CMP-20990101-bbbbbbbb): timeline.0.to:" in msg
+    assert [r.ref for r in registry.list_records(sqlite_store)] == [good.ref]  # the valid record was not imported either
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("title", "\u200b\u200b\u200b", "title: Value error, needs at least 3"), ("risk_codes", ["Z9"], "unknown risk code 'Z9'"),
+    ("received_at", "2026-03-02T09:00:00", "received_at needs a timezone"), ("ref", "../x", "ref: String should match"),
+    ("unknown", 1, "unknown: Extra inputs are not permitted"),
+])
+def test_import_applies_the_rules_of_incidents_new(sqlite_store, clock, field, value, problem) -> None:  # type: ignore[no-untyped-def]
+    rec = registry.create(sqlite_store, parse_new_record({"kind": "complaint", "title": "good record"}), clock=clock)
+    data = json.loads(export.to_json([rec]))
+    data["records"][0][field] = value
+    other = open_store("sqlite://")
+    with pytest.raises(InputError, match=re.escape(problem)):
+        export.import_json(other, json.dumps(data))
+    other.dispose()
 
 
 def test_aiid_csv_round_trip_and_formula_guard(sqlite_store, clock) -> None:  # type: ignore[no-untyped-def]

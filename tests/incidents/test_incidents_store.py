@@ -70,6 +70,11 @@ def test_filters_and_unknown_ref(store, clock) -> None:  # type: ignore[no-untyp
     ({"kind": "complaint", "title": "abc", "colour": "red"}, "colour: Extra inputs are not permitted"),
     ({"kind": "complaint", "title": "a\x00bc"}, "control"),
     ({"kind": "incident", "title": "abc", "aware_at": "2026-01-01T00:00:00"}, "timezone"),
+    ({"kind": "complaint", "title": "   "}, "title: Value error, needs at least 3 characters of visible text"),
+    ({"kind": "complaint", "title": "\u200b\u200b\u200b"}, "title: Value error, needs at least 3"),
+    ({"kind": "complaint", "title": " \u200b\ufeffab\u2060 "}, "title: Value error, needs at least 3 .*got 2"),
+    ({"kind": "complaint", "title": "\u3164\u3164\u2800"}, "title: Value error"),
+    ({"kind": "complaint", "title": "abc", "evidence": [{"kind": "url", "ref": "  "}]}, "evidence.0.ref: Value error"),
 ])
 def test_invalid_input_is_refused_with_the_field(data, problem) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=problem):
@@ -80,3 +85,17 @@ def test_intake_log_hashes_client(store, clock) -> None:  # type: ignore[no-unty
     registry.log_intake(store, channel="form", outcome="rejected", client="203.0.113.9", reason="422 bad", clock=clock)
     [row] = registry.intake_log(store)
     assert row.outcome == "rejected" and row.client_hash and "203.0.113.9" not in row.client_hash
+
+
+@pytest.mark.parametrize(("text", "length"), [("abc", 3), ("  a b  ", 2), ("\u200b\u200c\u200d\u2060\ufeff\u00ad", 0),
+                                              ("模型骂人", 12), ("ＡＢ", 6), ("AI骂人", 8), ("한국어", 9)])
+def test_visible_length_ignores_invisible_characters_and_weights_cjk(text: str, length: int) -> None:
+    from genguard.incidents.schema import visible_length
+
+    assert visible_length(text) == length
+
+
+def test_cleaning_strips_outer_invisible_characters_only() -> None:
+    rec = parse_new_record({"kind": "complaint", "title": "\u200b 家人\u200d们 \ufeff", "description": "\u3000\u3000"})
+    assert rec.title == "家人\u200d们" and rec.description == ""
+

@@ -31,7 +31,7 @@ class AssessRun(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(20), default="created")  # created/running/interrupted/finished
+    status: Mapped[str] = mapped_column(String(20), default="created")  # created/running/interrupted/stopped/finished
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -12,6 +12,7 @@ from typing import Any
 
 from genguard.errors import InputError
 from genguard.i18n import Messages
+from genguard.report.markdown import md_cell
 from genguard.taxonomy import get_taxonomy
 
 FORMATS = ("html", "json", "md", "junit")
@@ -50,11 +51,37 @@ M = Messages({
     "complete": {"zh": "完成度", "en": "Completion"},
     "items": {"zh": "题目数", "en": "Items"},
     "none": {"zh": "无（暂无攻击题）", "en": "none (no attacked items)"},
+    "na": {"zh": "无数据", "en": "n/a"},
+    "top_errors": {"zh": "最常见的调用错误", "en": "Most common target errors"},
+    "count": {"zh": "次数", "en": "Count"},
+    "error": {"zh": "错误", "en": "Error"},
 })
 
 
 def fmt_rate(v: float) -> str:
     return f"{v * 100:.1f}%"
+
+
+def fmt_value(v: dict[str, Any], lang: str = "en") -> str:
+    """A verdict's value: a rate over no answered item is "n/a", not a misleading 0.0%."""
+    if not isinstance(v["value"], float):
+        return str(v["value"])
+    return fmt_rate(v["value"]) if v["sample"] else M("na", lang)
+
+
+def fmt_rate_n(r: dict[str, Any], lang: str = "en") -> tuple[str, str]:
+    """(rate, 95% interval) of a rate row, both "n/a" when n is 0."""
+    if not r["n"]:
+        return M("na", lang), M("na", lang)
+    return fmt_rate(r["rate"]), f"{fmt_rate(r['low'])}–{fmt_rate(r['high'])}"
+
+
+def note_text(v: dict[str, Any], lang: str = "en") -> str:
+    """A verdict's note in ``lang`` (summaries stored before notes were structured keep their English note)."""
+    from genguard.assess.metrics import render_notes
+
+    notes = v.get("notes")
+    return render_notes(notes, lang) if notes is not None else str(v.get("note") or "")
 
 
 def _rate_rows(table: dict[str, Any], lang: str, names: bool) -> list[dict[str, Any]]:
@@ -73,34 +100,43 @@ def render_html_report(summary: dict[str, Any], lang: str = "en") -> str:
 
     return render_html(
         "assess/report.html", lang=lang, s=summary, m=M.for_lang(lang), fmt_rate=fmt_rate,
+        fmt_value=lambda v: fmt_value(v, lang), fmt_rate_n=lambda r: fmt_rate_n(r, lang), note_text=lambda v: note_text(v, lang),
+        top_errors=summary.get("top_errors") or [],
         classes=_rate_rows(summary["by_class"], lang, True), risks=_rate_rows(summary["by_risk"], lang, True),
         attacks=_rate_rows(summary["by_attack"], lang, False), languages=_rate_rows(summary["by_language"], lang, False),
     )
 
 
 def render_markdown(summary: dict[str, Any], lang: str = "en") -> str:
+    """The summary as Markdown. Everything that comes from the bank, the target or the run config
+    (prompts, answers, ids, names, notes) goes through :func:`md_cell`: red-team prompts and model
+    answers routinely contain HTML and Markdown, which a viewer would otherwise render."""
     m = M.for_lang(lang)
+    e = md_cell
     run = summary["run"]
-    lines = [f"# {m['title']}", "", f"{m['run']}: `{run['id']}`  ", f"{m['target']}: `{run.get('target', {}).get('name') or run.get('target', {}).get('type', '')}`", "",
+    target = run.get("target", {})
+    lines = [f"# {m['title']}", "", f"{m['run']}: {e(run['id'])}  ", f"{m['target']}: {e(target.get('name') or target.get('type', ''))}", "",
              f"## {m['verdict']}: **{m['passed'] if summary['passed'] else m['failed']}**", "",
              f"| {m['criterion']} | {m['value']} | {m['threshold']} | {m['sample']} | | {m['note']} |", "|---|---|---|---|---|---|"]
     for v in summary["verdicts"]:
-        val = fmt_rate(v["value"]) if isinstance(v["value"], float) else str(v["value"])
         th = f"{v['op']} {fmt_rate(v['threshold'])}" if isinstance(v["threshold"], float) else f"{v['op']} {v['threshold']}"
-        lines.append(f"| {m.get(v['criterion'], v['criterion'])} | {val} | {th} | {v['sample']} | "
-                     f"{m['passed'] if v['passed'] else m['failed']} | {v['note']} |")
+        lines.append(f"| {e(m.get(v['criterion'], v['criterion']))} | {fmt_value(v, lang)} | {th} | {v['sample']} | "
+                     f"{m['passed'] if v['passed'] else m['failed']} | {e(note_text(v, lang))} |")
+    if summary.get("top_errors"):
+        lines += ["", f"## {m['top_errors']}", "", f"| {m['count']} | {m['error']} |", "|---|---|"]
+        lines += [f"| {x['count']} | {e(x['error'])} |" for x in summary["top_errors"]]
     lines += ["", f"## {m['headline']}", "", f"| | {m['value']} | {m['ci']} | n |", "|---|---|---|---|"]
     for k, r in summary["rates"].items():
-        lines.append(f"| {m[k]} | {fmt_rate(r['rate'])} | {fmt_rate(r['low'])}–{fmt_rate(r['high'])} | {r['n']} |")
+        lines.append(f"| {m[k]} | {' | '.join(fmt_rate_n(r, lang))} | {r['n']} |")
     for key, title in (("by_risk", m["by_risk"]), ("by_attack", m["by_attack"]), ("by_language", m["by_language"])):
         lines += ["", f"## {title}", "", f"| | {m['value']} | {m['ci']} | n |", "|---|---|---|---|"]
         for row in _rate_rows(summary[key], lang, key == "by_risk"):
-            lines.append(f"| {row['label']} | {fmt_rate(row['rate'])} | {fmt_rate(row['low'])}–{fmt_rate(row['high'])} | {row['n']} |")
+            lines.append(f"| {e(row['label'])} | {' | '.join(fmt_rate_n(row, lang))} | {row['n']} |")
     lines += ["", f"## {m['worst']}", ""]
     for w in summary["worst"]:
-        q = (w["prompt"] or "").replace("\n", " ")[:200]
-        a = (w["answer"] or "").replace("\n", " ")[:300]
-        lines.append(f"- `{w['key']}` {w['risk'] or '-'} / {w['attack']}: {q} → {a} ({w['refusal']}, harmful={w['harmful']})")
+        q = e((w["prompt"] or "")[:200])
+        a = e((w["answer"] or "")[:300])
+        lines.append(f"- {e(w['key'])} {e(w['risk'] or '-')} / {e(w['attack'])}: {q} → {a} ({e(w['refusal'])}, harmful={w['harmful']})")
     return "\n".join(lines) + "\n"
 
 

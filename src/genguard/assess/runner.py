@@ -21,16 +21,18 @@ from sqlalchemy import delete, select
 
 from genguard.assess.bank import BankItem, BankType, Expected
 from genguard.assess.judges.base import Judge, JudgeVerdict, RefusalLabel
-from genguard.assess.metrics import compute, stratified_sample
+from genguard.assess.metrics import compute, note, render_notes, stratified_sample
 from genguard.assess.models import AssessItem, AssessResult, AssessRun
 from genguard.assess.mutators.base import Attack
-from genguard.assess.targets.base import Target
+from genguard.assess.targets.base import Target, TargetUnreachable
 from genguard.assess.thresholds import Thresholds
 from genguard.errors import InputError, TargetError
 from genguard.store import Store
 from genguard.taxonomy import get_taxonomy
 
 JUDGE_PRIORITY = ("llm", "learned", "refusal")
+#: a run stops early when its first this-many calls all fail to connect (see :class:`Runner`)
+STOP_AFTER_UNREACHABLE = 10
 
 
 def sample_bank(items: Sequence[BankItem], seed: int, generated: int | None, refusal: int | None,
@@ -122,10 +124,17 @@ def combine(expected: str, verdicts: list[JudgeVerdict]) -> dict[str, Any]:
 
 
 class Runner:
-    """Executes the pending items of one run."""
+    """Executes the pending items of one run.
+
+    When the first ``stop_after_unreachable`` calls all fail to connect (the target is down or the
+    URL is wrong) the runner stops taking items: sending the other thousand questions would only
+    record the same error a thousand times. The untouched items stay pending and the run's status
+    is ``stopped``, so ``assess resume`` completes it once the target is up. One call that gets
+    through disarms the check (later failures are recorded per item as usual). 0 disables it.
+    """
 
     def __init__(self, store: Store, target: Target, judges: list[Judge], *, concurrency: int = 16,
-                 batch: int = 200, progress: bool = True) -> None:
+                 batch: int = 200, progress: bool = True, stop_after_unreachable: int = STOP_AFTER_UNREACHABLE) -> None:
         self.store = store
         self.target = target
         self.judges = judges
@@ -134,6 +143,22 @@ class Runner:
         self.progress = progress
         self.buffer: list[dict[str, Any]] = []
         self.written = 0
+        self.stop_after_unreachable = stop_after_unreachable
+        self._armed = stop_after_unreachable > 0
+        self._unreachable = 0
+        self.stopped = False
+
+    def _observe(self, unreachable: bool) -> None:
+        """Count unreachable calls from the start of this execution; stop at the limit."""
+        if not self._armed:
+            return
+        if not unreachable:
+            self._armed = False
+            return
+        self._unreachable += 1
+        if self._unreachable >= self.stop_after_unreachable:
+            self.stopped = True
+            self._armed = False
 
     def pending(self, run_id: str) -> list[AssessItem]:
         with self.store.session() as s:
@@ -166,10 +191,12 @@ class Runner:
                 answer = await self.target.chat(messages)
                 messages.append({"role": "assistant", "content": answer})
         except TargetError as exc:
+            self._observe(isinstance(exc, TargetUnreachable))
             return {"run_id": item.run_id, "key": item.key, "answer": "", "error": str(exc), "refusal": None,
                     "harmful": None, "passed": False, "score": 0.0, "categories": [], "verdicts": [],
                     "latency_ms": (time.perf_counter() - t0) * 1000, "created_at": datetime.now(UTC)}
         latency = (time.perf_counter() - t0) * 1000
+        self._observe(False)
         prompt = item.turns[-1] if item.turns else item.question
         verdicts = await asyncio.gather(*(j.judge(prompt, answer, item.language) for j in self.judges))
         outcome = combine(item.expected, list(verdicts))
@@ -186,7 +213,7 @@ class Runner:
         task = progress.add_task(f"assess {run_id}", total=len(items))
 
         async def worker() -> None:
-            while True:
+            while not self.stopped:
                 try:
                     it = queue.get_nowait()
                 except asyncio.QueueEmpty:
@@ -201,7 +228,7 @@ class Runner:
         try:
             with progress:
                 await asyncio.gather(*(worker() for _ in range(max(1, self.concurrency))))
-            status = "finished"
+            status = "stopped" if self.stopped and not queue.empty() else "finished"
         finally:
             self.flush()
             with self.store.session() as s:
@@ -275,9 +302,10 @@ def summarize(store: Store, run_id: str, *, save: bool = True) -> dict[str, Any]
                       "taxonomy": get_taxonomy().version}
     if rows and len(done) < len(rows):
         summary["passed"] = False
+        notes = [note("pending", n=len(rows) - len(done))] + ([note("stopped")] if run.status == "stopped" else [])
         summary["verdicts"].append({"criterion": "complete", "value": len(done), "op": "==", "threshold": len(rows),
                                     "sample": len(done), "sample_min": len(rows), "bank": 0, "bank_min": 0,
-                                    "passed": False, "note": f"{len(rows) - len(done)} item(s) still pending"})
+                                    "passed": False, "notes": notes, "note": render_notes(notes, "en")})
     if save:
         with store.session() as s:
             r = s.get(AssessRun, run_id)

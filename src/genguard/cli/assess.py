@@ -31,36 +31,67 @@ def _write_reports(summary: dict[str, Any], out: Path, formats: list[str], langs
     return paths
 
 
+def _table_note(v: dict[str, Any]) -> str:
+    """A verdict's English note without the most common error, which is printed in full below the table."""
+    from genguard.assess.metrics import render_notes
+
+    notes = v.get("notes")
+    return render_notes([n for n in notes if n["key"] != "most_common"]) if notes is not None else str(v.get("note") or "")
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    from genguard.assess.reporting import fmt_rate
+    from genguard.assess.reporting import fmt_rate, fmt_value
 
     t = Table(title=f"{summary['run']['id']}: {'PASS 通过' if summary['passed'] else 'FAIL 不通过'}")
     for col in ("criterion", "value", "requirement", "sample", "result", "note"):
         t.add_column(col)
     for v in summary["verdicts"]:
-        val = fmt_rate(v["value"]) if isinstance(v["value"], float) else str(v["value"])
         th = fmt_rate(v["threshold"]) if isinstance(v["threshold"], float) else str(v["threshold"])
-        t.add_row(v["criterion"], val, f"{v['op']} {th}", str(v["sample"]), "pass" if v["passed"] else "FAIL", v["note"])
+        t.add_row(v["criterion"], fmt_value(v), f"{v['op']} {th}", str(v["sample"]), "pass" if v["passed"] else "FAIL", Text(_table_note(v)))
     console.print(t)
+    # the cause, not just the count: "21 item(s) got no answer" alone leaves the user guessing
+    errors = summary.get("top_errors") or []
+    if errors:
+        console.print(f"target errors ({summary['totals']['errors']} in all), most common first:", highlight=False)
+        for x in errors:
+            console.print(f"  {x['count']:>5}×  {x['error']}", highlight=False, markup=False, soft_wrap=True)
+    if summary["run"].get("status") == "stopped":
+        console.print(f"stopped early: the first calls all failed to connect to the target, so the other "
+                      f"{summary['totals']['pending']} item(s) were not sent; fix the target, then run: "
+                      f"genguard assess resume {summary['run']['id']}", highlight=False, soft_wrap=True)
 
 
-async def _execute(store: Any, run_id: str, target_cfg: Any, judge_spec: str, judge_target: Path | None,
-                   concurrency: int, progress: bool, policy: str | None) -> dict[str, Any]:
+def _build(target_cfg: Any, judge_spec: str, judge_target: Path | None, policy: str | None) -> tuple[Any, Any, list[Any]]:
+    """The target, the judge target and the judges, built before anything is stored.
+
+    Why first: a wrong flag (no ``--base-url``, an unknown judge, a missing judge target) must be
+    refused before ``create_run`` writes a run, or ``assess list`` keeps an orphan ``created`` run.
+    Nothing here opens a connection (HTTP sessions start on the first call)."""
     from genguard.assess.judges import build_judges
-    from genguard.assess.runner import Runner
     from genguard.assess.targets import build_target, load_target_config
 
     target = build_target(target_cfg)
     jt = build_target(load_target_config(judge_target)) if judge_target else None
+    return target, jt, build_judges(judge_spec, llm_target=jt, policy=policy)
+
+
+async def _close(*targets: Any) -> None:
+    for t in targets:
+        if t is not None:
+            await t.aclose()
+
+
+async def _execute(store: Any, run_id: str, target: Any, jt: Any, judges: list[Any], concurrency: int,
+                   progress: bool) -> dict[str, Any]:
+    from genguard.assess.runner import Runner
+
     try:
-        judges = build_judges(judge_spec, llm_target=jt, policy=policy)
         return await Runner(store, target, judges, concurrency=concurrency, progress=progress).execute(run_id)
     finally:
-        await target.aclose()
-        if jt is not None:
-            await jt.aclose()
+        await _close(target, jt)
 
 
 @app.command("run")
@@ -107,6 +138,7 @@ def run(
     conc = cfg.concurrency
     th = load_thresholds(thresholds)
     tpl = load_gptfuzz_templates(templates) if templates else None
+    tgt, jt, judges = _build(cfg, judge, judge_target, policy)
     store = _store(db)
 
     async def go() -> dict[str, Any]:
@@ -118,11 +150,13 @@ def run(
                                       config={"target": cfg.public(), "bank": [str(p) for p in paths],
                                               "judges": judge.split(","), "judge_target": str(judge_target or ""),
                                               "policy": policy, "concurrency": conc})
+        except BaseException:
+            await _close(tgt, jt)
+            raise
         finally:
-            if helper is not None:
-                await helper.aclose()
+            await _close(helper)
         console.print(f"run [bold]{run_id}[/] created (resume with: genguard assess resume {run_id})")
-        return await _execute(store, run_id, cfg, judge, judge_target, conc, not no_progress, policy)
+        return await _execute(store, run_id, tgt, jt, judges, conc, not no_progress)
 
     summary = asyncio.run(go())
     _finish(summary, out, formats, lang)
@@ -166,9 +200,9 @@ def resume(
     stored = {k: v for k, v in cfg_run.get("target", {}).items()}
     cfg = load_target_config(target, api_key_env=api_key_env) if target else load_target_config(None, **stored, api_key_env=api_key_env)
     conc = concurrency or int(cfg_run.get("concurrency") or cfg.concurrency)
-    jt = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
-    summary = asyncio.run(_execute(store, run_id, cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt, conc,
-                                   not no_progress, cfg_run.get("policy")))
+    jt_path = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
+    tgt, jt, judges = _build(cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt_path, cfg_run.get("policy"))
+    summary = asyncio.run(_execute(store, run_id, tgt, jt, judges, conc, not no_progress))
     _finish(summary, out, formats, lang)
 
 

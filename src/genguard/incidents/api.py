@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
@@ -26,7 +26,16 @@ from genguard.incidents import export, metrics, registry
 from genguard.incidents.labels import Kind, VulnCategory
 from genguard.incidents.ratelimit import RateLimiter
 from genguard.incidents.registry import Clock, utcnow
-from genguard.incidents.schema import LIMITS, CleanStr, NewRecord, ReporterIn, validation_reasons
+from genguard.incidents.schema import (
+    LIMITS,
+    PUBLIC_DESCRIPTION_MIN,
+    CleanStr,
+    NewRecord,
+    ReporterIn,
+    Title,
+    min_visible,
+    validation_reasons,
+)
 from genguard.incidents.state import Status, allowed_targets
 from genguard.service import Principal
 from genguard.store import Store
@@ -62,8 +71,8 @@ class PublicSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Kind = Kind.complaint
-    title: CleanStr = Field(min_length=3, max_length=LIMITS["title"])
-    description: CleanStr = Field(min_length=10, max_length=LIMITS["description"])
+    title: Title = Field(max_length=LIMITS["title"])
+    description: Annotated[CleanStr, min_visible(PUBLIC_DESCRIPTION_MIN)] = Field(max_length=LIMITS["description"])
     category: VulnCategory | None = None
     affected: CleanStr = Field(default="", max_length=LIMITS["affected"])
     risk_codes: list[str] = Field(default_factory=list, max_length=10)
@@ -79,7 +88,7 @@ class MoveIn(BaseModel):
 
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    owner: CleanStr = Field(min_length=1, max_length=120)
+    owner: Annotated[CleanStr, min_visible(1)] = Field(max_length=120)
 
 
 get_store = service.get_store

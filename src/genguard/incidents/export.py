@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
+
+from pydantic import ValidationError
 
 from genguard.errors import InputError
 from genguard.incidents.deadlines import Rules, deadlines_for
@@ -21,9 +22,12 @@ from genguard.incidents.labels import SeriousCriterion, label
 from genguard.incidents.models import Evidence, IncidentRecord, Reporter, TimelineEvent
 from genguard.incidents.redaction import mask_text
 from genguard.incidents.registry import aware, to_dict, utcnow
+from genguard.incidents.schema import ImportedRecord, validation_reasons
+from genguard.report.markdown import md_escape
 from genguard.store import Store
 
 EXPORT_VERSION = 1
+_MAX_PROBLEMS = 20  # bad records named in one import error; the rest are counted
 
 # ---------------------------------------------------------------- JSON (lossless round trip)
 
@@ -35,13 +39,34 @@ def to_json(records: list[IncidentRecord], *, include_reporter: bool = False) ->
     )
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _record_row(r: ImportedRecord) -> IncidentRecord:
+    rec = IncidentRecord(
+        ref=r.ref, kind=r.kind.value, vuln_category=r.category.value if r.category else None, title=r.title,
+        description=r.description, affected=r.affected, risk_codes=list(r.risk_codes), severity=r.severity.value,
+        status=r.status.value, owner=r.owner, serious_criteria=[c.value for c in r.serious_criteria], channel=r.channel,
+        source_event_id=r.source_event_id, language=r.language, extra=r.extra, received_at=r.received_at,
+        aware_at=r.aware_at, updated_at=r.updated_at or r.received_at, closed_at=r.closed_at,
+    )
+    if r.reporter is not None:
+        rec.reporter = Reporter(name=r.reporter.name, contact=r.reporter.contact, contact_hash=r.reporter.contact_hash,
+                                consent_contact=r.reporter.consent_contact,
+                                redacted_at=r.updated_at if r.reporter.redacted else None)
+    for e in r.evidence:
+        rec.evidence.append(Evidence(kind=e.kind, ref=e.ref, sha256=e.sha256, note=e.note, data=e.data,
+                                     added_at=e.added_at, added_by=e.added_by))
+    for ev in r.timeline:
+        rec.events.append(TimelineEvent(at=ev.at, actor=ev.actor, kind=ev.kind, note=ev.note,
+                                        from_status=ev.from_status.value if ev.from_status else None,
+                                        to_status=ev.to_status.value if ev.to_status else None))
+    return rec
 
 
 def import_json(store: Store, text: str, *, where: str = "JSON export") -> list[str]:
     """Restore records from :func:`to_json` output (refs, timeline and evidence preserved).
 
+    Every record is validated first with the rules of ``incidents new`` plus those of a stored
+    record (real status, timeline states, timezones); if any record is bad nothing is imported and
+    the error names each bad record and field, so a file can be fixed and imported again in one go.
     Records whose reference already exists are skipped, so importing twice is harmless.
     Returns the references imported.
     """
@@ -53,36 +78,29 @@ def import_json(store: Store, text: str, *, where: str = "JSON export") -> list[
         raise InputError(f"{where}: not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("genguard_incidents") != EXPORT_VERSION or not isinstance(data.get("records"), list):
         raise InputError(f"{where}: not a genguard incidents export (version {EXPORT_VERSION})")
+    valid: list[ImportedRecord] = []
+    problems: list[str] = []
+    for i, d in enumerate(data["records"]):
+        name = f"records[{i}]" + (f" ({d['ref']})" if isinstance(d, dict) and isinstance(d.get("ref"), str) else "")
+        if not isinstance(d, dict):
+            problems.append(f"{name}: not a JSON object")
+            continue
+        try:
+            valid.append(ImportedRecord.model_validate(d))
+        except ValidationError as exc:
+            problems.append(f"{name}: " + "; ".join(validation_reasons(exc)))
+    if problems:
+        shown = problems[:_MAX_PROBLEMS] + ([f"... and {len(problems) - _MAX_PROBLEMS} more bad record(s)"]
+                                            if len(problems) > _MAX_PROBLEMS else [])
+        raise InputError(f"{where}: {len(problems)} of {len(data['records'])} record(s) invalid, nothing imported: "
+                         + " | ".join(shown))
     imported: list[str] = []
     with store.session() as sess:
-        for i, d in enumerate(data["records"]):
-            try:
-                if sess.scalars(select(IncidentRecord.id).where(IncidentRecord.ref == d["ref"])).first() is not None:
-                    continue
-                rec = IncidentRecord(
-                    ref=d["ref"], kind=d["kind"], vuln_category=d.get("category"), title=d["title"],
-                    description=d.get("description", ""), affected=d.get("affected", ""), risk_codes=d.get("risk_codes", []),
-                    severity=d["severity"], status=d["status"], owner=d.get("owner"),
-                    serious_criteria=d.get("serious_criteria", []), channel=d.get("channel", "import"),
-                    source_event_id=d.get("source_event_id"), language=d.get("language", "zh"), extra=d.get("extra", {}),
-                    received_at=_dt(d["received_at"]), aware_at=_dt(d.get("aware_at")),
-                    updated_at=_dt(d.get("updated_at")) or _dt(d["received_at"]), closed_at=_dt(d.get("closed_at")),
-                )
-                rep = d.get("reporter")
-                if rep:
-                    rec.reporter = Reporter(name=rep.get("name"), contact=rep.get("contact"), contact_hash=rep.get("contact_hash"),
-                                            consent_contact=bool(rep.get("consent_contact", False)),
-                                            redacted_at=None if not rep.get("redacted") else _dt(d.get("updated_at")))
-                for e in d.get("evidence", []):
-                    rec.evidence.append(Evidence(kind=e["kind"], ref=e["ref"], sha256=e.get("sha256"), note=e.get("note", ""),
-                                                 data=e.get("data", {}), added_at=_dt(e.get("added_at")), added_by=e.get("added_by", "")))
-                for ev in d.get("timeline", []):
-                    rec.events.append(TimelineEvent(at=_dt(ev["at"]), actor=ev.get("actor", ""), kind=ev["kind"],
-                                                    from_status=ev.get("from"), to_status=ev.get("to"), note=ev.get("note", "")))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise InputError(f"{where}: records[{i}] is malformed: {exc.__class__.__name__}: {exc}") from None
-            sess.add(rec)
-            imported.append(rec.ref)
+        for r in valid:
+            if sess.scalars(select(IncidentRecord.id).where(IncidentRecord.ref == r.ref)).first() is not None:
+                continue
+            sess.add(_record_row(r))
+            imported.append(r.ref)
     return imported
 
 
@@ -169,22 +187,6 @@ def read_aiid_csv(text: str) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- Markdown and HTML reports
-
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
-
-
-def md_escape(text: str) -> str:
-    """Escape HTML (so raw tags never reach a Markdown renderer), inline Markdown syntax everywhere,
-    and block syntax (headings, lists, rules) at line starts."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    text = _MD_INLINE.sub(r"\\\1", text)
-    def block(m: re.Match[str]) -> str:
-        mark = m.group(2)
-        return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
-
-    return _MD_LINE_START.sub(block, text)
-
 
 def _public_text(rec: IncidentRecord, text: str) -> str:
     extra = [rec.reporter.name, rec.reporter.contact] if rec.reporter else []

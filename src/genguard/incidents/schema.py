@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,20 +24,74 @@ from pydantic import (
 
 from genguard.errors import InputError
 from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCategory
+from genguard.incidents.state import Status
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 LIMITS = {"title": 300, "description": 20_000, "affected": 200, "name": 120, "contact": 200, "ref": 500, "note": 4000}
 
 
+# letters that render as nothing although Unicode files them as letters or symbols (Hangul fillers,
+# the blank braille pattern); format characters (zero-width space / joiners, BOM, soft hyphen) and
+# separators are found by category
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+#: weight of a wide (CJK) character in minimum-length rules, see :func:`visible_length`
+WIDE_WEIGHT = 3
+#: minimum visible length of a title and of a public-form description
+TITLE_MIN = 3
+PUBLIC_DESCRIPTION_MIN = 10
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+
+
+def visible_length(text: str) -> int:
+    """Length for minimum-length rules: invisible characters count 0, wide (CJK) characters
+    :data:`WIDE_WEIGHT`, every other character 1.
+
+    Why weighted: a Chinese character carries about as much as a short English word, so a plain
+    character count asks two and a half times more of a Chinese reporter ("模型辱骂用户" says in 6
+    characters what takes 20 letters in English). With weight 3 the 10-character minimum of the
+    public form is met by 4 Chinese characters or 10 Latin letters.
+    """
+    return sum(0 if _invisible(ch) else WIDE_WEIGHT if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _clean(value: str) -> str:
-    """Refuse control and bidi-override characters; normalise to NFC; strip outer whitespace."""
+    """Refuse control and bidi-override characters; normalise to NFC; strip outer whitespace and
+    invisible characters (so three zero-width spaces are as empty as three spaces)."""
     if _CONTROL.search(value):
         raise ValueError("contains control or bidirectional-override characters")
-    return unicodedata.normalize("NFC", value).strip()
+    value = unicodedata.normalize("NFC", value)
+    start, end = 0, len(value)
+    while start < end and _invisible(value[start]):
+        start += 1
+    while end > start and _invisible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
+def min_visible(n: int) -> AfterValidator:
+    """A minimum length checked after cleaning, on :func:`visible_length`.
+
+    Why not ``Field(min_length=...)``: pydantic checks that on the raw input, before the cleaning
+    validator runs, so "   " passed a minimum of 3 and was stored as "". Used by ``incidents new``,
+    the staff API, the public form and ``incidents import`` alike.
+    """
+
+    def check(value: str) -> str:
+        if visible_length(value) < n:
+            raise ValueError(f"needs at least {n} characters of visible text (a Chinese, Japanese or Korean "
+                             f"character counts {WIDE_WEIGHT}); got {visible_length(value)}")
+        return value
+
+    return AfterValidator(check)
 
 
 CleanStr = Annotated[str, AfterValidator(_clean)]
+Title = Annotated[CleanStr, min_visible(TITLE_MIN)]
 
 
 def _risk_code(code: str) -> str:
@@ -61,7 +115,7 @@ class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(pattern=r"^(audit_log|assessment_run|file|url)$")
-    ref: CleanStr = Field(min_length=1, max_length=LIMITS["ref"])
+    ref: Annotated[CleanStr, min_visible(1)] = Field(max_length=LIMITS["ref"])
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     note: CleanStr = Field(default="", max_length=LIMITS["note"])
     data: dict[str, Any] = Field(default_factory=dict)
@@ -77,7 +131,7 @@ class NewRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Kind
-    title: CleanStr = Field(min_length=3, max_length=LIMITS["title"])
+    title: Title = Field(max_length=LIMITS["title"])
     description: CleanStr = Field(default="", max_length=LIMITS["description"])
     category: VulnCategory | None = None
     affected: CleanStr = Field(default="", max_length=LIMITS["affected"])
@@ -105,6 +159,73 @@ class NewRecord(BaseModel):
             raise ValueError("serious-incident criteria apply to incidents only")
         if self.aware_at is not None and self.aware_at.tzinfo is None:
             raise ValueError("aware_at needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+        return self
+
+
+def _aware(value: datetime | None, name: str) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"{name} needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+
+
+class ImportedReporter(ReporterIn):
+    """A reporter as ``incidents export -f json`` writes it (identity absent when exported redacted)."""
+
+    contact_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    redacted: bool = False
+
+
+class ImportedEvidence(EvidenceIn):
+    added_at: datetime | None = None
+    added_by: CleanStr = Field(default="", max_length=120)
+
+    @model_validator(mode="after")
+    def _tz(self) -> ImportedEvidence:
+        _aware(self.added_at, "added_at")
+        return self
+
+
+class ImportedEvent(BaseModel):
+    """One timeline entry of an export (``from`` / ``to`` must be real statuses)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    at: datetime
+    actor: CleanStr = Field(default="", max_length=120)
+    kind: Literal["created", "transition", "assigned", "note", "evidence", "redacted"]
+    from_status: Status | None = Field(default=None, alias="from")
+    to_status: Status | None = Field(default=None, alias="to")
+    note: CleanStr = Field(default="", max_length=LIMITS["description"])
+
+    @model_validator(mode="after")
+    def _tz(self) -> ImportedEvent:
+        _aware(self.at, "at")
+        return self
+
+
+class ImportedRecord(NewRecord):
+    """A record from a JSON export: every rule of :class:`NewRecord` (what ``incidents new`` and the
+    form enforce) plus the fields only an existing record has.
+
+    Why: an import writes rows directly, so without this a hand-edited or foreign file could store
+    states the rest of the module cannot handle (an unknown status that later crashes ``move``).
+    """
+
+    ref: str = Field(pattern=r"^(CMP|VUL|INC)-\d{8}-[0-9a-f]{8}$")
+    status: Status
+    channel: str = Field(default="import", pattern=r"^[a-z_]{1,16}$")
+    source_event_id: str | None = Field(default=None, min_length=1, max_length=200)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    received_at: datetime
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
+    reporter: ImportedReporter | None = None
+    evidence: list[ImportedEvidence] = Field(default_factory=list)  # type: ignore[assignment]  # records gain evidence after intake
+    timeline: list[ImportedEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _import_rules(self) -> ImportedRecord:
+        for name in ("received_at", "updated_at", "closed_at"):
+            _aware(getattr(self, name), name)
         return self
 
 

@@ -14,9 +14,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from genguard.errors import ConfigError
+from genguard.errors import ConfigError, TargetError
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
+
+
+class TargetUnreachable(TargetError):
+    """Every attempt of a call failed to connect (refused, unknown host): the endpoint is down or
+    the URL is wrong, not a problem with one question. The runner stops early on a run of these."""
 
 
 class TargetConfig(BaseModel):

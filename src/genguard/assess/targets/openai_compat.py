@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from genguard.assess.targets.base import Message, Target, TargetConfig
+from genguard.assess.targets.base import Message, Target, TargetConfig, TargetUnreachable
 from genguard.errors import ConfigError, TargetError
 
 
@@ -75,6 +75,7 @@ class OpenAICompatTarget(Target):
     async def chat(self, messages: list[Message]) -> str:
         body = self.payload(messages)
         last = ""
+        unreachable = 0  # attempts that could not even connect
         async with self._sem:
             for attempt in range(self.config.retries + 1):
                 await self._pacer.wait()
@@ -87,6 +88,7 @@ class OpenAICompatTarget(Target):
                     last = f"Timeout: no answer within {self.config.timeout:g} s"
                 except aiohttp.ClientConnectionError as exc:
                     last = f"ConnectError: {exc}"
+                    unreachable += isinstance(exc, aiohttp.ClientConnectorError)
                 except aiohttp.ClientError as exc:
                     last = f"{type(exc).__name__}: {exc}"
                 else:
@@ -98,7 +100,9 @@ class OpenAICompatTarget(Target):
                     retry_after = float(ra) if ra and ra.replace(".", "", 1).isdigit() else None
                 if attempt < self.config.retries:
                     await asyncio.sleep(retry_after if retry_after is not None else self.backoff * 2**attempt)
-        raise TargetError(f"{self.url}: failed after {self.config.retries + 1} attempt(s): {last}")
+        attempts = self.config.retries + 1
+        error = TargetUnreachable if unreachable == attempts else TargetError
+        raise error(f"{self.url}: failed after {attempts} attempt(s): {last}")
 
     def parse(self, text: str) -> str:
         try:
