@@ -191,6 +191,41 @@ def test_rejection_sampling_returns_least_harmful(stub, policy_file, gateway_fac
     assert [c["action"] for c in (resp.model_extra or {})["genguard"]["candidates"]] == ["block", "flag", "allow"]
 
 
+@pytest.mark.parametrize("value, reason", [
+    (1_000_000_000, "less than or equal to 16"), (17, "less than or equal to 16"), (0, "greater than or equal to 1"),
+    (-3, "greater than or equal to 1"), ("abc", "valid integer"), ("2", "valid integer"), (1.5, "valid integer"),
+    ([1], "valid integer"), (True, "valid integer"), (None, "not null"),
+])
+def test_per_request_candidates_are_validated(stub, policy_file, gateway_factory, value, reason) -> None:
+    """``genguard.candidates`` becomes the upstream's ``n``: out of the config's 1-16 range or not an
+    integer is a 400 naming the option (it was a 500, or n=1e9 forwarded upstream)."""
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    with pytest.raises(openai.BadRequestError) as ei:
+        rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}],
+                                            extra_body={"genguard": {"candidates": value}})
+    err = ei.value.body
+    assert isinstance(err, dict) and err["param"] == "genguard.candidates" and err["code"] == "invalid_request"
+    assert "genguard.candidates" in err["message"] and reason in err["message"]
+    assert script.requests == []
+
+
+def test_per_request_options_object_is_validated(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    script.choices = ["one", "two"]
+    rg = gateway_factory(_cfg(url, policy_file))
+    h = {"authorization": "Bearer gg-test-standard"}
+    msgs = [{"role": "user", "content": "q"}]
+    for options, param in (("many", "genguard"), ([2], "genguard"), ({"candidate": 2}, "genguard.candidate")):
+        r = httpx.post(rg.url + "/v1/chat/completions", json={"model": "m", "messages": msgs, "genguard": options},
+                       headers=h)
+        assert r.status_code == 400 and r.json()["error"]["param"] == param, r.text
+    assert script.requests == []
+    ok = rg.client().chat.completions.create(model="m", messages=msgs, extra_body={"genguard": {"candidates": 2}})
+    assert script.requests[-1]["n"] == 2 and "genguard" not in script.requests[-1]
+    assert [c["action"] for c in (ok.model_extra or {})["genguard"]["candidates"]] == ["allow", "allow"]
+
+
 def test_explicit_label_added(stub, write_policy, gateway_factory) -> None:
     url, script = stub
     script.reply = "Here is a poem about autumn."

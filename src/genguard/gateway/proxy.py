@@ -62,7 +62,8 @@ async def _parse(request: Request) -> tuple[dict[str, Any], ChatCompletionReques
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "(body)"
-        return error_response(400, f"invalid request: '{loc}': {err['msg']}", code="invalid_request", param=loc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        return error_response(400, f"invalid request: '{loc}': {msg}", code="invalid_request", param=loc)
     return raw, body
 
 
@@ -75,8 +76,10 @@ async def chat_completions(request: Request) -> Response:
         gw.metrics.requests.labels(route="chat", status=str(parsed.status_code)).inc()
         return parsed
     raw, body = parsed
-    options = raw.pop("genguard", None) or {}
-    candidates = int(options.get("candidates", gw.config.rejection_sampling.candidates)) if isinstance(options, dict) else 1
+    raw.pop("genguard", None)  # the gateway's own options (validated in body.genguard) are not forwarded
+    candidates = gw.config.rejection_sampling.candidates
+    if body.genguard is not None and body.genguard.candidates is not None:
+        candidates = body.genguard.candidates
     if body.stream and (body.n or 1) > 1:
         return error_response(400, "stream with n > 1 is not supported by the gateway (moderation is per answer)",
                               code="unsupported", param="n")
