@@ -363,6 +363,28 @@ def test_malformed_requests_get_reasons(stub, policy_file, gateway_factory) -> N
     assert r.status_code == 413 and "max_chars" in r.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check"])
+def test_undecodable_bodies_get_openai_errors(stub, policy_file, gateway_factory, path) -> None:
+    """A body that is not UTF-8, or not JSON, is the same clear 400 in the OpenAI error shape on the
+    proxy and the moderation endpoints (they gave FastAPI's {"detail": "There was an error parsing
+    the body"} and "'10': JSON decode error")."""
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file))
+    h = {"authorization": "Bearer gg-test-standard", "content-type": "application/json"}
+    latin1 = '{"model": "m", "messages": [{"role": "user", "content": "caf\u00e9"}], "input": "caf\u00e9", "text": "x"}'
+    for body in (latin1.encode("latin-1"), b'\xff\xfe{"input": "x"}'):
+        r = httpx.post(rg.url + path, content=body, headers=h)
+        assert r.status_code == 400, r.text
+        err = r.json()["error"]
+        assert err["code"] == "invalid_encoding" and err["type"] == "invalid_request_error"
+        assert err["message"].startswith("request body is not UTF-8 text: byte 0x")
+    r = httpx.post(rg.url + path, content=b'{"input": "x",\n "model": }', headers=h)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == {"message": "request body is not valid JSON: Expecting value at line 2, column 11",
+                                 "type": "invalid_request_error", "param": None, "code": "invalid_json"}
+    assert script.requests == []
+
+
 def test_client_hanging_up_mid_body_is_not_a_server_error(stub, policy_file, gateway_factory, caplog) -> None:
     """A client that closes its connection before the body arrives (a load generator stopping)
     gets one info line and a 499 count, not uvicorn's "Exception in ASGI application" traceback."""

@@ -7,7 +7,6 @@ a ``genguard`` field with the decisions, so OpenAI clients keep working and tool
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -16,6 +15,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from genguard.findings import Action, Decision, Direction
+from genguard.gateway.body import BodyError, load_json_body
 from genguard.gateway.errors import error_response
 from genguard.gateway.labels import add_label
 from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary, is_vetted_answer
@@ -50,11 +50,10 @@ def completion(model: str, ctx: RequestCtx, content: str, finish: str, genguard:
 
 
 async def _parse(request: Request) -> tuple[dict[str, Any], ChatCompletionRequest] | JSONResponse:
-    raw_bytes = await request.body()
     try:
-        raw = json.loads(raw_bytes)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return error_response(400, f"request body is not valid JSON: {exc}", code="invalid_json")
+        raw = load_json_body(await request.body())
+    except BodyError as exc:
+        return exc.response()
     if not isinstance(raw, dict):
         return error_response(400, "request body must be a JSON object", code="invalid_body")
     try:
