@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -343,6 +344,62 @@ def test_stream_stalls_mid_way_end_with_error(stub, policy_file, gateway_factory
             pass
     assert "timeout" in str(ei.value)
     assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.parametrize("raw_body", ["this is not json", '{"object": "chat.completion"}', ""])
+def test_stream_from_an_upstream_that_sends_no_event_stream_is_a_502(stub, policy_file, gateway_factory, lib,
+                                                                      raw_body) -> None:
+    """A 200 whose body is not an event stream fails a streamed call as it fails a plain one (502
+    upstream_bad_body), not as an empty answer with finish_reason "stop"."""
+    url, script = stub
+    script.raw_body = raw_body
+    rg = gateway_factory(_cfg(url, policy_file, lib))
+    client = rg.client()
+    with pytest.raises(openai.APIStatusError) as plain:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+    with pytest.raises(openai.APIStatusError) as streamed:
+        for _ in client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], stream=True):
+            pass
+    for ei in (plain, streamed):
+        assert ei.value.status_code == 502
+        assert isinstance(ei.value.body, dict) and ei.value.body["code"] == "upstream_bad_body"
+    assert "not an event stream" in str(streamed.value) or "empty body" in str(streamed.value)
+    assert rg.gw.metrics.upstream_errors.labels(upstream="stub", kind="bad_body")._value.get() == 2
+
+
+def test_stream_errors_are_counted_under_the_upstream_name(stub, policy_file, gateway_factory) -> None:
+    url, script = stub
+    script.chunks = ["hello "] * 3
+    script.chunk_delay = 1.0
+    rg = gateway_factory({"upstreams": {"main": {"base_url": url, "timeout": 0.3, "retries": 0}},
+                          "tiers": {"standard": {"policy": str(policy_file)}}})
+    with pytest.raises(openai.APIError) as ei:
+        for _ in rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}],
+                                                     stream=True):
+            pass
+    assert "upstream 'main' did not send the next chunk in time" in str(ei.value)
+    metrics = httpx.get(rg.url + "/metrics").text
+    assert 'genguard_upstream_errors_total{kind="timeout",upstream="main"} 1.0' in metrics
+    assert 'upstream="stream"' not in metrics
+
+
+@pytest.mark.parametrize("event, code", [("[1]", "upstream_bad_stream"), ("not json", "upstream_bad_stream"),
+                                         ('{"error": {"message": "overloaded"}}', "upstream_stream_error")])
+def test_bad_chunks_mid_stream_end_it_with_an_error_event(stub, policy_file, gateway_factory, event, code) -> None:
+    """A chunk that is not a JSON object (valid JSON such as [1] was a 500 inside the stream) or an
+    upstream error event ends the stream with an OpenAI error event naming the upstream."""
+    url, script = stub
+    script.reply = "A perfectly harmless answer about the weather in spring."
+    script.raw_events = [event]
+    rg = gateway_factory(_cfg(url, policy_file))
+    r = httpx.post(rg.url + "/v1/chat/completions", headers={"authorization": "Bearer gg-test-standard"},
+                   json={"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": True})
+    assert r.status_code == 200
+    last = r.text.strip().split("\n\n")[-1]
+    assert last.startswith("data: {") and json.loads(last[6:])["error"]["code"] == code, r.text
+    assert "upstream 'stub'" in json.loads(last[6:])["error"]["message"]
+    kind = code.removeprefix("upstream_")
+    assert rg.gw.metrics.upstream_errors.labels(upstream="stub", kind=kind)._value.get() == 1
 
 
 def test_malformed_requests_get_reasons(stub, policy_file, gateway_factory) -> None:

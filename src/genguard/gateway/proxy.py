@@ -137,7 +137,7 @@ async def chat_completions(request: Request) -> Response:
             resp = await upstream.chat_stream(raw)
             gw.metrics.upstream_latency.labels(upstream=upstream.name).observe(time.perf_counter() - t0)
             return StreamingResponse(
-                stream_answer(gw, ctx, resp, body.model, prompt, guard_info, redacted),
+                stream_answer(gw, ctx, resp, body.model, prompt, guard_info, redacted, upstream.name),
                 media_type="text/event-stream",
                 headers=headers_for(ctx),
             )
