@@ -90,8 +90,11 @@ async def chat_completions(request: Request) -> Response:
                               code="no_upstream")
     upstream, upstream_model = target
 
-    # 1. check every user/tool message; the most severe decision settles the input
-    checked = [(i, m.text()) for i, m in enumerate(body.messages) if m.role in CHECKED_ROLES and m.text()]
+    # 1. check every user/tool message, and the system/developer/assistant messages the config
+    # names (the client writes those too); the most severe decision settles the input
+    instruction_roles = gw.config.messages.instruction_roles
+    checked = [(i, m.text()) for i, m in enumerate(body.messages)
+               if (m.role in CHECKED_ROLES or m.role in instruction_roles) and m.text()]
     decisions: list[tuple[int, str, Decision]] = []
     last = len(body.messages) - 1
     for i, text in checked:
@@ -99,12 +102,16 @@ async def chat_completions(request: Request) -> Response:
         # only the final user message is a question awaiting an answer: the others are history
         # (or tool results), checked by the detectors alone and checked once per conversation
         role = body.messages[i].role
-        d = await gw.check(ctx, text, Direction.INPUT, context={"role": role},
-                           history=not (i == last and role == "user"))
+        if role in CHECKED_ROLES:
+            d = await gw.check(ctx, text, Direction.INPUT, context={"role": role},
+                               history=not (i == last and role == "user"))
+        else:
+            d = await gw.check_instruction(ctx, text, role)
         decisions.append((i, text, d))
         gw.record(ctx, "chat", d, text, model=body.model)
     worst = max((d for _, _, d in decisions), key=lambda d: d.action.severity, default=None)
-    prompt = checked[-1][1] if checked else ""
+    # the answer is checked against the user's (or tool's) last words, not a system prompt
+    prompt = next((text for i, text in reversed(checked) if body.messages[i].role in CHECKED_ROLES), "")
     guard_info: dict[str, Any] = {"request_id": ctx.request_id, "input": decision_summary(worst), "output": None}
     if ctx.warning:
         guard_info["warning"] = ctx.warning
