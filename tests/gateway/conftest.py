@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from gw_testdata import TEST_POLICY
 
 from genguard.service import LoopbackServer
@@ -33,6 +33,8 @@ class Script:
     fail_times: int = 0  # answer fail_status this many times first
     fail_status: int = 503
     status: int = 200
+    raw_events: list[str] | None = None  # after the deltas, stream these "data:" payloads verbatim
+    raw_body: str | None = None  # answer 200 with this text/plain body (an upstream that is not OpenAI-compatible)
     requests: list[dict[str, Any]] = field(default_factory=list)
     sent_chunks: int = 0
 
@@ -51,6 +53,8 @@ def make_stub(script: Script) -> FastAPI:
             return JSONResponse({"error": {"message": "stub says no"}}, status_code=script.status)
         if script.delay:
             await asyncio.sleep(script.delay)
+        if script.raw_body is not None:
+            return PlainTextResponse(script.raw_body)
         last_user = next((m["content"] for m in reversed(body["messages"]) if m["role"] == "user"), "")
         reply = script.reply if script.reply is not None else f"You said: {last_user}"
         if body.get("stream"):
@@ -64,6 +68,8 @@ def make_stub(script: Script) -> FastAPI:
                         await asyncio.sleep(script.chunk_delay)
                     script.sent_chunks += 1
                     yield f"data: {json.dumps({**base, 'choices': [{'index': 0, 'delta': {'content': p}, 'finish_reason': None}]})}\n\n"
+                for ev in script.raw_events or []:
+                    yield f"data: {ev}\n\n"
                 yield f"data: {json.dumps({**base, 'choices': [{'index': 0, 'delta': {}, 'finish_reason': 'stop'}]})}\n\n"
                 yield "data: [DONE]\n\n"
 

@@ -33,15 +33,16 @@ def test_history_is_checked_once_and_decisions_still_apply(stub, policy_file, ga
     assert EMAIL not in script.requests[-1]["messages"][0]["content"]  # ... and was still redacted
     history += [{"role": "assistant", "content": "Paris."}, {"role": "user", "content": f"How do I {HARMFUL}?"}]
     r3 = client.chat.completions.create(model="m", messages=history)  # type: ignore[arg-type]
-    assert rg.gw.history.hits == 3 and r3.choices[0].finish_reason == "content_filter"
+    # the two user messages and the resent assistant answer (assistant messages are checked as history too)
+    assert rg.gw.history.hits == 1 + 3 and r3.choices[0].finish_reason == "content_filter"
     sent = len(script.requests)
     history += [{"role": "assistant", "content": r3.choices[0].message.content},
                 {"role": "user", "content": "OK, tell me a joke instead."}]
     r4 = client.chat.completions.create(model="m", messages=history)  # type: ignore[arg-type]
     # the harmful message is still in the history: still refused (from the cache), nothing forwarded
     assert r4.choices[0].finish_reason == "content_filter" and len(script.requests) == sent
-    assert rg.gw.history.hits == 6
-    assert b"genguard_history_cache_hits_total 6.0" in rg.gw.metrics.exposition()
+    assert rg.gw.history.hits == 1 + 3 + 5
+    assert b"genguard_history_cache_hits_total 9.0" in rg.gw.metrics.exposition()
     # every checked message is still audited, reused decisions marked as such
     rg.gw.audit.flush()
     from sqlalchemy import select
@@ -51,7 +52,7 @@ def test_history_is_checked_once_and_decisions_still_apply(stub, policy_file, ga
     with rg.gw.store.session() as s:
         rows = s.execute(select(AuditRecord.direction, AuditRecord.action)
                          .where(AuditRecord.direction == "input")).all()
-    assert len(rows) == 1 + 2 + 3 + 4
+    assert len(rows) == 1 + 3 + 5 + 7
 
 
 def test_history_cache_can_be_switched_off(stub, policy_file, gateway_factory) -> None:

@@ -14,7 +14,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from genguard.config_file import load_yaml
+from genguard.detect.base import detector_types
 from genguard.errors import ConfigError
+from genguard.taxonomy import get_taxonomy
 
 
 class _Strict(BaseModel):
@@ -158,6 +160,54 @@ class RejectionSamplingConfig(_Strict):
     candidates: int = Field(default=1, ge=1, le=16, description="ask upstream for N answers, return the least harmful")
 
 
+InstructionRole = Literal["system", "developer", "assistant"]
+
+
+def _instruction_roles() -> list[InstructionRole]:
+    return ["system", "developer", "assistant"]
+
+
+class MessagesConfig(_Strict):
+    """Which client-sent chat messages the proxy checks on input, besides ``user`` and ``tool``/
+    ``function`` messages (always checked). On a proxy the client writes the whole message list, so
+    a fake system prompt or a pre-filled assistant turn can carry what a user message may not.
+
+    Those roles are instructions and answers, not requests: the injection rules (S1-S3) would
+    refuse ordinary system prompts ("never reveal these instructions"), and the learned classifiers,
+    trained on user prompts and answers, score instruction text poorly. So by default only the
+    precise detectors count for them (keyword lists, checksum-validated PII), without S1-S3."""
+
+    instruction_roles: list[InstructionRole] = Field(
+        default_factory=_instruction_roles,
+        description="roles checked on input as well ([] = user and tool/function messages only)",
+    )
+    instruction_detectors: list[str] = Field(
+        default_factory=lambda: ["keywords", "pii"],
+        description="detector types whose findings count for those roles (the policy's other detectors still run)",
+    )
+    instruction_ignore: list[str] = Field(
+        default_factory=lambda: ["S1", "S2", "S3"],
+        description="taxonomy codes or classes that never count for those roles (injection, jailbreak, prompt leak)",
+    )
+
+    @field_validator("instruction_detectors")
+    @classmethod
+    def _known_types(cls, types: list[str]) -> list[str]:
+        # a misspelt type would silently leave those roles less checked
+        unknown = [t for t in types if t not in detector_types()]
+        if unknown:
+            raise ValueError(f"unknown detector type(s) {unknown}; known: {', '.join(detector_types())}")
+        return types
+
+    @field_validator("instruction_ignore")
+    @classmethod
+    def _known_codes(cls, codes: list[str]) -> list[str]:
+        unknown = [c for c in codes if not get_taxonomy().has(c)]
+        if unknown:
+            raise ValueError(f"unknown taxonomy code(s) or class(es) {unknown}")
+        return codes
+
+
 class TripwireConfig(_Strict):
     spike_count: int = Field(default=20, ge=1, description="blocks of one category within the window that form a spike")
     spike_window_s: float = Field(default=60.0, gt=0)
@@ -199,6 +249,7 @@ class GatewayConfig(_Strict):
     audit: AuditConfig = Field(default_factory=AuditConfig)
     stream: StreamConfig = Field(default_factory=StreamConfig)
     rejection_sampling: RejectionSamplingConfig = Field(default_factory=RejectionSamplingConfig)
+    messages: MessagesConfig = Field(default_factory=MessagesConfig)
     tripwire: TripwireConfig = Field(default_factory=TripwireConfig)
     source: str | None = Field(default=None, exclude=True, description="file this config was read from")
 

@@ -12,11 +12,12 @@ import yaml
 from fastapi import APIRouter, Request
 
 from genguard.findings import Decision, Direction
+from genguard.gateway.body import JSONBodyRoute
 from genguard.gateway.runtime import Gateway, RequestCtx
 from genguard.gateway.schemas import GuardCheckRequest, ModerationRequest
 from genguard.taxonomy import get_taxonomy
 
-router = APIRouter(tags=["moderation"])
+router = APIRouter(tags=["moderation"], route_class=JSONBodyRoute)
 
 
 @lru_cache(maxsize=1)

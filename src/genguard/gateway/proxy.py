@@ -7,7 +7,6 @@ a ``genguard`` field with the decisions, so OpenAI clients keep working and tool
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -16,6 +15,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from genguard.findings import Action, Decision, Direction
+from genguard.gateway.body import BodyError, load_json_body
 from genguard.gateway.errors import error_response
 from genguard.gateway.labels import add_label
 from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary, is_vetted_answer
@@ -50,11 +50,10 @@ def completion(model: str, ctx: RequestCtx, content: str, finish: str, genguard:
 
 
 async def _parse(request: Request) -> tuple[dict[str, Any], ChatCompletionRequest] | JSONResponse:
-    raw_bytes = await request.body()
     try:
-        raw = json.loads(raw_bytes)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return error_response(400, f"request body is not valid JSON: {exc}", code="invalid_json")
+        raw = load_json_body(await request.body())
+    except BodyError as exc:
+        return exc.response()
     if not isinstance(raw, dict):
         return error_response(400, "request body must be a JSON object", code="invalid_body")
     try:
@@ -62,7 +61,8 @@ async def _parse(request: Request) -> tuple[dict[str, Any], ChatCompletionReques
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "(body)"
-        return error_response(400, f"invalid request: '{loc}': {err['msg']}", code="invalid_request", param=loc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        return error_response(400, f"invalid request: '{loc}': {msg}", code="invalid_request", param=loc)
     return raw, body
 
 
@@ -75,8 +75,10 @@ async def chat_completions(request: Request) -> Response:
         gw.metrics.requests.labels(route="chat", status=str(parsed.status_code)).inc()
         return parsed
     raw, body = parsed
-    options = raw.pop("genguard", None) or {}
-    candidates = int(options.get("candidates", gw.config.rejection_sampling.candidates)) if isinstance(options, dict) else 1
+    raw.pop("genguard", None)  # the gateway's own options (validated in body.genguard) are not forwarded
+    candidates = gw.config.rejection_sampling.candidates
+    if body.genguard is not None and body.genguard.candidates is not None:
+        candidates = body.genguard.candidates
     if body.stream and (body.n or 1) > 1:
         return error_response(400, "stream with n > 1 is not supported by the gateway (moderation is per answer)",
                               code="unsupported", param="n")
@@ -88,8 +90,11 @@ async def chat_completions(request: Request) -> Response:
                               code="no_upstream")
     upstream, upstream_model = target
 
-    # 1. check every user/tool message; the most severe decision settles the input
-    checked = [(i, m.text()) for i, m in enumerate(body.messages) if m.role in CHECKED_ROLES and m.text()]
+    # 1. check every user/tool message, and the system/developer/assistant messages the config
+    # names (the client writes those too); the most severe decision settles the input
+    instruction_roles = gw.config.messages.instruction_roles
+    checked = [(i, m.text()) for i, m in enumerate(body.messages)
+               if (m.role in CHECKED_ROLES or m.role in instruction_roles) and m.text()]
     decisions: list[tuple[int, str, Decision]] = []
     last = len(body.messages) - 1
     for i, text in checked:
@@ -97,12 +102,16 @@ async def chat_completions(request: Request) -> Response:
         # only the final user message is a question awaiting an answer: the others are history
         # (or tool results), checked by the detectors alone and checked once per conversation
         role = body.messages[i].role
-        d = await gw.check(ctx, text, Direction.INPUT, context={"role": role},
-                           history=not (i == last and role == "user"))
+        if role in CHECKED_ROLES:
+            d = await gw.check(ctx, text, Direction.INPUT, context={"role": role},
+                               history=not (i == last and role == "user"))
+        else:
+            d = await gw.check_instruction(ctx, text, role)
         decisions.append((i, text, d))
         gw.record(ctx, "chat", d, text, model=body.model)
     worst = max((d for _, _, d in decisions), key=lambda d: d.action.severity, default=None)
-    prompt = checked[-1][1] if checked else ""
+    # the answer is checked against the user's (or tool's) last words, not a system prompt
+    prompt = next((text for i, text in reversed(checked) if body.messages[i].role in CHECKED_ROLES), "")
     guard_info: dict[str, Any] = {"request_id": ctx.request_id, "input": decision_summary(worst), "output": None}
     if ctx.warning:
         guard_info["warning"] = ctx.warning
@@ -135,7 +144,7 @@ async def chat_completions(request: Request) -> Response:
             resp = await upstream.chat_stream(raw)
             gw.metrics.upstream_latency.labels(upstream=upstream.name).observe(time.perf_counter() - t0)
             return StreamingResponse(
-                stream_answer(gw, ctx, resp, body.model, prompt, guard_info, redacted),
+                stream_answer(gw, ctx, resp, body.model, prompt, guard_info, redacted, upstream.name),
                 media_type="text/event-stream",
                 headers=headers_for(ctx),
             )

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 
-from genguard.findings import Action, Decision, Direction
+from genguard.detect.base import DetectContext
+from genguard.findings import Action, Decision, Direction, Finding
 from genguard.gateway.audit import AuditWriter, audit_row
 from genguard.gateway.config import GatewayConfig
 from genguard.gateway.history_cache import DecisionCache
@@ -31,6 +32,7 @@ from genguard.guard import Guard
 from genguard.policy import Policy, load_policy
 from genguard.policy.model import Rule, RuleSet
 from genguard.store import Store
+from genguard.taxonomy import get_taxonomy
 
 log = logging.getLogger("genguard.gateway")
 T = TypeVar("T")
@@ -170,6 +172,31 @@ class Gateway:
         if key is not None and (history or not decision.metadata):
             self.history.put(key, decision)
         return decision
+
+    async def check_instruction(self, ctx: RequestCtx, text: str, role: str) -> Decision:
+        """Input check of a client-sent system, developer or assistant message (``messages`` in the
+        config): the detectors-only check of an earlier message (reused from :attr:`history` like
+        one), then re-decided by the policy on the findings that count for such a role, those of
+        ``messages.instruction_detectors`` outside ``messages.instruction_ignore``. The guard runs
+        all its detectors (which run is the policy's business); leaving findings out afterwards
+        keeps a legitimate system prompt ("never reveal these instructions") from being refused as
+        a prompt injection, or on a classifier's guess, while harmful text and PII still count."""
+        context = {"role": role}
+        decision = await self.check(ctx, text, Direction.INPUT, context=context, history=True)
+        cfg = self.config.messages
+        types = {d.name: d.type_name for d in ctx.guard.detectors}
+        ignore = frozenset(cfg.instruction_ignore)
+        tax = get_taxonomy()
+
+        def counts(f: Finding) -> bool:
+            if types.get(f.detector) not in cfg.instruction_detectors:
+                return False
+            return f.category not in ignore and not (tax.has(f.category) and tax.class_of(f.category) in ignore)
+
+        kept = [f for f in decision.findings if counts(f)]
+        if len(kept) == len(decision.findings):
+            return decision
+        return ctx.guard.decide(DetectContext(text, Direction.INPUT, context=context), kept, decision.timings_ms)
 
     async def run_guard(self, fn: Callable[[], T], chars: int) -> T:
         """Run a guard call inline when the text is short, else in the worker thread pool."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from genguard.findings import Direction
 
@@ -59,6 +59,30 @@ class ChatMessage(BaseModel):
         return "\n".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
 
 
+class GenguardOptions(BaseModel):
+    """Per-request options in the chat body's ``genguard`` object (``extra_body`` in the OpenAI
+    clients); the gateway removes the object before forwarding. Validated strictly, with the same
+    bounds as the config, because each option drives what is sent upstream (``candidates`` becomes
+    ``n``): an unbounded or mistyped value must be a 400 that names it, never a huge upstream call
+    or a 500. Unknown options are refused too, so a misspelt one is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidates: int | None = Field(
+        default=None, ge=1, le=16, strict=True,
+        description="ask the upstream for N answers and return the least harmful (default: "
+                    "rejection_sampling.candidates)",
+    )
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _not_null(cls, v: Any) -> Any:
+        # null would otherwise mean "not given"; a client that sends it meant a number
+        if v is None:
+            raise ValueError("must be an integer from 1 to 16, not null")
+        return v
+
+
 class ChatCompletionRequest(BaseModel):
     """The subset of the OpenAI chat body the gateway reads; everything else is forwarded as is."""
 
@@ -68,6 +92,7 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     n: int | None = Field(default=None, ge=1, le=16)
+    genguard: GenguardOptions | None = Field(default=None, description="per-request gateway options (not forwarded)")
 
 
 class AppealRequest(BaseModel):

@@ -41,8 +41,11 @@ async def stream_refusal(ctx: RequestCtx, model: str, answer: str, guard_info: d
 
 async def stream_answer(
     gw: Gateway, ctx: RequestCtx, resp: UpstreamStream, model: str, prompt: str, guard_info: dict[str, Any],
-    redacted: bool,
+    redacted: bool, upstream: str,
 ) -> AsyncIterator[str]:
+    """The moderated answer as OpenAI chunks. An upstream failure once the stream has begun (the
+    200 is sent) ends it with an OpenAI error event, counted in ``genguard_upstream_errors`` under
+    ``upstream`` (the upstream's configured name) and the same ``kind`` as before the stream."""
     cfg = gw.config.stream
     session = ctx.request_id
     guard = ctx.guard
@@ -64,6 +67,7 @@ async def stream_answer(
     prefix, suffix = label_affixes(guard.policy, lang_hint)
     emitted: list[str] = []
     error: dict[str, Any] | None = None
+    error_kind = ""
     try:
         yield _chunk(cid, model, created, {"role": "assistant", "content": ""})
         if prefix:
@@ -78,15 +82,20 @@ async def stream_answer(
             try:
                 chunk = json.loads(data)
             except json.JSONDecodeError:
-                error = error_body(502, "upstream sent a malformed stream chunk (not JSON)", code="upstream_bad_stream")
+                chunk = None
+            if not isinstance(chunk, dict):
+                error_kind = "bad_stream"
+                error = error_body(502, f"upstream {upstream!r} sent a malformed stream chunk (not a JSON object)",
+                                   code="upstream_bad_stream")
                 break
-            if isinstance(chunk, dict) and chunk.get("error"):
+            if chunk.get("error"):
                 err = chunk["error"]
                 msg = err.get("message") if isinstance(err, dict) else str(err)
-                error = error_body(502, f"upstream error mid-stream: {msg}", code="upstream_stream_error")
+                error_kind = "stream_error"
+                error = error_body(502, f"upstream {upstream!r} error mid-stream: {msg}", code="upstream_stream_error")
                 break
             for choice in chunk.get("choices") or []:
-                if choice.get("index", 0) != 0:
+                if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                     continue
                 delta = choice.get("delta") or {}
                 text = delta.get("content")
@@ -100,12 +109,13 @@ async def stream_answer(
             if mod.violation is not None:
                 break
     except UpstreamError as exc:
+        error_kind = exc.kind
         error = error_body(exc.status, exc.message + "; stream ended", code=f"upstream_{exc.kind}")
     finally:
         await resp.aclose()
     try:
         if error is not None:
-            gw.metrics.upstream_errors.labels(upstream="stream", kind=str(error["error"]["code"])).inc()
+            gw.metrics.upstream_errors.labels(upstream=upstream, kind=error_kind).inc()
             yield f"data: {json.dumps(error, ensure_ascii=False)}\n\n"
             return
         if mod.violation is None:

@@ -56,6 +56,30 @@ class UpstreamStream(Protocol):
     async def aclose(self) -> None: ...
 
 
+# what a line of a server-sent event stream starts with: a field the gateway reads or may meet
+# (OpenAI-compatible servers send "data:", some "event:"/"id:"/"retry:") or a ":" comment (keep-alive)
+_SSE_LINE_STARTS = ("data:", "event:", "id:", "retry:", ":")
+
+
+class _PeekedStream:
+    """An upstream stream whose first line was read already (see :meth:`Upstream.chat_stream`)."""
+
+    def __init__(self, first: str, rest: AsyncIterator[str], inner: UpstreamStream) -> None:
+        self._first: str | None = first
+        self._rest = rest
+        self._inner = inner
+
+    async def lines(self) -> AsyncIterator[str]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield first
+        async for line in self._rest:
+            yield line
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 class _Transport(Protocol):
     async def post(self, body: bytes, *, stream: bool) -> tuple[int, bytes, UpstreamStream | None]: ...
 
@@ -231,10 +255,32 @@ class Upstream:
         return data
 
     async def chat_stream(self, body: dict[str, Any]) -> UpstreamStream:
-        """Open a streaming call; the caller iterates ``lines()`` and must ``aclose()`` it."""
+        """Open a streaming call; the caller iterates ``lines()`` and must ``aclose()`` it.
+
+        The first line is read here, before the gateway starts its own 200 event stream: a 200
+        whose body is not an event stream (a plain-text or JSON body from a misconfigured or
+        non-streaming upstream) is then the same 502 ``bad_body`` as on the non-streaming path,
+        instead of an empty answer that ends with ``finish_reason: "stop"``."""
         _, streamed = await self._send(body, stream=True)
         assert streamed is not None
-        return streamed
+        lines = streamed.lines()
+        try:
+            first = ""
+            while not first.strip():
+                first = await anext(lines)
+        except StopAsyncIteration:
+            await streamed.aclose()
+            raise UpstreamError(502, f"upstream {self.name!r} answered a streaming request with an empty body",
+                                "bad_body") from None
+        except BaseException:
+            await streamed.aclose()
+            raise
+        if not first.startswith(_SSE_LINE_STARTS):
+            await streamed.aclose()
+            raise UpstreamError(
+                502, f"upstream {self.name!r} answered a streaming request with a body that is not an event stream "
+                     f"(it starts {first[:80]!r})", "bad_body")
+        return _PeekedStream(first, lines, streamed)
 
     async def aclose(self) -> None:
         await self.transport.aclose()
