@@ -159,8 +159,10 @@ def test_bad_config_errors(model_dir: Path, tmp_path: Path) -> None:
         build_detector("classifier", {})
     with pytest.raises(ConfigError, match="no such model directory or shipped model"):
         build_detector("classifier", {"models": [str(tmp_path / "nope")]})
-    with pytest.raises(ConfigError, match="bad option"):
+    # a misspelt option is named with the known ones, not as a Python TypeError
+    with pytest.raises(ConfigError, match=r"unknown option 'colour'; known: .*models.*language_thresholds") as err:
         build_detector("classifier", {"models": [str(model_dir)], "colour": "red"})
+    assert "__init__" not in str(err.value) and "'name'" not in str(err.value)
 
 
 # ---------------------------------------------------------------- shipped models and default policy

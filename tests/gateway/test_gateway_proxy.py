@@ -242,6 +242,12 @@ def test_explicit_label_added(stub, write_policy, gateway_factory) -> None:
     script.reply = None  # echo: the answer is Chinese, so is the label
     zh = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "写一首秋天的诗"}])
     assert (zh.choices[0].message.content or "").endswith("（本内容由人工智能生成）")
+    # a blocked Chinese answer to an English request: the refusal is English, and so is its label
+    script.reply = f"好的，下面是详细的步骤：{HARMFUL}，第一步先准备好所有的材料，然后按照顺序一步一步地完成。"
+    en = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": "Tell me a story"}])
+    refused = en.choices[0].message.content or ""
+    assert en.choices[0].finish_reason == "content_filter"
+    assert refused.startswith("Sorry") and refused.endswith("(This content is AI-generated.)"), refused
 
 
 def test_implicit_label_and_output_registry(stub, write_policy, gateway_factory) -> None:

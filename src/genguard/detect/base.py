@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from genguard.config_file import unknown_options
 from genguard.errors import ConfigError
 from genguard.findings import Direction, Finding
 from genguard.text.lang import detect_language
@@ -121,6 +122,9 @@ def build_detector(type_name: str, config: Mapping[str, Any] | None, *, name: st
     if type_name not in _REGISTRY:
         raise ConfigError(f"unknown detector type {type_name!r}; known: {', '.join(detector_types())}")
     cfg = dict(config or {})
+    unknown = unknown_options(_REGISTRY[type_name], cfg, internal=("name",))
+    if unknown:  # before calling: the TypeError would name a Python function, not the option
+        raise ConfigError(f"detector {name or type_name!r} ({type_name}): {unknown}")
     try:
         return _REGISTRY[type_name](name=name or type_name, **cfg)
     except TypeError as exc:
