@@ -63,6 +63,32 @@ def require_staff(request: Request) -> Principal:
     return p
 
 
+async def read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, or None as soon as it exceeds ``cap`` bytes (never buffers more than cap + one chunk).
+
+    A declared ``Content-Length`` over the cap (or unreadable) is refused before anything is read;
+    a chunked body is read only until it passes the cap. Shared by every route that caps its body
+    (the incidents form, the gateway's proxy and moderation endpoints), so there is one reader to
+    get right. The body read is kept on the request (``request.body()`` returns it afterwards)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > cap:
+                return None
+        except ValueError:
+            return None
+    buf = bytearray()
+    async for chunk in request.stream():
+        buf.extend(chunk)
+        if len(buf) > cap:
+            return None
+    body = bytes(buf)
+    # Starlette's own cache: without it the consumed stream would make request.body() raise,
+    # and FastAPI parses a route's body model through request.body()
+    request._body = body
+    return body
+
+
 def discover_routers() -> list[tuple[str, APIRouter]]:
     """Every ``genguard.<module>.api.router`` (module name, router), in name order."""
     import genguard

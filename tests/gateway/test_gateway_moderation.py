@@ -24,6 +24,20 @@ def test_moderations_openai_shape(policy_file, gateway_factory) -> None:
     assert gs["action"] == "redact" and EMAIL not in gs["redacted_text"]
 
 
+def test_moderation_batches_are_limited(policy_file, gateway_factory) -> None:
+    """limits.max_inputs caps the /v1/moderations 'input' list and the /v1/guard/check 'texts' list
+    (413 in the OpenAI error shape, naming the limit); a batch at the limit is checked."""
+    rg = gateway_factory({"tiers": {"standard": {"policy": str(policy_file)}}, "limits": {"max_inputs": 3}})
+    h = {"authorization": "Bearer gg-test-standard"}
+    for path, field in (("/v1/moderations", "input"), ("/v1/guard/check", "texts")):
+        r = httpx.post(rg.url + path, json={field: ["a", "b", "c", "d"]}, headers=h)
+        assert r.status_code == 413, r.text
+        err = r.json()["error"]
+        assert err["code"] == f"too_many_{field}" and err["param"] == field and err["type"] == "invalid_request_error"
+        assert "limits.max_inputs" in err["message"] and "4 items" in err["message"]
+        assert httpx.post(rg.url + path, json={field: ["a", "b", "c"]}, headers=h).status_code == 200
+
+
 def test_guard_check_single_and_batch(policy_file, gateway_factory) -> None:
     rg = gateway_factory({"tiers": {"standard": {"policy": str(policy_file)}}})
     h = {"authorization": "Bearer gg-test-standard"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -446,6 +447,73 @@ def test_undecodable_bodies_get_openai_errors(stub, policy_file, gateway_factory
     assert r.json()["error"] == {"message": "request body is not valid JSON: Expecting value at line 2, column 11",
                                  "type": "invalid_request_error", "param": None, "code": "invalid_json"}
     assert script.requests == []
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check"])
+def test_bodies_over_the_size_limit_are_refused_before_they_are_read(stub, policy_file, gateway_factory, path) -> None:
+    """limits.max_body_bytes: a 413 in the OpenAI error shape for a declared Content-Length over the
+    limit (answered without waiting for the body) and for a chunked body once it passes the limit
+    (a 60 MB body used to be read whole before the per-text 413)."""
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file, limits={"max_body_bytes": 4096}))
+    h = {"authorization": "Bearer gg-test-standard", "content-type": "application/json"}
+    text = "a kind word " * 500
+    big = json.dumps({"model": "m", "messages": [{"role": "user", "content": text}], "input": text, "text": text}).encode()
+
+    def chunked() -> object:
+        for i in range(0, len(big), 1000):
+            yield big[i : i + 1000]
+
+    for content in (big, chunked()):
+        r = httpx.post(rg.url + path, content=content, headers=h)  # type: ignore[arg-type]
+        assert r.status_code == 413, r.text
+        err = r.json()["error"]
+        assert err["code"] == "body_too_large" and err["type"] == "invalid_request_error"
+        assert "limits.max_body_bytes" in err["message"] and "4,096" in err["message"]
+    host, port = rg.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer gg-test-standard\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 60000000\r\n\r\n".encode())
+        assert sock.recv(64).startswith(b"HTTP/1.1 413")  # no body sent: refused on the header alone
+    assert script.requests == []
+    small = {"/v1/chat/completions": {"model": "m", "messages": [{"role": "user", "content": "hello"}]},
+             "/v1/moderations": {"input": "hello"}, "/v1/guard/check": {"text": "hello"}}[path]
+    assert httpx.post(rg.url + path, json=small, headers=h).status_code == 200
+
+
+def test_capped_reader_stops_reading_an_endless_chunked_body() -> None:
+    """The shared reader (also the incidents form's) takes no more than the limit plus one chunk."""
+    from starlette.requests import Request
+
+    from genguard.service import read_capped
+
+    received = 0
+
+    async def receive() -> dict[str, object]:
+        nonlocal received
+        received += 1
+        return {"type": "http.request", "body": b"x" * 1000, "more_body": True}
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": [(b"transfer-encoding", b"chunked")]}
+    assert asyncio.run(read_capped(Request(scope, receive), 4096)) is None
+    assert received == 5
+
+
+def test_too_many_messages_is_a_413_naming_the_limit(stub, policy_file, gateway_factory) -> None:
+    """limits.max_messages: 3,000 short messages held the event loop for ~2 s (every one is checked);
+    over the limit nothing is checked or forwarded."""
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy_file, limits={"max_messages": 10}))
+    msgs = [{"role": "user", "content": f"message {i}"} for i in range(11)]
+    with pytest.raises(openai.APIStatusError) as ei:
+        rg.client().chat.completions.create(model="m", messages=msgs)  # type: ignore[arg-type]
+    assert ei.value.status_code == 413
+    err = ei.value.response.json()["error"]
+    assert err["code"] == "too_many_messages" and err["param"] == "messages"
+    assert "11 items" in err["message"] and "limits.max_messages" in err["message"]
+    assert script.requests == []
+    ok = rg.client().chat.completions.create(model="m", messages=msgs[:10])  # type: ignore[arg-type]
+    assert ok.choices[0].finish_reason == "stop" and len(script.requests) == 1
 
 
 def test_client_hanging_up_mid_body_is_not_a_server_error(stub, policy_file, gateway_factory, caplog) -> None:

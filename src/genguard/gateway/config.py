@@ -213,6 +213,23 @@ class TripwireConfig(_Strict):
     spike_window_s: float = Field(default=60.0, gt=0)
 
 
+class LimitsConfig(_Strict):
+    """Whole-request limits, besides the policy's per-text ``limits.max_chars``. Checking a chat
+    message costs the event loop ~0.6 ms, so thousands of short messages in one request stall every
+    other request for seconds; and a body is held in memory while it is read. Over a limit is a 413
+    in the OpenAI error shape, before anything is checked or forwarded."""
+
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024,
+        description="request bodies over this many bytes are refused: a declared Content-Length before the body "
+                    "is read, a chunked body as soon as it passes the limit",
+    )
+    max_messages: int = Field(default=500, ge=1, description="most 'messages' in one chat completion request")
+    max_inputs: int = Field(
+        default=500, ge=1, description="most texts in one moderation request ('input' list, guard/check 'texts')"
+    )
+
+
 class AuthConfig(_Strict):
     require_key: bool = Field(default=False, description="reject requests without a key (401)")
     cache_ttl_s: float = Field(default=5.0, ge=0, description="how long a key lookup is cached (CLI changes apply after)")
@@ -244,6 +261,7 @@ class GatewayConfig(_Strict):
     anonymous_tier: str = "standard"
     keys: list[KeyConfig] = Field(default_factory=list)
     auth: AuthConfig = Field(default_factory=AuthConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     ladder: LadderConfig = Field(default_factory=LadderConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)

@@ -12,7 +12,7 @@ import yaml
 from fastapi import APIRouter, Request
 
 from genguard.findings import Decision, Direction
-from genguard.gateway.body import JSONBodyRoute
+from genguard.gateway.body import JSONBodyRoute, check_count
 from genguard.gateway.runtime import Gateway, RequestCtx
 from genguard.gateway.schemas import GuardCheckRequest, ModerationRequest
 from genguard.taxonomy import get_taxonomy
@@ -70,6 +70,7 @@ def request_ctx(request: Request) -> tuple[Gateway, RequestCtx]:
 async def moderations(body: ModerationRequest, request: Request) -> dict[str, Any]:
     gw, ctx = request_ctx(request)
     texts = [body.input] if isinstance(body.input, str) else list(body.input)
+    check_count(len(texts), gw.config.limits.max_inputs, "input", "limits.max_inputs")
     decisions = await _check_all(gw, ctx, texts, Direction.INPUT, None)
     for text, d in zip(texts, decisions, strict=True):
         gw.record(ctx, "moderations", d, text, model=body.model)
@@ -85,6 +86,7 @@ async def moderations(body: ModerationRequest, request: Request) -> dict[str, An
 async def guard_check(body: GuardCheckRequest, request: Request) -> dict[str, Any]:
     gw, ctx = request_ctx(request)
     texts = [body.text] if body.text is not None else list(body.texts or [])
+    check_count(len(texts), gw.config.limits.max_inputs, "texts", "limits.max_inputs")
     decisions = await _check_all(gw, ctx, texts, body.direction, body.prompt, {"external": True} if body.external else None)
     for text, d in zip(texts, decisions, strict=True):
         gw.record(ctx, "guard_check", d, text)

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from genguard.findings import Action, Decision, Direction
-from genguard.gateway.body import BodyError, load_json_body
+from genguard.gateway.body import BodyError, check_count, load_json_body, read_body
 from genguard.gateway.errors import error_response
 from genguard.gateway.labels import add_label
 from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary, is_vetted_answer
@@ -51,8 +51,12 @@ def completion(model: str, ctx: RequestCtx, content: str, finish: str, genguard:
 
 
 async def _parse(request: Request) -> tuple[dict[str, Any], ChatCompletionRequest] | JSONResponse:
+    limits = request.app.state.gateway.config.limits
     try:
-        raw = load_json_body(await request.body())
+        raw = load_json_body(await read_body(request))
+        if isinstance(raw, dict) and isinstance(raw.get("messages"), list):
+            # before validation: every message is checked, and each check holds the event loop
+            check_count(len(raw["messages"]), limits.max_messages, "messages", "limits.max_messages")
     except BodyError as exc:
         return exc.response()
     if not isinstance(raw, dict):

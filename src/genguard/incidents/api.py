@@ -37,7 +37,7 @@ from genguard.incidents.schema import (
     validation_reasons,
 )
 from genguard.incidents.state import Status, allowed_targets
-from genguard.service import Principal
+from genguard.service import Principal, read_capped
 from genguard.store import Store
 
 
@@ -103,23 +103,6 @@ def _client(request: Request, settings: IntakeSettings) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _read_capped(request: Request, cap: int) -> bytes | None:
-    """The body, or None as soon as it exceeds ``cap`` bytes (never buffers more than cap + one chunk)."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            if int(declared) > cap:
-                return None
-        except ValueError:
-            return None
-    buf = bytearray()
-    async for chunk in request.stream():
-        buf.extend(chunk)
-        if len(buf) > cap:
-            return None
-    return bytes(buf)
-
-
 def _parse_body(raw: bytes, content_type: str) -> Any:
     ctype = content_type.split(";")[0].strip().lower()
     try:
@@ -183,7 +166,7 @@ def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow
             metrics.INTAKE.labels("rate_limited").inc()
             return JSONResponse({"error": "too many submissions from this address", "reasons": [f"retry after {wait:.0f} s"]},
                                 status_code=429, headers={"Retry-After": str(max(1, round(wait)))})
-        raw = await _read_capped(request, cfg.max_body_bytes)
+        raw = await read_capped(request, cfg.max_body_bytes)
         if raw is None:
             return await reject(store, 413, "submission too large", [f"body exceeds {cfg.max_body_bytes} bytes"], client, "too_large")
         try:
