@@ -249,3 +249,27 @@ def test_gateway_purge_cli(tmp_path) -> None:
 
     with store.session() as s:
         assert {r.request_id: r.text for r in s.scalars(select(AuditRecord))} == {"now": "text now", "week": None}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_blocked_answers_are_no_strike_unless_configured(stub, policy_file, gateway_factory, stream) -> None:
+    """A benign prompt whose upstream answer is blocked is not the caller's doing: no strike by
+    default (five such answers used to put a key at 'stricter'); ladder.count_output counts them."""
+    from genguard.gateway.keys import get_key
+
+    url, script = stub
+    script.reply = f"Sure, here is how to {HARMFUL}: step one..."
+    for ladder, strikes in (({}, 0), ({"count_output": True}, 1)):
+        rg = gateway_factory({"upstreams": {"stub": {"base_url": url}}, "tiers": {"standard": {"policy": str(policy_file)}},
+                              "ladder": ladder})
+        c = rg.client()
+        msgs = [{"role": "user", "content": "tell me a story"}]
+        if stream:
+            chunks = list(c.chat.completions.create(model="m", messages=msgs, stream=True))  # type: ignore[arg-type]
+            finish = chunks[-1].choices[0].finish_reason
+        else:
+            finish = c.chat.completions.create(model="m", messages=msgs).choices[0].finish_reason  # type: ignore[arg-type]
+        assert finish == "content_filter"  # the answer was blocked ...
+        assert get_key(rg.gw.store, "test").strikes == strikes  # ... and counted only when configured
+        c.chat.completions.create(model="m", messages=[{"role": "user", "content": HARMFUL}])
+        assert get_key(rg.gw.store, "test").strikes == strikes + 1  # a refused prompt always counts

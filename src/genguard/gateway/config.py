@@ -113,11 +113,19 @@ def _default_steps() -> list[LadderStep]:
 
 
 class LadderConfig(_Strict):
-    """Per-key strike ladder: refusals/blocks count as strikes; steps escalate the response."""
+    """Per-key strike ladder: refused/blocked requests count as strikes; steps escalate the response.
+
+    Only input-side decisions count by default: a blocked *answer* is what the model wrote, and
+    tools such as LLM Guard and NeMo Guardrails do not penalise the user for it either."""
 
     enabled: bool = True
     steps: list[LadderStep] = Field(default_factory=_default_steps)
     strike_actions: list[StrikeAction] = Field(default_factory=_default_strike_actions)
+    count_output: bool = Field(
+        default=False,
+        description="blocked answers count as strikes too (default: only what the caller sends; the model's "
+                    "words are not the caller's, and an assessment run through the gateway would suspend its key)",
+    )
     reset_after_s: float = Field(default=86400.0, gt=0, description="strikes reset after this long without one")
     throttle_factor: float = Field(default=0.2, gt=0, le=1, description="rate-limit multiplier at 'throttle'")
     stricter_policy: str | None = Field(

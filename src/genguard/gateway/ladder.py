@@ -1,12 +1,14 @@
-"""Per-key strike ladder: refusals and blocks are strikes; enough strikes escalate the response
-(warn -> throttle -> stricter policy -> suspend) as configured. Every step is a key event."""
+"""Per-key strike ladder: refused and blocked requests are strikes; enough strikes escalate the
+response (warn -> throttle -> stricter policy -> suspend) as configured. Every step is a key event.
+
+A blocked answer is no strike unless ``ladder.count_output``: the caller did not write it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from genguard.findings import Decision
+from genguard.findings import Decision, Direction
 from genguard.gateway.config import LadderConfig
 from genguard.gateway.keys import KeyRecord
 from genguard.gateway.models import ApiKey, KeyEvent
@@ -34,6 +36,8 @@ class Ladder:
         self.config = config
 
     def counts_as_strike(self, decision: Decision) -> bool:
+        if decision.direction == Direction.OUTPUT and not self.config.count_output:
+            return False  # the model's words, not the caller's (a benign prompt can draw a bad answer)
         return self.config.enabled and decision.action.value in self.config.strike_actions
 
     def level_for(self, strikes: int) -> str:
