@@ -223,6 +223,12 @@ def test_private_key_block() -> None:
         "password: ********",
         "请参考第3章第12条的规定",
         "订单号：20231205123456789",
+        "北京是中国的首都",
+        "我去了上海市",
+        "中关村大街很堵",
+        "5月3号我们去海淀区",  # a date's 号 is not a house number
+        "地铁3号线到朝阳区人民路",
+        "地址栏里输入网址",
     ],
 )
 def test_no_false_positives_on_ordinary_text(text: str) -> None:
@@ -266,6 +272,24 @@ def test_address_levels(place: tuple[str, str, str], road: str, number: int, cue
     text = "快递请寄到" + cue + value + "，谢谢"
     start = 5 + len(cue)
     assert _spans(text, "CN_ADDRESS") == [(start, start + len(value))]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("北京市海淀区中关村大街27号", "北京市海淀区中关村大街27号"),  # a road named after a village: not cut at 村
+        ("地址：杭州市西湖区文三路90号", "杭州市西湖区文三路90号"),  # no province, behind a cue
+        ("海淀区中关村大街27号", "海淀区中关村大街27号"),  # district + street + number alone
+        ("公司位于海淀区中关村大街27号，欢迎", "海淀区中关村大街27号"),
+        ("寄到成都市武侯区科技园路5号吧", "成都市武侯区科技园路5号"),
+        ("地址：文三路９０号", "文三路９０号"),  # full-width digits, two levels behind a cue
+        ("北京市朝阳区望京花园小区3号楼2单元501，谢谢", "北京市朝阳区望京花园小区3号楼2单元501"),
+        ("北京市东城区南锣鼓巷胡同5号", "北京市东城区南锣鼓巷胡同5号"),
+    ],
+)
+def test_address_runs_through_street_community_and_number(text: str, value: str) -> None:
+    start = text.index(value)
+    assert _spans(text, "CN_ADDRESS") == [(start, start + len(value))], DET.matches(text)
 
 
 @settings(max_examples=60, deadline=None)
