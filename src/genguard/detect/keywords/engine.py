@@ -432,7 +432,6 @@ class KeywordEngine:
                         continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
 
-
     def _check_split(self, norm: NormalizedText, out: list[Hit]) -> None:
         """Hits of Chinese keys in the text with its component runs recombined (``火乍弓单`` ->
         ``炸弹``); only occurrences that cover a recombined character count (the others were
@@ -447,8 +446,8 @@ class KeywordEngine:
         merged = rec.merged
         original = norm.original
         # a key occurrence that covers a recombined character lies within one key length of it:
-        # scan only those pieces of the recombined text (most documents hold a few runs, often
-        # ordinary words such as 人也 = 他, and rescanning a whole document doubled the cost)
+        # scan only those pieces of the recombined text (rescanning a whole document for a run or
+        # two cost as much as the first scan)
         reach = self._main_reach
         found: list[tuple[int, int, tuple[Entry, ...]]] = []
         lo = hi = -1
