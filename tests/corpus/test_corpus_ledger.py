@@ -159,3 +159,26 @@ def test_cli_lists_skipped_files_and_every_malformed_file(tmp_path: Path, corpus
     assert [Path(k["path"]).name for k in rep["skipped_files"]] == ["report", "weird.xyz"]
     r = runner.invoke(app, ["corpus", "audit", str(d), "--out", str(out), "--policy", corpus_policy, "--full", "--no-record"])
     assert r.exit_code == 0 and json.loads((out / "audit.json").read_text(encoding="utf-8"))["inputs"] == rep["inputs"]
+
+
+def test_clean_warns_when_a_blacklisted_name_comes_from_a_file_name(tmp_path: Path, corpus_policy: str) -> None:
+    """``projB/train.jsonl`` takes its source name from its file name, so a ledger entry ``train``
+    blacklisted for another dataset drops all of it: clean says so, with the ledger's reason and
+    origin, and how to name the sources; a corpus named with --source is not affected."""
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    r = runner.invoke(app, ["corpus", "sources", "add", "train", "--origin", "projA/train.jsonl", "--db", db])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["corpus", "sources", "blacklist", "train", "--reason", "harmful 8.4%", "--db", db])
+    assert r.exit_code == 0, r.output
+    (tmp_path / "projB").mkdir()
+    write_source(tmp_path / "projB" / "train.jsonl", 12)
+    args = ["corpus", "clean", str(tmp_path / "projB" / "train.jsonl"), "--policy", corpus_policy, "--db", db]
+    r = runner.invoke(app, [*args, "--out", str(tmp_path / "out1")])
+    assert r.exit_code == 0, r.output
+    flat = " ".join(r.output.split())
+    assert "warning: dropped as blacklisted in the ledger: train (12 documents; harmful 8.4%; origin projA/train.jsonl)" in flat
+    assert "--source or --source-field" in flat
+    r = runner.invoke(app, [*args, "--out", str(tmp_path / "out2"), "--source", "projB-train"])
+    assert r.exit_code == 0 and "blacklisted" not in r.output, r.output
+    assert len((tmp_path / "out2" / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()) == 12

@@ -233,16 +233,41 @@ def clean(
         from genguard.redact import get_operator
 
         get_operator(pii_operator)
-    blacklisted = _ledger(db).blacklisted() if respect_blacklist else set()
+    ledger = _ledger(db)
+    blacklisted = ledger.blacklisted() if respect_blacklist else set()
     summary = run_clean(paths, out=out, reader=reader, settings=settings, policy=policy, eval_paths=list(eval_sets),
                         eval_field=eval_field, backend=backend, workers=workers, resume=resume,
                         blacklisted=blacklisted, dedup=not no_dedup)
     c = summary["counts"]
     console.print(f"{c['records']:,} records -> {summary['output_docs']:,} kept ({c['redacted']:,} redacted), "
                   f"{c['dropped']:,} dropped, {c['skipped']:,} malformed; reasons: {summary['reasons']}", highlight=False)
+    _warn_blacklisted(ledger, summary["by_source"], blacklisted, named=source is not None or source_field is not None)
     _print_skipped(summary["skipped_files"], out / "clean.json")
     console.print(f"output: {out / 'cleaned.jsonl'}, manifest: {out / 'manifest.jsonl'}, report: {out / 'clean.html'} "
                   f"({summary['timing']['mb_per_s']} MB/s)", highlight=False)
+
+
+def _warn_blacklisted(ledger: Any, by_source: dict[str, dict[str, int]], blacklisted: set[str], *, named: bool) -> None:
+    """Say which blacklisted sources lost their documents, with the ledger's reason and origin.
+
+    Why: a source is matched by name, and without --source / --source-field a file's name is its
+    file name's stem, so an unrelated ``projB/train.jsonl`` matches the blacklisted ``train`` of an
+    earlier ``projA/train.jsonl`` audit and all its documents are dropped (listed in the manifest,
+    but easy to miss)."""
+    hit = sorted(name for name in by_source if name.strip() in blacklisted)
+    if not hit:
+        return
+    parts = []
+    for name in hit:
+        row = ledger.get(name.strip()) or {}
+        origin = row.get("origin") or "not recorded"
+        parts.append(f"{name} ({by_source[name]['records']:,} documents; {row.get('blacklist_reason') or 'no reason'}; "
+                     f"origin {origin})")
+    hint = "" if named else (" Source names default to each file name's stem, so a different dataset with the same "
+                             "file name matches: name the sources with --source or --source-field, or pass "
+                             "--ignore-blacklist.")
+    console.print(f"[yellow]warning:[/] dropped as blacklisted in the ledger: {'; '.join(parts)}.{hint}",
+                  highlight=False)
 
 
 @app.command("annotate-qa")
