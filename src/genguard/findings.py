@@ -75,6 +75,8 @@ class Decision(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     reasons: list[Reason] = Field(default_factory=list)
     answer: str | None = Field(default=None, description="standard answer for refuse/block")
+    answer_language: str | None = Field(
+        default=None, description="language of ``answer``: the request's when an answer was checked with its prompt")
     redacted_text: str | None = Field(default=None, description="text with spans replaced, for redact")
     language: str = "en"
     policy: str = ""

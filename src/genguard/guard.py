@@ -206,6 +206,7 @@ class Guard:
             findings=sorted(findings, key=lambda f: (f.start, f.end)),
             reasons=sorted(reasons.values(), key=lambda r: (-r.action.severity, -r.score)),
             answer=answer,
+            answer_language=ctx.reply_language if answer is not None else None,
             redacted_text=redacted,
             language=lang,
             policy=f"{self.policy.name}@{self.policy.version}",

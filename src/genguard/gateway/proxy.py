@@ -22,7 +22,6 @@ from genguard.gateway.runtime import Gateway, RequestCtx, decision_summary, is_v
 from genguard.gateway.schemas import ChatCompletionRequest
 from genguard.gateway.sse import stream_answer, stream_refusal
 from genguard.gateway.upstream import UpstreamError
-from genguard.text.lang import detect_language
 
 router = APIRouter(tags=["proxy"])
 
@@ -202,9 +201,8 @@ async def _moderate_answers(
             content = d.redacted_text
         if redacted:
             content = gw.vault.restore(content, session=ctx.request_id)
-        # a refusal is written in the request's language (Guard: DetectContext.reply_language), so
-        # its label must be too; a delivered answer keeps the label of its own language
-        label_lang = detect_language(prompt) if d.blocked and prompt.strip() else d.language
+        # a refusal is labelled in its own language (the request's), a delivered answer in the answer's
+        label_lang = d.answer_language if d.blocked and d.answer_language else d.language
         msg["content"] = add_label(content, policy, label_lang)  # type: ignore[index]
         results.append((choice, d))
     extra: dict[str, Any] = {}
