@@ -121,6 +121,7 @@ _STOP = frozenset(_STOP_WORDS.split())
 
 
 PLANTED_MODES = ("documents", "always", "never")
+PLANTED_MARGIN = 40  # characters of document text a request needs on both sides in a user's own text
 EXTERNAL_ROLES = frozenset({"tool", "function"})
 
 
@@ -135,12 +136,16 @@ def _content_words(text: str) -> set[str]:
     return {w.strip("'-") for w in _WORD_RX.findall(text.lower())} - _STOP
 
 
-def planted_requests(text: str, min_doc: int = 200, max_share: float = 0.4, margin: int = 40) -> list[tuple[int, int]]:
+def planted_requests(text: str, min_doc: int = 200, max_share: float = 0.4, margin: int = PLANTED_MARGIN) -> list[tuple[int, int]]:
     """Spans of assistant-directed requests that look planted in a longer third-party document.
 
-    Only requests with at least ``margin`` characters of document text on *both* sides count: a
-    user puts their own question before or after the text they paste, so a request at the start
-    or end is indistinguishable from the user's (and is left to the model).
+    With the default ``margin``, only requests with at least that many characters of document
+    text on *both* sides count: a user puts their own question before or after the text they
+    paste, so in a user's message a request at the start or end is indistinguishable from the
+    user's own (and is left to the model). A text known to be third-party content as a whole (a
+    tool result, a retrieved page) holds no words of the user's, so the detector passes
+    ``margin=0`` for it: a request opening or closing a forwarded email is as planted as one in
+    its middle.
     """
     if len(text) < min_doc:
         return []
@@ -304,7 +309,7 @@ class InjectionDetector(Detector):
                                          evidence=text, normalized=norm.text.translate(_ROT13)[:200], entity="rot13",
                                          metadata={"source": "rot13"}))
             if self._check_planted(ctx) and len(text) >= 200 and _LATIN_WORDS.search(text):
-                for s_, e_ in planted_requests(text):
+                for s_, e_ in planted_requests(text, margin=0 if is_external(ctx) else PLANTED_MARGIN):
                     found.append(Finding(category="S1", detector=self.name, score=self.planted_score, start=s_,
                                          end=e_, evidence=text[s_:e_], entity="planted_request",
                                          metadata={"source": "planted_request"}))
