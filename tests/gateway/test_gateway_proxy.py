@@ -427,7 +427,7 @@ def test_malformed_requests_get_reasons(stub, policy_file, gateway_factory) -> N
     assert r.status_code == 413 and "max_chars" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check"])
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check", "/v1/keys/appeal"])
 def test_undecodable_bodies_get_openai_errors(stub, policy_file, gateway_factory, path) -> None:
     """A body that is not UTF-8, or not JSON, is the same clear 400 in the OpenAI error shape on the
     proxy and the moderation endpoints (they gave FastAPI's {"detail": "There was an error parsing
@@ -449,7 +449,7 @@ def test_undecodable_bodies_get_openai_errors(stub, policy_file, gateway_factory
     assert script.requests == []
 
 
-@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check"])
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/moderations", "/v1/guard/check", "/v1/keys/appeal"])
 def test_bodies_over_the_size_limit_are_refused_before_they_are_read(stub, policy_file, gateway_factory, path) -> None:
     """limits.max_body_bytes: a 413 in the OpenAI error shape for a declared Content-Length over the
     limit (answered without waiting for the body) and for a chunked body once it passes the limit
@@ -477,7 +477,8 @@ def test_bodies_over_the_size_limit_are_refused_before_they_are_read(stub, polic
         assert sock.recv(64).startswith(b"HTTP/1.1 413")  # no body sent: refused on the header alone
     assert script.requests == []
     small = {"/v1/chat/completions": {"model": "m", "messages": [{"role": "user", "content": "hello"}]},
-             "/v1/moderations": {"input": "hello"}, "/v1/guard/check": {"text": "hello"}}[path]
+             "/v1/moderations": {"input": "hello"}, "/v1/guard/check": {"text": "hello"},
+             "/v1/keys/appeal": {"reason": "those were red-team tests"}}[path]
     assert httpx.post(rg.url + path, json=small, headers=h).status_code == 200
 
 

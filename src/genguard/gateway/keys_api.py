@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from genguard.errors import InputError
 from genguard.gateway import keys as keyops
+from genguard.gateway.body import JSONBodyRoute
 from genguard.gateway.runtime import Gateway
 from genguard.gateway.schemas import AppealRequest
 from genguard.service import Principal, current_principal, require_staff
 
-router = APIRouter(tags=["keys"])
+# capped body and OpenAI-shaped body errors as on the moderation routes: an appeal is open to any
+# key holder, suspended ones included, so it must not read an unbounded body
+router = APIRouter(tags=["keys"], route_class=JSONBodyRoute)
 
 
 def _gw(request: Request) -> Gateway:
