@@ -1,6 +1,6 @@
 """Each evasion form is caught, for a Chinese and an English term, with spans on the original text.
 
-Terms come from the small test bank in conftest.py: zh 拐卖人口 / 出售AK47步枪, en "build a pipe bomb".
+Terms come from the small test bank below: zh 拐卖人口 / 出售AK47步枪 / 造假币, en "build a pipe bomb".
 Traditional characters and pinyin exist only for Chinese, leetspeak only for Latin script; case
 applies to the Latin part of a Chinese term (AK47).
 """
@@ -17,7 +17,7 @@ TEST_BANK = """\
 category: A1.8
 provenance: "genguard test bank"
 terms:
-  zh: [拐卖人口, 出售AK47步枪]
+  zh: [拐卖人口, 出售AK47步枪, 造假币]
   en: [build a pipe bomb, nail bomb, kill a child]
 allow:
   zh: [拐卖人口罪的量刑标准]
@@ -72,6 +72,11 @@ CASES = [
     ("split-zh", "他在问手另卖人口的事", "手另卖人口", ZH, "split"),  # 拐 written as its parts
     ("split-two-zh", "手另十买人口", "手另十买人口", ZH, "split"),
     ("split-separated-zh", "出售AK47步 木 仓！", "出售AK47步 木 仓", "出售AK47步枪", "split"),  # 枪 = 木仓
+    ("interleaved-digits-zh", "他在问拐1卖2人3口的事", "拐1卖2人3口", ZH, "interleaved"),
+    ("interleaved-letters-zh", "拐x卖yy人zzz口", "拐x卖yy人zzz口", ZH, "interleaved"),
+    ("interleaved-one-gap-zh", "拐卖人99口", "拐卖人99口", ZH, "interleaved"),  # 4+ characters: one gap will do
+    ("interleaved-traditional-zh", "拐1賣2人3口", "拐1賣2人3口", ZH, "interleaved"),
+    ("interleaved-three-zh", "造1假2币", "造1假2币", "造假币", "interleaved"),  # 3 characters: junk in both gaps
 ]
 
 
@@ -100,6 +105,9 @@ def test_evasion_is_caught_with_original_span(
         "扌另卖人口网非的量刑标准是什么",  # the same, written with split characters
         "这所女子学校在木仓路上",  # components that are ordinary words stay words
         "how to kill a child process in linux",  # allow-listed
+        "拐卖人1234口",  # junk gaps are at most three characters
+        "造假1币",  # a three-character term needs junk in both gaps (ordinary text has digits in it)
+        "拐1卖2人3口罪的量刑标准",  # the allow-listed phrase, written the same way, still cancels
     ],
 )
 def test_near_misses_and_allow_list_are_not_hit(engine: KeywordEngine, text: str) -> None:

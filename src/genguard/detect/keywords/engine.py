@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
+import string
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -40,12 +42,21 @@ from genguard.text.normalize import (
     normalize_term,
     tables,
 )
+from genguard.text.runs import AsciiRuns
 
 VIEW_COMPACT = "compact"
 VIEW_PINYIN = "pinyin"
 VIEW_INITIALS = "pinyin_initials"
 VIEW_LITERAL = "literal"
 VIEW_SPLIT = "split"  # hits found with split characters recombined (text/split_chars.py)
+VIEW_INTERLEAVED = "interleaved"  # hits of Chinese keys whose characters have junk between them
+
+# Junk between Chinese characters (制1作2炸3弹): the letters and digits the compact view keeps (it
+# drops separators, symbols and emoji already). Found as runs (one compiled pass; a regex looking
+# for a Chinese character, junk and another cost about ten times as much on corpus text).
+_JUNK_RUNS = AsciiRuns(string.ascii_lowercase + string.digits, 1)
+_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MAX_GAP = 3
 
 _MIN_PINYIN_LEN = 5  # shorter full-pinyin strings collide with ordinary Latin words
 _MIN_INITIALS_TERM = 3  # initials only for Chinese terms of at least 3 characters
@@ -330,6 +341,8 @@ class KeywordEngine:
         self._split_keys = split if split is not None else _split_keys(self._main)
         self._split: Any = None
         self._main_reach = self._main.longest()
+        self._gap_pairs: frozenset[str] | None = None  # see _interleaved_pairs
+        self._gap_reach = 0
         if self._split_keys:
             self._split_chars = list(self._split_keys.values())
             self._split = ahocorasick_rs.AhoCorasick(
@@ -364,6 +377,8 @@ class KeywordEngine:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
         if self._split is not None and norm.has_han:
             self._check_split(norm, raw)
+        if norm.has_han:
+            self._check_interleaved(norm, raw)
         if self._has_pinyin and norm.has_latin:
             # a pinyin key counts only where it covers a Latin letter of the original: in a long
             # text with Han characters, scan the spelling near those letters only
@@ -468,6 +483,66 @@ class KeywordEngine:
                 if entry.latin and not _on_boundaries(original, os_, oe, rec.text[s], rec.text[e - 1]):
                     continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, VIEW_SPLIT, entry.source))
+
+
+    def _interleaved_pairs(self) -> frozenset[str]:
+        """Every pair of adjacent characters in the Chinese keys of 3+ characters (computed on
+        first use: most texts never need it, and start-up stays as it was)."""
+        if self._gap_pairs is None:
+            keys = [k for k in self._main.key_list() if len(k) >= 3 and len(_HAN_CHAR.findall(k)) == len(k)]
+            self._gap_reach = max(map(len, keys), default=0)
+            self._gap_pairs = frozenset(k[i : i + 2] for k in keys for i in range(len(k) - 1))
+        return self._gap_pairs
+
+    def _check_interleaved(self, norm: NormalizedText, out: list[Hit]) -> None:
+        """Hits of Chinese keys written with junk between their characters (制1作2炸3弹, 制a作b炸c弹):
+        separators and symbols are dropped by the compact view already, but it keeps letters and
+        digits, which keys may hold (AK47). Ordinary text has digits and Latin words between
+        Chinese characters too (2024年3月5日), so a hit must be a key of 3+ characters whose every
+        gap is at most three characters, with junk in two of its gaps (a key of 3 characters) or
+        in at least one (4 and more); two-character keys never count. Only gaps whose two
+        characters are adjacent in some key are looked at, and only the Chinese characters within
+        one key length of them are scanned."""
+        text = norm.text
+        starts, ends = _JUNK_RUNS.bounds(text)
+        if not len(starts):
+            return
+        short = (ends - starts <= _MAX_GAP) & (starts > 0) & (ends < len(text))
+        if not short.any():
+            return
+        gaps: list[int] = []
+        pairs = self._interleaved_pairs()
+        for a, b in zip(starts[short].tolist(), ends[short].tolist(), strict=True):
+            if text[a - 1] + text[b] in pairs:  # both Chinese: the pairs hold Chinese characters only
+                gaps.append(a)
+        if not gaps:
+            return
+        margin = (_MAX_GAP + 1) * self._gap_reach  # compact characters that can hold one key
+        pieces: list[tuple[int, int]] = []
+        for g in gaps:
+            lo, hi = max(0, g - margin), min(len(text), g + margin)
+            if pieces and lo <= pieces[-1][1]:
+                pieces[-1] = (pieces[-1][0], hi)
+            else:
+                pieces.append((lo, hi))
+        offs = norm.offsets
+        for lo, hi in pieces:
+            idx = [m.start() for m in _HAN_CHAR.finditer(text, lo, hi)]  # compact index of each
+            han = "".join(text[i] for i in idx)
+            for s, e, entries in self._main.iter(han):
+                n = e - s
+                if n < 3:
+                    continue
+                steps = [idx[k + 1] - idx[k] - 1 for k in range(s, e - 1)]
+                junk = sum(1 for d in steps if d)
+                if not junk or max(steps) > _MAX_GAP or (n == 3 and junk < 2):
+                    continue
+                os_, oe = int(offs[idx[s]]), int(offs[idx[e - 1]]) + 1
+                for entry in entries:
+                    if entry.view == VIEW_LITERAL or entry.latin:
+                        continue
+                    out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, VIEW_INTERLEAVED,
+                                   entry.source))
 
 
 def _split_keys(main: _Automaton) -> dict[str, str]:
