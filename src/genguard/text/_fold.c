@@ -264,7 +264,104 @@ done:
     return result;
 }
 
+/*
+ * prune_words(view, offsets, original, classes, grams, width) -> str
+ *
+ * ``view`` (a pinyin view or a piece of one) with every character of a Latin word replaced by a
+ * space when the word's letters are not a substring of any key, as far as ``grams`` can tell.
+ * A word is a maximal run of view characters whose original characters (``offsets``, int64) are
+ * word characters (``classes`` bit 1, uint8 per code point below its length) with nothing but
+ * invisible characters between them in ``original`` (no visible separator: ``classes`` bit 2).
+ * ``grams`` is a bitmap over the strings of at most ``width`` letters a-z (bijective base 27):
+ * a set bit means "occurs in some key". A word is kept when it is in the set (at most ``width``
+ * letters) or every ``width``-letter window of it is; a character outside a-z drops the word.
+ * Returns ``view`` itself when no word is dropped. Why this is sound: engine.py, KeyGrams.
+ */
+static int gram_in(const unsigned char *bits, Py_ssize_t nbits, int kind, const void *data, Py_ssize_t a, Py_ssize_t len) {
+    size_t code = 0;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, a + k);
+        if (c < 'a' || c > 'z') return 0;
+        code = code * 27 + (size_t)(c - 'a' + 1);
+    }
+    return (Py_ssize_t)code < nbits && (bits[code >> 3] >> (code & 7)) & 1;
+}
+
+static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
+    if (b - a <= width) return gram_in(bits, nbits, kind, data, a, b - a);
+    for (Py_ssize_t i = a; i + width <= b; i++)
+        if (!gram_in(bits, nbits, kind, data, i, width)) return 0;
+    return 1;
+}
+
+static PyObject *prune_words(PyObject *self, PyObject *args) {
+    PyObject *view, *original;
+    Py_buffer offs, classes, grams;
+    int width;
+    if (!PyArg_ParseTuple(args, "Uy*Uy*y*i:prune_words", &view, &offs, &original, &classes, &grams, &width)) return NULL;
+    PyObject *result = NULL;
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n_offs = items(&offs, 8, "offsets");
+    if (n_offs < 0) goto done;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(view) < 0 || PyUnicode_READY(original) < 0) goto done;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(view), n_orig = PyUnicode_GET_LENGTH(original);
+    if (n != n_offs || width < 1 || width > 12) {
+        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must match the view, width 1..12");
+        goto done;
+    }
+    int vkind = PyUnicode_KIND(view), okind = PyUnicode_KIND(original);
+    const void *vdata = PyUnicode_DATA(view), *odata = PyUnicode_DATA(original);
+    const int64_t *off = (const int64_t *)offs.buf;
+    const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
+    Py_ssize_t n_cls = classes.len, nbits = grams.len * 8;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (off[i] < 0 || off[i] >= n_orig || (i && off[i] < off[i - 1])) {
+            PyErr_SetString(PyExc_ValueError, "prune_words: offsets must be non-decreasing positions in the original");
+            goto done;
+        }
+    }
+    Py_ssize_t start = -1;  /* first view position of the current word */
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        int word = 0, joined = 0;
+        if (i < n) {
+            Py_UCS4 c = PyUnicode_READ(okind, odata, off[i]);
+            word = (Py_ssize_t)c < n_cls && (cls[c] & 1);
+        }
+        if (word && start >= 0) {  /* continues the word unless a visible separator lies between */
+            joined = off[i] > off[i - 1];
+            for (int64_t j = off[i - 1] + 1; joined && j < off[i]; j++) {
+                Py_UCS4 c = PyUnicode_READ(okind, odata, j);
+                if ((Py_ssize_t)c < n_cls && (cls[c] & 2)) joined = 0;
+            }
+        }
+        if (joined) continue;
+        if (start >= 0 && !word_kept(bits, nbits, width, vkind, vdata, start, i)) {
+            if (out == NULL) {
+                out = PyUnicode_AsUCS4Copy(view);
+                if (out == NULL) goto done;
+            }
+            for (Py_ssize_t k = start; k < i; k++) out[k] = ' ';
+        }
+        start = word ? i : -1;
+    }
+    if (out == NULL) {
+        Py_INCREF(view);
+        result = view;
+    } else {
+        result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
+    }
+done:
+    PyMem_Free(out);
+    PyBuffer_Release(&offs);
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&grams);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"prune_words", prune_words, METH_VARARGS, "A view with the Latin words that no key can contain blanked out."},
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
+from genguard.detect.keywords.prune import WordPruner
 from genguard.text import split_chars
 from genguard.text.normalize import (
     NormalizedText,
@@ -325,10 +326,12 @@ class KeywordEngine:
         self._pinyin = _Automaton()
         self._literal = _Automaton()
         split: dict[str, str] | None = None
+        grams: Any = False  # False: compute the pruning bitmap from the keys (prune.py)
         if state is not None:  # keys computed by an earlier process (see compile_engine)
             for auto, enc in zip((self._main, self._pinyin, self._literal), state[:3], strict=True):
                 auto.load(enc)
             split = state[3]
+            grams = state[4] if len(state) > 4 else False
         else:
             for bank in banks:
                 for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
@@ -352,12 +355,14 @@ class KeywordEngine:
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
+        self._pruner = WordPruner(self._pinyin.key_list(), grams)
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, ...]:
-        """The computed keys and entries as plain tuples (fast to pickle), and the split-character
-        table, for the disk cache."""
-        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded(), self._split_keys)
+        """The computed keys and entries as plain tuples (fast to pickle), the split-character
+        table and the pinyin pruning bitmap (prune.py), for the disk cache."""
+        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded(), self._split_keys,
+                self._pruner.bitmap)
 
     @property
     def size(self) -> int:
@@ -382,13 +387,16 @@ class KeywordEngine:
         if self._has_pinyin and norm.has_latin:
             # a pinyin key counts only where it covers a Latin letter of the original: in a long
             # text with Han characters, scan the spelling near those letters only
+            # Latin words that are in no pinyin key are blanked before the scan (prune.py)
             pieces = norm.pinyin_pieces(self._pinyin_reach)
-            if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
-                found = self._pinyin.iter(norm.pinyin_text)
+            pruner = self._pruner if self._pruner.active() else None
+            if pieces is None:  # the whole spelling; without pruning its offsets are built only when a key occurs
+                scanned = norm.pinyin_text if pruner is None else pruner.prune(norm.pinyin, original)
+                found = self._pinyin.iter(scanned)
                 if found:
                     self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
             for piece in pieces or ():
-                found = self._pinyin.iter(piece.text)
+                found = self._pinyin.iter(piece.text if pruner is None else pruner.prune(piece, original))
                 if found:
                     self._check(found, piece, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
@@ -643,7 +651,7 @@ def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
     if os.environ.get("GENGUARD_NO_CACHE"):
         return None
     here = Path(__file__).resolve()
-    code = [here, here.parent / "banks.py", here.parents[2] / "text" / "normalize.py"]
+    code = [here, here.parent / "banks.py", here.parent / "prune.py", here.parents[2] / "text" / "normalize.py"]
     h = hashlib.sha256(repr(key).encode("utf-8"))
     for f in code:
         h.update(f.read_bytes())
