@@ -42,26 +42,41 @@ def _grams() -> frozenset[str]:
     return frozenset(k[i:j] for k in keys for i in range(len(k)) for j in range(i + 1, min(len(k), i + WIDTH) + 1))
 
 
-def _reference_prune(view_text: str, offsets: list[int], original: str, grams: frozenset[str]) -> str:
+def _reference_prune(view_text: str, offsets: list[int], original: str, grams: frozenset[str],
+                     reach: int) -> tuple[str, list[int] | None]:
     """The definition: a word is a maximal run of view characters from word characters with only
     invisible characters between them in the original; it stays when it is a gram or all its
-    WIDTH-windows are."""
-    out = list(view_text)
+    WIDTH-windows are. With ``reach``, what lies ``reach`` or more positions from every kept word
+    character goes too. Each run of characters that go becomes one space."""
+    kept: set[int] = set()
+    gone: set[int] = set()
     i = 0
-    while i < len(out):
+    while i < len(view_text):
         if not is_word_char(original[offsets[i]]):
             i += 1
             continue
         j = i + 1
-        while (j < len(out) and is_word_char(original[offsets[j]]) and offsets[j] > offsets[j - 1]
+        while (j < len(view_text) and is_word_char(original[offsets[j]]) and offsets[j] > offsets[j - 1]
                and all(is_invisible(c) and not is_visible_separator(c) for c in original[offsets[j - 1] + 1 : offsets[j]])):
             j += 1
         word = view_text[i:j]
         windows = [word] if len(word) <= WIDTH else [word[k : k + WIDTH] for k in range(len(word) - WIDTH + 1)]
-        if not all(w in grams for w in windows):
-            out[i:j] = " " * (j - i)
+        (kept if all(w in grams for w in windows) else gone).update(range(i, j))
         i = j
-    return "".join(out)
+    if reach:
+        gone |= {p for p in range(len(view_text)) if all(abs(p - k) >= reach for k in kept)}
+    if not gone:
+        return view_text, None
+    text: list[str] = []
+    where: list[int] = []
+    for p, ch in enumerate(view_text):
+        if p not in gone:
+            text.append(ch)
+            where.append(p)
+        elif not where or where[-1] >= 0:
+            text.append(" ")
+            where.append(-1)
+    return "".join(text), where
 
 
 _WORDS = st.sampled_from([
@@ -73,27 +88,31 @@ _TEXTS = st.lists(_WORDS, max_size=24).map("".join)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(_TEXTS)
-def test_kernel_equals_the_definition(engine: KeywordEngine, text: str) -> None:
+@given(_TEXTS, st.sampled_from([0, 1, 2, 3, 5, 8, 47]))
+def test_kernel_equals_the_definition(engine: KeywordEngine, text: str, reach: int) -> None:
     if not compiled_fold.active():
         pytest.skip("the compiled text kernel is not built")
-    n = normalize(text)
-    view = n.pinyin
-    got = engine._pruner.prune(view, text)
-    assert got == _reference_prune(view.text, view.offsets.tolist(), text, _grams())
-    assert len(got) == len(view.text)
+    view = normalize(text).pinyin
+    got = engine._pruner.prune(view, text, reach)
+    want = _reference_prune(view.text, view.offsets.tolist(), text, _grams(), reach)
+    assert (got.text, None if got.where is None else got.where.tolist()) == want
 
 
 def test_what_goes_and_what_stays(engine: KeywordEngine) -> None:
-    def pruned(text: str) -> str:
-        return engine._pruner.prune(normalize(text).pinyin, text)
+    def pruned(text: str, reach: int = 0) -> str:
+        return engine._pruner.prune(normalize(text).pinyin, text, reach).text
 
     assert pruned("zhadan") == "zhadan"  # a key
-    assert pruned("the zha dan") == "   zhadan"  # 'the' is in no key; separators are not in the view
-    assert pruned("the\u200bzhadan") == " " * 9  # an invisible character joins the word: 'thezhadan'
-    assert pruned("zh2dan") == "      "  # '2' is in no key
+    assert pruned("the zha dan") == " zhadan"  # 'the' is in no key; separators are not in the view
+    assert pruned("the\u200bzhadan") == " "  # an invisible character joins the word: 'thezhadan'
+    assert pruned("zh2dan") == " "  # '2' is in no key
     assert pruned("zh@dan") == "zhadan"  # '@' is not a word character: 'zh' and 'dan' are words
-    assert pruned("炸dan the") == "zhadan   "
+    assert pruned("炸dan the") == "zhadan "
+    assert pruned("炸弹" * 10 + "dan" + "炸弹" * 10, reach=7) == " zhadandanzhadan "  # 6 letters either side
+    text = "the zhi zuo zha dan"
+    result = engine._pruner.prune(normalize(text).pinyin, text)
+    assert result.text == " zhizuozhadan"
+    assert [(s, e) for s, e, _ in result.to_view(engine._pinyin.iter(result.text))] == [(3, 15), (6, 15)]  # zuozhadan too
 
 
 def test_keys_with_other_characters_turn_pruning_off() -> None:
@@ -102,7 +121,7 @@ def test_keys_with_other_characters_turn_pruning_off() -> None:
     assert bits is not None
     on = np.flatnonzero(np.unpackbits(bits, bitorder="little"))
     assert on.tolist() == [1, 2, 1 * 27 + 2]  # "a", "b", "ab"
-    assert not WordPruner(["zha-dan"]).active()
+    assert not WordPruner(gram_bitmap(["zha-dan"])).active()
 
 
 _MIXED = st.lists(st.one_of(_WORDS, st.sampled_from(["how to make a ", " zhi zuo zha dan ", "sha bi", " the "])),

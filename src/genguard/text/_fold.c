@@ -23,6 +23,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
     if (b->len % itemsize != 0) {
@@ -265,94 +266,183 @@ done:
 }
 
 /*
- * prune_words(view, offsets, original, classes, grams, width) -> str
+ * prune_words(view, offsets, original, classes, grams, width, reach) -> (text, where)
  *
- * ``view`` (a pinyin view or a piece of one) with every character of a Latin word replaced by a
- * space when the word's letters are not a substring of any key, as far as ``grams`` can tell.
- * A word is a maximal run of view characters whose original characters (``offsets``, int64) are
- * word characters (``classes`` bit 1, uint8 per code point below its length) with nothing but
- * invisible characters between them in ``original`` (no visible separator: ``classes`` bit 2).
- * ``grams`` is a bitmap over the strings of at most ``width`` letters a-z (bijective base 27):
- * a set bit means "occurs in some key". A word is kept when it is in the set (at most ``width``
- * letters) or every ``width``-letter window of it is; a character outside a-z drops the word.
- * Returns ``view`` itself when no word is dropped. Why this is sound: engine.py, KeyGrams.
+ * ``view`` (a pinyin view or a piece of one) without the characters no pinyin-key hit can use,
+ * each run of them replaced by one space; ``where`` (bytes of int64) holds the view position of
+ * each character of ``text`` (-1 for those spaces). Why each step is sound:
+ * genguard/detect/keywords/prune.py.
+ *  1. Latin words whose letters are in no key, as far as ``grams`` tells. A word is a maximal run
+ *     of view characters whose original characters (``offsets``, int64) are word characters
+ *     (``classes`` bit 1, uint8 per code point below its length) with nothing but invisible
+ *     characters between them in ``original`` (no visible separator: ``classes`` bit 2).
+ *     ``grams`` is a bitmap over the strings of at most ``width`` letters a-z (bijective base 27):
+ *     a set bit means "occurs in some key". A word is kept when it is in the set (at most
+ *     ``width`` letters) or every ``width``-letter window of it is; a character outside a-z
+ *     drops the word.
+ *  2. With ``reach`` > 0 (the longest key), every character at least ``reach`` positions away
+ *     from all characters of the kept words.
+ * Returns ``(view, None)`` when nothing goes.
  */
-static int gram_in(const unsigned char *bits, Py_ssize_t nbits, int kind, const void *data, Py_ssize_t a, Py_ssize_t len) {
-    size_t code = 0;
-    for (Py_ssize_t k = 0; k < len; k++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, a + k);
+/* Whether view[a:b] is kept: a string of at most ``width`` letters whose bit is set, or a longer
+ * one whose every ``width``-letter window's bit is (a rolling code: the leaving letter's digit is
+ * taken off the top, no division per character). */
+static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
+    size_t code = 0, top = 1;  /* top: 27 ** (width - 1), the weight of a window's first letter */
+    for (int k = 1; k < width; k++) top *= 27;
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 'a' || c > 'z') return 0;
+        if (i - a >= width) code -= (size_t)(PyUnicode_READ(kind, data, i - width) - 'a' + 1) * top;
         code = code * 27 + (size_t)(c - 'a' + 1);
+        if ((i - a + 1 >= width || i + 1 == b) && ((Py_ssize_t)code >= nbits || !((bits[code >> 3] >> (code & 7)) & 1)))
+            return 0;
     }
-    return (Py_ssize_t)code < nbits && (bits[code >> 3] >> (code & 7)) & 1;
+    return 1;
 }
 
-static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
-    if (b - a <= width) return gram_in(bits, nbits, kind, data, a, b - a);
-    for (Py_ssize_t i = a; i + width <= b; i++)
-        if (!gram_in(bits, nbits, kind, data, i, width)) return 0;
-    return 1;
+enum { KEPT = 1, GONE = 2 };
+
+/* Mark the words of the view KEPT or GONE (step 1) and list the kept words' spans in ``kept``
+ * (pairs start, end; ``*n_kept`` pairs). Returns 1 when some word is gone, 0 when none is, -1
+ * when the offsets are not non-decreasing positions of the original. One copy per kind of the
+ * original text (PyUnicode_READ's switch per character cost more than the rest of the loop). */
+#define MARK_WORDS(NAME, OTYPE)                                                                        \
+static int NAME(unsigned char *mark, Py_ssize_t n, const int64_t *off, const OTYPE *orig,              \
+                Py_ssize_t n_orig, const unsigned char *cls, Py_ssize_t n_cls, const unsigned char *bits,\
+                Py_ssize_t nbits, int width, int vkind, const void *vdata, Py_ssize_t *kept,           \
+                Py_ssize_t *n_kept) {                                                                  \
+    int any_gone = 0;                                                                                  \
+    Py_ssize_t start = -1; /* first view position of the current word */                              \
+    *n_kept = 0;                                                                                       \
+    for (Py_ssize_t i = 0; i <= n; i++) {                                                              \
+        int word = 0, joined = 0;                                                                      \
+        if (i < n) {                                                                                   \
+            if (off[i] < 0 || off[i] >= n_orig || (i && off[i] < off[i - 1])) return -1;               \
+            Py_UCS4 c = orig[off[i]];                                                                  \
+            word = (Py_ssize_t)c < n_cls && (cls[c] & 1);                                              \
+        }                                                                                              \
+        if (word && start >= 0) { /* continues the word unless a visible separator lies between */    \
+            joined = off[i] > off[i - 1];                                                              \
+            for (int64_t j = off[i - 1] + 1; joined && j < off[i]; j++) {                              \
+                Py_UCS4 c = orig[j];                                                                   \
+                if ((Py_ssize_t)c < n_cls && (cls[c] & 2)) joined = 0;                                 \
+            }                                                                                          \
+        }                                                                                              \
+        if (joined) continue;                                                                          \
+        if (start >= 0) {                                                                              \
+            if (word_kept(bits, nbits, width, vkind, vdata, start, i)) {                               \
+                memset(mark + start, KEPT, (size_t)(i - start));                                       \
+                kept[2 * *n_kept] = start;                                                             \
+                kept[2 * (*n_kept)++ + 1] = i;                                                         \
+            } else {                                                                                   \
+                memset(mark + start, GONE, (size_t)(i - start));                                       \
+                any_gone = 1;                                                                          \
+            }                                                                                          \
+        }                                                                                              \
+        start = word ? i : -1;                                                                         \
+    }                                                                                                  \
+    return any_gone;                                                                                   \
+}
+MARK_WORDS(mark_words_1, Py_UCS1)
+MARK_WORDS(mark_words_2, Py_UCS2)
+MARK_WORDS(mark_words_4, Py_UCS4)
+
+/* Mark GONE what lies ``reach`` or more positions from every kept word (step 2), gap by gap
+ * between the kept words' spans; returns whether anything was marked. */
+static int mark_far(unsigned char *mark, Py_ssize_t n, Py_ssize_t reach, const Py_ssize_t *kept, Py_ssize_t n_kept) {
+    int any = 0;
+    Py_ssize_t from = -reach;  /* the last kept position before the gap (none: far left) */
+    for (Py_ssize_t j = 0; j <= n_kept; j++) {
+        Py_ssize_t to = j < n_kept ? kept[2 * j] : n + reach;  /* the first kept position after it */
+        Py_ssize_t lo = from + reach, hi = to - reach + 1;   /* far: [lo, hi) */
+        if (lo < 0) lo = 0;
+        if (hi > n) hi = n;
+        if (lo < hi) {
+            memset(mark + lo, GONE, (size_t)(hi - lo));
+            any = 1;
+        }
+        if (j < n_kept) from = kept[2 * j + 1] - 1;
+    }
+    return any;
 }
 
 static PyObject *prune_words(PyObject *self, PyObject *args) {
     PyObject *view, *original;
     Py_buffer offs, classes, grams;
     int width;
-    if (!PyArg_ParseTuple(args, "Uy*Uy*y*i:prune_words", &view, &offs, &original, &classes, &grams, &width)) return NULL;
+    Py_ssize_t reach;
+    if (!PyArg_ParseTuple(args, "Uy*Uy*y*in:prune_words", &view, &offs, &original, &classes, &grams, &width, &reach))
+        return NULL;
     PyObject *result = NULL;
-    Py_UCS4 *out = NULL;
+    unsigned char *mark = NULL;
+    Py_ssize_t *kept = NULL;
+    void *out = NULL;
+    int64_t *where = NULL;
     Py_ssize_t n_offs = items(&offs, 8, "offsets");
     if (n_offs < 0) goto done;
 #if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(view) < 0 || PyUnicode_READY(original) < 0) goto done;
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(view), n_orig = PyUnicode_GET_LENGTH(original);
-    if (n != n_offs || width < 1 || width > 12) {
-        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must match the view, width 1..12");
+    if (n != n_offs || width < 1 || width > 12 || reach < 0) {
+        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must match the view, width 1..12, reach >= 0");
         goto done;
     }
-    int vkind = PyUnicode_KIND(view), okind = PyUnicode_KIND(original);
-    const void *vdata = PyUnicode_DATA(view), *odata = PyUnicode_DATA(original);
     const int64_t *off = (const int64_t *)offs.buf;
+    mark = (unsigned char *)calloc((size_t)(n ? n : 1), 1);
+    kept = (Py_ssize_t *)malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));  /* at most n words */
+    if (!mark || !kept) { PyErr_NoMemory(); goto done; }
     const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
-    Py_ssize_t n_cls = classes.len, nbits = grams.len * 8;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (off[i] < 0 || off[i] >= n_orig || (i && off[i] < off[i - 1])) {
-            PyErr_SetString(PyExc_ValueError, "prune_words: offsets must be non-decreasing positions in the original");
-            goto done;
-        }
+    int vkind = PyUnicode_KIND(view), okind = PyUnicode_KIND(original), blank;
+    const void *vdata = PyUnicode_DATA(view), *odata = PyUnicode_DATA(original);
+    Py_ssize_t n_kept = 0, nbits = grams.len * 8;
+    if (okind == PyUnicode_1BYTE_KIND)
+        blank = mark_words_1(mark, n, off, (const Py_UCS1 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
+    else if (okind == PyUnicode_2BYTE_KIND)
+        blank = mark_words_2(mark, n, off, (const Py_UCS2 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
+    else
+        blank = mark_words_4(mark, n, off, (const Py_UCS4 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
+    if (blank < 0) {
+        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must be non-decreasing positions in the original");
+        goto done;
     }
-    Py_ssize_t start = -1;  /* first view position of the current word */
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        int word = 0, joined = 0;
-        if (i < n) {
-            Py_UCS4 c = PyUnicode_READ(okind, odata, off[i]);
-            word = (Py_ssize_t)c < n_cls && (cls[c] & 1);
-        }
-        if (word && start >= 0) {  /* continues the word unless a visible separator lies between */
-            joined = off[i] > off[i - 1];
-            for (int64_t j = off[i - 1] + 1; joined && j < off[i]; j++) {
-                Py_UCS4 c = PyUnicode_READ(okind, odata, j);
-                if ((Py_ssize_t)c < n_cls && (cls[c] & 2)) joined = 0;
-            }
-        }
-        if (joined) continue;
-        if (start >= 0 && !word_kept(bits, nbits, width, vkind, vdata, start, i)) {
-            if (out == NULL) {
-                out = PyUnicode_AsUCS4Copy(view);
-                if (out == NULL) goto done;
-            }
-            for (Py_ssize_t k = start; k < i; k++) out[k] = ' ';
-        }
-        start = word ? i : -1;
+    if (reach > 0) blank |= mark_far(mark, n, reach, kept, n_kept);
+    if (!blank) {
+        result = Py_BuildValue("(OO)", view, Py_None);
+        goto done;
     }
-    if (out == NULL) {
-        Py_INCREF(view);
-        result = view;
-    } else {
-        result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
+    {
+        /* the kept characters, each run of blanked ones as one space, and where each came from
+         * (a buffer of the view's own kind, which FromKindAndData shrinks if it can) */
+        Py_ssize_t m = 0;
+        out = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)vkind);
+        where = (int64_t *)malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+        if (!out || !where) { PyErr_NoMemory(); goto done; }
+        Py_ssize_t k = 0;
+        while (k < n) {
+            Py_ssize_t r = k;
+            if (mark[k] == GONE) {
+                while (r < n && mark[r] == GONE) r++;
+                PyUnicode_WRITE(vkind, out, m, ' ');
+                where[m++] = -1;
+            } else {
+                while (r < n && mark[r] != GONE) r++;
+                memcpy((char *)out + m * vkind, (const char *)vdata + k * vkind, (size_t)((r - k) * vkind));
+                for (Py_ssize_t q = k; q < r; q++) where[m++] = q;
+            }
+            k = r;
+        }
+        PyObject *t = PyUnicode_FromKindAndData(vkind, out, m);
+        PyObject *w = PyBytes_FromStringAndSize((const char *)where, m * (Py_ssize_t)sizeof(int64_t));
+        if (t && w) result = PyTuple_Pack(2, t, w);
+        Py_XDECREF(t);
+        Py_XDECREF(w);
     }
 done:
+    free(mark);
+    free(kept);
+    free(where);
     PyMem_Free(out);
     PyBuffer_Release(&offs);
     PyBuffer_Release(&classes);

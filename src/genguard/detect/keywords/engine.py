@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
-from genguard.detect.keywords.prune import WordPruner
+from genguard.detect.keywords.prune import WordPruner, gram_bitmap
 from genguard.text import split_chars
 from genguard.text.normalize import (
     NormalizedText,
@@ -326,12 +326,10 @@ class KeywordEngine:
         self._pinyin = _Automaton()
         self._literal = _Automaton()
         split: dict[str, str] | None = None
-        grams: Any = False  # False: compute the pruning bitmap from the keys (prune.py)
         if state is not None:  # keys computed by an earlier process (see compile_engine)
             for auto, enc in zip((self._main, self._pinyin, self._literal), state[:3], strict=True):
                 auto.load(enc)
             split = state[3]
-            grams = state[4] if len(state) > 4 else False
         else:
             for bank in banks:
                 for which, key, entry in _bank_keys(bank, pinyin and bank.pinyin):
@@ -355,7 +353,9 @@ class KeywordEngine:
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
-        self._pruner = WordPruner(self._pinyin.key_list(), grams)
+        # the pinyin pruning bitmap (prune.py): computed once, then kept in the disk cache
+        cached = state[4] if state is not None and len(state) > 4 else gram_bitmap(self._pinyin.key_list())
+        self._pruner = WordPruner(cached)
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, ...]:
@@ -387,18 +387,16 @@ class KeywordEngine:
         if self._has_pinyin and norm.has_latin:
             # a pinyin key counts only where it covers a Latin letter of the original: in a long
             # text with Han characters, scan the spelling near those letters only
-            # Latin words that are in no pinyin key are blanked before the scan (prune.py)
             pieces = norm.pinyin_pieces(self._pinyin_reach)
-            pruner = self._pruner if self._pruner.active() else None
-            if pieces is None:  # the whole spelling; without pruning its offsets are built only when a key occurs
-                scanned = norm.pinyin_text if pruner is None else pruner.prune(norm.pinyin, original)
-                found = self._pinyin.iter(scanned)
-                if found:
-                    self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
+            if pieces is None:  # the whole spelling
+                if self._pruner.active():
+                    self._scan_pruned(norm.pinyin, norm, raw)
+                else:  # its offsets are built only when a key occurs
+                    found = self._pinyin.iter(norm.pinyin_text)
+                    if found:
+                        self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
             for piece in pieces or ():
-                found = self._pinyin.iter(piece.text if pruner is None else pruner.prune(piece, original))
-                if found:
-                    self._check(found, piece, original, raw, pinyin=True, norm=norm)
+                self._scan_pruned(piece, norm, raw)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
@@ -412,6 +410,14 @@ class KeywordEngine:
             # a benign phrase that overlaps a hit cancels it ("kill a python process")
             hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in allowed)]
         return _merge_overlaps(hits)
+
+    def _scan_pruned(self, view: View, norm: NormalizedText, out: list[Hit]) -> None:
+        """Scan a pinyin view (or piece) for pinyin keys without the Latin words no key holds and
+        what lies far from the others (prune.py: exact, and most of the English of a mixed text)."""
+        pruned = self._pruner.prune(view, norm.original, self._pinyin_reach)
+        found = self._pinyin.iter(pruned.text)
+        if found:
+            self._check(pruned.to_view(found), view, norm.original, out, pinyin=True, norm=norm)
 
     def _check(
         self, found: list[tuple[int, int, tuple[Entry, ...]]], view: View, original: str, out: list[Hit], *,
