@@ -385,18 +385,20 @@ class KeywordEngine:
         if norm.has_han:
             self._check_interleaved(norm, raw)
         if self._has_pinyin and norm.has_latin:
-            # a pinyin key counts only where it covers a Latin letter of the original: in a long
-            # text with Han characters, scan the spelling near those letters only
-            pieces = norm.pinyin_pieces(self._pinyin_reach)
-            if pieces is None:  # the whole spelling
-                if self._pruner.active():
-                    self._scan_pruned(norm.pinyin, norm, raw)
-                else:  # its offsets are built only when a key occurs
+            # a pinyin key counts only where it covers a Latin letter of the original: the pruned
+            # view keeps only the Latin words some key holds and what lies near them (prune.py)
+            if self._pruner.active():
+                self._scan_pruned(norm.pinyin, norm, raw)
+            else:  # in a long text with Han characters, scan the spelling near the letters only
+                pieces = norm.pinyin_pieces(self._pinyin_reach)
+                if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
                     found = self._pinyin.iter(norm.pinyin_text)
                     if found:
                         self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
-            for piece in pieces or ():
-                self._scan_pruned(piece, norm, raw)
+                for piece in pieces or ():
+                    found = self._pinyin.iter(piece.text)
+                    if found:
+                        self._check(found, piece, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
