@@ -266,23 +266,24 @@ done:
 }
 
 /*
- * prune_words(view, offsets, original, classes, grams, width, reach) -> (text, where)
+ * spell_pruned(codes, offsets, original, wide, row, classes, grams, width, reach) -> (text, offsets)
  *
- * ``view`` (a pinyin view or a piece of one) without the characters no pinyin-key hit can use,
- * each run of them replaced by one space; ``where`` (bytes of int64) holds the view position of
- * each character of ``text`` (-1 for those spaces). Why each step is sound:
- * genguard/detect/keywords/prune.py.
+ * The pinyin view of a normalised text (``spell`` above, in general: each compact code point c
+ * (``codes``, uint32; ``offsets``, int64, its index in ``original``) becomes the non-zero entries
+ * of row c of ``wide`` (uint32, rows of equal width; a code point beyond the rows stays itself),
+ * each carrying the code point's offset; ``row``: the entries per row), with what no pinyin-key hit can use left out; why each
+ * step is sound: genguard/detect/keywords/prune.py.
  *  1. Latin words whose letters are in no key, as far as ``grams`` tells. A word is a maximal run
- *     of view characters whose original characters (``offsets``, int64) are word characters
- *     (``classes`` bit 1, uint8 per code point below its length) with nothing but invisible
- *     characters between them in ``original`` (no visible separator: ``classes`` bit 2).
- *     ``grams`` is a bitmap over the strings of at most ``width`` letters a-z (bijective base 27):
- *     a set bit means "occurs in some key". A word is kept when it is in the set (at most
- *     ``width`` letters) or every ``width``-letter window of it is; a character outside a-z
- *     drops the word.
- *  2. With ``reach`` > 0 (the longest key), every character at least ``reach`` positions away
- *     from all characters of the kept words.
- * Returns ``(view, None)`` when nothing goes.
+ *     of compact characters whose original characters are word characters (``classes`` bit 1,
+ *     uint8 per code point below its length) with nothing but invisible characters between them
+ *     in ``original`` (no visible separator: ``classes`` bit 2). ``grams`` is a bitmap over the
+ *     strings of at most ``width`` letters a-z (bijective base 27): a set bit means "occurs in
+ *     some key". A word is kept when it is in the set (at most ``width`` letters) or every
+ *     ``width``-letter window of it is; a character outside a-z drops the word.
+ *  2. Every compact character whose spelled letters all lie ``reach`` or more view positions away
+ *     from every character of the kept words.
+ * Each run of left-out compact characters becomes one space carrying the first one's offset (no
+ * key holds a space; the characters around it keep neighbours of other offsets, as in the view).
  */
 /* Whether view[a:b] is kept: a string of at most ``width`` letters whose bit is set, or a longer
  * one whose every ``width``-letter window's bit is (a rolling code: the leaving letter's digit is
@@ -348,110 +349,133 @@ MARK_WORDS(mark_words_1, Py_UCS1)
 MARK_WORDS(mark_words_2, Py_UCS2)
 MARK_WORDS(mark_words_4, Py_UCS4)
 
-/* Mark GONE what lies ``reach`` or more positions from every kept word (step 2), gap by gap
- * between the kept words' spans; returns whether anything was marked. */
-static int mark_far(unsigned char *mark, Py_ssize_t n, Py_ssize_t reach, const Py_ssize_t *kept, Py_ssize_t n_kept) {
+/* Mark GONE the compact characters (step 2) whose view span [vpos[x], vpos[x + 1]) lies ``reach``
+ * or more view positions from every kept word, gap by gap between the kept words (compact spans
+ * in ``kept``; a word character spells to one letter, so a kept character at x is view position
+ * vpos[x]); returns whether anything was marked. */
+static int mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_ssize_t reach, const Py_ssize_t *kept,
+                    Py_ssize_t n_kept) {
     int any = 0;
-    Py_ssize_t from = -reach;  /* the last kept position before the gap (none: far left) */
+    Py_ssize_t x = 0;
     for (Py_ssize_t j = 0; j <= n_kept; j++) {
-        Py_ssize_t to = j < n_kept ? kept[2 * j] : n + reach;  /* the first kept position after it */
-        Py_ssize_t lo = from + reach, hi = to - reach + 1;   /* far: [lo, hi) */
-        if (lo < 0) lo = 0;
-        if (hi > n) hi = n;
-        if (lo < hi) {
-            memset(mark + lo, GONE, (size_t)(hi - lo));
-            any = 1;
+        Py_ssize_t end = j < n_kept ? kept[2 * j] : n;  /* the gap is compact [x, end) */
+        int64_t left = j > 0 ? vpos[kept[2 * j - 1] - 1] : INT64_MIN / 2;  /* last kept view position */
+        int64_t right = j < n_kept ? vpos[kept[2 * j]] : INT64_MAX / 2;   /* next kept view position */
+        for (; x < end; x++) {
+            if (vpos[x] - left >= reach && right - (vpos[x + 1] - 1) >= reach && mark[x] != GONE) {
+                mark[x] = GONE;
+                any = 1;
+            }
         }
-        if (j < n_kept) from = kept[2 * j + 1] - 1;
+        if (j < n_kept) x = kept[2 * j + 1];
     }
     return any;
 }
 
-static PyObject *prune_words(PyObject *self, PyObject *args) {
-    PyObject *view, *original;
-    Py_buffer offs, classes, grams;
+static PyObject *spell_pruned(PyObject *self, PyObject *args) {
+    PyObject *original;
+    Py_buffer codes, offs, wide, classes, grams;
     int width;
-    Py_ssize_t reach;
-    if (!PyArg_ParseTuple(args, "Uy*Uy*y*in:prune_words", &view, &offs, &original, &classes, &grams, &width, &reach))
+    Py_ssize_t reach, row;
+    if (!PyArg_ParseTuple(args, "y*y*Uy*ny*y*in:spell_pruned", &codes, &offs, &original, &wide, &row, &classes,
+                          &grams, &width, &reach))
         return NULL;
     PyObject *result = NULL;
     unsigned char *mark = NULL;
     Py_ssize_t *kept = NULL;
-    void *out = NULL;
-    int64_t *where = NULL;
-    Py_ssize_t n_offs = items(&offs, 8, "offsets");
-    if (n_offs < 0) goto done;
+    int64_t *vpos = NULL, *out_offs = NULL;
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n = items(&codes, 4, "codes"), n_offs = items(&offs, 8, "offsets");
+    if (n < 0 || n_offs < 0) goto done;
 #if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(view) < 0 || PyUnicode_READY(original) < 0) goto done;
+    if (PyUnicode_READY(original) < 0) goto done;
 #endif
-    Py_ssize_t n = PyUnicode_GET_LENGTH(view), n_orig = PyUnicode_GET_LENGTH(original);
-    if (n != n_offs || width < 1 || width > 12 || reach < 0) {
-        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must match the view, width 1..12, reach >= 0");
+    Py_ssize_t n_orig = PyUnicode_GET_LENGTH(original);
+    if (n != n_offs || width < 1 || width > 12 || reach < 1 || row < 1 || wide.len % (4 * row) != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "spell_pruned: codes and offsets of one length, width 1..12, reach >= 1, wide rows of row uint32");
         goto done;
     }
+    const uint32_t *cp = (const uint32_t *)codes.buf, *rows = (const uint32_t *)wide.buf;
     const int64_t *off = (const int64_t *)offs.buf;
+    Py_ssize_t n_rows = wide.len / (4 * row);
     mark = (unsigned char *)calloc((size_t)(n ? n : 1), 1);
     kept = (Py_ssize_t *)malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));  /* at most n words */
-    if (!mark || !kept) { PyErr_NoMemory(); goto done; }
+    vpos = (int64_t *)malloc((size_t)(n + 1) * sizeof(int64_t));
+    if (!mark || !kept || !vpos) { PyErr_NoMemory(); goto done; }
+    vpos[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {  /* the view position of each compact character */
+        Py_ssize_t len = 1;
+        if ((Py_ssize_t)cp[i] < n_rows) {
+            const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
+            for (len = 0; len < row && r[len]; len++) {}
+        }
+        vpos[i + 1] = vpos[i] + len;
+    }
     const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
-    int vkind = PyUnicode_KIND(view), okind = PyUnicode_KIND(original), blank;
-    const void *vdata = PyUnicode_DATA(view), *odata = PyUnicode_DATA(original);
+    int okind = PyUnicode_KIND(original), status;
+    const void *odata = PyUnicode_DATA(original);
     Py_ssize_t n_kept = 0, nbits = grams.len * 8;
     if (okind == PyUnicode_1BYTE_KIND)
-        blank = mark_words_1(mark, n, off, (const Py_UCS1 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
+        status = mark_words_1(mark, n, off, (const Py_UCS1 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
     else if (okind == PyUnicode_2BYTE_KIND)
-        blank = mark_words_2(mark, n, off, (const Py_UCS2 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
+        status = mark_words_2(mark, n, off, (const Py_UCS2 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
     else
-        blank = mark_words_4(mark, n, off, (const Py_UCS4 *)odata, n_orig, cls, classes.len, bits, nbits, width, vkind, vdata, kept, &n_kept);
-    if (blank < 0) {
-        PyErr_SetString(PyExc_ValueError, "prune_words: offsets must be non-decreasing positions in the original");
+        status = mark_words_4(mark, n, off, (const Py_UCS4 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
+    if (status < 0) {
+        PyErr_SetString(PyExc_ValueError, "spell_pruned: offsets must be non-decreasing positions in the original");
         goto done;
     }
-    if (reach > 0) blank |= mark_far(mark, n, reach, kept, n_kept);
-    if (!blank) {
-        result = Py_BuildValue("(OO)", view, Py_None);
-        goto done;
+    mark_far(mark, n, vpos, reach, kept, n_kept);
+    out = (Py_UCS4 *)PyMem_Malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(Py_UCS4));
+    out_offs = (int64_t *)malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(int64_t));
+    if (!out || !out_offs) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (mark[i] == GONE) {
+            if (i == 0 || mark[i - 1] != GONE) {  /* one space for the run */
+                out[m] = ' ';
+                out_offs[m++] = off[i];
+            }
+            continue;
+        }
+        if ((Py_ssize_t)cp[i] >= n_rows) {
+            out[m] = cp[i];
+            out_offs[m++] = off[i];
+            continue;
+        }
+        const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
+        for (Py_ssize_t k = 0; k < row && r[k]; k++) {
+            out[m] = r[k];
+            out_offs[m++] = off[i];
+        }
     }
     {
-        /* the kept characters, each run of blanked ones as one space, and where each came from
-         * (a buffer of the view's own kind, which FromKindAndData shrinks if it can) */
-        Py_ssize_t m = 0;
-        out = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)vkind);
-        where = (int64_t *)malloc((size_t)(n ? n : 1) * sizeof(int64_t));
-        if (!out || !where) { PyErr_NoMemory(); goto done; }
-        Py_ssize_t k = 0;
-        while (k < n) {
-            Py_ssize_t r = k;
-            if (mark[k] == GONE) {
-                while (r < n && mark[r] == GONE) r++;
-                PyUnicode_WRITE(vkind, out, m, ' ');
-                where[m++] = -1;
-            } else {
-                while (r < n && mark[r] != GONE) r++;
-                memcpy((char *)out + m * vkind, (const char *)vdata + k * vkind, (size_t)((r - k) * vkind));
-                for (Py_ssize_t q = k; q < r; q++) where[m++] = q;
-            }
-            k = r;
-        }
-        PyObject *t = PyUnicode_FromKindAndData(vkind, out, m);
-        PyObject *w = PyBytes_FromStringAndSize((const char *)where, m * (Py_ssize_t)sizeof(int64_t));
-        if (t && w) result = PyTuple_Pack(2, t, w);
+        PyObject *t = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
+        PyObject *o = PyBytes_FromStringAndSize((const char *)out_offs, m * (Py_ssize_t)sizeof(int64_t));
+        if (t && o) result = PyTuple_Pack(2, t, o);
         Py_XDECREF(t);
-        Py_XDECREF(w);
+        Py_XDECREF(o);
     }
 done:
     free(mark);
     free(kept);
-    free(where);
+    free(vpos);
+    free(out_offs);
     PyMem_Free(out);
+    PyBuffer_Release(&codes);
     PyBuffer_Release(&offs);
+    PyBuffer_Release(&wide);
     PyBuffer_Release(&classes);
     PyBuffer_Release(&grams);
     return result;
 }
 
 static PyMethodDef methods[] = {
-    {"prune_words", prune_words, METH_VARARGS, "A view with the Latin words that no key can contain blanked out."},
+    {"spell_pruned", spell_pruned, METH_VARARGS, "(pinyin text, offsets) without what no pinyin key can use."},
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},

@@ -388,7 +388,10 @@ class KeywordEngine:
             # a pinyin key counts only where it covers a Latin letter of the original: the pruned
             # view keeps only the Latin words some key holds and what lies near them (prune.py)
             if self._pruner.active():
-                self._scan_pruned(norm.pinyin, norm, raw)
+                view = self._pruner.pinyin_view(norm, self._pinyin_reach)
+                found = self._pinyin.iter(view.text)
+                if found:
+                    self._check(found, view, original, raw, pinyin=True, norm=norm)
             else:  # in a long text with Han characters, scan the spelling near the letters only
                 pieces = norm.pinyin_pieces(self._pinyin_reach)
                 if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
@@ -412,14 +415,6 @@ class KeywordEngine:
             # a benign phrase that overlaps a hit cancels it ("kill a python process")
             hits = [h for h in hits if not any(a.start < h.end and h.start < a.end for a in allowed)]
         return _merge_overlaps(hits)
-
-    def _scan_pruned(self, view: View, norm: NormalizedText, out: list[Hit]) -> None:
-        """Scan a pinyin view (or piece) for pinyin keys without the Latin words no key holds and
-        what lies far from the others (prune.py: exact, and most of the English of a mixed text)."""
-        pruned = self._pruner.prune(view, norm.original, self._pinyin_reach)
-        found = self._pinyin.iter(pruned.text)
-        if found:
-            self._check(pruned.to_view(found), view, norm.original, out, pinyin=True, norm=norm)
 
     def _check(
         self, found: list[tuple[int, int, tuple[Entry, ...]]], view: View, original: str, out: list[Hit], *,

@@ -1,8 +1,9 @@
-"""Drop the Latin words of a pinyin view that no pinyin key can take part in, before the scan.
+"""Spell only the part of a pinyin view that a pinyin-key hit can use, and scan only that.
 
 Why: the pinyin automaton (~78k keys) runs over the spelling of every Latin run, i.e. over all
-the English of a mixed text. On corpus documents that scan and the Python checks of the
-occurrences it finds inside English words (nearly all rejected) cost more than the main scan.
+the English of a mixed text, and over all the Chinese around it. On corpus documents that scan
+and the Python checks of the occurrences it finds inside English words (nearly all rejected)
+cost more than the main scan.
 
 Why it is exact: every pinyin key entry is a Latin entry, so an accepted occurrence must sit on
 word boundaries of the original text (``engine._on_boundaries``: the character before it and the
@@ -11,21 +12,22 @@ run of word characters (``normalize.is_word_char``) with nothing but invisible c
 between them. An occurrence that touches a word therefore covers all of it: starting (ending)
 inside it would put a word character of the same word right before (after) it. Each word
 character is one character of the view, so the word's folded letters are then a substring of the
-key. A word whose letters are a substring of no key can be in no accepted occurrence; removing
-it removes only occurrences the checks would reject. On a piece of the
-view (``NormalizedText.pinyin_pieces``) a word cut at the piece's edge is a part of the real
-word: if the part is in no key, neither is the word.
+key. A word whose letters are a substring of no key can be in no accepted occurrence; leaving it
+out leaves out only occurrences the checks would reject.
 
-Then the rest of the view far from the kept words goes too: an accepted occurrence must cover an
-ASCII letter of the original, i.e. a character of a kept word, so none of its characters lies
-``reach`` (the longest key) or more positions away from every kept word. What is left of a mixed
+Then what lies far from the kept words goes too: an accepted occurrence must cover an ASCII
+letter of the original, i.e. a character of a kept word, so none of its characters lies
+``reach`` (the longest key) or more view positions away from every kept word. A compact
+character is left out when all the letters it spells are that far. What is left of a mixed
 document is the English that could spell pinyin and the Chinese right next to it; a long Chinese
-stretch with no Latin word near it is not scanned at all.
+stretch with no Latin word near it is neither spelled nor scanned.
 
-Each run of removed characters becomes one space (no key holds a space, so no occurrence spans
-one, and every occurrence that avoids the removed characters is still found); the engine maps
-the occurrences back to view positions (:meth:`Pruned.to_view`) and checks them on the unpruned
-view, with the same neighbours and offsets as before.
+Each run of left-out characters becomes one space carrying the offset of its first character.
+No key holds a space, so no occurrence spans one, and every occurrence that avoids the left-out
+characters is still found, at the same characters and offsets. The engine's whole-syllable check
+looks at an occurrence's neighbours: a space stands for other compact characters than the ones
+next to it, so its offset differs from theirs, as the real neighbours' offsets did (compact
+characters are left out whole, never one spelled letter of a character without the others).
 
 "Substring of a key" is decided with a bitmap of every string of at most :data:`WIDTH` letters
 that occurs in a key: a word of that length is looked up, a longer one must have every window of
@@ -34,22 +36,20 @@ be). ``l`` folds to ``i`` and digits other than the leetspeak ones stay digits, 
 holds. On the corpus bench about four fifths of the Latin letters go, and with the Chinese far
 from the rest about three quarters of the view.
 
-The compiled text kernel (``_fold.prune_words``) does the work; without it the view is scanned
-as it is (same hits; in Python, finding the words would cost more than the scan saves).
+The compiled text kernel (``_fold.spell_pruned``) does the work; without it the engine scans the
+whole view or its pieces near the letters, as before (same hits; in Python, finding the words
+would cost more than the scan saves).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple, TypeVar
 
 import numpy as np
 
 from genguard.text.compiled import compiled_fold
-from genguard.text.normalize import View, tables
-
-_T = TypeVar("_T")
+from genguard.text.normalize import NormalizedText, View, tables
 
 WIDTH = 4  # 27**4 bits = 66 KB; a width of 5 (1.8 MB) kept 18.5 % of the corpus letters against 20 %
 _KEYS_RE = re.compile("[a-z]+(?:\0[a-z]+)*")
@@ -64,7 +64,7 @@ def _classes() -> np.ndarray:
 
 
 def gram_bitmap(keys: list[str], width: int = WIDTH) -> np.ndarray | None:
-    """The bitmap (little-endian bit order, as ``_fold.prune_words`` reads it) of every string of
+    """The bitmap (little-endian bit order, as ``_fold.spell_pruned`` reads it) of every string of
     at most ``width`` letters a-z found in ``keys``; None when some key holds anything else (then
     a word with such a character could be in a key, and nothing is pruned)."""
     joined = "\0".join(keys)
@@ -88,7 +88,7 @@ def gram_bitmap(keys: list[str], width: int = WIDTH) -> np.ndarray | None:
 
 
 class WordPruner:
-    """Drops what no pinyin-key hit can use from a pinyin view (or piece); see the module doc."""
+    """Spells the part of a text's pinyin view that a pinyin-key hit can use; see the module doc."""
 
     __slots__ = ("_bits",)
 
@@ -103,36 +103,20 @@ class WordPruner:
         return self._bits
 
     def active(self) -> bool:
-        """Whether :meth:`prune` blanks anything: the compiled kernel is on and the keys are all
-        letters a-z. The engine asks first, so that without pruning it keeps not building the
-        pinyin view's offsets for a text where no key occurs."""
+        """Whether :meth:`pinyin_view` can serve: the compiled kernel is on and the keys are all
+        letters a-z (else the engine scans the whole pinyin view, or its pieces, as before)."""
         return self._bits is not None and compiled_fold.active() is not None
 
-    def prune(self, view: View, original: str, reach: int = 0) -> Pruned:
-        """``view.text`` without the words in no key, and with ``reach`` > 0 (the longest key's
-        length) without everything at least ``reach`` characters from the kept words either;
-        each run of removed characters becomes one space. The view itself when nothing goes or
-        when pruning is not :meth:`active`."""
+    def pinyin_view(self, norm: NormalizedText, reach: int) -> View:
+        """The pinyin view of ``norm`` without the Latin words in no key and without what lies
+        ``reach`` (the longest key's length) or more view positions from the kept words, each
+        run left out replaced by one space (with the offset of its first character). Spelling
+        only what stays, in the same pass, costs less than spelling the whole view first.
+        Only when :meth:`active`."""
         kernel = compiled_fold.active()
-        if kernel is None or self._bits is None or not view.text:
-            return Pruned(view.text, None)
-        offsets = np.ascontiguousarray(view.offsets, dtype=np.int64)
-        text, where = kernel.prune_words(view.text, offsets, original, _classes(), self._bits, WIDTH, reach)
-        return Pruned(text, None if where is None else np.frombuffer(where, dtype=np.int64))
-
-
-class Pruned(NamedTuple):
-    """A pruned view's text and, when something was removed, the view position of each of its
-    characters (-1 for the spaces that stand for removed runs)."""
-
-    text: str
-    where: np.ndarray | None
-
-    def to_view(self, found: list[tuple[int, int, _T]]) -> list[tuple[int, int, _T]]:
-        """Occurrences ``(start, end, value)`` in :attr:`text` as positions in the view. An
-        occurrence never holds one of the spaces (no key has one), so its characters were
-        neighbours in the view too."""
-        w = self.where
-        if w is None or not found:
-            return found
-        return [(int(w[s]), int(w[e - 1]) + 1, v) for s, e, v in found]
+        assert kernel is not None and self._bits is not None
+        wide = tables().pinyin_wide
+        offsets = np.ascontiguousarray(norm.offsets, dtype=np.int64)
+        text, offs = kernel.spell_pruned(norm._codes, offsets, norm.original, wide, wide.shape[1], _classes(),
+                                         self._bits, WIDTH, reach)
+        return View(text, np.frombuffer(offs, dtype=np.int64), len(norm.original))
