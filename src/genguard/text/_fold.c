@@ -271,8 +271,8 @@ done:
  * The pinyin view of a normalised text (``spell`` above, in general: each compact code point c
  * (``codes``, uint32; ``offsets``, int64, its index in ``original``) becomes the non-zero entries
  * of row c of ``wide`` (uint32, rows of equal width; a code point beyond the rows stays itself),
- * each carrying the code point's offset; ``row``: the entries per row), with what no pinyin-key hit can use left out; why each
- * step is sound: genguard/detect/keywords/prune.py.
+ * each carrying the code point's offset; ``row``: the entries per row), with what no pinyin-key
+ * hit can use left out; why each step is sound: genguard/detect/keywords/prune.py.
  *  1. Latin words whose letters are in no key, as far as ``grams`` tells. A word is a maximal run
  *     of compact characters whose original characters are word characters (``classes`` bit 1,
  *     uint8 per code point below its length) with nothing but invisible characters between them
@@ -284,8 +284,10 @@ done:
  *     from every character of the kept words.
  * Each run of left-out compact characters becomes one space carrying the first one's offset (no
  * key holds a space; the characters around it keep neighbours of other offsets, as in the view).
+ * The helpers below come first.
  */
-/* Whether view[a:b] is kept: a string of at most ``width`` letters whose bit is set, or a longer
+
+/* Whether compact[a:b] (``data`` of ``kind``) is kept: a string of at most ``width`` letters whose bit is set, or a longer
  * one whose every ``width``-letter window's bit is (a rolling code: the leaving letter's digit is
  * taken off the top, no division per character). */
 static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
@@ -304,7 +306,7 @@ static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int
 
 enum { KEPT = 1, GONE = 2 };
 
-/* Mark the words of the view KEPT or GONE (step 1) and list the kept words' spans in ``kept``
+/* Mark the words of the compact view KEPT or GONE (step 1) and list the kept words' spans in ``kept``
  * (pairs start, end; ``*n_kept`` pairs). Returns 1 when some word is gone, 0 when none is, -1
  * when the offsets are not non-decreasing positions of the original. One copy per kind of the
  * original text (PyUnicode_READ's switch per character cost more than the rest of the loop). */
@@ -314,7 +316,7 @@ static int NAME(unsigned char *mark, Py_ssize_t n, const int64_t *off, const OTY
                 Py_ssize_t nbits, int width, int vkind, const void *vdata, Py_ssize_t *kept,           \
                 Py_ssize_t *n_kept) {                                                                  \
     int any_gone = 0;                                                                                  \
-    Py_ssize_t start = -1; /* first view position of the current word */                              \
+    Py_ssize_t start = -1; /* first compact position of the current word */                            \
     *n_kept = 0;                                                                                       \
     for (Py_ssize_t i = 0; i <= n; i++) {                                                              \
         int word = 0, joined = 0;                                                                      \
@@ -352,24 +354,19 @@ MARK_WORDS(mark_words_4, Py_UCS4)
 /* Mark GONE the compact characters (step 2) whose view span [vpos[x], vpos[x + 1]) lies ``reach``
  * or more view positions from every kept word, gap by gap between the kept words (compact spans
  * in ``kept``; a word character spells to one letter, so a kept character at x is view position
- * vpos[x]); returns whether anything was marked. */
-static int mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_ssize_t reach, const Py_ssize_t *kept,
+ * vpos[x]). */
+static void mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_ssize_t reach, const Py_ssize_t *kept,
                     Py_ssize_t n_kept) {
-    int any = 0;
     Py_ssize_t x = 0;
     for (Py_ssize_t j = 0; j <= n_kept; j++) {
         Py_ssize_t end = j < n_kept ? kept[2 * j] : n;  /* the gap is compact [x, end) */
         int64_t left = j > 0 ? vpos[kept[2 * j - 1] - 1] : INT64_MIN / 2;  /* last kept view position */
         int64_t right = j < n_kept ? vpos[kept[2 * j]] : INT64_MAX / 2;   /* next kept view position */
         for (; x < end; x++) {
-            if (vpos[x] - left >= reach && right - (vpos[x + 1] - 1) >= reach && mark[x] != GONE) {
-                mark[x] = GONE;
-                any = 1;
-            }
+            if (vpos[x] - left >= reach && right - (vpos[x + 1] - 1) >= reach) mark[x] = GONE;
         }
         if (j < n_kept) x = kept[2 * j + 1];
     }
-    return any;
 }
 
 static PyObject *spell_pruned(PyObject *self, PyObject *args) {
