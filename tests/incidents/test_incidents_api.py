@@ -66,6 +66,10 @@ def test_staff_workflow(store, clock, live) -> None:  # type: ignore[no-untyped-
         assert html.headers["content-type"].startswith("text/html") and "投诉举报" in html.text
         md = c.get(f"/v1/incidents/{ref}/report", params={"format": "md", "redact": "true"}).text
         assert "Zhao" not in md and "trust-safety" not in md
+        public = c.get("/v1/incidents/export").text  # redact=true is the default on HTTP
+        for secret in ("Zhao", "zhao@example.com", "trust-safety", "staff-key", '"ack"'):
+            assert secret not in public, secret
+        assert json.loads(public)["records"][0]["timeline"][0]["actor"] == ""
         # /metrics on the same app shows the incidents gauges
         metrics = httpx.get(url + "/metrics/").text
         assert 'genguard_incidents_overdue{kind="vulnerability",rule="vulnerability_acknowledge"} 1.0' in metrics

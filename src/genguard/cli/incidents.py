@@ -186,7 +186,7 @@ def export_(
     format: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json | csv (AIID fields) | md | html"),
     out: Path | None = typer.Option(None, "--out", "-o", help="file to write (default: stdout)"),
     ref: list[str] = typer.Option([], "--ref", help="only these records (md/html need exactly one)"),
-    redact: bool = typer.Option(False, "--redact/--no-redact", help="public summary: no reporter, owner or internal refs"),
+    redact: bool = typer.Option(False, "--redact/--no-redact", help="public summary (every format): no reporter, owner, actors, notes or internal refs; personal data masked"),
     lang: str = typer.Option("en", "--lang", help="zh or en (md/html)"),
     db: str | None = DB,
 ) -> None:
@@ -197,7 +197,7 @@ def export_(
     store = _store(db)
     recs = [registry.get(store, r) for r in ref] if ref else registry.list_records(store, limit=1_000_000)
     if format == ExportFormat.json:
-        text = export.to_json(recs, include_reporter=not redact)
+        text = export.to_json(recs, include_reporter=not redact, redact=redact)
     elif format == ExportFormat.csv:
         text = export.to_aiid_csv(recs, redact=redact)
     else:

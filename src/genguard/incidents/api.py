@@ -221,7 +221,7 @@ def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow
         recs = registry.list_records(store, limit=100_000)
         if format == "csv":
             return PlainTextResponse(export.to_aiid_csv(recs, redact=redact, now=clock()), media_type="text/csv; charset=utf-8")
-        return PlainTextResponse(export.to_json(recs, include_reporter=not redact), media_type="application/json")
+        return PlainTextResponse(export.to_json(recs, include_reporter=not redact, redact=redact), media_type="application/json")
 
     def _get(store: Store, ref: str) -> Any:
         try:
