@@ -60,7 +60,8 @@ def new(
     risk: list[str] = typer.Option([], "--risk", "-r", help="risk code from `genguard taxonomy` (repeatable)"),
     affected: str = typer.Option("", "--affected", "-a", help="affected model or service"),
     serious: list[str] = typer.Option([], "--serious", help="EU AI Act criterion met (repeatable): death, serious_harm_to_health, "
-                                      "critical_infrastructure_disruption, fundamental_rights_infringement, property_or_environment_damage"),
+                                      "critical_infrastructure_disruption, fundamental_rights_infringement, widespread_infringement, "
+                                      "property_or_environment_damage"),
     reporter_name: str | None = typer.Option(None, "--reporter-name"),
     reporter_contact: str | None = typer.Option(None, "--reporter-contact"),
     evidence_file: list[Path] = typer.Option([], "--evidence-file", help="file to hash and link (repeatable)"),
@@ -249,7 +250,7 @@ def overdue(
     fail: bool = typer.Option(False, "--fail", help="exit with status 1 when anything is overdue (for cron / CI)"),
     db: str | None = DB,
 ) -> None:
-    """List every overdue deadline (acknowledgement, response, 15-day serious incident, 90-day disclosure)."""
+    """List every overdue deadline (acknowledgement, response, 2/10/15-day EU AI Act serious incident, 90-day disclosure)."""
     from genguard.incidents import deadlines as dl
 
     items = dl.overdue(_store(db), dl.load_rules(deadlines))

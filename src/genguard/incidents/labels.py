@@ -34,12 +34,15 @@ class VulnCategory(StrEnum):
 
 
 class SeriousCriterion(StrEnum):
-    """EU AI Act serious-incident criteria (any one makes the 15-day reporting clock run)."""
+    """EU AI Act serious-incident criteria (Art. 3(49) a-d, plus the Art. 3(61) widespread
+    infringement that Art. 73(3) gives its own clock). Which reporting clock runs depends on the
+    criterion (Art. 73(2)-(4): 2, 10 or 15 days), so the deadline rules select by criterion."""
 
     death = "death"
     serious_harm_to_health = "serious_harm_to_health"
     critical_infrastructure_disruption = "critical_infrastructure_disruption"
     fundamental_rights_infringement = "fundamental_rights_infringement"
+    widespread_infringement = "widespread_infringement"
     property_or_environment_damage = "property_or_environment_damage"
 
 
@@ -80,6 +83,8 @@ MESSAGES = Messages(
             "en": "Serious and irreversible disruption of critical infrastructure",
         },
         "fundamental_rights_infringement": {"zh": "侵犯基本权利", "en": "Infringement of fundamental rights"},
+        "widespread_infringement": {"zh": "大范围侵权（涉及多个成员国，第3条第61项）",
+                                    "en": "Widespread infringement (several Member States, Art. 3(61))"},
         "property_or_environment_damage": {"zh": "财产或环境的严重损害", "en": "Serious damage to property or the environment"},
         # field labels
         "ref": {"zh": "编号", "en": "Reference"},
