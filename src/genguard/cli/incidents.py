@@ -68,6 +68,8 @@ def new(
     audit_id: list[str] = typer.Option([], "--audit-id", help="audit-log entry id (repeatable)"),
     run_id: list[str] = typer.Option([], "--run-id", help="assessment run id (repeatable)"),
     owner: str | None = typer.Option(None, "--owner"),
+    aware_at: str | None = typer.Option(None, "--aware-at", help="when you became aware, ISO 8601 with timezone "
+                                        "(2026-11-20T09:00:00+08:00); serious-incident clocks start here (default: now)"),
     lang: str = typer.Option("zh", "--lang"),
     actor: str | None = typer.Option(None, "--actor"),
     db: str | None = DB,
@@ -82,6 +84,8 @@ def new(
                             "affected": affected, "serious_criteria": serious, "evidence": evidence, "language": lang, "owner": owner}
     if category:
         data["category"] = category
+    if aware_at is not None:
+        data["aware_at"] = aware_at
     if reporter_name or reporter_contact:
         data["reporter"] = {"name": reporter_name, "contact": reporter_contact}
     rec_in = parse_new_record(data, where="incidents new")
@@ -127,7 +131,7 @@ def list_(
 @app.command("show")
 def show(
     ref: str = typer.Argument(...),
-    format: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md (terminal), json, html"),
+    format: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md (terminal), json, html, csv (AIID fields)"),
     lang: str = typer.Option("en", "--lang"),
     deadlines: Path | None = typer.Option(None, "--deadlines", help="deadline rules YAML"),
     db: str | None = DB,
@@ -144,8 +148,12 @@ def show(
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     elif format == ExportFormat.html:
         typer.echo(export.to_html(rec, lang=lang, rules=rules))
-    else:
+    elif format == ExportFormat.csv:
+        typer.echo(export.to_aiid_csv([rec], redact=False), nl=False)
+    elif format == ExportFormat.md:
         typer.echo(export.to_markdown(rec, lang=lang, rules=rules))
+    else:  # a format added to ExportFormat must be handled above, not fall back to another one
+        raise AssertionError(f"unhandled format {format}")
 
 
 @app.command("move")

@@ -221,6 +221,7 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     fields.append((label("risk_codes", lang),
                    ", ".join(f"{c} {tax.name(c, lang)}" if tax.has(c) else c for c in rec.risk_codes or []) or "-"))
     fields.append((label("received_at", lang), fmt(rec.received_at)))
+    fields.append((label("aware_at", lang), fmt(rec.aware_at)))
     if not redact:
         fields.append((label("owner", lang), rec.owner or "-"))
         if rec.reporter is None or (rec.reporter.name is None and rec.reporter.contact is None):

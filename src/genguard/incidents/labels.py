@@ -98,6 +98,7 @@ MESSAGES = Messages(
         "owner": {"zh": "负责人", "en": "Owner"},
         "category": {"zh": "漏洞类别", "en": "Vulnerability category"},
         "received_at": {"zh": "接收时间", "en": "Received"},
+        "aware_at": {"zh": "知悉时间（严重事件期限起算）", "en": "Aware since (serious-incident clocks start)"},
         "reporter": {"zh": "报告人", "en": "Reporter"},
         "anonymous": {"zh": "匿名", "en": "Anonymous"},
         "redacted": {"zh": "[已脱敏]", "en": "[redacted]"},

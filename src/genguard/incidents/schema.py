@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +27,9 @@ from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCate
 from genguard.incidents.state import Status
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+#: tolerance for a client clock slightly ahead when checking that aware_at is not in the future
+_CLOCK_SKEW = timedelta(minutes=5)
 
 LIMITS = {"title": 300, "description": 20_000, "affected": 200, "name": 120, "contact": 200, "ref": 500, "note": 4000}
 
@@ -159,6 +162,8 @@ class NewRecord(BaseModel):
             raise ValueError("serious-incident criteria apply to incidents only")
         if self.aware_at is not None and self.aware_at.tzinfo is None:
             raise ValueError("aware_at needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+        if self.aware_at is not None and self.aware_at > datetime.now(UTC) + _CLOCK_SKEW:
+            raise ValueError(f"aware_at {self.aware_at.isoformat()} is in the future")
         return self
 
 
