@@ -166,3 +166,32 @@ def test_show_csv_is_csv(tmp_path: Path) -> None:
     code, out = _run("show", ref, "--format", "csv", "--db", db)
     assert code == 0 and out.startswith(",".join(AIID_FIELDS))
     assert read_aiid_csv(out)[0]["url"] == f"urn:genguard:{ref}"
+
+
+def test_chinese_reports_and_tables_are_chinese(tmp_path: Path) -> None:
+    """QA 18: event kinds, evidence kinds, the registry's own notes and the list table in zh."""
+    db = f"sqlite:///{tmp_path / 'zh.db'}"
+    ref = _run("new", "--kind", "vulnerability", "--category", "jailbreak", "--title", "越狱", "--audit-id", "a1", "--run-id", "r1",
+               "--reporter-name", "王五", "--db", db)[1].strip()
+    _run("assign", ref, "张工", "--db", db)
+    _run("redact-reporter", ref, "--db", db)
+    md = _run("show", ref, "--lang", "zh", "--db", db)[1]
+    for zh in ("审计日志: a1", "评估运行: r1", "经由命令行提交", "指派负责人", "→ 张工", "报告人信息脱敏", "报告人身份已删除"):
+        assert zh in md, zh
+    for en in ("audit_log", "assessment_run", "via cli", "assigned", "redacted", "reporter identity erased", "&gt;"):
+        assert en not in md, en
+    assert "Assigned" in _run("show", ref, "--db", db)[1]
+    code, out = _run("list", "--lang", "zh", "--db", db)
+    assert code == 0 and "共 1 条记录" in out and "编号" in out and "负责人" in out and "records" not in out
+    assert "已逾期" in _run("overdue", "--lang", "zh", "--db", db)[1]
+
+
+def test_language_codes_regional_accepted_unknown_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'lang.db'}"
+    ref = _run("new", "--kind", "complaint", "--title", "rude answer", "--db", db)[1].strip()
+    assert "投诉举报" in _run("show", ref, "--lang", "zh-CN", "--db", db)[1]
+    assert "Complaint" in _run("show", ref, "--lang", "en_US", "--db", db)[1]
+    for args in (("show", ref), ("list",), ("overdue",), ("export", "-f", "md", "--ref", ref), ("new", "-k", "complaint", "-t", "abc")):
+        res = runner.invoke(app, ["incidents", *args, "--lang", "fr", "--db", db])
+        assert isinstance(res.exception, GenguardError), (args, res.output)
+        assert "--lang 'fr': not a supported language; use zh or en" in str(res.exception)

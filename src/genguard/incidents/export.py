@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from genguard.errors import InputError
 from genguard.incidents.deadlines import Rules, deadlines_for
-from genguard.incidents.labels import SeriousCriterion, label
+from genguard.incidents.labels import SeriousCriterion, event_text, label
 from genguard.incidents.models import Evidence, IncidentRecord, Reporter, TimelineEvent
 from genguard.incidents.redaction import public_record
 from genguard.incidents.registry import aware, to_dict, utcnow
@@ -239,14 +239,16 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     ]
     evidence = []
     for e in rec.evidence:
-        evidence.append({"kind": e.kind, "ref": label("redacted", lang) if redact and e.kind != "file" else e.ref,
+        evidence.append({"kind": label(f"evidence_{e.kind}", lang), "ref": label("redacted", lang) if redact and e.kind != "file" else e.ref,
                          "sha256": e.sha256 or "", "note": e.note})
     timeline = []
     for ev in rec.events:
-        what = ev.kind if ev.kind != "transition" else f"{label(ev.from_status or '', lang)} → {label(ev.to_status or '', lang)}"
-        if ev.kind == "created":
+        what, note = event_text(ev.kind, ev.note, rec.channel, lang)
+        if ev.kind == "transition":
+            what = f"{label(ev.from_status or '', lang)} → {label(ev.to_status or '', lang)}"
+        elif ev.kind == "created":
             what = label("received", lang)
-        timeline.append({"at": fmt(ev.at), "actor": ev.actor, "what": what, "note": ev.note})
+        timeline.append({"at": fmt(ev.at), "actor": ev.actor, "what": what, "note": note})
     return {
         "lang": lang, "redact": redact, "ref": rec.ref, "title": rec.title, "description": rec.description,
         "fields": fields, "criteria": criteria, "deadlines": deadlines, "evidence": evidence, "timeline": timeline,
