@@ -47,8 +47,25 @@ def _read_text(text: str | None, file: Path | None) -> str:
     if text is not None:
         return require_utf8(text)
     if not sys.stdin.isatty():
-        return sys.stdin.read()
+        return _read_stdin()
     raise InputError("give the text as an argument, with --file, or on standard input")
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text: the bytes are decoded strictly, so GBK or other encodings are
+    refused with a one-line error instead of being labelled or fingerprinted as garbage (or crashing
+    later when written back as UTF-8)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stream (embedding, tests): still refuse stray surrogates
+        return require_utf8(sys.stdin.read(), "standard input")
+    data = stream.read()
+    try:
+        return require_utf8(data.decode("utf-8"), "standard input", decoded=False)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"standard input is not valid UTF-8: undecodable byte 0x{data[exc.start]:02X} at byte {exc.start + 1}; "
+            "is it in another encoding (e.g. GBK)? convert it to UTF-8 (iconv -f GBK -t UTF-8)"
+        ) from None
 
 
 @app.command("text")
