@@ -160,19 +160,38 @@ def verify_cmd(
 @app.command("keygen")
 def keygen_cmd(
     directory: Path | None = typer.Option(None, "--dir", help="where to write the key pair (default: $GENGUARD_HOME/keys)"),
-    force: bool = typer.Option(False, "--force", help="replace an existing key"),
-    watermark: bool = typer.Option(False, "--watermark", help="also create the text-watermark secret"),
+    force: bool = typer.Option(
+        False, "--force", help="replace what this command creates (the old file is kept as <name>.<time>.bak)"
+    ),
+    watermark: bool = typer.Option(
+        False, "--watermark", help="create the text-watermark secret; an existing signing key is left untouched"
+    ),
 ) -> None:
-    """Create the Ed25519 label-signing key pair (and optionally the watermark secret)."""
-    from genguard.label.keys import generate_keypair
+    """Create the Ed25519 label-signing key pair, or with --watermark the watermark secret. 生成签名密钥或水印密钥。
 
-    priv, pub = generate_keypair(directory, overwrite=force)
-    typer.echo(f"private key: {priv}\npublic key:  {pub}")
+    ``--watermark`` never touches an existing signing key (replacing it would leave every signed
+    label unverifiable); it creates the pair only when there is none. ``--force`` replaces the
+    thing being created and moves the old file aside instead of deleting it.
+    """
+    from genguard.label.keys import PRIVATE_NAME, generate_keypair_with_backup, keys_dir
+
     if watermark:
-        from genguard.label.watermark import create_secret
+        from genguard.label.watermark import create_secret_with_backup
 
-        secret = create_secret(directory / "watermark.secret" if directory else None, overwrite=force)
+        if not ((directory or keys_dir()) / PRIVATE_NAME).exists():
+            _report_keys(*generate_keypair_with_backup(directory))
+        secret, backup = create_secret_with_backup(directory / "watermark.secret" if directory else None, overwrite=force)
         typer.echo(f"watermark secret: {secret}")
+        if backup is not None:
+            typer.echo(f"previous watermark secret kept as: {backup}")
+        return
+    _report_keys(*generate_keypair_with_backup(directory, overwrite=force))
+
+
+def _report_keys(priv: Path, pub: Path, backups: list[Path]) -> None:
+    typer.echo(f"private key: {priv}\npublic key:  {pub}")
+    for b in backups:
+        typer.echo(f"previous key kept as: {b}")
 
 
 @app.command("formats")

@@ -43,14 +43,23 @@ def secret_path() -> Path:
 
 
 def create_secret(path: Path | None = None, *, overwrite: bool = False) -> Path:
+    """Write a new watermark secret (mode 0600); an existing one is kept unless ``overwrite``, then backed up."""
+    return create_secret_with_backup(path, overwrite=overwrite)[0]
+
+
+def create_secret_with_backup(path: Path | None = None, *, overwrite: bool = False) -> tuple[Path, Path | None]:
+    """As :func:`create_secret`, also returning where the replaced secret was moved (None if there was none)."""
+    from genguard.label.keys import backup_existing
+
     path = path or secret_path()
     if path.exists() and not overwrite:
-        raise InputError(f"{path}: a watermark secret already exists (use --force to replace it)")
+        raise InputError(f"{path}: a watermark secret already exists (use --force to replace it; the old one is kept as a .bak file)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    backup = backup_existing(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_hex(32) + "\n")
-    return path
+    return path, backup
 
 
 def load_secret(path: Path | None = None) -> bytes:
