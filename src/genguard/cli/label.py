@@ -96,7 +96,9 @@ def add_cmd(
     producer: str | None = typer.Option(None, "--producer", help="ContentProducer (service provider name or code)"),
     produce_id: str | None = typer.Option(None, "--produce-id", help="ProduceID (default: a new random id)"),
     label: str = typer.Option("1", "--label", help="1/generated, 2/possibly, 3/suspected"),
-    propagator: str | None = typer.Option(None, "--propagator", help="add ContentPropagator to the existing label"),
+    propagator: str | None = typer.Option(
+        None, "--propagator", help="add ContentPropagator to the existing label (after writing it, with --producer)"
+    ),
     propagate_id: str | None = typer.Option(None, "--propagate-id", help="PropagateID (with --propagator)"),
     key: Path | None = typer.Option(None, "--key", help="Ed25519 private key PEM (default: $GENGUARD_HOME/keys)"),
     no_sign: bool = typer.Option(False, "--no-sign", help="write the label without a signature"),
@@ -106,14 +108,31 @@ def add_cmd(
     from genguard.label import integrity
     from genguard.label.keys import load_private_key
 
+    _check_add_options(producer, propagator, propagate_id, produce_id, label)
     signer = None if no_sign else load_private_key(key)
     if producer:
         lab = integrity.sign_file(file, producer=producer, key=signer, produce_id=produce_id, label=label, fmt=fmt)
-    elif propagator:
+    if propagator is not None:
         lab = integrity.propagate_file(file, propagator=propagator, propagate_id=propagate_id or "", key=signer, fmt=fmt)
-    else:
-        raise InputError("give --producer (new label) or --propagator (add platform fields to the existing label)")
     typer.echo(json.dumps({"file": str(file), "AIGC": lab.to_dict()}, ensure_ascii=False, indent=2))
+
+
+def _check_add_options(
+    producer: str | None, propagator: str | None, propagate_id: str | None, produce_id: str | None, label: str
+) -> None:
+    """Refuse option combinations that would otherwise be dropped without a word.
+
+    --producer and --propagator together write the producer label, then add the platform's fields
+    (both signed with --key); options that belong to a role not requested are an error.
+    """
+    if not producer and not propagator:
+        raise InputError("give --producer (new label) or --propagator (add platform fields to the existing label)")
+    if propagate_id is not None and not propagator:
+        raise InputError("--propagate-id needs --propagator (the platform the id belongs to)")
+    if propagator is not None and not propagator.strip():
+        raise InputError("--propagator must not be empty")
+    if not producer and (produce_id is not None or label != "1"):
+        raise InputError("--produce-id and --label set the producer's fields: give them with --producer")
 
 
 @app.command("read")
