@@ -235,6 +235,7 @@ def watermark_detect_cmd(
     """Detect the KGW green-list watermark: z-score and p-value (exit 0 watermarked, 1 not)."""
     from genguard.label import watermark as wm
 
+    wm.check_settings(greenlist_ratio, bias, z_threshold)
     body = _read_text(text, file)
     score = wm.detect_text(
         body, model, wm.load_secret(secret_file), greenlist_ratio=greenlist_ratio, bias=bias, z_threshold=z_threshold

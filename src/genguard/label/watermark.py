@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -76,6 +77,23 @@ def load_secret(path: Path | None = None) -> bytes:
     return value.encode("utf-8")
 
 
+def check_settings(
+    greenlist_ratio: float, bias: float = DEFAULT_BIAS, z_threshold: float = DEFAULT_Z_THRESHOLD
+) -> None:
+    """Refuse settings the KGW scheme cannot use, before transformers fails on them with a traceback.
+
+    The green list is a fraction of the vocabulary (0 or 1 leaves one side empty and the z-score
+    divides by zero); the bias is a logit boost (negative would make green tokens rarer); all must
+    be finite numbers.
+    """
+    if not (math.isfinite(greenlist_ratio) and 0.0 < greenlist_ratio < 1.0):
+        raise InputError(f"watermark: greenlist_ratio (--greenlist-ratio) must be between 0 and 1 exclusive, got {greenlist_ratio}")
+    if not (math.isfinite(bias) and bias >= 0.0):
+        raise InputError(f"watermark: bias (--bias) must be a finite number >= 0, got {bias}")
+    if not math.isfinite(z_threshold):
+        raise InputError(f"watermark: z_threshold (--z-threshold) must be a finite number, got {z_threshold}")
+
+
 def hashing_key(secret: bytes | str) -> int:
     """The KGW hashing key for a secret: 48 bits of HMAC-SHA256 (a torch seed must fit in 64 bits)."""
     if isinstance(secret, str):
@@ -88,6 +106,7 @@ def watermarking_config(
     secret: bytes | str, *, greenlist_ratio: float = DEFAULT_GREENLIST_RATIO, bias: float = DEFAULT_BIAS
 ) -> Any:
     """A transformers ``WatermarkingConfig`` keyed by ``secret`` (pass it to ``model.generate``)."""
+    check_settings(greenlist_ratio, bias)
     _require_ml()
     from transformers import WatermarkingConfig
 
@@ -133,6 +152,7 @@ def detect_ids(
     Repeated bigrams are counted once (``ignore_repeated_ngrams``), which keeps repetitive
     human text from inflating the z-score.
     """
+    check_settings(greenlist_ratio, bias, z_threshold)
     _require_ml()
     import torch
     from transformers import WatermarkDetector
@@ -163,6 +183,7 @@ def detect_text(
     z_threshold: float = DEFAULT_Z_THRESHOLD,
 ) -> WatermarkScore:
     """Tokenise ``text`` with the generating model's tokenizer (local folder) and score it."""
+    check_settings(greenlist_ratio, bias, z_threshold)
     _require_ml()
     from transformers import AutoConfig, AutoTokenizer
 
