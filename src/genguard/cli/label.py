@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from genguard.cli._input import require_utf8
 from genguard.errors import InputError
@@ -135,19 +136,38 @@ def _check_add_options(
         raise InputError("--produce-id and --label set the producer's fields: give them with --producer")
 
 
+LANG_OPT = typer.Option("en", "--lang", help="zh or en (status words and reasons)")
+
+
 @app.command("read")
 def read_cmd(
     file: Path = typer.Argument(...),
     fmt: str | None = typer.Option(None, "--format", help="force a format handler (e.g. sidecar)"),
+    lang: str = LANG_OPT,
 ) -> None:
-    """Print the file's AIGC label as JSON (exit 1 when there is none)."""
-    from genguard.label.implicit import read_label
+    """Print the file's AIGC label as JSON, as the file states it (exit 1 when there is none). 读取隐式标识。
 
+    Fields the file does not state are "" and named in ``notes``; fields the standard does not
+    define are listed under ``extra_fields`` instead of making the label unreadable.
+    """
+    from genguard.label.implicit import read_label
+    from genguard.label.integrity import label_notes
+    from genguard.label.messages import M, check_lang, render
+
+    lang = check_lang(lang)
     lab = read_label(file, fmt)
     if lab is None:
-        typer.echo(json.dumps({"file": str(file), "AIGC": None}))
+        typer.echo(json.dumps({"file": str(file), "AIGC": None, "notes": [M("absent_label", lang)]}, ensure_ascii=False))
         raise typer.Exit(1)
-    typer.echo(json.dumps({"file": str(file), "AIGC": lab.to_dict()}, ensure_ascii=False, indent=2))
+    out: dict[str, object] = {"file": str(file), "AIGC": lab.to_dict()}
+    if lab.Label:
+        out["meaning"] = M(f"label.{lab.Label}", lang)
+    if lab.extra:
+        out["extra_fields"] = lab.extra_fields()
+    notes = [render(n, lang) for n in label_notes(lab)]
+    if notes:
+        out["notes"] = notes
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @app.command("verify")
@@ -156,23 +176,27 @@ def verify_cmd(
     pubkey: list[Path] = typer.Option([], "--pubkey", help="Ed25519 public key PEM (repeatable; default: $GENGUARD_HOME/keys)"),
     fmt: str | None = typer.Option(None, "--format", help="force a format handler (e.g. sidecar)"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    lang: str = LANG_OPT,
 ) -> None:
-    """present / absent / tampered (content or fields changed) / unverified."""
+    """present / absent / tampered (content or fields changed) / unverified. 校验隐式标识。"""
     from genguard.label.integrity import verify_file
     from genguard.label.keys import default_public_key, load_public_key
+    from genguard.label.messages import M, check_lang
 
+    lang = check_lang(lang)
     keys = [load_public_key(p) for p in pubkey]
     if not keys:
         default = default_public_key()
         keys = [default] if default is not None else []
     res = verify_file(file, public_keys=keys, fmt=fmt)
     if as_json:
-        typer.echo(json.dumps({"file": str(file), **res.to_dict()}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"file": str(file), **res.to_dict(lang)}, ensure_ascii=False, indent=2))
     else:
         colour = {"present": "green", "absent": "yellow", "tampered": "red", "unverified": "yellow"}[res.status]
-        console.print(f"{file}: [bold {colour}]{res.status}[/]", highlight=False)
-        for r in res.reasons:
-            console.print(f"  - {r}", highlight=False)
+        word = res.status if lang == "en" else f"{M(res.status, lang)} ({res.status})"
+        console.print(f"{escape(str(file))}: [bold {colour}]{escape(word)}[/]", highlight=False)
+        for r in res.reasons_in(lang):
+            console.print(f"  - {escape(r)}", highlight=False)
     raise typer.Exit(VERIFY_EXIT[res.status])
 
 
