@@ -43,3 +43,15 @@ def test_text_with_an_empty_or_non_notice_wording_is_refused(wording: str) -> No
 def test_check_accepts_the_standard_wordings() -> None:
     assert runner.invoke(app, ["label", "text", "--check", "正文。本内容由人工智能合成"]).exit_code == 0
     assert runner.invoke(app, ["label", "text", "--check", "…… 本文并非人工智能生成，由记者撰写。"]).exit_code == 1
+
+
+def test_check_answers_in_chinese_with_lang_zh() -> None:
+    res = runner.invoke(app, ["label", "text", "--check", "--lang", "zh", "正文。本内容由人工智能合成"])
+    assert res.exit_code == 0 and "已有标识" in res.stdout
+    res = runner.invoke(app, ["label", "text", "--check", "--lang", "zh", "正文。"])
+    assert res.exit_code == 1 and "没有标识" in res.stdout
+
+
+def test_text_refuses_an_unknown_language() -> None:
+    res = runner.invoke(app, ["label", "text", "--check", "--lang", "fr", "x"])
+    assert isinstance(res.exception, InputError) and "--lang" in str(res.exception)

@@ -80,12 +80,17 @@ def text_cmd(
     check: bool = typer.Option(False, "--check", help="only report whether the text already carries a notice"),
 ) -> None:
     """Add a visible AI-generated notice (显式标识) to text, or --check for one."""
-    from genguard.label.explicit import add_explicit_label, has_explicit_label
+    from genguard.label.explicit import LANGS, add_explicit_label, has_explicit_label
 
+    if lang not in LANGS:
+        raise InputError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
     body = _read_text(text, file)
     if check:
         found = has_explicit_label(body, wordings=tuple(w for w in (text_zh, text_en) if w))
-        typer.echo("labelled" if found else "not labelled")
+        if lang == "zh":
+            typer.echo("已有标识（labelled）" if found else "没有标识（not labelled）")
+        else:
+            typer.echo("labelled" if found else "not labelled")
         raise typer.Exit(0 if found else 1)
     sys.stdout.write(add_explicit_label(body, lang=lang, position=position, text_zh=text_zh, text_en=text_en))
     sys.stdout.write("\n")
