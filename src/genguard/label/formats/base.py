@@ -74,6 +74,16 @@ def atomic_output(path: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def c2pa_refusal(path: Path) -> InputError:
+    """The error for a file whose C2PA manifest a new label would invalidate (never done silently)."""
+    return InputError(
+        f"{path}: carries a C2PA manifest whose hash covers the file's bytes; adding the AIGC label would "
+        "invalidate it, so the file was left unchanged. Label the original first, then C2PA-sign it "
+        "(genguard label add, then genguard label c2pa-sign) / 文件已含 C2PA 清单，写入 AIGC 标识会使其哈希失效，"
+        "文件未改动；请先添加标识，再进行 C2PA 签名"
+    )
+
+
 def corrupted(path: Path, fmt: str, exc: BaseException) -> InputError:
     detail = str(exc).strip() or type(exc).__name__
     return InputError(f"{path}: not a readable {fmt} file (corrupted or truncated?): {detail}")
