@@ -168,3 +168,44 @@ def test_malformed_xmp_repaired_or_named(make_sample: Callable[[str], Path], key
     _jpeg_with_xmp(broken, b"<x:xmpmeta><rdf:RDF><unclosed></x:xmpmeta>")
     with pytest.raises(InputError, match=r"^\S*broken\.jpg: .*XMP metadata is not well-formed"):
         integrity.sign_file(broken, producer="ACME", key=key)
+
+
+# --- symlinks (defect 15) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+def test_symlink_is_kept_and_target_labelled(ext: str, make_sample: Callable[[str], Path], tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    target = make_sample(ext)
+    (tmp_path / "links").mkdir()
+    link = tmp_path / "links" / f"link.{ext}"
+    link.symlink_to(target)
+    target.chmod(0o640)
+    integrity.sign_file(link, producer="ACME", key=key)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert (target.stat().st_mode & 0o777) == 0o640
+    assert not [p for p in tmp_path.rglob(".*.tmp")]
+    label = implicit.read_label(target)
+    assert label is not None and label.ContentProducer == "ACME"
+    assert _verify(link, key).status == "present"
+
+
+# --- ID3 version (defect 16) --------------------------------------------------------------
+
+
+def test_mp3_keeps_id3v23(make_sample: Callable[[str], Path], key: Ed25519PrivateKey) -> None:
+    from mutagen.id3 import ID3, TDAT, TIT2, TYER
+
+    path = make_sample("mp3")
+    tags = ID3()
+    tags.add(TIT2(encoding=1, text=["春天"]))
+    tags.add(TYER(encoding=1, text=["2020"]))
+    tags.add(TDAT(encoding=1, text=["0105"]))
+    tags.save(path, v2_version=3)
+    integrity.sign_file(path, producer="生成方", key=key)
+    data = path.read_bytes()
+    assert data[:4] == b"ID3\x03" and b"TYER" in data and b"TDAT" in data and b"TDRC" not in data
+    got = ID3(path)
+    assert str(got["TIT2"]) == "春天" and got.getall("TXXX:AIGC")
+    label = implicit.read_label(path)
+    assert label is not None and label.ContentProducer == "生成方"
+    assert _verify(path, key).status == "present"

@@ -57,18 +57,32 @@ def sha256_parts(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: the end of its symlink chain, if any.
+
+    Replacing ``path`` itself would turn a symlink into a regular file and leave the file it
+    points to unlabelled.
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path next to ``path`` that replaces it only if the block succeeds."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """A temporary path next to ``path``'s target that replaces the target only if the block succeeds.
+
+    Symlinks are followed (the file they point to is replaced, the link stays a link), and the
+    target keeps its permission bits.
+    """
+    target = write_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        os.replace(tmp_path, path)
+        mode = target.stat().st_mode & 0o777 if target.exists() else None
         if mode is not None:
-            os.chmod(path, mode)
+            os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
