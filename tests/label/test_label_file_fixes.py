@@ -209,3 +209,14 @@ def test_mp3_keeps_id3v23(make_sample: Callable[[str], Path], key: Ed25519Privat
     label = implicit.read_label(path)
     assert label is not None and label.ContentProducer == "生成方"
     assert _verify(path, key).status == "present"
+# --- label field errors name the file (defect 14) ---------------------------------------
+
+
+def test_bad_label_value_names_the_file(make_sample: Callable[[str], Path]) -> None:
+    path = make_sample("png")
+    with pytest.raises(InputError, match=r"sample\.png: .*Label must be one of"):
+        integrity.sign_file(path, producer="ACME", key=None, label="0")
+    md = make_sample("md")
+    md.write_text('---\nAIGC: {"Label": "0", "ContentProducer": "x"}\n---\nbody\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"sample\.md: .*Label must be one of"):
+        implicit.read_label(md)

@@ -73,7 +73,8 @@ def sign_file(
     if not producer.strip():
         raise InputError("label: ContentProducer (--producer) must not be empty")
     path = Path(path)
-    new = AIGCLabel(Label=label, ContentProducer=producer, ProduceID=produce_id or uuid.uuid4().hex)
+    with implicit.naming(path):
+        new = AIGCLabel(Label=label, ContentProducer=producer, ProduceID=produce_id or uuid.uuid4().hex)
     if key is not None:
         digest = implicit.content_digest(path, fmt)
         new = AIGCLabel(**{**new.to_dict(), "ReservedCode1": make_code(key, digest, new, "producer")})
