@@ -220,3 +220,51 @@ def test_bad_label_value_names_the_file(make_sample: Callable[[str], Path]) -> N
     md.write_text('---\nAIGC: {"Label": "0", "ContentProducer": "x"}\n---\nbody\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"sample\.md: .*Label must be one of"):
         implicit.read_label(md)
+
+
+# --- PDF image XObjects (defect 5) --------------------------------------------------------
+
+
+def _pdf_with_image(path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    img = DecodedStreamObject()
+    img.set_data(bytes(range(48)))
+    img.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(4),
+            NameObject("/Height"): NumberObject(4),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
+    xobjects = DictionaryObject({NameObject("/Im0"): writer._add_object(img)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    content = DecodedStreamObject()
+    content.set_data(b"q 100 0 0 100 50 50 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_pdf_digest_covers_image_xobjects(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    from pypdf import PdfWriter
+
+    path = tmp_path / "img.pdf"
+    _pdf_with_image(path)
+    digest = implicit.content_digest(path)
+    integrity.sign_file(path, producer="ACME", key=key)
+    assert implicit.content_digest(path) == digest
+    assert _verify(path, key).status == "present"
+    w = PdfWriter(clone_from=str(path))
+    img = w.pages[0]["/Resources"]["/XObject"]["/Im0"].get_object()
+    img.set_data(bytes(reversed(range(48))))  # same page content stream, swapped image
+    with path.open("wb") as fh:
+        w.write(fh)
+    res = _verify(path, key)
+    assert res.status == "tampered" and any("content changed" in r for r in res.reasons)
