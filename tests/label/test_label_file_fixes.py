@@ -268,3 +268,39 @@ def test_pdf_digest_covers_image_xobjects(tmp_path: Path, key: Ed25519PrivateKey
         w.write(fh)
     res = _verify(path, key)
     assert res.status == "tampered" and any("content changed" in r for r in res.reasons)
+
+
+# --- HTML (defect 9) ----------------------------------------------------------------------
+
+
+def _meta_pos(text: str) -> int:
+    return text.index('<meta name="AIGC"')
+
+
+def test_html_without_head_keeps_doctype_first(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    path = tmp_path / "nohead.html"
+    path.write_text("<!DOCTYPE html>\n<html lang=\"zh\">\n<body><p>AI 回答</p></body></html>\n", encoding="utf-8")
+    integrity.sign_file(path, producer="ACME", key=key)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>\n<html lang=\"zh\"><meta name=\"AIGC\"")
+    assert _verify(path, key).status == "present"
+    bare = tmp_path / "bare.html"
+    bare.write_text("\ufeff<!-- note: a > b -->\n<!doctype html><p>x</p>", encoding="utf-8")
+    integrity.sign_file(bare, producer="ACME", key=key)
+    text = bare.read_text(encoding="utf-8")
+    assert text.index("<!doctype html>") < _meta_pos(text) < text.index("<p>x</p>")
+
+
+def test_html_head_inside_comment_or_script_is_not_the_head(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    path = tmp_path / "comment.html"
+    path.write_text(
+        "<!DOCTYPE html>\n<!-- layout: <head> comes next -->\n<script>var s = '<head>';</script>\n"
+        "<html><head><title>x</title></head><body>hi</body></html>\n",
+        encoding="utf-8",
+    )
+    integrity.sign_file(path, producer="ACME", key=key)
+    text = path.read_text(encoding="utf-8")
+    assert "<head><meta name=\"AIGC\"" in text and text.count("<meta") == 1
+    label = implicit.read_label(path)
+    assert label is not None and label.ContentProducer == "ACME"
+    assert _verify(path, key).status == "present"
