@@ -304,3 +304,31 @@ def test_html_head_inside_comment_or_script_is_not_the_head(tmp_path: Path, key:
     label = implicit.read_label(path)
     assert label is not None and label.ContentProducer == "ACME"
     assert _verify(path, key).status == "present"
+
+
+# --- Markdown (defect 11) -----------------------------------------------------------------
+
+
+def test_markdown_bom_and_comments_kept(tmp_path: Path, key: Ed25519PrivateKey) -> None:
+    path = tmp_path / "b.md"
+    path.write_bytes("\ufeff---\ntitle: 春天\n---\n# 春天\n".encode())
+    integrity.sign_file(path, producer="A", key=key)
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff---\ntitle: 春天\nAIGC: {") and text.count("---") == 2
+    assert text.endswith("---\n# 春天\n")
+    assert _verify(path, key).status == "present"
+
+    cm = tmp_path / "cm.md"
+    cm.write_bytes(
+        "---\r\n# 作者注释\r\ntitle: '春天'  # 行内注释\r\nAIGC:\r\n  Label: '1'\r\n  ContentProducer: old\r\n"
+        "# 尾注\r\ntags: [a, b]\r\n---\r\n正文\r\n".encode()
+    )
+    integrity.sign_file(cm, producer="新", key=key)
+    integrity.sign_file(cm, producer="新", key=key)
+    text = cm.read_bytes().decode("utf-8")
+    for kept in ("# 作者注释\r\n", "title: '春天'  # 行内注释\r\n", "# 尾注\r\n", "tags: [a, b]\r\n", "---\r\n正文\r\n"):
+        assert kept in text
+    assert "old" not in text and text.count("AIGC:") == 1
+    label = implicit.read_label(cm)
+    assert label is not None and label.ContentProducer == "新"
+    assert _verify(cm, key).status == "present"
