@@ -332,3 +332,35 @@ def test_markdown_bom_and_comments_kept(tmp_path: Path, key: Ed25519PrivateKey) 
     label = implicit.read_label(cm)
     assert label is not None and label.ContentProducer == "新"
     assert _verify(cm, key).status == "present"
+
+
+# --- labels signed before the digests changed (defects 3, 4, 5) ----------------------------
+
+
+@pytest.mark.parametrize(("ext", "status"), [("png", "present"), ("jpg", "present"), ("pdf", "unverified")])
+def test_label_signed_with_earlier_digest(ext: str, status: str, make_sample: Callable[[str], Path], key: Ed25519PrivateKey) -> None:
+    """A file an earlier release signed is not 'tampered'; the verdict says what that digest covered
+    (PDF: images were not covered, so it cannot be 'present')."""
+    path = make_sample(ext)
+    old = implicit.legacy_digests(path)[0]
+    assert old.digest != implicit.content_digest(path)
+    lab = AIGCLabel(ContentProducer="old release", ProduceID="p-1")
+    implicit.write_label(path, AIGCLabel(**{**lab.to_dict(), "ReservedCode1": integrity.make_code(key, old.digest, lab)}))
+    res = _verify(path, key)
+    assert res.status == status, res.reasons
+    assert any("earlier genguard release" in r and old.covered in r for r in res.reasons)
+    forged = AIGCLabel(**{**implicit.read_label(path).to_dict(), "ContentProducer": "someone else"})  # type: ignore[union-attr]
+    implicit.write_label(path, forged)
+    assert _verify(path, key).status == "tampered"
+
+
+def test_platform_signs_a_file_labelled_by_an_earlier_release(make_sample: Callable[[str], Path], key: Ed25519PrivateKey) -> None:
+    path = make_sample("png")
+    old = implicit.legacy_digests(path)[0].digest
+    lab = AIGCLabel(ContentProducer="old release", ProduceID="p-1")
+    implicit.write_label(path, AIGCLabel(**{**lab.to_dict(), "ReservedCode1": integrity.make_code(key, old, lab)}))
+    platform = Ed25519PrivateKey.generate()
+    integrity.propagate_file(path, propagator="平台", propagate_id="s1", key=platform)
+    res = integrity.verify_file(path, public_keys=[key.public_key(), platform.public_key()])
+    assert res.status == "present", res.reasons
+    assert res.propagator_signer

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from genguard.errors import InputError
 from genguard.label.fields import AIGCLabel
-from genguard.label.formats.base import FormatHandler
+from genguard.label.formats.base import FormatHandler, LegacyDigest
 from genguard.label.formats.html import HtmlHandler
 from genguard.label.formats.jpeg import JpegHandler
 from genguard.label.formats.markdown import MarkdownHandler
@@ -94,6 +94,13 @@ def content_digest(path: Path | str, fmt: str | None = None) -> str:
     path = Path(path)
     with naming(path):
         return handler_for(path, fmt).content_digest(path)
+
+
+def legacy_digests(path: Path | str, fmt: str | None = None) -> list[LegacyDigest]:
+    """Content digests earlier releases signed for this file (see :class:`LegacyDigest`)."""
+    path = Path(path)
+    with naming(path):
+        return handler_for(path, fmt).legacy_digests(path)
 
 
 def formats_table() -> list[tuple[str, str, str]]:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from genguard.errors import InputError
 from genguard.label import implicit
 from genguard.label.fields import AIGCLabel
+from genguard.label.formats.base import LegacyDigest
 from genguard.label.keys import key_id
 
 SCHEME = "gg1"
@@ -147,6 +148,14 @@ def _check(
     return status, reasons, code.kid
 
 
+def _legacy_match(path: Path, fmt: str | None, label: AIGCLabel, digest_now: str) -> LegacyDigest | None:
+    """The earlier-release digest the producer signed, when it is not the current one."""
+    code = parse_code(label.ReservedCode1)
+    if code is None or code.digest == digest_now:
+        return None
+    return next((d for d in implicit.legacy_digests(path, fmt) if d.digest == code.digest), None)
+
+
 def verify_file(
     path: Path | str, *, public_keys: list[Ed25519PublicKey] | None = None, fmt: str | None = None
 ) -> VerifyResult:
@@ -161,15 +170,28 @@ def verify_file(
     if label is None:
         return VerifyResult(ABSENT, ["no AIGC label in the file"])
     keys = {key_id(k): k for k in (public_keys or [])}
-    digest = implicit.content_digest(path, fmt)
+    current = implicit.content_digest(path, fmt)
+    legacy = _legacy_match(path, fmt, label, current)
+    digest = legacy.digest if legacy is not None else current
     status, reasons, signer = _check("producer", label.ReservedCode1, digest, label, keys)
     result = VerifyResult(status, reasons, label, signer)
-    if label.ReservedCode2 and parse_code(label.ReservedCode2) is not None:
-        p_status, p_reasons, p_signer = _check("propagator", label.ReservedCode2, digest, label, keys)
+    p_code = parse_code(label.ReservedCode2) if label.ReservedCode2 else None
+    if p_code is not None:
+        # a platform may have signed with the current digest a file the producer signed earlier
+        p_digest = digest if p_code.digest == digest else current
+        p_status, p_reasons, p_signer = _check("propagator", label.ReservedCode2, p_digest, label, keys)
         result.propagator_signer = p_signer
         result.reasons += p_reasons
         if p_status == TAMPERED:
             result.status = TAMPERED
     if result.status == PRESENT and not result.reasons:
-        result.reasons.append(f"label intact; content unchanged; signed by key {signer}")
+        if legacy is not None and not legacy.complete:
+            result.status = UNVERIFIED
+            result.reasons.append(f"label intact; signed by key {signer}; only part of the content could be checked")
+        else:
+            result.reasons.append(f"label intact; content unchanged; signed by key {signer}")
+    if legacy is not None:
+        result.reasons.append(
+            f"signed with an earlier genguard release's content digest ({legacy.covered}); label the file again"
+        )
     return result

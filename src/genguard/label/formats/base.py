@@ -14,9 +14,24 @@ import os
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from genguard.errors import InputError
+
+
+@dataclass(frozen=True)
+class LegacyDigest:
+    """A content digest an earlier genguard release computed (and signed) for this file.
+
+    Files labelled before a digest was changed must not turn into "tampered" overnight, but the
+    verdict has to say what the old digest covered; ``complete`` is False when it left out
+    content the current digest covers, so such a file can only be "unverified".
+    """
+
+    digest: str
+    covered: str
+    complete: bool
 
 
 class FormatHandler(ABC):
@@ -47,6 +62,10 @@ class FormatHandler(ABC):
     @abstractmethod
     def content_digest(self, path: Path) -> str:
         """SHA-256 (hex) of the file's content with the label slot removed, computed canonically."""
+
+    def legacy_digests(self, path: Path) -> list[LegacyDigest]:
+        """Digests earlier releases signed for this format (only formats whose digest changed)."""
+        return []
 
 
 def sha256_parts(*parts: bytes) -> str:

@@ -22,7 +22,14 @@ from pathlib import Path
 
 from genguard.errors import InputError
 from genguard.label import xmp
-from genguard.label.formats.base import FormatHandler, atomic_output, c2pa_refusal, corrupted, sha256_parts
+from genguard.label.formats.base import (
+    FormatHandler,
+    LegacyDigest,
+    atomic_output,
+    c2pa_refusal,
+    corrupted,
+    sha256_parts,
+)
 
 XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
 XMP_EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"
@@ -133,6 +140,14 @@ class JpegHandler(FormatHandler):
         with atomic_output(path) as tmp:
             tmp.write_bytes(out)
             _check_pillow(tmp)
+
+    def legacy_digests(self, path: Path) -> list[LegacyDigest]:
+        """Earlier releases hashed every byte except XMP (metadata segments included)."""
+        data = path.read_bytes()
+        segs, sos = _segments(path, data)
+        kept = b"".join(s for m, s in segs if not _is_xmp(m, s))
+        digest = sha256_parts(b"jpeg-without-xmp", kept, data[sos:])
+        return [LegacyDigest(digest, "every byte except XMP, metadata segments included", True)]
 
     def content_digest(self, path: Path) -> str:
         data = path.read_bytes()

@@ -21,7 +21,7 @@ from typing import Any
 
 from genguard.errors import InputError
 from genguard.label import xmp
-from genguard.label.formats.base import FormatHandler, atomic_output, corrupted, sha256_parts
+from genguard.label.formats.base import FormatHandler, LegacyDigest, atomic_output, corrupted, sha256_parts
 
 INFO_KEY = "/AIGC"
 
@@ -140,6 +140,20 @@ class PdfHandler(FormatHandler):
             with tmp.open("wb") as fh:
                 writer.write(fh)
             _reader(tmp)
+
+    def legacy_digests(self, path: Path) -> list[LegacyDigest]:
+        """Earlier releases hashed only the pages' content streams and media boxes."""
+        reader = _reader(path)
+        parts: list[bytes] = [b"pdf-pages", str(len(reader.pages)).encode()]
+        try:
+            for page in reader.pages:
+                contents = page.get_contents()
+                parts.append(contents.get_data() if contents is not None else b"")
+                parts.append(repr([float(x) for x in page.mediabox]).encode())
+        except Exception as exc:
+            raise corrupted(path, "PDF", exc) from None
+        covered = "page content streams and media boxes only; images, fonts and other page resources not covered"
+        return [LegacyDigest(sha256_parts(*parts), covered, False)]
 
     def content_digest(self, path: Path) -> str:
         reader = _reader(path)

@@ -23,7 +23,14 @@ from pathlib import Path
 
 from genguard.errors import InputError
 from genguard.label import xmp
-from genguard.label.formats.base import FormatHandler, atomic_output, c2pa_refusal, corrupted, sha256_parts
+from genguard.label.formats.base import (
+    FormatHandler,
+    LegacyDigest,
+    atomic_output,
+    c2pa_refusal,
+    corrupted,
+    sha256_parts,
+)
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 XMP_KEY = b"XML:com.adobe.xmp"
@@ -137,6 +144,19 @@ class PngHandler(FormatHandler):
         with atomic_output(path) as tmp:
             tmp.write_bytes(SIGNATURE + b"".join(raws))
             _check_pillow(tmp)
+
+    def legacy_digests(self, path: Path) -> list[LegacyDigest]:
+        """Releases before the chunk splice hashed Pillow's decoded pixels (8 bits per channel)."""
+        from PIL import Image
+
+        try:
+            with Image.open(path) as im:
+                im.load()
+                palette = bytes(im.getpalette() or []) if im.mode in ("P", "PA") else b""
+                digest = sha256_parts(b"png-pixels", im.mode.encode(), repr(im.size).encode(), palette, im.tobytes())
+        except Exception as exc:
+            raise corrupted(path, "PNG", exc) from None
+        return [LegacyDigest(digest, "decoded pixels as Pillow reads them; colour chunks such as gAMA not covered", True)]
 
     def content_digest(self, path: Path) -> str:
         chunks = _chunks(path, path.read_bytes())
