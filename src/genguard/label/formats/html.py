@@ -11,6 +11,7 @@ removed.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,10 +26,7 @@ class _Scan(HTMLParser):
     def __init__(self, doc: str) -> None:
         super().__init__(convert_charrefs=True)
         self.doc = doc
-        self._line_starts = [0]
-        for i, ch in enumerate(doc):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", doc))]
         self.values: list[str] = []
         self.metas: list[tuple[int, int]] = []
         self.head_end: int | None = None
