@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from genguard.errors import InputError
 from genguard.label import implicit
 from genguard.label.fields import AIGCLabel
+from genguard.label.formats.base import LegacyDigest
 from genguard.label.keys import key_id
 from genguard.label.messages import Reason, render
 
@@ -76,7 +77,8 @@ def sign_file(
     if not label.strip():
         raise InputError("label: Label (--label) must not be empty; use 1/generated, 2/possibly or 3/suspected")
     path = Path(path)
-    new = AIGCLabel(Label=label, ContentProducer=producer, ProduceID=produce_id or uuid.uuid4().hex)
+    with implicit.naming(path):
+        new = AIGCLabel(Label=label, ContentProducer=producer, ProduceID=produce_id or uuid.uuid4().hex)
     if key is not None:
         digest = implicit.content_digest(path, fmt)
         new = replace(new, ReservedCode1=make_code(key, digest, new, "producer"))
@@ -173,6 +175,14 @@ def _check(
     return status, reasons, code.kid
 
 
+def _legacy_match(path: Path, fmt: str | None, label: AIGCLabel, digest_now: str) -> LegacyDigest | None:
+    """The earlier-release digest the producer signed, when it is not the current one."""
+    code = parse_code(label.ReservedCode1)
+    if code is None or code.digest == digest_now:
+        return None
+    return next((d for d in implicit.legacy_digests(path, fmt) if d.digest == code.digest), None)
+
+
 def verify_file(
     path: Path | str, *, public_keys: list[Ed25519PublicKey] | None = None, fmt: str | None = None
 ) -> VerifyResult:
@@ -191,17 +201,28 @@ def verify_file(
     if label is None:
         return VerifyResult(ABSENT, [("absent_label", {})])
     keys = {key_id(k): k for k in (public_keys or [])}
-    digest = implicit.content_digest(path, fmt)
+    current = implicit.content_digest(path, fmt)
+    legacy = _legacy_match(path, fmt, label, current)
+    digest = legacy.digest if legacy is not None else current
     status, reasons, signer = _check("producer", label.ReservedCode1, digest, label, keys)
     result = VerifyResult(status, reasons, label, signer)
-    if label.ReservedCode2 and parse_code(label.ReservedCode2) is not None:
-        p_status, p_reasons, p_signer = _check("propagator", label.ReservedCode2, digest, label, keys)
+    p_code = parse_code(label.ReservedCode2) if label.ReservedCode2 else None
+    if p_code is not None:
+        # a platform may have signed with the current digest a file the producer signed earlier
+        p_digest = digest if p_code.digest == digest else current
+        p_status, p_reasons, p_signer = _check("propagator", label.ReservedCode2, p_digest, label, keys)
         result.propagator_signer = p_signer
         result.notes += p_reasons
         if p_status == TAMPERED:
             result.status = TAMPERED
     if result.status == PRESENT and not result.notes:
-        result.notes.append(("intact", {"kid": signer}))
+        if legacy is not None and not legacy.complete:
+            result.status = UNVERIFIED
+            result.notes.append(("intact_partly_checked", {"kid": signer}))
+        else:
+            result.notes.append(("intact", {"kid": signer}))
+    if legacy is not None:
+        result.notes.append(("legacy_digest", {"covered": legacy.covered}))
     if "Label" in label.missing and result.status == PRESENT:
         result.status = UNVERIFIED
     result.notes += label_notes(label)

@@ -38,6 +38,14 @@ M = Messages({
         "zh": "标识完整；内容未改动；签名密钥 {kid}",
         "en": "label intact; content unchanged; signed by key {kid}",
     },
+    "intact_partly_checked": {
+        "zh": "标识完整；签名密钥 {kid}；内容只有部分可以核对",
+        "en": "label intact; signed by key {kid}; only part of the content could be checked",
+    },
+    "legacy_digest": {
+        "zh": "签名使用的是 genguard 早期版本的内容摘要（覆盖：{covered}）；请重新为文件加标识",
+        "en": "signed with an earlier genguard release's content digest ({covered}); label the file again",
+    },
     "extra_fields": {
         "zh": "标识含有 GB 45438 未定义的字段：{names}（已保留，不在任何签名范围内）",
         "en": "label has field(s) GB 45438 does not define: {names} (kept; not covered by any signature)",
