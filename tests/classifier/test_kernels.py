@@ -161,6 +161,19 @@ def test_window_logits_for_every_kind_of_count() -> None:
     assert np.array_equal(part[1], np.zeros(3)) and np.array_equal(part[only], got[only])
 
 
+@pytest.mark.skipif(not MODELS, reason="no shipped models")
+@pytest.mark.parametrize("compiled", [True, False])
+def test_proba_windows_takes_the_windows_as_win_or_starts(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kernels.state, "enabled", compiled)
+    m = MODELS[0]
+    wt = _keyed_window_tokens(DetectContext("今天天气很好。你这个蠢货！Go away, you idiot. " * 20).normalized.soft, m.features, 50)
+    assert wt.n > 2
+    by_win = m.proba_windows(wt.gids, wt.counts, wt.win, wt.n)
+    assert np.array_equal(m.proba_windows(wt.gids, wt.counts, None, wt.n, starts=wt.starts), by_win)
+    with pytest.raises(ValueError, match="win.*or the windows' starts"):
+        m.proba_windows(wt.gids, wt.counts, None, wt.n)
+
+
 def test_bad_arguments_are_value_errors() -> None:
     grams = gram_index()
     words = word_index()

@@ -210,6 +210,8 @@ class TextModel:
         text (their tokens are never read). The windows may be given as ``starts`` instead of (or
         as well as) ``win``: :func:`kernels.window_starts`, what the compiled kernels read.
         """
+        if win is None and starts is None:
+            raise ValueError("proba_windows needs the entries' windows (win) or the windows' starts")
         g = self.global_columns()
         packed = self._packed(g)
         if packed is not None:
@@ -220,8 +222,7 @@ class TextModel:
             if compiled is not None:
                 return self._calibrated(compiled + self.intercept)
         if win is None:
-            if starts is None:
-                raise ValueError("proba_windows needs the entries' windows (win) or the windows' starts")
+            assert starts is not None
             win = kernels.window_index(starts)
         if scored is not None:
             keep = np.asarray(scored, dtype=bool)[win]
