@@ -7,7 +7,7 @@ Names have no format, so only a cue makes a name a finding; the optional NER ada
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 
 from genguard.detect.pii.base import Doc, Match, Recognizer, WordFinder
@@ -64,22 +64,23 @@ class _Cues:
     exactly ``rx.finditer(text)``, because every match of those regexes starts at one of the
     offsets listed for its words (pinned by tests against the plain regex scans)."""
 
-    def __init__(self, starts: dict[str, tuple[int, ...]]) -> None:
-        self._finder = WordFinder(list(starts))
+    def __init__(self, starts: dict[str, tuple[int, ...]], view: str) -> None:
+        self._finder = WordFinder(list(starts), view=view)
         self._starts = [starts[w] for w in self._finder.words]
 
-    def find(self, text: str) -> dict[str, list[int]]:
-        """Each word occurring in ``text`` -> the match starts its occurrences imply."""
+    def find(self, doc: Doc) -> dict[str, list[int]]:
+        """Each word occurring in the finder's view of ``doc`` -> the match starts its occurrences imply."""
         out: dict[str, list[int]] = {}
         words = self._finder.words
-        for i, s, _ in self._finder.find(text):
+        for i, s, _ in self._finder.find_in(doc):
             out.setdefault(words[i], []).extend(s + o for o in self._starts[i] if s + o >= 0)
         return out
 
 
-def _matches(rx: re.Pattern[str], found: dict[str, list[int]], words: Iterable[str], text: str) -> Iterator[re.Match[str]]:
+def _matches(rx: re.Pattern[str], found: dict[str, list[int]], words: Collection[str], text: str) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)``, tried only at the starts that ``words`` have in ``found``."""
-    starts = sorted({j for w in words for j in found.get(w, ())})
+    # walk the (few) words found rather than all the words asked for
+    starts = sorted({j for w, js in found.items() if w in words for j in js})
     last_end = 0
     for j in starts:
         if j < last_end:
@@ -91,9 +92,9 @@ def _matches(rx: re.Pattern[str], found: dict[str, list[int]], words: Iterable[s
 
 
 # on the text itself: the Chinese cues and honorifics and the (case-sensitive) English titles
-_TEXT_CUES = _Cues({w: (0,) for w in (*_ZH_CUES, *_HONORIFICS, *_EN_TITLES)})
+_TEXT_CUES = _Cues({w: (0,) for w in (*_ZH_CUES, *_HONORIFICS, *_EN_TITLES)}, "text")
 # on the lower-cased text: the English cue words
-_LOWER_CUES = _Cues(_EN_CUE_STARTS)
+_LOWER_CUES = _Cues(_EN_CUE_STARTS, "lower")
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +139,7 @@ class PersonNameRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
-        found = _TEXT_CUES.find(text)
+        found = _TEXT_CUES.find(doc)
         if doc.has_cjk:
             for m in _matches(_ZH_CUE, found, _ZH_CUES, text):
                 name = _trim_zh(m.group(1))
@@ -177,7 +178,7 @@ class PersonNameRecognizer(Recognizer):
                     yield Match("PERSON", m.start(1), m.end(1), 0.85, context="title")
         low = doc.lower
         if len(low) == len(text):
-            for c in _matches(_EN_CUE, _LOWER_CUES.find(low), _EN_CUE_STARTS, low):
+            for c in _matches(_EN_CUE, _LOWER_CUES.find(doc), _EN_CUE_STARTS, low):
                 if c.start() and low[c.start() - 1].isalpha():
                     continue
                 nm = _EN_NAME.match(text, c.end())

@@ -34,7 +34,7 @@ _PROVIDERS: list[tuple[str, str]] = [
 # no leading look-behind: a pattern that starts with literals lets ``re`` skip ahead fast
 _API = re.compile("(?:" + "|".join(f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_PROVIDERS)) + r")(?![A-Za-z0-9_-])")
 _KV_GATE = ("pass", "pwd", "密码", "口令", "secret", "key", "token")
-_KV_GATE_WORDS = WordFinder(_KV_GATE, longest=True)
+_KV_GATE_WORDS = WordFinder(_KV_GATE, longest=True, view="lower")
 _PEM = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]*)"
 )
@@ -110,7 +110,7 @@ class SecretsRecognizer(Recognizer):
                 yield Match("HIGH_ENTROPY_SECRET", start, start + len(val), 0.7, category="S5", validated="entropy",
                             context="cue")
         low = doc.lower
-        if _KV_GATE_WORDS.find(low):  # one automaton pass instead of seven substring scans
+        if _KV_GATE_WORDS.find_in(doc):  # from the shared pass instead of seven substring scans
             same = len(low) == len(text)
             for m in (_KV_LOWER.finditer(low) if same else _KV.finditer(text)):
                 if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum():

@@ -1,0 +1,150 @@
+"""The PII detector's findings on real text, pinned: speed work on the recognisers must not change one.
+
+The digests below are of the findings (detector, category, entity, span, score, evidence,
+metadata) that main produced before the recognisers' cost was cut (issue 7), over the shared
+datasets: Presidio synthetic PII, COLD dev sentences, ToxiGen neutral statements, generated
+Chinese PII in COLD carriers, and upper-cased / full-width / odd-Unicode variants of those. A
+change of any finding changes a digest; if a change is intended, say so in the commit and
+re-pin (``bench.pii.equivalence`` compares whole dumps and shows the differing findings). Both
+the compiled text kernels and the pure-Python paths must give the same findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from genguard.detect.base import DetectContext
+from genguard.detect.pii import PiiDetector
+from genguard.detect.pii import generate as gen
+from genguard.detect.pii.base import SHARED_WORDS, Doc, WordFinder, _leftmost_longest
+from genguard.text.compiled import compiled_fold
+
+PINNED = {  # main at b21b6d7
+    "presidio": "bf3406dd5ed632416b377fb0ab937081649c76ecf1009cc315276da1bdaa80e7",
+    "cold": "d8503bc9689feac3273e81e50b782feaaedb138e6cec136e9f8ef768e36d8023",
+    "toxigen": "67d0fb421500a64cd597eb39b28223bf975d240213de83df483296102a6cd7c3",
+    "chinese_pii": "254fbaf8cccef0af3548304500ee02d6cda069fbc0a073790c99968ae27de892",
+    "variants": "14010a15c5abe1a28b52265758e125d6882bfe8be441094d51e8eaac7e2d7869",
+}
+
+
+def _cold(data: Path) -> list[str]:
+    with (data / "cold" / "dev.csv").open(encoding="utf-8-sig") as fh:
+        return [r["TEXT"].strip() for r in csv.DictReader(fh) if r["TEXT"].strip()]
+
+
+def _presidio(data: Path) -> list[str]:
+    synth = json.loads((data / "presidio-synth" / "synth_dataset_v2.json").read_text(encoding="utf-8"))
+    return [d["full_text"] for d in synth]
+
+
+def _toxigen(data: Path) -> list[str]:
+    lines: list[str] = []
+    for f in sorted((data / "toxigen" / "prompts").glob("neutral_*_1k.txt")):
+        lines += [ln.strip("- ").strip() for ln in f.read_text(encoding="utf-8").split("\\n") if ln.strip()]
+    joined, buf = [], ""
+    for ln in lines:
+        buf += ln + " "
+        if len(buf) >= 1000:
+            joined.append(buf)
+            buf = ""
+    # and with a phone number and an e-mail address in each, as bench.pii.throughput has them
+    with_pii = [t[:300] + f" call +1 415-555-{i % 10000:04d} or mail j.doe@example.com " + t[300:] for i, t in enumerate(joined)]
+    return joined + with_pii
+
+
+_MAKERS = [
+    (gen.cn_id18, "身份证号："), (gen.cn_mobile, "手机："), (gen.cn_landline, "座机："), (gen.cn_bank_card, "卡号"),
+    (gen.credit_card, "card "), (gen.uscc, "信用代码"), (gen.cn_passport, "护照号："), (gen.hmt_permit, "通行证："),
+    (gen.cn_plate, "车牌号"),
+]
+
+
+def _chinese_pii(data: Path) -> list[str]:
+    """Generated values (valid by construction) inside COLD sentences, with and without a cue."""
+    rng = random.Random(7)
+    out = []
+    for i, c in enumerate(_cold(data)[:4000]):
+        make, cue = _MAKERS[i % len(_MAKERS)]
+        at = rng.randrange(len(c) + 1)
+        out.append(c[:at] + (cue if i % 2 else "，") + make(rng) + "，" + c[at:])
+    return out
+
+
+_FULLWIDTH = {i: i + 0xFEE0 for i in range(0x21, 0x7F)}
+
+
+def _variants(data: Path) -> list[str]:
+    """Upper-cased and full-width texts, and characters whose lower case changes the length
+    (U+0130), is ASCII (KELVIN SIGN) or depends on context (final sigma)."""
+    rng = random.Random(5)
+    out = []
+    for t in _presidio(data)[:600] + _chinese_pii(data)[:900]:
+        at = rng.randrange(len(t) + 1)
+        odd = rng.choice(["\u0130", "\u212a", "\u03a3", "\u00df", "\U0001f600"])
+        out += [t.upper(), t.translate(_FULLWIDTH), t[:at] + odd + t[at:]]
+    return out
+
+
+SETS = {"presidio": _presidio, "cold": _cold, "toxigen": _toxigen, "chinese_pii": _chinese_pii, "variants": _variants}
+
+
+def _lines(det: PiiDetector, texts: list[str]) -> Iterator[str]:
+    for i, t in enumerate(texts):
+        fs = det.detect(DetectContext(t))
+        if fs:
+            rows = [[f.detector, f.category, f.entity, f.start, f.end, f.score, f.evidence, f.metadata] for f in fs]
+            yield json.dumps([i, rows], ensure_ascii=False, sort_keys=True)
+
+
+def findings_digest(texts: list[str]) -> str:
+    h = hashlib.sha256()
+    for line in _lines(PiiDetector(), texts):
+        h.update(line.encode() + b"\n")
+    return h.hexdigest()
+
+
+@pytest.fixture(params=["compiled", "pure-python"])
+def kernels(request: pytest.FixtureRequest) -> Iterator[str]:
+    saved = compiled_fold.enabled
+    compiled_fold.enabled = request.param == "compiled" and compiled_fold.built()
+    try:
+        yield request.param
+    finally:
+        compiled_fold.enabled = saved
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_findings_on_real_text_are_pinned(shared_data: Path, kernels: str, name: str) -> None:
+    assert findings_digest(SETS[name](shared_data)) == PINNED[name]
+
+
+def test_shared_word_index_answers_what_each_finder_finds(shared_data: Path) -> None:
+    """Every finder of a view gets from the one shared pass exactly what its own automaton finds."""
+    texts = _presidio(shared_data)[:300] + _chinese_pii(shared_data)[:300] + _variants(shared_data)[:300]
+    texts += ["我家住在北京市海淀区，地址：上海市 password: hunter22 Mr. Smith, my name is Ann, born 1990-01-02"]
+    finders = [(view, f) for view, idx in SHARED_WORDS.items() for f in idx._finders]
+    assert len(finders) >= 6
+    for t in texts:
+        doc = Doc(t)
+        for view, f in finders:
+            assert f.find_in(doc) == f.find(doc.lower if view == "lower" else doc.text)
+
+
+def test_leftmost_longest_walk_matches_the_automaton() -> None:
+    """The walk over all occurrences reproduces a LeftmostLongest automaton, on words that overlap
+    and nest (random texts over their alphabet)."""
+    rng = random.Random(1)
+    words = ["ab", "abc", "bc", "b", "cab", "abca", "ca"]
+    own = WordFinder(words, longest=True)
+    every = WordFinder(words)
+    for _ in range(3000):
+        t = "".join(rng.choice("abcx") for _ in range(rng.randint(0, 30)))
+        assert _leftmost_longest(every.find(t)) == own.find(t)
