@@ -15,10 +15,13 @@ import csv
 import hashlib
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genguard.detect.base import DetectContext
 from genguard.detect.pii import PiiDetector
@@ -148,3 +151,17 @@ def test_leftmost_longest_walk_matches_the_automaton() -> None:
     for _ in range(3000):
         t = "".join(rng.choice("abcx") for _ in range(rng.randint(0, 30)))
         assert _leftmost_longest(every.find(t)) == own.find(t)
+
+
+_OLD_MAC_SEP = re.compile(r"([:-])(?<=[0-9A-Fa-f]{2}[:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["a1", "0F", "ff", "9", ":", "-", ".", "::", "-x", " ", "ab:", "0a-", "e.", "\\n- "]),
+                max_size=40).map("".join))
+def test_mac_separator_scans_find_what_the_one_pattern_found(text: str) -> None:
+    """The colon and the dash scan, merged by start, give the single ``([:-])...\\1`` pattern's matches."""
+    from genguard.detect.pii import network
+
+    merged = sorted((m.span() for _, rx in network._MAC_SEPS for m in rx.finditer(text)))
+    assert merged == [m.span() for m in _OLD_MAC_SEP.finditer(text)]
