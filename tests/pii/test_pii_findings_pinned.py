@@ -165,3 +165,36 @@ def test_mac_separator_scans_find_what_the_one_pattern_found(text: str) -> None:
 
     merged = sorted((m.span() for _, rx in network._MAC_SEPS for m in rx.finditer(text)))
     assert merged == [m.span() for m in _OLD_MAC_SEP.finditer(text)]
+
+
+_KERNEL_TEXT = st.lists(
+    st.sampled_from(["0", "7", "12", "345", "a", "Z", "x9", " ", "(", ")", "+", ".", "-", "/", ":", "·", "•", "年", "月",
+                     "日", "号", "中", "，", "１", "２", "：", "（", "）", "\u3000", "Ａ", "ｚ", "＠", "＿", "é", "😀"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_KERNEL_TEXT)
+def test_compiled_fold_and_windows_equal_the_python_ones(text: str) -> None:
+    """The compiled full-width fold and digit windows give exactly the regex-based Python ones."""
+    from genguard.detect.pii.base import WINDOW_MARGIN, fold_python, windows_python
+    from genguard.text.compiled import fold as kernel
+
+    if kernel is None:
+        pytest.skip("text kernels not built")
+    folded = fold_python(text)
+    assert kernel.fold_fullwidth(text) == folded
+    assert kernel.digit_windows(folded, WINDOW_MARGIN) == windows_python(folded)
+
+
+def test_compiled_windows_on_real_text(shared_data: Path) -> None:
+    from genguard.detect.pii.base import WINDOW_MARGIN, fold_python, windows_python
+    from genguard.text.compiled import fold as kernel
+
+    if kernel is None:
+        pytest.skip("text kernels not built")
+    for t in _presidio(shared_data) + _chinese_pii(shared_data) + _variants(shared_data)[:2000]:
+        folded = fold_python(t)
+        assert kernel.fold_fullwidth(t) == folded
+        assert kernel.digit_windows(folded, WINDOW_MARGIN) == windows_python(folded)
