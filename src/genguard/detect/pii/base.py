@@ -64,7 +64,10 @@ class Doc:
 
     @cached_property
     def has_digit(self) -> bool:
-        return _DIGIT.search(self.text) is not None
+        """Whether an ASCII digit occurs: ten substring searches, which run at memory speed,
+        cost a tenth of one ``re.search("[0-9]")`` over a text whose first digit is far in."""
+        text = self.text
+        return any(d in text for d in _DIGITS)
 
     @cached_property
     def windows(self) -> list[tuple[int, int, int, int]]:
@@ -118,16 +121,15 @@ class Doc:
     def has_cjk(self) -> bool:
         return _CJK.search(self.text) is not None
 
-    def word_hits(self, index: SharedWords) -> list[list[tuple[int, int, int]]]:
-        """The shared word index's answer for this document's view, computed once per view."""
-        cache: dict[str, list[list[tuple[int, int, int]]]] = self.__dict__.setdefault("_word_hits", {})
-        got = cache.get(index.view)
-        if got is None or len(got) != len(index):  # a finder joined the index since
-            got = cache[index.view] = index.hits(self.lower if index.view == "lower" else self.text)
+    def word_hits(self) -> list[list[tuple[int, int, int]]]:
+        """The shared word index's answer for this document, computed once."""
+        got: list[list[tuple[int, int, int]]] | None = self.__dict__.get("_word_hits")
+        if got is None or len(got) != len(SHARED_WORDS):  # a finder joined the index since
+            got = self.__dict__["_word_hits"] = SHARED_WORDS.hits(self.text, self.lower)
         return got
 
 
-_DIGIT = re.compile(r"[0-9]")
+_DIGITS = "0123456789"
 _RUNS = re.compile(r"[0-9]+")
 WINDOW_MARGIN = 16
 # A digit-bearing token and following tokens that carry a digit, joined by short separators.
@@ -187,21 +189,22 @@ class WordFinder:
     sorted longest first gives (leftmost, longest, non-overlapping); the default gives every
     occurrence, overlapping ones included. Positions are character indices.
 
-    A finder made with ``view`` ("text": the folded text, "lower": its lower-cased copy) also
-    joins that view's shared index, and :meth:`find_in` then answers from one automaton pass per
-    document over all the finders of the view instead of one pass per finder."""
+    A finder made with ``view`` ("text": the words as they are in the folded text, "lower": in
+    its lower-cased copy) also joins the shared index, and :meth:`find_in` then answers from one
+    automaton pass per document over the words of all such finders."""
 
     def __init__(self, words: Sequence[str], *, longest: bool = False, view: str | None = None) -> None:
         self.words = list(words)
         self.longest = longest
+        self.view = view
         kind = ahocorasick_rs.MatchKind.LeftmostLongest if longest else ahocorasick_rs.MatchKind.Standard
         self._ac = ahocorasick_rs.AhoCorasick(self.words, matchkind=kind)
         self._overlapping = not longest
-        self._index: SharedWords | None = None
         self._slot = -1
         if view is not None:
-            self._index = SHARED_WORDS[view]
-            self._slot = self._index.add(self)
+            if view not in ("text", "lower"):
+                raise ValueError(f"view must be 'text' or 'lower', not {view!r}")
+            self._slot = SHARED_WORDS.add(self)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(word index, start, end) of each occurrence, by start (then end)."""
@@ -213,63 +216,70 @@ class WordFinder:
         return sorted(hits, key=lambda h: (h[1], h[2])) if self._overlapping and len(hits) > 1 else hits
 
     def find_in(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """What :meth:`find` gives on the finder's view of ``doc``, from the view's shared pass."""
-        if self._index is None:
+        """What :meth:`find` gives on the finder's view of ``doc``, from the shared pass."""
+        if self.view is None:
             raise ValueError("find_in needs a finder made with a view")
-        return doc.word_hits(self._index)[self._slot]
+        return doc.word_hits()[self._slot]
 
 
 class SharedWords:
-    """The words of every finder that searches one view of a document, in one automaton.
+    """The words of every finder made with a view, found in one automaton pass over the
+    lower-cased text.
 
     Why: the address, name, birth-date and password recognisers each looked for their cue words
     in a pass of their own over the whole text (six passes per document, a fifth of the PII
-    time on corpus text); one pass finds every occurrence of all their words, from which each
-    finder's own answer follows: all occurrences by start (then end) for an overlapping finder,
-    and for a ``longest`` one the leftmost-longest walk over them, which is what its own
-    LeftmostLongest automaton reports (pinned by tests)."""
+    time on corpus text). One pass finds every occurrence of all their words, lower-cased; a
+    word of the "text" view counts where the text itself holds it (the slice is compared), which
+    is exact while lower-casing keeps every character one character (else each finder searches
+    its own view). From every occurrence each finder's own answer follows: all occurrences by
+    start (then end) for an overlapping finder, and for a ``longest`` one the leftmost-longest
+    walk over them, which is what its own LeftmostLongest automaton reports (pinned by tests)."""
 
-    def __init__(self, view: str) -> None:
-        self.view = view
-        self._finders: list[WordFinder] = []
+    def __init__(self) -> None:
+        self.finders: list[WordFinder] = []
         self._ac: ahocorasick_rs.AhoCorasick | None = None
-        self._owners: list[list[tuple[int, int]]] = []  # word -> [(finder slot, index in its words)]
+        # lower-cased word -> [(finder slot, index in its words, the word when the text must hold it)]
+        self._owners: list[list[tuple[int, int, str | None]]] = []
 
     def add(self, finder: WordFinder) -> int:
-        self._finders.append(finder)
+        self.finders.append(finder)
         self._ac = None
-        return len(self._finders) - 1
+        return len(self.finders) - 1
 
     def __len__(self) -> int:
-        return len(self._finders)
+        return len(self.finders)
 
     def _build(self) -> ahocorasick_rs.AhoCorasick:
         ids: dict[str, int] = {}
-        owners: list[list[tuple[int, int]]] = []
-        for slot, f in enumerate(self._finders):
+        owners: list[list[tuple[int, int, str | None]]] = []
+        for slot, f in enumerate(self.finders):
             for i, w in enumerate(f.words):
-                if w not in ids:
-                    ids[w] = len(owners)
+                key = w.lower()
+                if key not in ids:
+                    ids[key] = len(owners)
                     owners.append([])
-                owners[ids[w]].append((slot, i))
+                owners[ids[key]].append((slot, i, w if f.view == "text" else None))
         self._owners = owners
         self._ac = ahocorasick_rs.AhoCorasick(list(ids), matchkind=ahocorasick_rs.MatchKind.Standard)
         return self._ac
 
-    def hits(self, text: str) -> list[list[tuple[int, int, int]]]:
-        """For each finder (by slot), what its :meth:`WordFinder.find` returns on ``text``."""
+    def hits(self, text: str, low: str) -> list[list[tuple[int, int, int]]]:
+        """For each finder (by slot), what its :meth:`WordFinder.find` returns on its view."""
+        if len(low) != len(text):  # a character lower-cases to two (U+0130): offsets differ
+            return [f.find(low if f.view == "lower" else text) for f in self.finders]
         ac = self._ac or self._build()
         try:
-            raw = ac.find_matches_as_indexes(text, overlapping=True)
+            raw = ac.find_matches_as_indexes(low, overlapping=True)
         except UnicodeEncodeError:  # as in WordFinder.find
-            raw = ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+            raw = ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", low), overlapping=True)
         raw.sort(key=lambda h: (h[1], h[2]))
-        out: list[list[tuple[int, int, int]]] = [[] for _ in self._finders]
+        out: list[list[tuple[int, int, int]]] = [[] for _ in self.finders]
         owners = self._owners
         for w, s, e in raw:
-            for slot, i in owners[w]:
-                out[slot].append((i, s, e))
-        for slot, f in enumerate(self._finders):
+            for slot, i, exact in owners[w]:
+                if exact is None or text[s:e] == exact:
+                    out[slot].append((i, s, e))
+        for slot, f in enumerate(self.finders):
             if f.longest and out[slot]:
                 out[slot] = _leftmost_longest(out[slot])
         return out
@@ -287,7 +297,7 @@ def _leftmost_longest(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, 
     return kept
 
 
-SHARED_WORDS = {"text": SharedWords("text"), "lower": SharedWords("lower")}
+SHARED_WORDS = SharedWords()
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
