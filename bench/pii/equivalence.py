@@ -6,8 +6,9 @@ Presidio synthetic PII set, COLD (train + dev, sentence by sentence and joined t
 ToxiGen (every prompt line, joined to 1 KB), generated Chinese PII in COLD carriers
 (``bench.pii.chinese``), the throughput bench's texts, case/width/Unicode variants of those
 (upper-cased, full-width, with characters whose lower case changes length) and, when given,
-generated corpus files (JSONL with a ``text`` field). Each set gets one line per text with a
-finding and a sha256 over all of them.
+generated corpus files (JSONL with a ``text`` field); Presidio and the corpus files also with
+every entity selected (URLs included). Each set gets one line per text with a finding and a
+sha256 over all of them.
 
     # on the old version, then on the new one, then compare
     PYTHONPATH=src:. python -m bench.pii.equivalence dump /tmp/old --corpus /tmp/gg-corpus32/corpus-32mb/*.jsonl
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from bench.pii.common import DATA, cold_sentences
 from genguard.detect.base import DetectContext
-from genguard.detect.pii import PiiDetector
+from genguard.detect.pii import ALL_ENTITIES, PiiDetector
 
 Texts = Callable[[], list[str]]
 
@@ -131,9 +132,12 @@ def dump(out: Path, corpus_files: list[str]) -> None:
     if corpus_files:
         sets["corpus"] = corpus(corpus_files)
     det = PiiDetector()
-    for name, make in sets.items():
+    every = PiiDetector(entities=list(ALL_ENTITIES))  # URLs too, which the default leaves out
+    for name, make in [*sets.items(), ("presidio_all_entities", presidio), ("corpus_all_entities", sets.get("corpus"))]:
+        if make is None:
+            continue
         texts = make()
-        lines = list(findings(det, texts))
+        lines = list(findings(every if name.endswith("_all_entities") else det, texts))
         (out / f"{name}.jsonl").write_text("".join(ln + "\n" for ln in lines), encoding="utf-8")
         n = sum(len(json.loads(ln)[1]) for ln in lines)
         print(f"{name:12} {len(texts):7d} texts {len(lines):6d} with findings {n:7d} findings  sha256 {digest(lines)}")

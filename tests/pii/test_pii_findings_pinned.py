@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genguard.detect.base import DetectContext
-from genguard.detect.pii import PiiDetector
+from genguard.detect.pii import ALL_ENTITIES, PiiDetector
 from genguard.detect.pii import generate as gen
 from genguard.detect.pii.base import SHARED_WORDS, Doc, WordFinder, _leftmost_longest
 from genguard.text.compiled import compiled_fold
@@ -35,6 +35,7 @@ PINNED = {  # main at b21b6d7
     "toxigen": "67d0fb421500a64cd597eb39b28223bf975d240213de83df483296102a6cd7c3",
     "chinese_pii": "254fbaf8cccef0af3548304500ee02d6cda069fbc0a073790c99968ae27de892",
     "variants": "14010a15c5abe1a28b52265758e125d6882bfe8be441094d51e8eaac7e2d7869",
+    "presidio_all_entities": "cf104ce5e980cd45615b03adc3463fff3d3e1bb17df3aa31a376673b228a2cde",
 }
 
 
@@ -96,7 +97,8 @@ def _variants(data: Path) -> list[str]:
     return out
 
 
-SETS = {"presidio": _presidio, "cold": _cold, "toxigen": _toxigen, "chinese_pii": _chinese_pii, "variants": _variants}
+SETS = {"presidio": _presidio, "cold": _cold, "toxigen": _toxigen, "chinese_pii": _chinese_pii, "variants": _variants,
+        "presidio_all_entities": _presidio}
 
 
 def _lines(det: PiiDetector, texts: list[str]) -> Iterator[str]:
@@ -107,9 +109,11 @@ def _lines(det: PiiDetector, texts: list[str]) -> Iterator[str]:
             yield json.dumps([i, rows], ensure_ascii=False, sort_keys=True)
 
 
-def findings_digest(texts: list[str]) -> str:
+def findings_digest(texts: list[str], *, every_entity: bool = False) -> str:
+    """sha256 of the findings of the default detector, or of one with every entity (URLs too)."""
+    det = PiiDetector(entities=list(ALL_ENTITIES)) if every_entity else PiiDetector()
     h = hashlib.sha256()
-    for line in _lines(PiiDetector(), texts):
+    for line in _lines(det, texts):
         h.update(line.encode() + b"\n")
     return h.hexdigest()
 
@@ -126,7 +130,7 @@ def kernels(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.mark.parametrize("name", list(SETS))
 def test_findings_on_real_text_are_pinned(shared_data: Path, kernels: str, name: str) -> None:
-    assert findings_digest(SETS[name](shared_data)) == PINNED[name]
+    assert findings_digest(SETS[name](shared_data), every_entity=name.endswith("_all_entities")) == PINNED[name]
 
 
 def test_shared_word_index_answers_what_each_finder_finds(shared_data: Path) -> None:

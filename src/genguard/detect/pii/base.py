@@ -8,7 +8,7 @@ text is also an offset into the original; findings therefore always cite the ori
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
@@ -124,7 +124,7 @@ class Doc:
     def word_hits(self) -> list[list[tuple[int, int, int]]]:
         """The shared word index's answer for this document, computed once."""
         got: list[list[tuple[int, int, int]]] | None = self.__dict__.get("_word_hits")
-        if got is None or len(got) != len(SHARED_WORDS):  # a finder joined the index since
+        if got is None or len(got) != len(SHARED_WORDS.finders):  # a finder joined the index since
             got = self.__dict__["_word_hits"] = SHARED_WORDS.hits(self.text, self.lower)
         return got
 
@@ -246,9 +246,6 @@ class SharedWords:
         self._ac = None
         return len(self.finders) - 1
 
-    def __len__(self) -> int:
-        return len(self.finders)
-
     def _build(self) -> ahocorasick_rs.AhoCorasick:
         ids: dict[str, int] = {}
         owners: list[list[tuple[int, int, str | None]]] = []
@@ -354,6 +351,12 @@ class Recognizer:
     """One family of entities (e.g. Chinese phone numbers). Stateless after construction."""
 
     entities: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, selected: Collection[str] | None = None) -> None:
+        """``selected``: the entities the detector reports (default: all of this recogniser's).
+        Why: a recogniser of several entities can then skip the work whose matches the detector
+        would drop (URLs are not reported by default, URL credentials are)."""
+        self.selected = frozenset(self.entities) if selected is None else frozenset(self.entities) & set(selected)
 
     def find(self, doc: Doc) -> Iterable[Match]:
         raise NotImplementedError

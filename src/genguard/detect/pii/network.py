@@ -121,8 +121,15 @@ class UrlRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
-        if "://" not in text and "www." not in doc.lower:
-            return
+        if "URL" in self.selected and ("://" in text or "www." in doc.lower):
+            yield from self._urls(text)
+        # credentials sit in a URL with a scheme: "://" and "@" are both needed
+        if "URL_CREDENTIALS" in self.selected and "@" in text and "://" in text:
+            for m in _URL_CRED.finditer(text):
+                yield Match("URL_CREDENTIALS", m.start(1), m.end(2), 0.95, category="S5", validated="userinfo")
+
+    @staticmethod
+    def _urls(text: str) -> Iterator[Match]:
         for m in _URL.finditer(text):
             end = m.end()
             while end > m.start() and text[end - 1] in _TRAIL:
@@ -131,6 +138,3 @@ class UrlRecognizer(Recognizer):
                 end -= 1
             if end - m.start() > 8:
                 yield Match("URL", m.start(), end, 0.6, validated="scheme")
-        if "@" in text:
-            for m in _URL_CRED.finditer(text):
-                yield Match("URL_CREDENTIALS", m.start(1), m.end(2), 0.95, category="S5", validated="userinfo")
