@@ -217,3 +217,32 @@ def test_shared_word_index_on_mixed_case_text(text: str) -> None:
     doc = Doc(text)
     for f in SHARED_WORDS.finders:
         assert f.find_in(doc) == f.find(doc.lower if f.view == "lower" else doc.text)
+
+
+def test_compiled_lower_is_str_lower_for_every_character() -> None:
+    """Every code point alone, and mixed texts: the kernel's lower case is str.lower(), or None for
+    the two characters it leaves to str.lower() (U+0130, U+03A3)."""
+    from genguard.text.compiled import fold as kernel
+
+    if kernel is None:
+        pytest.skip("text kernels not built")
+    for c in range(0x110000):
+        got = kernel.lower(chr(c))
+        assert got == chr(c).lower() if got is not None else c in (0x130, 0x3A3)
+    for t in ["", "ABC", "Straße ÀÉ \u212a 中文 😀 Ω", "\ud800X", "x" * 1000 + "\u0130", "ΣΑΣ"]:
+        got = kernel.lower(t)
+        assert got == t.lower() if got is not None else ("\u0130" in t or "\u03a3" in t)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(max_size=40))
+def test_compiled_lower_on_any_text(text: str) -> None:
+    from genguard.text.compiled import fold as kernel
+
+    if kernel is None:
+        pytest.skip("text kernels not built")
+    got = kernel.lower(text)
+    if got is None:
+        assert "\u0130" in text or "\u03a3" in text
+    else:
+        assert got == text.lower() and got.isascii() == text.lower().isascii()
