@@ -246,3 +246,21 @@ def test_compiled_lower_on_any_text(text: str) -> None:
         assert "\u0130" in text or "\u03a3" in text
     else:
         assert got == text.lower() and got.isascii() == text.lower().isascii()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["password", "passwd", "pass", "pwd", "passphrase", "密码", "口令", "secret", "client_",
+                                 "api", "access", "private", "auth", "_", "-", "key", "token", "KEY", "Token", " ", ":",
+                                 "=", "=>", " is ", "'", '"', "hunter22", "abcd", "x", "；", "\u0130"]),
+                max_size=25).map("".join))
+def test_key_value_pattern_tried_at_its_key_words_finds_what_its_scan_finds(text: str) -> None:
+    """Every key of the key=value pattern holds a gate word at a listed offset, so trying the
+    pattern there gives its whole-text scan of the lower-cased text."""
+    from genguard.detect.pii import secrets
+    from genguard.detect.pii.base import match_at_starts
+
+    doc = Doc(text)
+    low = doc.lower
+    got = [m.span() for m in match_at_starts(secrets._KV_LOWER, secrets._KV_CUES.find(doc), secrets._KV_STARTS, low)]
+    if len(low) == len(doc.text):
+        assert got == [m.span() for m in secrets._KV_LOWER.finditer(low)]
