@@ -264,3 +264,18 @@ def test_key_value_pattern_tried_at_its_key_words_finds_what_its_scan_finds(text
     got = [m.span() for m in match_at_starts(secrets._KV_LOWER, secrets._KV_CUES.find(doc), secrets._KV_STARTS, low)]
     if len(low) == len(doc.text):
         assert got == [m.span() for m in secrets._KV_LOWER.finditer(low)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["abcdefghijklmnop", "x" * 15, "y" * 16, "A1b2C3d4", "+/=", "_.-", " ", "密钥", "é",
+                                 "😀", ":", "\u00ff", "-" * 17]), max_size=30).map("".join),
+       st.sampled_from([1, 2, 15, 16, 17]))
+def test_secret_token_runs_skip_ahead_exactly(text: str, min_len: int) -> None:
+    """The compiled run scan skips ahead by ``min_len``; it still finds the regex's runs exactly,
+    runs just shorter, just longer and exactly ``min_len`` long included."""
+    import string
+
+    from genguard.text.runs import AsciiRuns
+
+    runs = AsciiRuns(string.ascii_letters + string.digits + "+/=_.-", min_len)
+    assert runs.spans(text) == [m.span() for m in runs._rx.finditer(text)]

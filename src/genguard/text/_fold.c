@@ -152,28 +152,31 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
  * ASCII character in the set) holds: what ``re.finditer("[set]{min_len,}", text)`` finds, in
  * one pass instead of the regex engine's restart at every character of a short run.
  */
-/* The runs in a text of one storage kind: a loop per kind, so the compiler reads each character
- * with a plain load instead of PyUnicode_READ's switch (three times faster on CJK text). */
+/* The runs in a text of one storage kind, skipping ahead: at a position i that no run covers, the
+ * characters i .. i+min_len-1 are read from the last one back; a non-member at j means no run of
+ * min_len can start in i..j, so the search goes on at j+1 (on Chinese text, one read in min_len);
+ * all members means a run starts at i, which is then extended to its end. A loop per kind, so
+ * each character is a plain load. */
 #define ASCII_RUNS_LOOP(T)                                                                        \
     do {                                                                                          \
         const T *p = (const T *)data;                                                             \
-        for (Py_ssize_t i = 0; i <= n; i++) {                                                     \
-            if (i < n && p[i] < 128 && in[p[i]]) {                                                \
-                if (start < 0) start = i;                                                         \
-                continue;                                                                         \
+        Py_ssize_t i = 0;                                                                         \
+        while (i + min_len <= n) {                                                                \
+            Py_ssize_t j = i + min_len - 1;                                                       \
+            while (j >= i && p[j] < 128 && in[p[j]]) j--;                                         \
+            if (j >= i) { i = j + 1; continue; }                                                  \
+            Py_ssize_t e = i + min_len;                                                           \
+            while (e < n && p[e] < 128 && in[p[e]]) e++;                                          \
+            if (n_out + 2 > cap) {                                                                \
+                Py_ssize_t grown = cap ? 2 * cap : 64;                                            \
+                int64_t *o = (int64_t *)realloc(out, (size_t)grown * sizeof(int64_t));           \
+                if (!o) { PyErr_NoMemory(); goto done; }                                          \
+                out = o;                                                                          \
+                cap = grown;                                                                      \
             }                                                                                     \
-            if (start >= 0 && i - start >= min_len) {                                             \
-                if (n_out + 2 > cap) {                                                            \
-                    Py_ssize_t grown = cap ? 2 * cap : 64;                                        \
-                    int64_t *o = (int64_t *)realloc(out, (size_t)grown * sizeof(int64_t));       \
-                    if (!o) { PyErr_NoMemory(); goto done; }                                      \
-                    out = o;                                                                      \
-                    cap = grown;                                                                  \
-                }                                                                                 \
-                out[n_out++] = start;                                                             \
-                out[n_out++] = i;                                                                 \
-            }                                                                                     \
-            start = -1;                                                                           \
+            out[n_out++] = i;                                                                     \
+            out[n_out++] = e;                                                                     \
+            i = e + 1; /* p[e] is not a member (or e == n) */                                     \
         }                                                                                         \
     } while (0)
 
@@ -194,7 +197,7 @@ static PyObject *ascii_runs(PyObject *self, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const unsigned char *in = (const unsigned char *)member.buf;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_out = 0, cap = 0, start = -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_out = 0, cap = 0;
     if (kind == PyUnicode_1BYTE_KIND) ASCII_RUNS_LOOP(Py_UCS1);
     else if (kind == PyUnicode_2BYTE_KIND) ASCII_RUNS_LOOP(Py_UCS2);
     else ASCII_RUNS_LOOP(Py_UCS4);
