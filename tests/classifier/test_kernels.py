@@ -54,6 +54,8 @@ def _both(text: str, size: int) -> None:
             kernels.state.enabled = False
             ref = _keyed_window_tokens(view, m.features, size)
             want = m.proba_windows(ref.gids, ref.counts, ref.win, ref.n) if ref.n else None
+            every_other = np.arange(ref.n) % 2 == 0  # a language gate's mask
+            want_part = m.proba_windows(ref.gids, ref.counts, ref.win, ref.n, every_other) if ref.n else None
         finally:
             kernels.state.enabled = saved
         got = _keyed_window_tokens(view, m.features, size)
@@ -64,8 +66,13 @@ def _both(text: str, size: int) -> None:
         order = np.lexsort((got.gids, got.win))
         assert np.array_equal(got.gids[order], ref.gids), (m.name, text)
         assert np.array_equal(got.counts[order], ref.counts), (m.name, text)
+        # the kernel's window starts, and the entries' windows worked out from them
+        assert np.array_equal(got.starts, ref.starts) and got.starts[-1] == len(got.gids), (m.name, text)
         if want is not None:
             assert np.allclose(m.proba_windows(got.gids, got.counts, got.win, got.n), want, rtol=0, atol=1e-12)
+            by_starts = m.proba_windows(got.gids, got.counts, None, got.n, every_other, got.starts)
+            assert np.allclose(by_starts, want_part, rtol=0, atol=1e-12)
+            assert np.array_equal(by_starts[every_other], m.proba_windows(got.gids, got.counts, got.win, got.n)[every_other])
 
 
 def test_the_test_environment_builds_the_kernels() -> None:
@@ -137,7 +144,9 @@ def test_window_logits_for_every_kind_of_count() -> None:
     rng = np.random.default_rng(0)
     idf = rng.uniform(1, 5, 11)
     coef_t = rng.normal(size=(11, 3)).astype(np.float32)
-    got = kernels.window_logits(gids, counts, win, 3, columns, idf, coef_t)
+    starts = kernels.window_starts(win, 3)
+    assert starts.tolist() == [0, 4, 8, 12] and np.array_equal(kernels.window_index(starts), win)
+    got = kernels.window_logits(gids, counts, starts, 3, columns, idf, coef_t)
     assert got is not None
     want = np.zeros((3, 3))
     for w in range(3):
@@ -147,9 +156,22 @@ def test_window_logits_for_every_kind_of_count() -> None:
     assert np.allclose(got, want, rtol=0, atol=1e-12)
     # windows left out by the scored mask keep zero rows; the others are unchanged
     only = np.array([True, False, True])
-    part = kernels.window_logits(gids, counts, win, 3, columns, idf, coef_t, scored=only)
+    part = kernels.window_logits(gids, counts, starts, 3, columns, idf, coef_t, scored=only)
     assert part is not None
     assert np.array_equal(part[1], np.zeros(3)) and np.array_equal(part[only], got[only])
+
+
+@pytest.mark.skipif(not MODELS, reason="no shipped models")
+@pytest.mark.parametrize("compiled", [True, False])
+def test_proba_windows_takes_the_windows_as_win_or_starts(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kernels.state, "enabled", compiled)
+    m = MODELS[0]
+    wt = _keyed_window_tokens(DetectContext("今天天气很好。你这个蠢货！Go away, you idiot. " * 20).normalized.soft, m.features, 50)
+    assert wt.n > 2
+    by_win = m.proba_windows(wt.gids, wt.counts, wt.win, wt.n)
+    assert np.array_equal(m.proba_windows(wt.gids, wt.counts, None, wt.n, starts=wt.starts), by_win)
+    with pytest.raises(ValueError, match="win.*or the windows' starts"):
+        m.proba_windows(wt.gids, wt.counts, None, wt.n)
 
 
 def test_bad_arguments_are_value_errors() -> None:
@@ -168,20 +190,28 @@ def test_bad_arguments_are_value_errors() -> None:
         kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gk, gv, 3,
                                        True, wk, wv, wbits, words.unigram, pk, pv, pbits)
     p = kernels.pack_columns(np.zeros(3, np.int64), np.ones(3), np.ones((3, 1), np.float32))
+    one = np.array([0, 1], np.int64)  # one window holding the one token
     with pytest.raises(ValueError, match="lengths do not match"):
-        kernels._compiled.window_logits(np.zeros(2, np.int64), np.ones(1), np.zeros(2, np.int64), p.columns,
+        kernels._compiled.window_logits(np.zeros(2, np.int64), np.ones(1), one, p.columns,
                                         p.table, p.stride, 1, np.zeros(1), b"")
     with pytest.raises(ValueError, match="lengths do not match"):  # a stride too short for the rows
-        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.zeros(1, np.int64), p.columns,
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), one, p.columns,
                                         p.table, p.stride, 3, np.zeros(3), b"")
-    with pytest.raises(ValueError, match="window index out of range"):
-        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array([4], np.int64), p.columns,
+    with pytest.raises(ValueError, match="one entry per window and one more"):
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array([0, 1, 1], np.int64), p.columns,
                                         p.table, p.stride, 1, np.zeros(1), b"")
+    for bad in ([0, 2], [1, 1], [0, -1]):  # past the tokens, not from the first, before the first
+        with pytest.raises(ValueError, match="run from 0 to the number of tokens"):
+            kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.array(bad, np.int64), p.columns,
+                                            p.table, p.stride, 1, np.zeros(1), b"")
+    with pytest.raises(ValueError, match="must not decrease"):
+        kernels._compiled.window_logits(np.zeros(2, np.int64), np.ones(2), np.array([0, 3, 2], np.int64), p.columns,
+                                        p.table, p.stride, 1, np.zeros(2), b"")
     with pytest.raises(ValueError, match="one byte per window"):
-        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.zeros(1, np.int64), p.columns,
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), one, p.columns,
                                         p.table, p.stride, 1, np.zeros(1), b"\x01\x01")
     with pytest.raises(ValueError, match="exceeds the model's features"):
-        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), np.zeros(1, np.int64),
+        kernels._compiled.window_logits(np.zeros(1, np.int64), np.ones(1), one,
                                         np.array([7], np.int32), p.table, p.stride, 1, np.zeros(1), b"")
 
 
@@ -190,9 +220,9 @@ def test_a_table_without_free_slots_ends_the_probe() -> None:
     assert kernels._compiled is not None
     full_keys, vals = np.full(16, 5, np.int64), np.zeros(16, np.int32)
     none = np.full(1, -1, np.int64)
-    g, c, w = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
+    g, c, s = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
                                              True, full_keys, vals, 4, none, full_keys, vals, 4)
-    assert len(g) == len(c) == len(w) == 0
+    assert len(g) == len(c) == 0 and np.frombuffer(s, np.int64).tolist() == [0, 0]
 
 
 _SPACED = st.sampled_from(list("今天好。！？!?；;.\n") + list("abZ ") + ["\t", "\u3000", "\u00a0", "\x1c", "\r", "\u3400", "é"])

@@ -66,6 +66,10 @@ def test_staff_workflow(store, clock, live) -> None:  # type: ignore[no-untyped-
         assert html.headers["content-type"].startswith("text/html") and "投诉举报" in html.text
         md = c.get(f"/v1/incidents/{ref}/report", params={"format": "md", "redact": "true"}).text
         assert "Zhao" not in md and "trust-safety" not in md
+        public = c.get("/v1/incidents/export").text  # redact=true is the default on HTTP
+        for secret in ("Zhao", "zhao@example.com", "trust-safety", "staff-key", '"ack"'):
+            assert secret not in public, secret
+        assert json.loads(public)["records"][0]["timeline"][0]["actor"] == ""
         # /metrics on the same app shows the incidents gauges
         metrics = httpx.get(url + "/metrics/").text
         assert 'genguard_incidents_overdue{kind="vulnerability",rule="vulnerability_acknowledge"} 1.0' in metrics
@@ -76,19 +80,19 @@ def test_staff_workflow(store, clock, live) -> None:  # type: ignore[no-untyped-
     (b"{not json", "application/json", 422, "body: "),
     (b"[1, 2]", "application/json", 422, "expected a JSON object"),
     (b"\xff\xfe\x00", "application/json", 422, "not UTF-8"),
-    (json.dumps({**GOOD, "severity": "critical"}).encode(), "application/json", 422, "severity: Extra inputs are not permitted"),
+    (json.dumps({**GOOD, "severity": "critical"}).encode(), "application/json", 422, "severity: not accepted by this form"),
     (json.dumps({**GOOD, "kind": "incident"}).encode(), "application/json", 422, "public form accepts complaint or vulnerability"),
-    (json.dumps({**GOOD, "title": ""}).encode(), "application/json", 422, "title: Value error, needs at least 3 characters"),
+    (json.dumps({**GOOD, "title": ""}).encode(), "application/json", 422, "title: needs at least 3 characters"),
     # minimums apply after trimming: whitespace and invisible characters count for nothing (QA)
     (json.dumps({**GOOD, "description": " " * 40}).encode(), "application/json", 422,
-     "description: Value error, needs at least 10 characters of visible text"),
-    (json.dumps({**GOOD, "description": "\u200b" * 12 + "\u3000" * 12}).encode(), "application/json", 422, "description: Value error"),
-    (json.dumps({**GOOD, "title": "\u200b\u200b\u200b"}).encode(), "application/json", 422, "title: Value error"),
-    (b"title=abc&description=++++++++++++++", "application/x-www-form-urlencoded", 422, "description: Value error"),
+     "description: needs at least 10 characters of visible text"),
+    (json.dumps({**GOOD, "description": "\u200b" * 12 + "\u3000" * 12}).encode(), "application/json", 422, "description: needs at least 10"),
+    (json.dumps({**GOOD, "title": "\u200b\u200b\u200b"}).encode(), "application/json", 422, "title: needs at least 3"),
+    (b"title=abc&description=++++++++++++++", "application/x-www-form-urlencoded", 422, "description: needs at least 10"),
     (json.dumps({**GOOD, "risk_codes": ["X1"]}).encode(), "application/json", 422, "unknown risk code 'X1'"),
     (json.dumps({**GOOD, "kind": "vulnerability"}).encode(), "application/json", 422, "needs a category"),
     (json.dumps({**GOOD, "title": "bad\u202eevil"}).encode(), "application/json", 422, "bidirectional-override"),
-    (json.dumps({**GOOD, "description": 5}).encode(), "application/json", 422, "description: Input should be a valid string"),
+    (json.dumps({**GOOD, "description": 5}).encode(), "application/json", 422, "description: must be text"),
     (b"title=hi", "text/plain", 415, "application/json"),
     (b"title=abc&title=def&description=0123456789", "application/x-www-form-urlencoded", 422, "given more than once"),
 ])
@@ -102,6 +106,31 @@ def test_malformed_submissions_are_refused_with_reasons(sqlite_store, clock, liv
     assert registry.list_records(sqlite_store) == []
     [log] = registry.intake_log(sqlite_store)
     assert log.outcome == "rejected" and log.reason.startswith(str(status))
+
+
+@pytest.mark.parametrize(("body", "ctype", "headers", "reason"), [
+    (json.dumps({**GOOD, "language": "zh", "title": ""}).encode(), "application/json", {}, "标题: 可见文字太短：至少需要 3"),
+    (json.dumps({**GOOD, "language": "zh", "risk_codes": ["X1"]}).encode(), "application/json", {}, "未知的风险类别代码 'X1'"),
+    (json.dumps({**GOOD, "language": "zh", "severity": "critical"}).encode(), "application/json", {}, "severity: 表单不接受此字段"),
+    (json.dumps({**GOOD, "language": "zh", "kind": "incident"}).encode(), "application/json", {}, "类型: 公开表单只接受投诉举报"),
+    (json.dumps({**GOOD, "language": "zh", "kind": "vulnerability"}).encode(), "application/json", {}, "漏洞报告需要填写类别"),
+    (json.dumps({**GOOD, "language": "zh", "description": 5}).encode(), "application/json", {}, "描述: 必须是文本"),
+    (b"{not json", "application/json", {"accept-language": "zh-CN,zh;q=0.9"}, "请求体: 第 1 行第 2 列 JSON 格式错误"),
+    (b"title=hi", "text/plain", {"accept-language": "zh-CN"}, "请以 application/json"),
+])
+def test_public_form_reasons_in_the_reporters_language(sqlite_store, clock, live, body, ctype, headers, reason) -> None:  # type: ignore[no-untyped-def]
+    """QA 18: a Chinese reporter gets Chinese reasons without pydantic wording or CLI hints."""
+    router = make_router(IntakeSettings(rate_limit=100), clock=clock)
+    with live(sqlite_store, router) as url:
+        r = httpx.post(url + "/v1/incidents/submit", content=body, headers={"content-type": ctype, **headers}, timeout=10)
+    got = r.json()
+    assert r.status_code in (415, 422) and got["language"] == "zh", got
+    assert any(reason in x for x in got["reasons"]), got
+    text = json.dumps(got, ensure_ascii=False)
+    for english in ("Value error", "Input should", "genguard taxonomy", "Extra inputs"):
+        assert english not in text, english
+    [log] = registry.intake_log(sqlite_store)
+    assert log.outcome == "rejected" and not any("\u4e00" <= ch <= "\u9fff" for ch in log.reason)  # the log stays English
 
 
 def test_a_short_chinese_description_is_accepted(sqlite_store, clock, live) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +172,7 @@ def test_oversized_submissions_get_413(sqlite_store, clock, live) -> None:  # ty
         assert streamed.status_code == 413
         # the field limit applies below the body cap: 422 with the field named
         long_title = httpx.post(url + "/v1/incidents/submit", json={**GOOD, "title": "t" * 301}, timeout=10)
-        assert long_title.status_code == 422 and "title: String should have at most 300 characters" in long_title.json()["reasons"]
+        assert long_title.status_code == 422 and "title: too long: at most 300 characters" in long_title.json()["reasons"]
     assert registry.list_records(sqlite_store) == []
     assert {log.outcome for log in registry.intake_log(sqlite_store)} == {"too_large", "rejected"}
 

@@ -78,6 +78,9 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
         (("import", str(tmp_path / "none.json")), "cannot read"),
         (("list", "--status", "weird"), "--status 'weird' is not one of received, triaged"),
         (("list", "--severity", "urgent"), "--severity 'urgent' is not one of low, moderate, important, critical"),
+        (("new", "--kind", "incident", "--title", "abc", "--aware-at", "2026-11-20T09:00:00"), "aware_at needs a timezone"),
+        (("new", "--kind", "incident", "--title", "abc", "--aware-at", "yesterday"), "aware_at: Input should be a valid datetime"),
+        (("new", "--kind", "incident", "--title", "abc", "--aware-at", "2999-01-01T00:00:00Z"), "is in the future"),
     ]
     # through the real entry point (error boundary in genguard.cli.app.main): message, exit 2, no traceback
     for args, message in cases[:1]:
@@ -133,3 +136,62 @@ def test_import_of_an_invalid_record_is_refused_and_leaves_nothing_to_crash_on(t
     assert "Traceback" not in res.stderr
     assert _run("list", "--format", "json", "--db", f"sqlite:///{home / 'genguard.db'}") == (0, "[]\n")
 
+
+
+def test_new_aware_at_starts_the_serious_clock_and_reports_show_it(tmp_path: Path) -> None:
+    """QA 21: a manually filed incident can say when the provider became aware."""
+    from datetime import UTC, datetime, timedelta
+
+    db = f"sqlite:///{tmp_path / 'aware.db'}"
+    aware = (datetime.now(UTC) - timedelta(days=12)).replace(microsecond=0)
+    code, out = _run("new", "--kind", "incident", "--title", "fatal advice", "--serious", "death", "--aware-at", aware.isoformat(),
+                     "--db", db)
+    assert code == 0, out
+    ref = out.strip()
+    shown = json.loads(_run("show", ref, "--format", "json", "--db", db)[1])
+    assert shown["aware_at"] == aware.isoformat()
+    [d] = [d for d in shown["deadlines"] if d["rule"].startswith("serious_")]
+    assert d["start"] == aware.isoformat() and d["state"] == "overdue"
+    md = _run("show", ref, "--db", db)[1]
+    assert "Aware since" in md and aware.strftime("%Y-%m-%d %H:%M UTC") in md
+    assert "知悉时间" in _run("show", ref, "--lang", "zh", "--db", db)[1]
+
+
+def test_show_csv_is_csv(tmp_path: Path) -> None:
+    """QA 22: --format csv was offered by show but printed Markdown."""
+    from genguard.incidents.export import AIID_FIELDS, read_aiid_csv
+
+    db = f"sqlite:///{tmp_path / 'csv.db'}"
+    ref = _run("new", "--kind", "complaint", "--title", "rude answer", "--db", db)[1].strip()
+    code, out = _run("show", ref, "--format", "csv", "--db", db)
+    assert code == 0 and out.startswith(",".join(AIID_FIELDS))
+    assert read_aiid_csv(out)[0]["url"] == f"urn:genguard:{ref}"
+
+
+def test_chinese_reports_and_tables_are_chinese(tmp_path: Path) -> None:
+    """QA 18: event kinds, evidence kinds, the registry's own notes and the list table in zh."""
+    db = f"sqlite:///{tmp_path / 'zh.db'}"
+    ref = _run("new", "--kind", "vulnerability", "--category", "jailbreak", "--title", "越狱", "--audit-id", "a1", "--run-id", "r1",
+               "--reporter-name", "王五", "--db", db)[1].strip()
+    _run("assign", ref, "张工", "--db", db)
+    _run("redact-reporter", ref, "--db", db)
+    md = _run("show", ref, "--lang", "zh", "--db", db)[1]
+    for zh in ("审计日志: a1", "评估运行: r1", "经由命令行提交", "指派负责人", "→ 张工", "报告人信息脱敏", "报告人身份已删除"):
+        assert zh in md, zh
+    for en in ("audit_log", "assessment_run", "via cli", "assigned", "redacted", "reporter identity erased", "&gt;"):
+        assert en not in md, en
+    assert "Assigned" in _run("show", ref, "--db", db)[1]
+    code, out = _run("list", "--lang", "zh", "--db", db)
+    assert code == 0 and "共 1 条记录" in out and "编号" in out and "负责人" in out and "records" not in out
+    assert "已逾期" in _run("overdue", "--lang", "zh", "--db", db)[1]
+
+
+def test_language_codes_regional_accepted_unknown_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'lang.db'}"
+    ref = _run("new", "--kind", "complaint", "--title", "rude answer", "--db", db)[1].strip()
+    assert "投诉举报" in _run("show", ref, "--lang", "zh-CN", "--db", db)[1]
+    assert "Complaint" in _run("show", ref, "--lang", "en_US", "--db", db)[1]
+    for args in (("show", ref), ("list",), ("overdue",), ("export", "-f", "md", "--ref", ref), ("new", "-k", "complaint", "-t", "abc")):
+        res = runner.invoke(app, ["incidents", *args, "--lang", "fr", "--db", db])
+        assert isinstance(res.exception, GenguardError), (args, res.output)
+        assert "--lang 'fr': not a supported language; use zh or en" in str(res.exception)

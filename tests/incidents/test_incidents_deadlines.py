@@ -107,3 +107,38 @@ def test_metrics_collector_reports_open_and_overdue(sqlite_store, clock) -> None
     registry.move(sqlite_store, rec.ref, "rejected", actor="x", clock=clock)
     text = generate_latest(reg).decode()
     assert "genguard_incidents_open{" not in text and "genguard_incidents_overdue{" not in text
+
+
+@pytest.mark.parametrize(("criteria", "rule", "days"), [
+    (["death"], "serious_incident_report_10_days", 10),
+    (["death", "serious_harm_to_health"], "serious_incident_report_10_days", 10),
+    (["critical_infrastructure_disruption"], "serious_incident_report_2_days", 2),
+    (["widespread_infringement", "death"], "serious_incident_report_2_days", 2),
+    (["serious_harm_to_health"], "serious_incident_report", 15),
+    (["fundamental_rights_infringement", "property_or_environment_damage"], "serious_incident_report", 15),
+])
+def test_eu_ai_act_art73_clock_per_criterion(sqlite_store, clock, criteria, rule, days) -> None:  # type: ignore[no-untyped-def]
+    """Art. 73(2)-(4): the shortest applicable clock is the one that runs, and only it."""
+    aware = clock.now - timedelta(days=1)
+    rec = registry.create(sqlite_store, parse_new_record({"kind": "incident", "title": "serious", "serious_criteria": criteria,
+                                                           "aware_at": aware.isoformat()}), clock=clock)
+    reports = [d for d in dl.deadlines_for(registry.get(sqlite_store, rec.ref), now=clock.now) if d.rule.name.startswith("serious_")]
+    assert [(d.rule.name, d.due) for d in reports] == [(rule, aware + timedelta(days=days))]
+
+
+def test_death_12_days_after_awareness_is_overdue(sqlite_store, clock) -> None:  # type: ignore[no-untyped-def]
+    rec = registry.create(sqlite_store, parse_new_record({"kind": "incident", "title": "fatal advice", "serious_criteria": ["death"],
+                                                           "aware_at": (clock.now - timedelta(days=12)).isoformat()}), clock=clock)
+    assert [(r.ref, d.rule.name) for r, d in dl.overdue(sqlite_store, clock=clock)] == [(rec.ref, "serious_incident_report_10_days")]
+
+
+def test_rule_criteria_selector_is_validated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = "rules:\n  - {name: r, zh: 规则, en: Rule, kinds: [incident], within_days: 1, met_by: [disclosed], "
+    p = tmp_path / "bad.yaml"
+    p.write_text(base + "criteria: [flood]}\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"bad.yaml: rules.0.criteria.0: Input should be"):
+        dl.load_rules(p)
+    p2 = tmp_path / "both.yaml"
+    p2.write_text(base + "criteria: [death], except_criteria: [death]}\n", "utf-8")
+    with pytest.raises(ConfigError, match="criteria and except_criteria both name death"):
+        dl.load_rules(p2)

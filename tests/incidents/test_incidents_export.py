@@ -148,3 +148,69 @@ def test_public_summary_redacts_people_and_internals(sqlite_store, clock) -> Non
         assert "a" * 64 in text  # file hashes stay: they are the public evidence anchor
     assert "Public summary" in export.to_markdown(rec, redact=True, now=clock.now)
     assert "公开摘要" in export.to_html(rec, lang="zh", redact=True, now=clock.now)
+
+
+# ---------------------------------------------------------------- one redaction for every format (QA defects 1 and 7)
+
+PRIVATE = ("13812345678", "11010519491231002X", "a@b.com", "张工", "王五", "w@x.org", "aud-17", "run-9", "内部备注", "alice",
+           "bob", "via cli")
+
+
+def _private_record(store, clock):  # type: ignore[no-untyped-def]
+    rec = registry.create(store, parse_new_record({
+        "kind": "vulnerability", "category": "jailbreak", "title": "越狱漏洞，张工已知",
+        "description": "联系 13812345678 身份证 11010519491231002X 邮箱 a@b.com", "owner": "张工",
+        "reporter": {"name": "王五", "contact": "w@x.org"},
+        "evidence": [{"kind": "audit_log", "ref": "aud-17"}, {"kind": "assessment_run", "ref": "run-9", "note": "内部备注"},
+                     {"kind": "file", "ref": "shot.png", "sha256": "b" * 64}]}), actor="alice", channel="cli", clock=clock)
+    registry.move(store, rec.ref, "triaged", actor="bob", note="内部备注", clock=clock)
+    registry.assign(store, rec.ref, "张工", actor="bob", clock=clock)
+    registry.add_note(store, rec.ref, "内部备注 13812345678", actor="bob", clock=clock)
+    return registry.get(store, rec.ref)
+
+
+def _redacted_renderings(rec, clock) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"json": export.to_json([rec], include_reporter=True, redact=True),
+            "csv": export.to_aiid_csv([rec], redact=True, now=clock.now),
+            "md": export.to_markdown(rec, redact=True, now=clock.now),
+            "md-zh": export.to_markdown(rec, lang="zh", redact=True, now=clock.now),
+            "html": export.to_html(rec, redact=True, now=clock.now)}
+
+
+def test_every_redacted_format_hides_the_same_things(sqlite_store, clock) -> None:  # type: ignore[no-untyped-def]
+    rec = _private_record(sqlite_store, clock)
+    for fmt, text in _redacted_renderings(rec, clock).items():
+        for secret in PRIVATE:
+            assert secret not in text, (fmt, secret)
+        assert fmt == "csv" or "b" * 64 in text, fmt  # the file hash stays as the public evidence anchor (CSV has no evidence)
+    data = json.loads(export.to_json([rec], redact=True))["records"][0]
+    assert data["owner"] is None and data["reporter"] is None and data["extra"] == {}
+    assert {e["actor"] for e in data["timeline"]} == {""} and {e["note"] for e in data["timeline"]} == {""}
+    assert [e["ref"] for e in data["evidence"]] == ["[REDACTED]", "[REDACTED]", "shot.png"]
+    assert "[CN_MOBILE]" in data["description"] and "[CN_ID_CARD]" in data["description"] and "[EMAIL]" in data["description"]
+
+
+def test_redacted_json_is_still_importable(sqlite_store, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rec = _private_record(sqlite_store, clock)
+    other = open_store(f"sqlite:///{tmp_path / 'public.db'}")
+    assert export.import_json(other, export.to_json([rec], redact=True)) == [rec.ref]
+    other.dispose()
+
+
+def test_mask_precision_ipv6_dates_versions() -> None:
+    from genguard.incidents.redaction import mask_text
+
+    masked = mask_text("2026-12-01 发生，攻击者IP 2001:db8::1 与 10.0.0.1，模型 v1.2.3.4，电话 010-62345678")
+    assert "2001:db8::1" not in masked and "10.0.0.1" not in masked and "010-62345678" not in masked
+    assert masked.startswith("2026-12-01 发生") and "v1.2.3.4" in masked
+    assert mask_text("released 2.0.1 on 2026/12/01 12:30, build 20261201") == "released 2.0.1 on 2026/12/01 12:30, build 20261201"
+
+
+def test_mask_text_names_and_genguard_keys() -> None:
+    from genguard.gateway.keys import KEY_PREFIX, generate_key
+    from genguard.incidents.redaction import mask_text
+
+    key = generate_key()
+    assert KEY_PREFIX == "gg-"  # the pattern in redaction.py follows the gateway's key format
+    assert mask_text(f"leaked {key} here") == "leaked [API_KEY] here"
+    assert mask_text("王五说 王五丰", ["王五"]) == "[REDACTED]说 [REDACTED]丰"

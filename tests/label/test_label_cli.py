@@ -117,3 +117,30 @@ def test_demo_step_labels_verifies_and_detects_tampering(tmp_path: Path) -> None
         res = verify_file(tmp_path / "label" / name, public_keys=[pub])
         assert res.status == "tampered" and res.label is not None and res.label.ContentProducer == "genguard-demo"
     assert "人工智能生成" in (tmp_path / "label" / "answer.md").read_text(encoding="utf-8")
+
+
+def test_producer_and_propagator_in_one_call(tmp_path: Path) -> None:
+    """--producer with --propagator writes both roles (it used to drop the propagator silently)."""
+    assert runner.invoke(app, ["label", "keygen"]).exit_code == 0
+    md = tmp_path / "p.md"
+    md.write_text("# t\n\nbody\n", encoding="utf-8")
+    res = runner.invoke(app, ["label", "add", str(md), "--producer", "X", "--propagator", "Y", "--propagate-id", "s1"])
+    assert res.exit_code == 0, res.output
+    lab = json.loads(runner.invoke(app, ["label", "read", str(md)]).stdout)["AIGC"]
+    assert (lab["ContentProducer"], lab["ContentPropagator"], lab["PropagateID"]) == ("X", "Y", "s1")
+    assert lab["ReservedCode1"].startswith("gg1:") and lab["ReservedCode2"].startswith("gg1:")
+    assert runner.invoke(app, ["label", "verify", str(md)]).exit_code == 0
+
+
+def test_options_of_a_role_not_requested_are_refused(tmp_path: Path) -> None:
+    from genguard.errors import InputError
+
+    md = tmp_path / "p.md"
+    md.write_text("# t\n", encoding="utf-8")
+    for args, message in (
+        (["--producer", "X", "--propagate-id", "s1"], "--propagate-id needs --propagator"),
+        (["--propagator", "Y", "--produce-id", "o1"], "give them with --producer"),
+        (["--propagator", " "], "--propagator must not be empty"),
+    ):
+        res = runner.invoke(app, ["label", "add", str(md), "--no-sign", *args])
+        assert isinstance(res.exception, InputError) and message in str(res.exception), res.output

@@ -227,8 +227,8 @@ def test_label_field_validation() -> None:
     assert AIGCLabel(Label="suspected").Label == "3"
     with pytest.raises(InputError, match="Label"):
         AIGCLabel(Label="maybe")
-    with pytest.raises(InputError, match="unknown field"):
-        AIGCLabel.from_obj({"Label": "1", "Extra": "x"})
+    extra = AIGCLabel.from_obj({"Label": "1", "Extra": "x"})  # another vendor's field: kept and reported
+    assert extra.Label == "1" and extra.extra_fields() == {"Extra": "x"}
     with pytest.raises(InputError, match="JSON"):
         AIGCLabel.from_obj("{not json")
     lab = AIGCLabel.from_obj('{"AIGC": {"Label": "1", "ContentProducer": "p"}}')

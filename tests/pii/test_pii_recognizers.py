@@ -311,12 +311,15 @@ def test_name_cues_are_found_where_the_regexes_find_them(text: str) -> None:
     """The cue automaton only narrows where the regexes run: every regex must match exactly as
     its own scan of the whole text does (surrogates included)."""
     from genguard.detect.pii import names as n
+    from genguard.detect.pii.base import Doc, match_at_starts
 
-    found = n._TEXT_CUES.find(text)
+    doc = Doc(text)
+    text = doc.text
+    found = n._TEXT_CUES.find(doc)
     for rx, words in ((n._ZH_CUE, n._ZH_CUES), (n._ZH_HONORIFIC, n._HONORIFICS), (n._EN_TITLE, n._EN_TITLES)):
-        assert [m.span() for m in n._matches(rx, found, words, text)] == [m.span() for m in rx.finditer(text)]
-    low = text.lower()
-    got = [m.span() for m in n._matches(n._EN_CUE, n._LOWER_CUES.find(low), n._EN_CUE_STARTS, low)]
+        assert [m.span() for m in match_at_starts(rx, found, words, text)] == [m.span() for m in rx.finditer(text)]
+    low = doc.lower
+    got = [m.span() for m in match_at_starts(n._EN_CUE, n._LOWER_CUES.find(doc), n._EN_CUE_STARTS, low)]
     assert got == [m.span() for m in n._EN_CUE.finditer(low)]
 
 

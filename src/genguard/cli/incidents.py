@@ -60,27 +60,34 @@ def new(
     risk: list[str] = typer.Option([], "--risk", "-r", help="risk code from `genguard taxonomy` (repeatable)"),
     affected: str = typer.Option("", "--affected", "-a", help="affected model or service"),
     serious: list[str] = typer.Option([], "--serious", help="EU AI Act criterion met (repeatable): death, serious_harm_to_health, "
-                                      "critical_infrastructure_disruption, fundamental_rights_infringement, property_or_environment_damage"),
+                                      "critical_infrastructure_disruption, fundamental_rights_infringement, widespread_infringement, "
+                                      "property_or_environment_damage"),
     reporter_name: str | None = typer.Option(None, "--reporter-name"),
     reporter_contact: str | None = typer.Option(None, "--reporter-contact"),
     evidence_file: list[Path] = typer.Option([], "--evidence-file", help="file to hash and link (repeatable)"),
     audit_id: list[str] = typer.Option([], "--audit-id", help="audit-log entry id (repeatable)"),
     run_id: list[str] = typer.Option([], "--run-id", help="assessment run id (repeatable)"),
     owner: str | None = typer.Option(None, "--owner"),
-    lang: str = typer.Option("zh", "--lang"),
+    aware_at: str | None = typer.Option(None, "--aware-at", help="when you became aware, ISO 8601 with timezone "
+                                        "(2026-11-20T09:00:00+08:00); serious-incident clocks start here (default: now)"),
+    lang: str = typer.Option("zh", "--lang", help="the record's language: zh or en"),
     actor: str | None = typer.Option(None, "--actor"),
     db: str | None = DB,
 ) -> None:
     """File a new record (status: received)."""
     from genguard.incidents import registry
+    from genguard.incidents.labels import parse_lang
     from genguard.incidents.schema import parse_new_record
 
+    lang = parse_lang(lang)
     evidence: list[dict[str, Any]] = [registry.file_evidence(p).model_dump() for p in evidence_file]
     evidence += [{"kind": "audit_log", "ref": a} for a in audit_id] + [{"kind": "assessment_run", "ref": r} for r in run_id]
     data: dict[str, Any] = {"kind": kind, "title": title, "description": description, "severity": severity, "risk_codes": risk,
                             "affected": affected, "serious_criteria": serious, "evidence": evidence, "language": lang, "owner": owner}
     if category:
         data["category"] = category
+    if aware_at is not None:
+        data["aware_at"] = aware_at
     if reporter_name or reporter_contact:
         data["reporter"] = {"name": reporter_name, "contact": reporter_contact}
     rec_in = parse_new_record(data, where="incidents new")
@@ -97,14 +104,16 @@ def list_(
     severity: str | None = typer.Option(None, "--severity"),
     open_only: bool = typer.Option(False, "--open", help="only records not yet resolved / disclosed / rejected"),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f"),
-    lang: str = typer.Option("en", "--lang"),
+    lang: str = typer.Option("en", "--lang", help="zh or en (zh-CN, en-US also accepted)"),
     db: str | None = DB,
 ) -> None:
     """List records, newest first."""
     from genguard.errors import InputError
     from genguard.incidents import registry
-    from genguard.incidents.labels import Kind, Severity, label
+    from genguard.incidents.labels import Kind, Severity, label, parse_lang
     from genguard.incidents.state import Status
+
+    lang = parse_lang(lang)
 
     for opt, value, enum in (("--kind", kind, Kind), ("--status", status, Status), ("--severity", severity, Severity)):
         allowed = [e.value for e in enum]
@@ -114,10 +123,10 @@ def list_(
     if format == OutFormat.json:
         typer.echo(json.dumps([registry.to_dict(r, include_reporter=False) for r in recs], ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(recs)} records")
-    table.add_column("ref", no_wrap=True, min_width=21)
-    for col in ("kind", "severity", "status", "owner", "title"):
-        table.add_column(col)
+    table = Table(title=label("n_records", lang).format(n=len(recs)))
+    table.add_column(label("ref", lang), no_wrap=True, min_width=21)
+    for col in ("kind", "severity", "status", "owner_col", "title"):
+        table.add_column(label(col, lang))
     for r in recs:
         table.add_row(r.ref, label(r.kind, lang), label(r.severity, lang), label(r.status, lang), r.owner or "-", r.title)
     console.print(table, highlight=False)
@@ -126,15 +135,17 @@ def list_(
 @app.command("show")
 def show(
     ref: str = typer.Argument(...),
-    format: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md (terminal), json, html"),
-    lang: str = typer.Option("en", "--lang"),
+    format: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md (terminal), json, html, csv (AIID fields)"),
+    lang: str = typer.Option("en", "--lang", help="zh or en (zh-CN, en-US also accepted)"),
     deadlines: Path | None = typer.Option(None, "--deadlines", help="deadline rules YAML"),
     db: str | None = DB,
 ) -> None:
     """Show one record with its deadlines and timeline."""
     from genguard.incidents import deadlines as dl
     from genguard.incidents import export, registry
+    from genguard.incidents.labels import parse_lang
 
+    lang = parse_lang(lang)
     rec = registry.get(_store(db), ref)
     rules = dl.load_rules(deadlines)
     if format == ExportFormat.json:
@@ -143,8 +154,12 @@ def show(
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     elif format == ExportFormat.html:
         typer.echo(export.to_html(rec, lang=lang, rules=rules))
-    else:
+    elif format == ExportFormat.csv:
+        typer.echo(export.to_aiid_csv([rec], redact=False), nl=False)
+    elif format == ExportFormat.md:
         typer.echo(export.to_markdown(rec, lang=lang, rules=rules))
+    else:  # a format added to ExportFormat must be handled above, not fall back to another one
+        raise AssertionError(f"unhandled format {format}")
 
 
 @app.command("move")
@@ -186,18 +201,20 @@ def export_(
     format: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json | csv (AIID fields) | md | html"),
     out: Path | None = typer.Option(None, "--out", "-o", help="file to write (default: stdout)"),
     ref: list[str] = typer.Option([], "--ref", help="only these records (md/html need exactly one)"),
-    redact: bool = typer.Option(False, "--redact/--no-redact", help="public summary: no reporter, owner or internal refs"),
-    lang: str = typer.Option("en", "--lang", help="zh or en (md/html)"),
+    redact: bool = typer.Option(False, "--redact/--no-redact", help="public summary (every format): no reporter, owner, actors, notes or internal refs; personal data masked"),
+    lang: str = typer.Option("en", "--lang", help="zh or en (md/html; zh-CN, en-US also accepted)"),
     db: str | None = DB,
 ) -> None:
     """Export records: JSON (re-importable), AIID-compatible CSV, or a Markdown / HTML report."""
     from genguard.errors import InputError
     from genguard.incidents import export, registry
+    from genguard.incidents.labels import parse_lang
 
+    lang = parse_lang(lang)
     store = _store(db)
     recs = [registry.get(store, r) for r in ref] if ref else registry.list_records(store, limit=1_000_000)
     if format == ExportFormat.json:
-        text = export.to_json(recs, include_reporter=not redact)
+        text = export.to_json(recs, include_reporter=not redact, redact=redact)
     elif format == ExportFormat.csv:
         text = export.to_aiid_csv(recs, redact=redact)
     else:
@@ -227,13 +244,13 @@ def import_(path: Path = typer.Argument(..., help="JSON written by `incidents ex
     typer.echo(f"imported {len(refs)} records")
 
 
-def print_overdue(items: list[Any], lang: str = "en", title: str = "overdue") -> None:
+def print_overdue(items: list[Any], lang: str = "en", title: str | None = None) -> None:
     from genguard.incidents.labels import label
 
-    table = Table(title=f"{title}: {len(items)}")
-    table.add_column("ref", no_wrap=True, min_width=21)
-    for col in ("kind", "severity", "status", "deadline", "due", "overdue by"):
-        table.add_column(col)
+    table = Table(title=f"{title or label('overdue_title', lang)}: {len(items)}")
+    table.add_column(label("ref", lang), no_wrap=True, min_width=21)
+    for col in ("kind", "severity", "status", "deadline", "due", "overdue_by"):
+        table.add_column(label(col, lang))
     for rec, d in items:
         by = d.overdue_by
         table.add_row(rec.ref, label(rec.kind, lang), label(rec.severity, lang), label(rec.status, lang), d.rule.label(lang),
@@ -244,14 +261,16 @@ def print_overdue(items: list[Any], lang: str = "en", title: str = "overdue") ->
 @app.command("overdue")
 def overdue(
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f"),
-    lang: str = typer.Option("en", "--lang"),
+    lang: str = typer.Option("en", "--lang", help="zh or en (zh-CN, en-US also accepted)"),
     deadlines: Path | None = typer.Option(None, "--deadlines", help="deadline rules YAML"),
     fail: bool = typer.Option(False, "--fail", help="exit with status 1 when anything is overdue (for cron / CI)"),
     db: str | None = DB,
 ) -> None:
-    """List every overdue deadline (acknowledgement, response, 15-day serious incident, 90-day disclosure)."""
+    """List every overdue deadline (acknowledgement, response, 2/10/15-day EU AI Act serious incident, 90-day disclosure)."""
     from genguard.incidents import deadlines as dl
+    from genguard.incidents.labels import parse_lang
 
+    lang = parse_lang(lang)
     items = dl.overdue(_store(db), dl.load_rules(deadlines))
     if format == OutFormat.json:
         typer.echo(json.dumps([{"ref": r.ref, "kind": r.kind, "status": r.status, **d.as_dict()} for r, d in items],

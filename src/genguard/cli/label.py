@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from genguard.cli._input import require_utf8
 from genguard.errors import InputError
@@ -47,8 +48,25 @@ def _read_text(text: str | None, file: Path | None) -> str:
     if text is not None:
         return require_utf8(text)
     if not sys.stdin.isatty():
-        return sys.stdin.read()
+        return _read_stdin()
     raise InputError("give the text as an argument, with --file, or on standard input")
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text: the bytes are decoded strictly, so GBK or other encodings are
+    refused with a one-line error instead of being labelled or fingerprinted as garbage (or crashing
+    later when written back as UTF-8)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text-only stream (embedding, tests): still refuse stray surrogates
+        return require_utf8(sys.stdin.read(), "standard input")
+    data = stream.read()
+    try:
+        return require_utf8(data.decode("utf-8"), "standard input", decoded=False)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"standard input is not valid UTF-8: undecodable byte 0x{data[exc.start]:02X} at byte {exc.start + 1}; "
+            "is it in another encoding (e.g. GBK)? convert it to UTF-8 (iconv -f GBK -t UTF-8)"
+        ) from None
 
 
 @app.command("text")
@@ -62,12 +80,17 @@ def text_cmd(
     check: bool = typer.Option(False, "--check", help="only report whether the text already carries a notice"),
 ) -> None:
     """Add a visible AI-generated notice (显式标识) to text, or --check for one."""
-    from genguard.label.explicit import add_explicit_label, has_explicit_label
+    from genguard.label.explicit import LANGS, add_explicit_label, has_explicit_label
 
+    if lang not in LANGS:
+        raise InputError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
     body = _read_text(text, file)
     if check:
         found = has_explicit_label(body, wordings=tuple(w for w in (text_zh, text_en) if w))
-        typer.echo("labelled" if found else "not labelled")
+        if lang == "zh":
+            typer.echo("已有标识（labelled）" if found else "没有标识（not labelled）")
+        else:
+            typer.echo("labelled" if found else "not labelled")
         raise typer.Exit(0 if found else 1)
     sys.stdout.write(add_explicit_label(body, lang=lang, position=position, text_zh=text_zh, text_en=text_en))
     sys.stdout.write("\n")
@@ -79,7 +102,9 @@ def add_cmd(
     producer: str | None = typer.Option(None, "--producer", help="ContentProducer (service provider name or code)"),
     produce_id: str | None = typer.Option(None, "--produce-id", help="ProduceID (default: a new random id)"),
     label: str = typer.Option("1", "--label", help="1/generated, 2/possibly, 3/suspected"),
-    propagator: str | None = typer.Option(None, "--propagator", help="add ContentPropagator to the existing label"),
+    propagator: str | None = typer.Option(
+        None, "--propagator", help="add ContentPropagator to the existing label (after writing it, with --producer)"
+    ),
     propagate_id: str | None = typer.Option(None, "--propagate-id", help="PropagateID (with --propagator)"),
     key: Path | None = typer.Option(None, "--key", help="Ed25519 private key PEM (default: $GENGUARD_HOME/keys)"),
     no_sign: bool = typer.Option(False, "--no-sign", help="write the label without a signature"),
@@ -89,29 +114,65 @@ def add_cmd(
     from genguard.label import integrity
     from genguard.label.keys import load_private_key
 
+    _check_add_options(producer, propagator, propagate_id, produce_id, label)
     signer = None if no_sign else load_private_key(key)
     if producer:
         lab = integrity.sign_file(file, producer=producer, key=signer, produce_id=produce_id, label=label, fmt=fmt)
-    elif propagator:
+    if propagator is not None:
         lab = integrity.propagate_file(file, propagator=propagator, propagate_id=propagate_id or "", key=signer, fmt=fmt)
-    else:
-        raise InputError("give --producer (new label) or --propagator (add platform fields to the existing label)")
     typer.echo(json.dumps({"file": str(file), "AIGC": lab.to_dict()}, ensure_ascii=False, indent=2))
+
+
+def _check_add_options(
+    producer: str | None, propagator: str | None, propagate_id: str | None, produce_id: str | None, label: str
+) -> None:
+    """Refuse option combinations that would otherwise be dropped without a word.
+
+    --producer and --propagator together write the producer label, then add the platform's fields
+    (both signed with --key); options that belong to a role not requested are an error.
+    """
+    if not producer and not propagator:
+        raise InputError("give --producer (new label) or --propagator (add platform fields to the existing label)")
+    if propagate_id is not None and not propagator:
+        raise InputError("--propagate-id needs --propagator (the platform the id belongs to)")
+    if propagator is not None and not propagator.strip():
+        raise InputError("--propagator must not be empty")
+    if not producer and (produce_id is not None or label != "1"):
+        raise InputError("--produce-id and --label set the producer's fields: give them with --producer")
+
+
+LANG_OPT = typer.Option("en", "--lang", help="zh or en (status words and reasons)")
 
 
 @app.command("read")
 def read_cmd(
     file: Path = typer.Argument(...),
     fmt: str | None = typer.Option(None, "--format", help="force a format handler (e.g. sidecar)"),
+    lang: str = LANG_OPT,
 ) -> None:
-    """Print the file's AIGC label as JSON (exit 1 when there is none)."""
-    from genguard.label.implicit import read_label
+    """Print the file's AIGC label as JSON, as the file states it (exit 1 when there is none). 读取隐式标识。
 
+    Fields the file does not state are "" and named in ``notes``; fields the standard does not
+    define are listed under ``extra_fields`` instead of making the label unreadable.
+    """
+    from genguard.label.implicit import read_label
+    from genguard.label.integrity import label_notes
+    from genguard.label.messages import M, check_lang, render
+
+    lang = check_lang(lang)
     lab = read_label(file, fmt)
     if lab is None:
-        typer.echo(json.dumps({"file": str(file), "AIGC": None}))
+        typer.echo(json.dumps({"file": str(file), "AIGC": None, "notes": [M("absent_label", lang)]}, ensure_ascii=False))
         raise typer.Exit(1)
-    typer.echo(json.dumps({"file": str(file), "AIGC": lab.to_dict()}, ensure_ascii=False, indent=2))
+    out: dict[str, object] = {"file": str(file), "AIGC": lab.to_dict()}
+    if lab.Label:
+        out["meaning"] = M(f"label.{lab.Label}", lang)
+    if lab.extra:
+        out["extra_fields"] = lab.extra_fields()
+    notes = [render(n, lang) for n in label_notes(lab)]
+    if notes:
+        out["notes"] = notes
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @app.command("verify")
@@ -120,42 +181,65 @@ def verify_cmd(
     pubkey: list[Path] = typer.Option([], "--pubkey", help="Ed25519 public key PEM (repeatable; default: $GENGUARD_HOME/keys)"),
     fmt: str | None = typer.Option(None, "--format", help="force a format handler (e.g. sidecar)"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    lang: str = LANG_OPT,
 ) -> None:
-    """present / absent / tampered (content or fields changed) / unverified."""
+    """present / absent / tampered (content or fields changed) / unverified. 校验隐式标识。"""
     from genguard.label.integrity import verify_file
     from genguard.label.keys import default_public_key, load_public_key
+    from genguard.label.messages import M, check_lang
 
+    lang = check_lang(lang)
     keys = [load_public_key(p) for p in pubkey]
     if not keys:
         default = default_public_key()
         keys = [default] if default is not None else []
     res = verify_file(file, public_keys=keys, fmt=fmt)
     if as_json:
-        typer.echo(json.dumps({"file": str(file), **res.to_dict()}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"file": str(file), **res.to_dict(lang)}, ensure_ascii=False, indent=2))
     else:
         colour = {"present": "green", "absent": "yellow", "tampered": "red", "unverified": "yellow"}[res.status]
-        console.print(f"{file}: [bold {colour}]{res.status}[/]", highlight=False)
-        for r in res.reasons:
-            console.print(f"  - {r}", highlight=False)
+        word = res.status if lang == "en" else f"{M(res.status, lang)} ({res.status})"
+        console.print(f"{escape(str(file))}: [bold {colour}]{escape(word)}[/]", highlight=False)
+        for r in res.reasons_in(lang):
+            console.print(f"  - {escape(r)}", highlight=False)
     raise typer.Exit(VERIFY_EXIT[res.status])
 
 
 @app.command("keygen")
 def keygen_cmd(
     directory: Path | None = typer.Option(None, "--dir", help="where to write the key pair (default: $GENGUARD_HOME/keys)"),
-    force: bool = typer.Option(False, "--force", help="replace an existing key"),
-    watermark: bool = typer.Option(False, "--watermark", help="also create the text-watermark secret"),
+    force: bool = typer.Option(
+        False, "--force", help="replace what this command creates (the old file is kept as <name>.<time>.bak)"
+    ),
+    watermark: bool = typer.Option(
+        False, "--watermark", help="create the text-watermark secret; an existing signing key is left untouched"
+    ),
 ) -> None:
-    """Create the Ed25519 label-signing key pair (and optionally the watermark secret)."""
-    from genguard.label.keys import generate_keypair
+    """Create the Ed25519 label-signing key pair, or with --watermark the watermark secret. 生成签名密钥或水印密钥。
 
-    priv, pub = generate_keypair(directory, overwrite=force)
-    typer.echo(f"private key: {priv}\npublic key:  {pub}")
+    ``--watermark`` never touches an existing signing key (replacing it would leave every signed
+    label unverifiable); it creates the pair only when there is none. ``--force`` replaces the
+    thing being created and moves the old file aside instead of deleting it.
+    """
+    from genguard.label.keys import PRIVATE_NAME, generate_keypair_with_backup, keys_dir
+
     if watermark:
-        from genguard.label.watermark import create_secret
+        from genguard.label.watermark import create_secret_with_backup
 
-        secret = create_secret(directory / "watermark.secret" if directory else None, overwrite=force)
+        if not ((directory or keys_dir()) / PRIVATE_NAME).exists():
+            _report_keys(*generate_keypair_with_backup(directory))
+        secret, backup = create_secret_with_backup(directory / "watermark.secret" if directory else None, overwrite=force)
         typer.echo(f"watermark secret: {secret}")
+        if backup is not None:
+            typer.echo(f"previous watermark secret kept as: {backup}")
+        return
+    _report_keys(*generate_keypair_with_backup(directory, overwrite=force))
+
+
+def _report_keys(priv: Path, pub: Path, backups: list[Path]) -> None:
+    typer.echo(f"private key: {priv}\npublic key:  {pub}")
+    for b in backups:
+        typer.echo(f"previous key kept as: {b}")
 
 
 @app.command("formats")
@@ -180,6 +264,7 @@ def watermark_detect_cmd(
     """Detect the KGW green-list watermark: z-score and p-value (exit 0 watermarked, 1 not)."""
     from genguard.label import watermark as wm
 
+    wm.check_settings(greenlist_ratio, bias, z_threshold)
     body = _read_text(text, file)
     score = wm.detect_text(
         body, model, wm.load_secret(secret_file), greenlist_ratio=greenlist_ratio, bias=bias, z_threshold=z_threshold

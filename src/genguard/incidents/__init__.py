@@ -2,7 +2,7 @@
 
 Why one registry: the seed frameworks ask for the same lifecycle for all three kinds
 (TC260-003 complaint channels, China's vulnerability intake logs, IMDA 90-day disclosure,
-EU AI Act 15-day serious-incident reports), so one state machine, one timeline, one set of
+EU AI Act Art. 73 serious-incident reports within 2 / 10 / 15 days), so one state machine, one timeline, one set of
 deadlines and one exporter serve them all. Modules:
 
 - ``models``: tables (records, reporters, evidence, timeline events, intake log).

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from genguard import service
 from genguard.errors import InputError
+from genguard.i18n import Messages
 from genguard.incidents import deadlines as dl
 from genguard.incidents import export, metrics, registry
 from genguard.incidents.labels import Kind, VulnCategory
@@ -33,8 +34,8 @@ from genguard.incidents.schema import (
     NewRecord,
     ReporterIn,
     Title,
+    localized_reasons,
     min_visible,
-    validation_reasons,
 )
 from genguard.incidents.state import Status, allowed_targets
 from genguard.service import Principal, read_capped
@@ -103,24 +104,72 @@ def _client(request: Request, settings: IntakeSettings) -> str:
     return request.client.host if request.client else "unknown"
 
 
+#: what the public form answers when it refuses a submission: ``err_*`` the error, ``why_*`` a reason
+FORM_MESSAGES = Messages({
+    "err_not_utf8": {"en": "body is not UTF-8", "zh": "请求体不是 UTF-8 编码"},
+    "why_not_utf8": {"en": "body: not UTF-8 text", "zh": "请求体: 不是 UTF-8 文本"},
+    "err_not_json": {"en": "body is not valid JSON", "zh": "请求体不是有效的 JSON"},
+    "why_not_json": {"en": "body: {problem} (line {line}, column {col})", "zh": "请求体: 第 {line} 行第 {col} 列 JSON 格式错误"},
+    "err_duplicate": {"en": "duplicate form field", "zh": "表单字段重复"},
+    "why_duplicate": {"en": "{field}: given more than once", "zh": "{field}: 提交了不止一次"},
+    "err_not_object": {"en": "body must be an object", "zh": "请求体必须是对象"},
+    "why_not_object": {"en": "body: expected a JSON object", "zh": "请求体: 应为 JSON 对象"},
+    "err_ctype": {"en": "unsupported content type {ctype!r}", "zh": "不支持的内容类型 {ctype!r}"},
+    "why_ctype": {"en": "send application/json or application/x-www-form-urlencoded",
+                  "zh": "请以 application/json 或 application/x-www-form-urlencoded 提交"},
+    "err_invalid": {"en": "invalid submission", "zh": "提交内容无效"},
+    "why_kind": {"en": "kind: the public form accepts complaint or vulnerability",
+                 "zh": "类型: 公开表单只接受投诉举报（complaint）或漏洞报告（vulnerability）"},
+    "err_too_large": {"en": "submission too large", "zh": "提交内容过大"},
+    "why_too_large": {"en": "body exceeds {limit} bytes", "zh": "请求体超过 {limit} 字节"},
+    "err_rate": {"en": "too many submissions from this address", "zh": "此地址提交过于频繁"},
+    "why_rate": {"en": "retry after {wait} s", "zh": "请 {wait} 秒后重试"},
+})
+
+
+class FormProblem(Exception):
+    """A refused submission: status, message keys of :data:`FORM_MESSAGES` and their arguments, so
+    the answer can be worded in the reporter's language and the intake log in English."""
+
+    def __init__(self, status: int, error: str, reasons: list[tuple[str, dict[str, Any]]], **error_args: Any) -> None:
+        super().__init__(error)
+        self.status, self.error, self.error_args, self.reasons = status, error, error_args, reasons
+
+    def error_text(self, lang: str) -> str:
+        return FORM_MESSAGES(self.error, lang).format(**self.error_args)
+
+    def reason_texts(self, lang: str) -> list[str]:
+        return [FORM_MESSAGES(key, lang).format(**args) for key, args in self.reasons]
+
+
+def form_language(request: Request, data: Any = None) -> str:
+    """The language to answer a form submission in: the submission's own ``language`` when it is
+    zh / en, else ``?lang=``, else the Accept-Language header (zh... -> zh), else English."""
+    if isinstance(data, dict) and data.get("language") in ("zh", "en"):
+        return str(data["language"])
+    wanted = request.query_params.get("lang") or request.headers.get("accept-language", "")
+    return "zh" if wanted.strip().lower().startswith("zh") else "en"
+
+
 def _parse_body(raw: bytes, content_type: str) -> Any:
     ctype = content_type.split(";")[0].strip().lower()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise HTTPException(422, detail={"error": "body is not UTF-8", "reasons": ["body: not UTF-8 text"]}) from None
+        raise FormProblem(422, "err_not_utf8", [("why_not_utf8", {})]) from None
     if ctype == "application/json":
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise HTTPException(422, detail={"error": "body is not valid JSON", "reasons": [f"body: {exc}"]}) from None
+            raise FormProblem(422, "err_not_json", [("why_not_json", {"problem": exc.msg, "line": exc.lineno,
+                                                                      "col": exc.colno})]) from None
     if ctype == "application/x-www-form-urlencoded":
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
         data: dict[str, Any] = {}
         reporter: dict[str, Any] = {}
         for k, v in pairs:
             if k in data or k in reporter:
-                raise HTTPException(422, detail={"error": "duplicate form field", "reasons": [f"{k}: given more than once"]})
+                raise FormProblem(422, "err_duplicate", [("why_duplicate", {"field": k})])
             if k.startswith("reporter_"):
                 reporter[k.removeprefix("reporter_")] = v if k != "reporter_consent_contact" else v.lower() in ("1", "true", "on", "yes")
             elif k == "risk_codes":
@@ -130,8 +179,7 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
         if reporter:
             data["reporter"] = reporter
         return data
-    raise HTTPException(415, detail={"error": f"unsupported content type {ctype or '(none)'!r}",
-                                     "reasons": ["send application/json or application/x-www-form-urlencoded"]})
+    raise FormProblem(415, "err_ctype", [("why_ctype", {})], ctype=ctype or "(none)")
 
 
 def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow) -> APIRouter:
@@ -151,37 +199,48 @@ def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow
     r = APIRouter(prefix="/v1/incidents", tags=["incidents"], lifespan=lifespan)
     staff = [Depends(require_staff)]
 
-    async def reject(store: Store, status: int, error: str, reasons: list[str], client: str,
-                     outcome: str = "rejected") -> JSONResponse:
+    async def reject(store: Store, status: int, error: dict[str, str], reasons: dict[str, list[str]], client: str,
+                     lang: str, outcome: str = "rejected") -> JSONResponse:
+        """Answer in the reporter's language (``error`` / ``reasons`` are {"zh": ..., "en": ...});
+        the intake log keeps the English wording."""
         metrics.INTAKE.labels(outcome).inc()
         await run_in_threadpool(lambda: registry.log_intake(
-            store, channel="form", outcome=outcome, client=client, reason=f"{status} {error}: {'; '.join(reasons)}", clock=clock))
-        return JSONResponse({"error": error, "reasons": reasons}, status_code=status)
+            store, channel="form", outcome=outcome, client=client,
+            reason=f"{status} {error['en']}: {'; '.join(reasons['en'])}", clock=clock))
+        return JSONResponse({"error": error[lang], "reasons": reasons[lang], "language": lang}, status_code=status)
+
+    async def refuse(store: Store, problem: FormProblem, client: str, lang: str, outcome: str = "rejected") -> JSONResponse:
+        return await reject(store, problem.status, {x: problem.error_text(x) for x in ("zh", "en")},
+                            {x: problem.reason_texts(x) for x in ("zh", "en")}, client, lang, outcome)
 
     @r.post("/submit", status_code=201, summary="Public complaint / vulnerability report form (anonymous allowed)")
     async def submit(request: Request, store: Store = Depends(get_store)) -> Response:
         client = _client(request, cfg)
+        lang = form_language(request)
         wait = limiter.hit(client)
         if wait:
             metrics.INTAKE.labels("rate_limited").inc()
-            return JSONResponse({"error": "too many submissions from this address", "reasons": [f"retry after {wait:.0f} s"]},
+            return JSONResponse({"error": FORM_MESSAGES("err_rate", lang),
+                                 "reasons": [FORM_MESSAGES("why_rate", lang).format(wait=f"{wait:.0f}")], "language": lang},
                                 status_code=429, headers={"Retry-After": str(max(1, round(wait)))})
         raw = await read_capped(request, cfg.max_body_bytes)
         if raw is None:
-            return await reject(store, 413, "submission too large", [f"body exceeds {cfg.max_body_bytes} bytes"], client, "too_large")
+            return await refuse(store, FormProblem(413, "err_too_large", [("why_too_large", {"limit": cfg.max_body_bytes})]),
+                                client, lang, "too_large")
         try:
             data = _parse_body(raw, request.headers.get("content-type", ""))
+            lang = form_language(request, data)
             if not isinstance(data, dict):
-                raise HTTPException(422, detail={"error": "body must be an object", "reasons": ["body: expected a JSON object"]})
+                raise FormProblem(422, "err_not_object", [("why_not_object", {})])
             sub = PublicSubmission.model_validate(data)
             new = NewRecord.model_validate({**sub.model_dump(exclude_none=True), "kind": sub.kind.value})
-        except HTTPException as exc:
-            detail: dict[str, Any] = exc.detail if isinstance(exc.detail, dict) else {"error": str(exc.detail), "reasons": []}
-            return await reject(store, exc.status_code, str(detail["error"]), list(detail["reasons"]), client)
+        except FormProblem as problem:
+            return await refuse(store, problem, client, lang)
         except ValidationError as exc:
-            return await reject(store, 422, "invalid submission", validation_reasons(exc), client)
+            invalid = {x: FORM_MESSAGES("err_invalid", x) for x in ("zh", "en")}
+            return await reject(store, 422, invalid, {x: localized_reasons(exc, x) for x in ("zh", "en")}, client, lang)
         if new.kind == Kind.incident:
-            return await reject(store, 422, "invalid submission", ["kind: the public form accepts complaint or vulnerability"], client)
+            return await refuse(store, FormProblem(422, "err_invalid", [("why_kind", {})]), client, lang)
 
         def file() -> Any:
             rec = registry.create(store, new, actor="public", channel="form", clock=clock)
@@ -221,7 +280,7 @@ def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow
         recs = registry.list_records(store, limit=100_000)
         if format == "csv":
             return PlainTextResponse(export.to_aiid_csv(recs, redact=redact, now=clock()), media_type="text/csv; charset=utf-8")
-        return PlainTextResponse(export.to_json(recs, include_reporter=not redact), media_type="application/json")
+        return PlainTextResponse(export.to_json(recs, include_reporter=not redact, redact=redact), media_type="application/json")
 
     def _get(store: Store, ref: str) -> Any:
         try:

@@ -1,8 +1,10 @@
 """Deadline rules (YAML, validated), per-record deadline status and the overdue list.
 
 Rules are data, not code, because each service publishes its own response times; the shipped
-defaults (``data/deadlines.yaml``) encode the 15-day EU AI Act serious-incident clock and the
-90-day coordinated-disclosure window. A clock is *met* the first time the record enters one of
+defaults (``data/deadlines.yaml``) encode the EU AI Act Art. 73 serious-incident clocks (2 days
+for critical-infrastructure disruption or a widespread infringement, 10 days for a death, 15
+days otherwise; a rule selects records by criterion with ``criteria`` / ``except_criteria``) and
+the 90-day coordinated-disclosure window. A clock is *met* the first time the record enters one of
 the rule's ``met_by`` statuses (read from the timeline, so back-dated moves are honoured).
 """
 
@@ -20,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from genguard.errors import ConfigError
-from genguard.incidents.labels import Kind, Severity
+from genguard.incidents.labels import Kind, SeriousCriterion, Severity
 from genguard.incidents.models import IncidentRecord
 from genguard.incidents.registry import Clock, aware, utcnow
 from genguard.incidents.state import Status
@@ -38,6 +40,10 @@ class Rule(BaseModel):
     kinds: list[Kind] = Field(min_length=1)
     severities: list[Severity] = Field(default_factory=list)
     serious_only: bool = False
+    #: applies only to records with at least one of these criteria (empty: no condition)
+    criteria: list[SeriousCriterion] = Field(default_factory=list)
+    #: never applies to records with any of these criteria (a shorter clock covers them)
+    except_criteria: list[SeriousCriterion] = Field(default_factory=list)
     start: Literal["received", "aware"] = "received"
     within_hours: float | None = Field(default=None, gt=0)
     within_days: float | None = Field(default=None, gt=0)
@@ -47,6 +53,9 @@ class Rule(BaseModel):
     def _one_window(self) -> Rule:
         if (self.within_hours is None) == (self.within_days is None):
             raise ValueError("give exactly one of within_hours or within_days")
+        both = set(self.criteria) & set(self.except_criteria)
+        if both:
+            raise ValueError(f"criteria and except_criteria both name {', '.join(sorted(both))}")
         return self
 
     @property
@@ -63,7 +72,12 @@ class Rule(BaseModel):
             return False
         if self.severities and rec.severity not in {s.value for s in self.severities}:
             return False
-        return not (self.serious_only and not rec.serious_criteria)
+        have = set(rec.serious_criteria or [])
+        if self.serious_only and not have:
+            return False
+        if self.criteria and not have & {c.value for c in self.criteria}:
+            return False
+        return not have & {c.value for c in self.except_criteria}
 
 
 class Rules(BaseModel):

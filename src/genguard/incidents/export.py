@@ -2,8 +2,9 @@
 
 Every rendering escapes user text for its format: HTML through Jinja2 autoescaping (no
 user-controlled links), Markdown by escaping HTML and Markdown syntax, CSV by neutralising
-spreadsheet formulas. ``redact=True`` produces a public summary: no reporter, owner, actors,
-internal evidence references or free-form extras, and contact details masked in the text.
+spreadsheet formulas. ``redact=True`` produces a public summary in every format alike: each
+renderer then renders :func:`genguard.incidents.redaction.public_record` (no reporter, owner,
+actors, notes, internal evidence references or extras; personal data masked in the text).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from pydantic import ValidationError
 
 from genguard.errors import InputError
 from genguard.incidents.deadlines import Rules, deadlines_for
-from genguard.incidents.labels import SeriousCriterion, label
+from genguard.incidents.labels import SeriousCriterion, event_text, label
 from genguard.incidents.models import Evidence, IncidentRecord, Reporter, TimelineEvent
-from genguard.incidents.redaction import mask_text
+from genguard.incidents.redaction import public_record
 from genguard.incidents.registry import aware, to_dict, utcnow
 from genguard.incidents.schema import ImportedRecord, validation_reasons
 from genguard.report.markdown import md_escape
@@ -32,7 +33,11 @@ _MAX_PROBLEMS = 20  # bad records named in one import error; the rest are counte
 # ---------------------------------------------------------------- JSON (lossless round trip)
 
 
-def to_json(records: list[IncidentRecord], *, include_reporter: bool = False) -> str:
+def to_json(records: list[IncidentRecord], *, include_reporter: bool = False, redact: bool = False) -> str:
+    """The export document; ``redact`` writes public records (see :func:`public_record`), which
+    ``incidents import`` still accepts."""
+    if redact:
+        records, include_reporter = [public_record(r) for r in records], False
     return json.dumps(
         {"genguard_incidents": EXPORT_VERSION, "records": [to_dict(r, include_reporter=include_reporter) for r in records]},
         ensure_ascii=False, indent=2,
@@ -147,12 +152,14 @@ def to_aiid_csv(records: list[IncidentRecord], *, redact: bool = True, now: date
     w = csv.DictWriter(buf, fieldnames=AIID_FIELDS, lineterminator="\n")
     w.writeheader()
     for rec in records:
-        text = _public_text(rec, rec.description) if redact else rec.description
-        author = (rec.reporter.name if (not redact and rec.reporter and rec.reporter.name) else "Anonymous")
+        if redact:
+            rec = public_record(rec)
+        text = rec.description
+        author = rec.reporter.name if (rec.reporter and rec.reporter.name) else "Anonymous"
         row = {
             "url": f"urn:genguard:{rec.ref}",
             "source_domain": "genguard",
-            "title": _public_text(rec, rec.title) if redact else rec.title,
+            "title": rec.title,
             "authors": author,
             "submitters": "genguard",
             "incident_date": (aware(rec.aware_at) or aware(rec.received_at) or now).date().isoformat(),
@@ -188,11 +195,6 @@ def read_aiid_csv(text: str) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- Markdown and HTML reports
 
-def _public_text(rec: IncidentRecord, text: str) -> str:
-    extra = [rec.reporter.name, rec.reporter.contact] if rec.reporter else []
-    return mask_text(text, extra)
-
-
 def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
                 now: datetime | None = None) -> dict[str, Any]:
     """Display strings for one record (shared by the Markdown and HTML renderers)."""
@@ -200,9 +202,8 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
 
     tax = get_taxonomy()
     now = now or utcnow()
-
-    def txt(s: str) -> str:
-        return _public_text(rec, s) if redact else s
+    if redact:
+        rec = public_record(rec)
 
     def fmt(dt: datetime | None) -> str:
         d = aware(dt)
@@ -216,10 +217,11 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     ]
     if rec.vuln_category:
         fields.append((label("category", lang), label(rec.vuln_category, lang)))
-    fields.append((label("affected", lang), txt(rec.affected) or "-"))
+    fields.append((label("affected", lang), rec.affected or "-"))
     fields.append((label("risk_codes", lang),
                    ", ".join(f"{c} {tax.name(c, lang)}" if tax.has(c) else c for c in rec.risk_codes or []) or "-"))
     fields.append((label("received_at", lang), fmt(rec.received_at)))
+    fields.append((label("aware_at", lang), fmt(rec.aware_at)))
     if not redact:
         fields.append((label("owner", lang), rec.owner or "-"))
         if rec.reporter is None or (rec.reporter.name is None and rec.reporter.contact is None):
@@ -237,17 +239,18 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     ]
     evidence = []
     for e in rec.evidence:
-        evidence.append({"kind": e.kind, "ref": label("redacted", lang) if redact and e.kind != "file" else txt(e.ref),
-                         "sha256": e.sha256 or "", "note": "" if redact else e.note})
+        evidence.append({"kind": label(f"evidence_{e.kind}", lang), "ref": label("redacted", lang) if redact and e.kind != "file" else e.ref,
+                         "sha256": e.sha256 or "", "note": e.note})
     timeline = []
     for ev in rec.events:
-        what = ev.kind if ev.kind != "transition" else f"{label(ev.from_status or '', lang)} → {label(ev.to_status or '', lang)}"
-        if ev.kind == "created":
+        what, note = event_text(ev.kind, ev.note, rec.channel, lang)
+        if ev.kind == "transition":
+            what = f"{label(ev.from_status or '', lang)} → {label(ev.to_status or '', lang)}"
+        elif ev.kind == "created":
             what = label("received", lang)
-        timeline.append({"at": fmt(ev.at), "actor": "" if redact else ev.actor, "what": what,
-                         "note": "" if redact and ev.kind in ("assigned", "evidence", "redacted") else txt(ev.note)})
+        timeline.append({"at": fmt(ev.at), "actor": ev.actor, "what": what, "note": note})
     return {
-        "lang": lang, "redact": redact, "ref": rec.ref, "title": txt(rec.title), "description": txt(rec.description),
+        "lang": lang, "redact": redact, "ref": rec.ref, "title": rec.title, "description": rec.description,
         "fields": fields, "criteria": criteria, "deadlines": deadlines, "evidence": evidence, "timeline": timeline,
         "heading": label("public_summary" if redact else f"report_{rec.kind}", lang),
         "labels": {k: label(k, lang) for k in ("description", "serious_criteria", "deadlines", "evidence", "timeline",

@@ -34,12 +34,15 @@ class VulnCategory(StrEnum):
 
 
 class SeriousCriterion(StrEnum):
-    """EU AI Act serious-incident criteria (any one makes the 15-day reporting clock run)."""
+    """EU AI Act serious-incident criteria (Art. 3(49) a-d, plus the Art. 3(61) widespread
+    infringement that Art. 73(3) gives its own clock). Which reporting clock runs depends on the
+    criterion (Art. 73(2)-(4): 2, 10 or 15 days), so the deadline rules select by criterion."""
 
     death = "death"
     serious_harm_to_health = "serious_harm_to_health"
     critical_infrastructure_disruption = "critical_infrastructure_disruption"
     fundamental_rights_infringement = "fundamental_rights_infringement"
+    widespread_infringement = "widespread_infringement"
     property_or_environment_damage = "property_or_environment_damage"
 
 
@@ -80,6 +83,8 @@ MESSAGES = Messages(
             "en": "Serious and irreversible disruption of critical infrastructure",
         },
         "fundamental_rights_infringement": {"zh": "侵犯基本权利", "en": "Infringement of fundamental rights"},
+        "widespread_infringement": {"zh": "大范围侵权（涉及多个成员国，第3条第61项）",
+                                    "en": "Widespread infringement (several Member States, Art. 3(61))"},
         "property_or_environment_damage": {"zh": "财产或环境的严重损害", "en": "Serious damage to property or the environment"},
         # field labels
         "ref": {"zh": "编号", "en": "Reference"},
@@ -93,6 +98,7 @@ MESSAGES = Messages(
         "owner": {"zh": "负责人", "en": "Owner"},
         "category": {"zh": "漏洞类别", "en": "Vulnerability category"},
         "received_at": {"zh": "接收时间", "en": "Received"},
+        "aware_at": {"zh": "知悉时间（严重事件期限起算）", "en": "Aware since (serious-incident clocks start)"},
         "reporter": {"zh": "报告人", "en": "Reporter"},
         "anonymous": {"zh": "匿名", "en": "Anonymous"},
         "redacted": {"zh": "[已脱敏]", "en": "[redacted]"},
@@ -113,9 +119,67 @@ MESSAGES = Messages(
         "actor": {"zh": "操作人", "en": "Who"},
         "event": {"zh": "事件", "en": "Event"},
         "note": {"zh": "说明", "en": "Note"},
+        # timeline event kinds ("created" is shown as the status it enters)
+        "event_transition": {"zh": "状态变更", "en": "Status change"},
+        "event_assigned": {"zh": "指派负责人", "en": "Assigned"},
+        "event_note": {"zh": "备注", "en": "Note"},
+        "event_evidence": {"zh": "添加证据", "en": "Evidence added"},
+        "event_redacted": {"zh": "报告人信息脱敏", "en": "Reporter redacted"},
+        # evidence kinds
+        "evidence_file": {"zh": "文件", "en": "File"},
+        "evidence_audit_log": {"zh": "审计日志", "en": "Audit log"},
+        "evidence_assessment_run": {"zh": "评估运行", "en": "Assessment run"},
+        "evidence_url": {"zh": "链接", "en": "URL"},
+        # intake channels and the notes the registry writes itself
+        "channel_cli": {"zh": "命令行", "en": "cli"},
+        "channel_api": {"zh": "接口", "en": "api"},
+        "channel_form": {"zh": "公开表单", "en": "public form"},
+        "channel_tripwire": {"zh": "网关触发", "en": "gateway tripwire"},
+        "channel_assessment": {"zh": "评估回归", "en": "assessment regression"},
+        "channel_import": {"zh": "导入", "en": "import"},
+        "via_channel": {"zh": "经由{channel}提交", "en": "via {channel}"},
+        "reporter_erased": {"zh": "报告人身份已删除", "en": "reporter identity erased"},
+        # CLI tables
+        "n_records": {"zh": "共 {n} 条记录", "en": "{n} records"},
+        "owner_col": {"zh": "负责人", "en": "owner"},
+        "deadline": {"zh": "期限", "en": "deadline"},
+        "overdue_by": {"zh": "逾期时长", "en": "overdue by"},
+        "overdue_title": {"zh": "已逾期", "en": "overdue"},
     }
 )
+
+#: what ``--lang`` / ``language`` accept: the two report languages, also as a regional tag
+LANG_CODES = ("zh", "en")
 
 
 def label(key: str, lang: str = "en") -> str:
     return MESSAGES(key, lang)
+
+
+def parse_lang(value: str, *, where: str = "--lang") -> str:
+    """``zh`` or ``en`` from a language option; regional tags (``zh-CN``, ``zh_Hans``, ``en-US``)
+    map to their language. Anything else is refused: it used to fall back to English silently."""
+    from genguard.errors import InputError
+
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    if primary not in LANG_CODES:
+        raise InputError(f"{where} {value!r}: not a supported language; use zh or en (zh-CN, en-US and the like also work)")
+    return primary
+
+
+def event_text(kind: str, note: str, channel: str, lang: str) -> tuple[str, str]:
+    """(what, note) of a timeline event for display: kinds and the registry's own notes ("via
+    cli", "reporter identity erased", "old -> new", "audit_log: ref") in ``lang``. Notes people
+    wrote are shown as written."""
+    what = label(f"event_{kind}", lang)
+    if kind == "created" and note == f"via {channel}":
+        note = label("via_channel", lang).format(channel=label(f"channel_{channel}", lang))
+    elif kind == "redacted" and note == "reporter identity erased":
+        note = label("reporter_erased", lang)
+    elif kind == "assigned" and " -> " in note:
+        note = note.replace(" -> ", " → ", 1)
+    elif kind == "evidence" and ": " in note:
+        ev_kind, _, ref = note.partition(": ")
+        if f"evidence_{ev_kind}" in MESSAGES.table:
+            note = f"{label(f'evidence_{ev_kind}', lang)}: {ref}"
+    return what, note

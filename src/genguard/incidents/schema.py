@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +27,22 @@ from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCate
 from genguard.incidents.state import Status
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+#: tolerance for a client clock slightly ahead when checking that aware_at is not in the future
+_CLOCK_SKEW = timedelta(minutes=5)
+
+class LocalizedError(ValueError):
+    """A validation problem worded in zh and en. ``str()`` is the English text plus ``hint`` (what
+    the CLI and ``incidents import`` print); the public form answers with ``text(lang)``, which
+    leaves out the hint because it names CLI commands a web reporter cannot run."""
+
+    def __init__(self, en: str, zh: str, hint: str = "") -> None:
+        super().__init__(en + (f" {hint}" if hint else ""))
+        self.en, self.zh = en, zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
 
 LIMITS = {"title": 300, "description": 20_000, "affected": 200, "name": 120, "contact": 200, "ref": 500, "note": 4000}
 
@@ -63,7 +79,7 @@ def _clean(value: str) -> str:
     """Refuse control and bidi-override characters; normalise to NFC; strip outer whitespace and
     invisible characters (so three zero-width spaces are as empty as three spaces)."""
     if _CONTROL.search(value):
-        raise ValueError("contains control or bidirectional-override characters")
+        raise LocalizedError("contains control or bidirectional-override characters", "含有控制字符或双向覆盖字符")
     value = unicodedata.normalize("NFC", value)
     start, end = 0, len(value)
     while start < end and _invisible(value[start]):
@@ -83,8 +99,10 @@ def min_visible(n: int) -> AfterValidator:
 
     def check(value: str) -> str:
         if visible_length(value) < n:
-            raise ValueError(f"needs at least {n} characters of visible text (a Chinese, Japanese or Korean "
-                             f"character counts {WIDE_WEIGHT}); got {visible_length(value)}")
+            got = visible_length(value)
+            raise LocalizedError(f"needs at least {n} characters of visible text (a Chinese, Japanese or Korean "
+                                 f"character counts {WIDE_WEIGHT}); got {got}",
+                                 f"可见文字太短：至少需要 {n}（一个汉字计 {WIDE_WEIGHT}），当前为 {got}")
         return value
 
     return AfterValidator(check)
@@ -99,7 +117,7 @@ def _risk_code(code: str) -> str:
 
     code = code.strip()
     if not get_taxonomy().has(code):
-        raise ValueError(f"unknown risk code {code!r} (see `genguard taxonomy`)")
+        raise LocalizedError(f"unknown risk code {code!r}", f"未知的风险类别代码 {code!r}", hint="(see `genguard taxonomy`)")
     return code
 
 
@@ -152,13 +170,16 @@ class NewRecord(BaseModel):
     @model_validator(mode="after")
     def _kind_rules(self) -> NewRecord:
         if self.kind == Kind.vulnerability and self.category is None:
-            raise ValueError(f"a vulnerability report needs a category: one of {', '.join(c.value for c in VulnCategory)}")
+            cats = ", ".join(c.value for c in VulnCategory)
+            raise LocalizedError(f"a vulnerability report needs a category: one of {cats}", f"漏洞报告需要填写类别（category）：{cats} 之一")
         if self.kind != Kind.vulnerability and self.category is not None:
-            raise ValueError("category applies to vulnerability reports only")
+            raise LocalizedError("category applies to vulnerability reports only", "类别（category）只适用于漏洞报告")
         if self.serious_criteria and self.kind != Kind.incident:
             raise ValueError("serious-incident criteria apply to incidents only")
         if self.aware_at is not None and self.aware_at.tzinfo is None:
             raise ValueError("aware_at needs a timezone (e.g. 2026-01-02T10:00:00Z)")
+        if self.aware_at is not None and self.aware_at > datetime.now(UTC) + _CLOCK_SKEW:
+            raise ValueError(f"aware_at {self.aware_at.isoformat()} is in the future")
         return self
 
 
@@ -235,6 +256,53 @@ def validation_reasons(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "body"
         out.append(f"{loc}: {err['msg']}")
+    return out
+
+
+#: field names of the public form in Chinese (English answers use the field names themselves)
+_FIELD_ZH = {"kind": "类型", "title": "标题", "description": "描述", "category": "类别", "affected": "受影响的模型/服务",
+             "risk_codes": "风险类别", "reporter": "报告人", "name": "姓名", "contact": "联系方式",
+             "consent_contact": "同意联系", "language": "语言", "body": "请求体"}
+
+#: pydantic error types worded for people (``{...}`` filled from the error's context)
+_PLAIN = {
+    "missing": ("required", "必填"),
+    "extra_forbidden": ("not accepted by this form", "表单不接受此字段"),
+    "string_type": ("must be text", "必须是文本"),
+    "string_too_long": ("too long: at most {max_length} characters", "太长：最多 {max_length} 个字符"),
+    "too_long": ("too many: at most {max_length}", "太多：最多 {max_length} 项"),
+    "list_type": ("must be a list", "必须是列表"),
+    "enum": ("must be one of {expected}", "必须是以下之一：{expected}"),
+    "literal_error": ("must be one of {expected}", "必须是以下之一：{expected}"),
+    "string_pattern_mismatch": ("has the wrong format", "格式不正确"),
+    "bool_type": ("must be true or false", "必须是 true 或 false"),
+    "bool_parsing": ("must be true or false", "必须是 true 或 false"),
+    "model_type": ("must be an object", "必须是对象"),
+    "model_attributes_type": ("must be an object", "必须是对象"),
+}
+
+
+def localized_reasons(exc: ValidationError, lang: str) -> list[str]:
+    """One plain line per problem in ``lang`` (zh / en) for people filling in the public form: no
+    pydantic wording ("Value error, ...", "Input should be ...") and no CLI hints."""
+    zh = lang == "zh"
+    out = []
+    for err in exc.errors():
+        parts = [str(p) for p in err["loc"]]
+        loc = ".".join(_FIELD_ZH.get(p, p) for p in parts) if zh else ".".join(parts)
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, LocalizedError):
+            msg = cause.text(lang)
+        elif parts and parts[-1] == "language" and err["type"] == "string_pattern_mismatch":
+            msg = "必须是 zh 或 en" if zh else "must be zh or en"
+        elif err["type"] in _PLAIN:
+            en_text, zh_text = _PLAIN[err["type"]]
+            ctx = {k: (v.replace("' or '", "'、'") if zh and isinstance(v, str) else v)
+                   for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int)}
+            msg = (zh_text if zh else en_text).format(**ctx)
+        else:
+            msg = ("取值无效：" if zh else "invalid: ") + err["msg"].removeprefix("Value error, ")
+        out.append(f"{loc}: {msg}" if loc else msg)
     return out
 
 

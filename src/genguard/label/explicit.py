@@ -18,17 +18,112 @@ DEFAULT_TEXT_EN = "(This content is AI-generated.)"
 POSITIONS = ("start", "end", "both")
 LANGS = ("zh", "en", "both", "auto")
 
-# Phrases that count as a visible AI-generated notice (zh + en), near the start or end.
-_NOTICE = re.compile(
-    r"(人工智能生成|AI\s*生成|由人工智能(?:提供服务|生成)|AI[-\s]?generated|generated\s+(?:by|with)\s+(?:an?\s+)?AI"
-    r"|produced\s+by\s+(?:an?\s+)?AI|AI[-\s]?produced)",
+# What a notice must say (GB 45438-2025, text): 人工智能 or AI, and 生成 and/or 合成; in English
+# "AI" / "artificial intelligence" with generated / synthesised / produced / created / written.
+_ZH_AI = r"(?:人工智能|AIGC|AI|A\.I\.)"
+_ZH_VERB = r"(?:生成(?:(?:[和与及或/、])?合成)?|合成)"
+_EN_AI = r"(?:an?\s+)?(?:AI|A\.I\.|artificial[-\s]intelligence)"
+_EN_VERB = r"(?:generated|synthesi[sz]ed|produced|created|written|made)"
+_ELEMENTS_ZH = re.compile(_ZH_AI + r".{0,12}?" + _ZH_VERB, re.IGNORECASE | re.DOTALL)
+_ELEMENTS_EN = re.compile(
+    r"(?:\b" + _EN_AI + r"\b.{0,40}?\b" + _EN_VERB + r"\b|\b" + _EN_VERB + r"\b.{0,40}?\b" + _EN_AI + r"\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_NEGATION = re.compile(r"(?:并非|不是|非|不|未|没有|无|\bnot\b|n't\b|\bnever\b|\bno\b|\bwithout\b)", re.IGNORECASE)
+
+# A notice is a *statement about this content*, so a clause must have this shape as a whole (an
+# optional subject, an optional "by/with", the AI and the verb); a sentence that merely mentions
+# AI-generated content ("how to detect AI-generated images", "本文并非人工智能生成") is not one.
+_ZH_SUBJECT = (
+    r"(?:(?:本|该|此|以上|上述|下列|以下|全部|部分|这篇|本篇|本条|这段|本段)?"
+    r"(?:内容|文本|文章|文字|回答|回复|答案|图片|图像|作品|信息|结果|视频|音频|文|答复)?)"
+)
+_ZH_NOTICE = re.compile(
+    r"^" + _ZH_SUBJECT + r"(?:均|全部|部分|主要)?(?:为|系|是)?(?:由|经|使用|利用|通过|借助|采用|基于)?\s*"
+    + _ZH_AI + r"\s*(?:技术|模型|大模型|算法|工具|系统|辅助|自动|智能)?\s*(?:技术|模型|辅助|自动)?\s*"
+    + _ZH_VERB + r"(?:的)?(?:内容|文本|文字|回答|图片|作品|信息)?$",
     re.IGNORECASE,
 )
-# How far from either end a notice may sit and still count as a label of the whole text.
-_WINDOW = 120
+_EN_SUBJECT = (
+    r"(?:(?:(?:this|the|above|following|the\s+above|the\s+following)\s+)?"
+    r"(?:content|text|answer|response|reply|article|message|output|image|summary|post|translation|story)s?\s+"
+    r"(?:is|was|were|are|has\s+been|have\s+been)?\s*)?"
+)
+_EN_DEGREE = r"(?:(?:partly|partially|fully|entirely|automatically)\s+)?"
+_EN_NOUN = r"(?:\s+(?:content|text|answer|response|reply|article|message|output|image|summary|post|translation))?"
+_EN_NOTICE = re.compile(
+    r"^" + _EN_SUBJECT + _EN_DEGREE
+    + r"(?:(?:AI|A\.I\.|artificial[-\s]intelligence)[-\s]?" + _EN_VERB + _EN_NOUN
+    + r"|" + _EN_VERB + r"\s+(?:by|with|using)\s+" + _EN_AI
+    + r"(?:\s+(?:model|system|tool|assistant|technology))?)$",
+    re.IGNORECASE,
+)
+# Sentences end at these; the first and the last sentence are where a notice sits.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.…])\s+")
+# Clauses: a notice may share its sentence with other clauses ("本内容由AI生成，仅供参考").
+_CLAUSE_SPLIT = re.compile(r"[，,、；;（）()【】\[\]「」『』\"“”]")
+_TRIM = " \t\r\n。.！!…~～-—*_#>"
+# Longer than this, a sentence is prose, not a notice.
+_MAX_NOTICE_CHARS = 120
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses a notice could be: for a label prefix ("声明：", "Note:") only what follows it."""
+    for colon in ("：", ":"):
+        if colon in sentence:
+            sentence = sentence.rsplit(colon, 1)[1]
+    return [c.strip(_TRIM) for c in _CLAUSE_SPLIT.split(sentence) if c.strip(_TRIM)]
+
+
+def is_notice_sentence(sentence: str) -> bool:
+    """True when ``sentence`` states, as a notice, that the content is AI-generated/synthesised."""
+    sentence = sentence.strip(_TRIM)
+    if not sentence or len(sentence) > _MAX_NOTICE_CHARS or sentence[-1:] in "?？":
+        return False
+    return any(_ZH_NOTICE.match(c) or _EN_NOTICE.match(c) for c in _clauses(sentence))
+
+
+# A bracketed notice may open or close a line without a sentence break: "（AI生成）正文".
+_LEAD_BRACKET = re.compile(r"^[（(【\[]([^（()）【】\[\]]{1,60})[）)】\]]")
+_TRAIL_BRACKET = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,60})[）)】\]]$")
+
+
+def _edge_sentences(text: str) -> list[str]:
+    """The places a notice of the whole text can be: first and last sentence, edge brackets."""
+    parts = [p.strip(_TRIM) for p in _SENTENCE_END.split(text)]
+    parts = [p for p in parts if p]
+    out = [parts[0], parts[-1]] if parts else []
+    for rx in (_LEAD_BRACKET, _TRAIL_BRACKET):
+        m = rx.search(text)
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def check_wording(wording: str | None, lang: str, *, where: str = "explicit label") -> None:
+    """Refuse a notice wording that is empty or lacks what GB 45438 asks a text notice to say.
+
+    zh: 人工智能 or AI, and 生成 and/or 合成; en: AI (or artificial intelligence) and generated /
+    synthesised / produced / created / written; neither negated. A deployment may phrase the notice
+    freely, but a wording like "（仅供参考）" would label nothing while the service believes it does.
+    """
+    if wording is None:
+        return
+    field = "text_zh" if lang == "zh" else "text_en"
+    if not wording.strip():
+        raise InputError(f"{where}: {field} must not be empty (it is the visible AI-generated notice)")
+    elements = (_ELEMENTS_ZH,) if lang == "zh" else (_ELEMENTS_EN, _ELEMENTS_ZH)
+    clauses = [c for c in _CLAUSE_SPLIT.split(wording) if any(e.search(c) for e in elements)]
+    if not clauses:
+        hint = "人工智能/AI and 生成/合成" if lang == "zh" else "AI and generated/synthesised"
+        raise InputError(f"{where}: {field} {wording!r} does not say the content is AI-generated (needs {hint})")
+    if all(_NEGATION.search(c) for c in clauses):
+        raise InputError(f"{where}: {field} {wording!r} negates AI generation; a notice must state it")
 
 
 def _wording(lang: str, text: str, text_zh: str | None, text_en: str | None) -> str:
+    check_wording(text_zh, "zh")
+    check_wording(text_en, "en")
     zh = text_zh if text_zh is not None else DEFAULT_TEXT_ZH
     en = text_en if text_en is not None else DEFAULT_TEXT_EN
     if lang == "auto":
@@ -72,19 +167,20 @@ def add_explicit_label(
 
 
 def has_explicit_label(text: str, *, wordings: tuple[str, ...] = ()) -> bool:
-    """True when a visible AI-generated notice sits near the start or the end of ``text``.
+    """True when ``text`` opens or closes with a visible AI-generated notice.
 
-    Recognises the common zh/en phrasings (人工智能生成, AI生成, AI-generated, ...) and any
-    custom ``wordings`` a deployment configured.
+    A notice is a sentence of notice shape (see :func:`is_notice_sentence`: 人工智能/AI +
+    生成/合成, or AI-generated / generated by AI, as a statement about the content) that is the
+    first or the last sentence, or one of the deployment's own ``wordings`` at either end. A
+    text that only *talks about* AI-generated content, or denies being it, is not labelled:
+    counting it would let unlabelled output pass as labelled.
     """
     stripped = text.strip()
     if not stripped:
         return False
-    head, tail = stripped[:_WINDOW], stripped[-_WINDOW:]
-    for part in (head, tail):
-        if _NOTICE.search(part) or any(w and w in part for w in wordings):
-            return True
-    return any(w and (stripped.startswith(w) or stripped.endswith(w)) for w in wordings)
+    if any(w and w.strip() and (stripped.startswith(w.strip()) or stripped.endswith(w.strip())) for w in wordings):
+        return True
+    return any(is_notice_sentence(s) for s in _edge_sentences(stripped))
 
 
 def strip_explicit_label(text: str, *, text_zh: str | None = None, text_en: str | None = None) -> str:

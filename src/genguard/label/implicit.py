@@ -6,11 +6,13 @@ and tests treat PNG, JPEG, PDF, Office, MP3, MP4, HTML, Markdown and plain text 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from genguard.errors import InputError
 from genguard.label.fields import AIGCLabel
-from genguard.label.formats.base import FormatHandler
+from genguard.label.formats.base import FormatHandler, LegacyDigest
 from genguard.label.formats.html import HtmlHandler
 from genguard.label.formats.jpeg import JpegHandler
 from genguard.label.formats.markdown import MarkdownHandler
@@ -58,22 +60,47 @@ def handler_for(path: Path | str, fmt: str | None = None) -> FormatHandler:
     return handler
 
 
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Prefix ``path`` to any InputError raised inside that does not name it yet.
+
+    The project promises one-line errors naming the file; messages built deep down (label
+    field checks, XMP parsing) do not know which file they are about.
+    """
+    try:
+        yield
+    except InputError as exc:
+        if str(exc).startswith(f"{path}"):
+            raise
+        raise type(exc)(f"{path}: {exc}") from None
+
+
 def read_label(path: Path | str, fmt: str | None = None) -> AIGCLabel | None:
     """The file's AIGC label, or None when it has none."""
     path = Path(path)
-    raw = handler_for(path, fmt).read_raw(path)
-    return None if raw is None else AIGCLabel.from_obj(raw, where=f"{path}: AIGC label")
+    with naming(path):
+        raw = handler_for(path, fmt).read_raw(path)
+        return None if raw is None else AIGCLabel.from_obj(raw, where=f"{path}: AIGC label")
 
 
 def write_label(path: Path | str, label: AIGCLabel, fmt: str | None = None) -> None:
     """Make ``label`` the file's only AIGC label (an existing one is replaced, never duplicated)."""
     path = Path(path)
-    handler_for(path, fmt).write_raw(path, label.to_json())
+    with naming(path):
+        handler_for(path, fmt).write_raw(path, label.to_json())
 
 
 def content_digest(path: Path | str, fmt: str | None = None) -> str:
     path = Path(path)
-    return handler_for(path, fmt).content_digest(path)
+    with naming(path):
+        return handler_for(path, fmt).content_digest(path)
+
+
+def legacy_digests(path: Path | str, fmt: str | None = None) -> list[LegacyDigest]:
+    """Content digests earlier releases signed for this file (see :class:`LegacyDigest`)."""
+    path = Path(path)
+    with naming(path):
+        return handler_for(path, fmt).legacy_digests(path)
 
 
 def formats_table() -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -31,22 +32,46 @@ def key_id(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+def backup_existing(path: Path) -> Path | None:
+    """Move ``path`` aside to ``<name>.<UTC time>.bak`` (same folder, same mode) before it is replaced.
+
+    A replaced signing key makes every label it signed unverifiable, and a replaced watermark
+    secret makes every watermark undetectable, so ``--force`` keeps the old one instead of
+    destroying it. Returns the backup path, or None when there was nothing to back up.
+    """
+    if not path.exists():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    os.replace(path, backup)
+    return backup
+
+
 def generate_keypair(directory: Path | None = None, *, overwrite: bool = False) -> tuple[Path, Path]:
-    """Write a new key pair; refuses to overwrite an existing private key unless asked."""
+    """Write a new key pair; refuses to replace an existing private key unless asked, and then backs it up."""
+    priv_path, pub_path, _ = generate_keypair_with_backup(directory, overwrite=overwrite)
+    return priv_path, pub_path
+
+
+def generate_keypair_with_backup(
+    directory: Path | None = None, *, overwrite: bool = False
+) -> tuple[Path, Path, list[Path]]:
+    """As :func:`generate_keypair`, also returning where the replaced key files were moved."""
     directory = directory or keys_dir()
     directory.mkdir(parents=True, exist_ok=True)
     priv_path, pub_path = directory / PRIVATE_NAME, directory / PUBLIC_NAME
     if priv_path.exists() and not overwrite:
-        raise InputError(f"{priv_path}: a signing key already exists (use --force to replace it)")
+        raise InputError(f"{priv_path}: a signing key already exists (use --force to replace it; the old one is kept as a .bak file)")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    backups = [b for b in (backup_existing(priv_path), backup_existing(pub_path)) if b is not None]
+    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
     pub_path.write_bytes(
         key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
-    return priv_path, pub_path
+    return priv_path, pub_path, backups
 
 
 def load_private_key(path: Path | None = None) -> Ed25519PrivateKey:

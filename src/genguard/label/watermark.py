@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -43,14 +44,23 @@ def secret_path() -> Path:
 
 
 def create_secret(path: Path | None = None, *, overwrite: bool = False) -> Path:
+    """Write a new watermark secret (mode 0600); an existing one is kept unless ``overwrite``, then backed up."""
+    return create_secret_with_backup(path, overwrite=overwrite)[0]
+
+
+def create_secret_with_backup(path: Path | None = None, *, overwrite: bool = False) -> tuple[Path, Path | None]:
+    """As :func:`create_secret`, also returning where the replaced secret was moved (None if there was none)."""
+    from genguard.label.keys import backup_existing
+
     path = path or secret_path()
     if path.exists() and not overwrite:
-        raise InputError(f"{path}: a watermark secret already exists (use --force to replace it)")
+        raise InputError(f"{path}: a watermark secret already exists (use --force to replace it; the old one is kept as a .bak file)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    backup = backup_existing(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_hex(32) + "\n")
-    return path
+    return path, backup
 
 
 def load_secret(path: Path | None = None) -> bytes:
@@ -67,6 +77,23 @@ def load_secret(path: Path | None = None) -> bytes:
     return value.encode("utf-8")
 
 
+def check_settings(
+    greenlist_ratio: float, bias: float = DEFAULT_BIAS, z_threshold: float = DEFAULT_Z_THRESHOLD
+) -> None:
+    """Refuse settings the KGW scheme cannot use, before transformers fails on them with a traceback.
+
+    The green list is a fraction of the vocabulary (0 or 1 leaves one side empty and the z-score
+    divides by zero); the bias is a logit boost (negative would make green tokens rarer); all must
+    be finite numbers.
+    """
+    if not (math.isfinite(greenlist_ratio) and 0.0 < greenlist_ratio < 1.0):
+        raise InputError(f"watermark: greenlist_ratio (--greenlist-ratio) must be between 0 and 1 exclusive, got {greenlist_ratio}")
+    if not (math.isfinite(bias) and bias >= 0.0):
+        raise InputError(f"watermark: bias (--bias) must be a finite number >= 0, got {bias}")
+    if not math.isfinite(z_threshold):
+        raise InputError(f"watermark: z_threshold (--z-threshold) must be a finite number, got {z_threshold}")
+
+
 def hashing_key(secret: bytes | str) -> int:
     """The KGW hashing key for a secret: 48 bits of HMAC-SHA256 (a torch seed must fit in 64 bits)."""
     if isinstance(secret, str):
@@ -79,6 +106,7 @@ def watermarking_config(
     secret: bytes | str, *, greenlist_ratio: float = DEFAULT_GREENLIST_RATIO, bias: float = DEFAULT_BIAS
 ) -> Any:
     """A transformers ``WatermarkingConfig`` keyed by ``secret`` (pass it to ``model.generate``)."""
+    check_settings(greenlist_ratio, bias)
     _require_ml()
     from transformers import WatermarkingConfig
 
@@ -124,6 +152,7 @@ def detect_ids(
     Repeated bigrams are counted once (``ignore_repeated_ngrams``), which keeps repetitive
     human text from inflating the z-score.
     """
+    check_settings(greenlist_ratio, bias, z_threshold)
     _require_ml()
     import torch
     from transformers import WatermarkDetector
@@ -154,6 +183,7 @@ def detect_text(
     z_threshold: float = DEFAULT_Z_THRESHOLD,
 ) -> WatermarkScore:
     """Tokenise ``text`` with the generating model's tokenizer (local folder) and score it."""
+    check_settings(greenlist_ratio, bias, z_threshold)
     _require_ml()
     from transformers import AutoConfig, AutoTokenizer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from genguard.findings import Action, Direction
 from genguard.taxonomy import get_taxonomy
@@ -67,6 +67,19 @@ class LabelSpec(_Strict):
     registry: bool = Field(default=False, description="record fingerprints of delivered answers in the output registry")
     producer: str = Field(default="genguard", min_length=1, max_length=200,
                           description="ContentProducer of the AIGC object and producer in the registry")
+
+    @field_validator("text_zh", "text_en")
+    @classmethod
+    def _notice_wording(cls, value: str, info: ValidationInfo) -> str:
+        """An empty or non-notice wording would label nothing while the policy says it labels."""
+        from genguard.errors import InputError
+        from genguard.label.explicit import check_wording
+
+        try:
+            check_wording(value, "zh" if info.field_name == "text_zh" else "en", where="label")
+        except InputError as exc:  # pydantic reports ValueErrors with the field's location
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class Limits(_Strict):

@@ -153,6 +153,34 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
  * ASCII character in the set) holds: what ``re.finditer("[set]{min_len,}", text)`` finds, in
  * one pass instead of the regex engine's restart at every character of a short run.
  */
+/* The runs in a text of one storage kind, skipping ahead: at a position i that no run covers, the
+ * characters i .. i+min_len-1 are read from the last one back; a non-member at j means no run of
+ * min_len can start in i..j, so the search goes on at j+1 (on Chinese text, one read in min_len);
+ * all members means a run starts at i, which is then extended to its end. A loop per kind, so
+ * each character is a plain load. */
+#define ASCII_RUNS_LOOP(T)                                                                        \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        Py_ssize_t i = 0;                                                                         \
+        while (i + min_len <= n) {                                                                \
+            Py_ssize_t j = i + min_len - 1;                                                       \
+            while (j >= i && p[j] < 128 && in[p[j]]) j--;                                         \
+            if (j >= i) { i = j + 1; continue; }                                                  \
+            Py_ssize_t e = i + min_len;                                                           \
+            while (e < n && p[e] < 128 && in[p[e]]) e++;                                          \
+            if (n_out + 2 > cap) {                                                                \
+                Py_ssize_t grown = cap ? 2 * cap : 64;                                            \
+                int64_t *o = (int64_t *)realloc(out, (size_t)grown * sizeof(int64_t));           \
+                if (!o) { PyErr_NoMemory(); goto done; }                                          \
+                out = o;                                                                          \
+                cap = grown;                                                                      \
+            }                                                                                     \
+            out[n_out++] = i;                                                                     \
+            out[n_out++] = e;                                                                     \
+            i = e + 1; /* p[e] is not a member (or e == n) */                                     \
+        }                                                                                         \
+    } while (0)
+
 static PyObject *ascii_runs(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer member;
@@ -170,27 +198,10 @@ static PyObject *ascii_runs(PyObject *self, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const unsigned char *in = (const unsigned char *)member.buf;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_out = 0, cap = 0, start = -1;
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : 0;
-        int inside = i < n && c < 128 && in[c];
-        if (inside) {
-            if (start < 0) start = i;
-            continue;
-        }
-        if (start >= 0 && i - start >= min_len) {
-            if (n_out + 2 > cap) {
-                Py_ssize_t grown = cap ? 2 * cap : 64;
-                int64_t *o = (int64_t *)realloc(out, (size_t)grown * sizeof(int64_t));
-                if (!o) { PyErr_NoMemory(); goto done; }
-                out = o;
-                cap = grown;
-            }
-            out[n_out++] = start;
-            out[n_out++] = i;
-        }
-        start = -1;
-    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_out = 0, cap = 0;
+    if (kind == PyUnicode_1BYTE_KIND) ASCII_RUNS_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) ASCII_RUNS_LOOP(Py_UCS2);
+    else ASCII_RUNS_LOOP(Py_UCS4);
     result = PyBytes_FromStringAndSize((const char *)out, n_out * (Py_ssize_t)sizeof(int64_t));
 done:
     free(out);
@@ -263,6 +274,174 @@ done:
     PyBuffer_Release(&offs);
     PyBuffer_Release(&table);
     return result;
+}
+
+/*
+ * digit_windows(text, margin) -> list of (start, end, digits, longest_run)
+ *
+ * The regions around digit clusters that the PII recognisers scan (genguard.detect.pii.base,
+ * Doc.windows, whose Python loop is the reference and the fallback): the matches of
+ *   [0-9][0-9A-Za-z]*(?:[ ()+.\-/:·•年月日号]{1,3}[A-Za-z]*[0-9][0-9A-Za-z]*)*
+ * with at least three digits, each widened by ``margin`` characters, then to the end of the ASCII
+ * token it stops in, then by two more; overlapping regions merged. The pattern never backtracks
+ * into a shorter match (a separator or a letter is never what a failed part needed), so one
+ * greedy pass finds its matches.
+ */
+static int dw_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static int dw_alpha(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int dw_alnum(Py_UCS4 c) { return dw_digit(c) || dw_alpha(c); }
+static int dw_sep(Py_UCS4 c) {
+    return c == ' ' || c == '(' || c == ')' || c == '+' || c == '.' || c == '-' || c == '/' || c == ':' ||
+           c == 0x00B7 || c == 0x2022 || c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0x53F7;
+}
+
+static PyObject *digit_windows(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t margin;
+    if (!PyArg_ParseTuple(args, "Un:digit_windows", &text, &margin)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t ws = -1, we = -1, wd = 0, wr = 0; /* the open window */
+#define AT(k) PyUnicode_READ(kind, data, (k))
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!dw_digit(AT(i))) { i++; continue; }
+        Py_ssize_t start = i, end = i + 1, ndig = 1, run = 1, longest = 1;
+        for (;;) { /* the token so far: digits and letters */
+            while (end < n && dw_alnum(AT(end))) {
+                if (dw_digit(AT(end))) { ndig++; run++; if (run > longest) longest = run; }
+                else run = 0;
+                end++;
+            }
+            Py_ssize_t k = end, nsep = 0;
+            while (k < n && nsep < 3 && dw_sep(AT(k))) { k++; nsep++; }
+            if (nsep == 0 || (k < n && dw_sep(AT(k)))) break; /* no separator, or more than three */
+            Py_ssize_t l = k;
+            while (l < n && dw_alpha(AT(l))) l++;
+            if (l >= n || !dw_digit(AT(l))) break;
+            run = 0; /* the next part starts a new digit run */
+            end = l;
+        }
+        i = end;
+        if (end - start < 3 || ndig < 3) continue;
+        Py_ssize_t s = start - margin > 0 ? start - margin : 0;
+        Py_ssize_t e = end + margin < n ? end + margin : n;
+        while (e < n && dw_alnum(AT(e))) e++;
+        e = e + 2 < n ? e + 2 : n;
+        if (ws >= 0 && s <= we) {
+            if (e > we) we = e;
+            if (ndig > wd) wd = ndig;
+            if (longest > wr) wr = longest;
+            continue;
+        }
+        if (ws >= 0) {
+            PyObject *t = Py_BuildValue("(nnnn)", ws, we, wd, wr);
+            if (!t || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_DECREF(out); return NULL; }
+            Py_DECREF(t);
+        }
+        ws = s; we = e; wd = ndig; wr = longest;
+    }
+#undef AT
+    if (ws >= 0) {
+        PyObject *t = Py_BuildValue("(nnnn)", ws, we, wd, wr);
+        if (!t || PyList_Append(out, t) < 0) { Py_XDECREF(t); Py_DECREF(out); return NULL; }
+        Py_DECREF(t);
+    }
+    return out;
+}
+
+/*
+ * fold_fullwidth(text) -> str
+ *
+ * Full-width digits, letters, + - . @ _ ( ) and : to ASCII and the ideographic space to a
+ * space, one character for one (genguard.detect.pii.base.fold, whose regex substitution is the
+ * reference and the fallback). The text itself when nothing is to fold.
+ */
+static int ff_foldable(Py_UCS4 c) {
+    return (c >= 0xFF10 && c <= 0xFF1A) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A) ||
+           c == 0xFF0B || c == 0xFF0D || c == 0xFF0E || c == 0xFF20 || c == 0xFF3F || c == 0xFF08 || c == 0xFF09 ||
+           c == 0x3000;
+}
+
+static PyObject *fold_fullwidth(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:fold_fullwidth", &text)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), folds = 0;
+    Py_UCS4 maxchar = 0;
+    if (kind != PyUnicode_1BYTE_KIND) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (ff_foldable(c)) { folds++; c = c == 0x3000 ? ' ' : c - 0xFEE0; }
+            if (c > maxchar) maxchar = c;
+        }
+    }
+    if (!folds) { Py_INCREF(text); return text; }
+    PyObject *out = PyUnicode_New(n, maxchar);
+    if (!out) return NULL;
+    int okind = PyUnicode_KIND(out);
+    void *odata = PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (ff_foldable(c)) c = c == 0x3000 ? ' ' : c - 0xFEE0;
+        PyUnicode_WRITE(okind, odata, i, c);
+    }
+    return out;
+}
+
+/*
+ * lower(text) -> str or None
+ *
+ * text.lower(), one character at a time with the simple lower-case mapping: what str.lower()
+ * gives for every text without U+0130 (the one character whose full lower case is two
+ * characters) and without U+03A3 (capital sigma, whose lower case depends on the next letter);
+ * for those None, and the caller uses str.lower(). Why: str.lower() on a text that is not ASCII
+ * goes through a four-byte buffer and a full-mapping lookup per character, several times the
+ * cost of this pass on the mostly Chinese corpus documents (genguard.detect.pii.base.Doc.lower).
+ */
+#define LOWER_LOOP(T)                                                                             \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                      \
+            Py_UCS4 c = p[i];                                                                     \
+            if (c < 128) {                                                                        \
+                if (c >= 'A' && c <= 'Z') c += 32;                                                \
+            } else if (c < 0x2E80 || c >= 0xA000) { /* CJK has no case */                         \
+                if (c == 0x0130 || c == 0x03A3) { PyMem_Free(buf); Py_RETURN_NONE; }              \
+                c = Py_UNICODE_TOLOWER(c);                                                        \
+            }                                                                                     \
+            buf[i] = c;                                                                           \
+        }                                                                                         \
+    } while (0)
+
+static PyObject *lower(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:lower", &text)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 *buf = (Py_UCS4 *)PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    if (kind == PyUnicode_1BYTE_KIND) LOWER_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) LOWER_LOOP(Py_UCS2);
+    else LOWER_LOOP(Py_UCS4);
+    /* narrows to the smallest kind that holds the result, as every str must be */
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    PyMem_Free(buf);
+    return out;
 }
 
 /*
@@ -475,6 +654,9 @@ static PyMethodDef methods[] = {
     {"spell_pruned", spell_pruned, METH_VARARGS, "(pinyin text, offsets) without what no pinyin key can use."},
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
+    {"digit_windows", digit_windows, METH_VARARGS, "The PII recognisers' regions around digit clusters."},
+    {"fold_fullwidth", fold_fullwidth, METH_VARARGS, "Full-width ASCII to half-width, length-preserving."},
+    {"lower", lower, METH_VARARGS, "str.lower() by the simple mapping, or None for U+0130 and U+03A3."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
     {"script_counts", script_counts, METH_VARARGS, "(Han characters, ASCII letters) among a text's first characters."},
     {NULL, NULL, 0, NULL},

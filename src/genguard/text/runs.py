@@ -43,6 +43,8 @@ class AsciiRuns:
         """(start, end) of each run, in order: the spans of ``re.finditer("[chars]{min_len,}")``."""
         kernel = compiled_fold.active()
         if kernel is not None:
-            pairs = np.frombuffer(kernel.ascii_runs(text, self._member, self.min_len), dtype=np.int64)
-            return list(zip(pairs[0::2].tolist(), pairs[1::2].tolist(), strict=True))
+            # a memoryview, not numpy: most texts have no run or a few, and numpy's set-up per
+            # call cost more than the scan (secret detection calls this once per text)
+            pairs = memoryview(kernel.ascii_runs(text, self._member, self.min_len)).cast("q").tolist()
+            return list(zip(pairs[0::2], pairs[1::2], strict=True))
         return [m.span() for m in self._rx.finditer(text)]

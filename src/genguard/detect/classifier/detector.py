@@ -113,40 +113,64 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
 
 class WindowTokens:
     """Every window's global token ids and counts, concatenated (one entry per distinct token of
-    a window; entries grouped by window in window order, in no particular order within one)."""
+    a window; entries grouped by window in window order, in no particular order within one).
+    Which window an entry is in is known both ways, each worked out from the other when first
+    asked: :attr:`win` (the window of each entry) and :attr:`starts` (each window's first entry)."""
 
     __slots__ = (
-        "_bounds", "_holding", "_joined", "_lens", "_main_zh", "_scripts", "_spans", "_view", "counts", "gids", "n", "win",
+        "_bounds", "_holding", "_joined", "_lens", "_main_zh", "_scripts", "_spans", "_starts", "_view", "_win", "counts",
+        "gids", "n",
     )
 
     def __init__(
-        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, *,
+        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, *,
         view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
-        scripts: np.ndarray | None = None,
+        scripts: np.ndarray | None = None, starts: np.ndarray | None = None,
     ) -> None:
         """Either the windows' ``spans`` in the original text, or the ``view`` they were cut from
         and their ``bounds`` in it, mapped back only when asked: a score needs the span of its
         best window alone, and mapping all of a long document's windows cost as much as
         scoring them. ``joined`` holds the windows' prepared texts one after another and
         ``lens`` their lengths, for :meth:`scripts` (unless the caller counted them already:
-        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives)."""
+        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives). The entries'
+        windows come as ``win`` or as ``starts`` (each window's first entry, then the number of
+        entries: what the compiled token count gives)."""
         if spans is not None:
             self.n = len(spans)
         elif view is not None and bounds is not None:
             self.n = len(bounds)
         else:
             raise ValueError("WindowTokens needs spans, or a view and the bounds in it")
+        if win is None and starts is None:
+            raise ValueError("WindowTokens needs the entries' windows (win) or the windows' starts")
         self._spans = spans
         self._view = view
         self._bounds = bounds
         self.gids = gids
         self.counts = counts
-        self.win = win
+        self._win = win
         self._joined = joined
         self._lens = lens
         self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
         self._main_zh: np.ndarray | None = None
         self._holding: dict[str, np.ndarray] = {}
+        self._starts = starts
+
+    @property
+    def win(self) -> np.ndarray:
+        """The window of each entry (non-decreasing)."""
+        if self._win is None:
+            assert self._starts is not None
+            self._win = kernels.window_index(self._starts)
+        return self._win
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Window w's entries are ``starts[w]:starts[w + 1]`` (:func:`kernels.window_starts`)."""
+        if self._starts is None:
+            assert self._win is not None
+            self._starts = kernels.window_starts(self._win, self.n)
+        return self._starts
 
     def scripts(self) -> tuple[np.ndarray, np.ndarray]:
         """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
@@ -257,7 +281,8 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
             joined, lens, feats.char_min, feats.char_max, gram_index(), word_index() if feats.words else None
         )
         if counted is not None:
-            return WindowTokens(None, *counted, view=norm, bounds=cuts, scripts=scripts)
+            gids, counts, starts = counted
+            return WindowTokens(None, gids, counts, None, view=norm, bounds=cuts, scripts=scripts, starts=starts)
     spans, prepared = _prepared_windows(norm, size)
     joined = "".join(prepared)
     lens = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
@@ -334,7 +359,7 @@ def score_model(
         floors = lift(ctx.language) if single else np.where(wt.main_chinese(), lift("zh"), lift("en"))
     if only is not None:
         floors = np.where(only, floors, np.inf)
-    p = model.proba_windows(wt.gids, wt.counts, wt.win, wt.n, only)
+    p = model.proba_windows(wt.gids, wt.counts, None, wt.n, only, wt.starts)
     neg = model.negative_label
     if neg is not None:
         ni = model.labels.index(neg)

@@ -76,10 +76,12 @@ def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray, 
 def count_tokens(
     joined: str, lens: np.ndarray, char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(global ids, counts, window index) of the distinct tokens of each window (``joined`` holds
-    the prepared windows one after another, ``lens`` their lengths), grouped by window in window
-    order (ids in order of first occurrence within a window) - or None when the kernels cannot
-    serve (not built, switched off, or word keys that collide, which :class:`WordIndex` reports)."""
+    """(global ids, counts, window starts) of the distinct tokens of each window (``joined``
+    holds the prepared windows one after another, ``lens`` their lengths), grouped by window in
+    window order (ids in order of first occurrence within a window); window w's tokens are
+    entries ``starts[w]:starts[w + 1]`` (:func:`window_index` gives each entry's window) - or
+    None when the kernels cannot serve (not built, switched off, or word keys that collide,
+    which :class:`WordIndex` reports)."""
     if not active():
         return None
     assert _compiled is not None
@@ -95,11 +97,22 @@ def count_tokens(
         wk, wv, wbits = _EMPTY_TABLE
         pk, pv, pbits = _EMPTY_TABLE
         wuni = _NO_WORDS
-    g, c, w = _compiled.count_tokens(
+    g, c, s = _compiled.count_tokens(
         joined, np.ascontiguousarray(lens, dtype=np.int64), char_min, char_max, grams.unigram, gk, gv, gbits,
         words is not None, wk, wv, wbits, wuni, pk, pv, pbits,
     )
-    return (np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(w, dtype=np.int64))
+    return np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(s, dtype=np.int64)
+
+
+def window_starts(win: np.ndarray, n_win: int) -> np.ndarray:
+    """Each window's first entry and, last, the number of entries, from the window index of
+    entries grouped by window in window order (what :func:`count_tokens` gives as ``starts``)."""
+    return np.searchsorted(win, np.arange(n_win + 1, dtype=np.int64)).astype(np.int64, copy=False)
+
+
+def window_index(starts: np.ndarray) -> np.ndarray:
+    """Each entry's window, from the windows' ``starts`` (the inverse of :func:`window_starts`)."""
+    return np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
 
 
 @dataclass(frozen=True)
@@ -125,14 +138,16 @@ def pack_columns(columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray) -> Pa
 
 
 def window_logits(
-    gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int,
+    gids: np.ndarray, counts: np.ndarray, starts: np.ndarray, n_win: int,
     columns: np.ndarray, idf: np.ndarray, coef_t: np.ndarray, packed: PackedColumns | None = None,
     scored: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """(n_win, n_rows) L2-normalised TF-IDF logits before the intercept, or None when the
-    kernels cannot serve (not built, switched off, coefficients not float32). ``packed`` is
-    ``pack_columns(columns, idf, coef_t)``, cached by the caller (packed here when not given).
-    With ``scored`` (bool per window), the other windows' tokens are skipped and their rows are 0."""
+    kernels cannot serve (not built, switched off, coefficients not float32). The tokens are
+    grouped by window, window w's being entries ``starts[w]:starts[w + 1]`` (:func:`window_starts`).
+    ``packed`` is ``pack_columns(columns, idf, coef_t)``, cached by the caller (packed here when
+    not given). With ``scored`` (bool per window), the other windows' tokens are never read and
+    their rows are 0."""
     if not active() or coef_t.dtype != np.float32:
         return None
     assert _compiled is not None
@@ -141,7 +156,7 @@ def window_logits(
     z = np.zeros((n_win, packed.n_rows))
     _compiled.window_logits(
         np.ascontiguousarray(gids, dtype=np.int64), np.ascontiguousarray(counts, dtype=np.float64),
-        np.ascontiguousarray(win, dtype=np.int64), packed.columns, packed.table, packed.stride, packed.n_rows, z,
+        np.ascontiguousarray(starts, dtype=np.int64), packed.columns, packed.table, packed.stride, packed.n_rows, z,
         b"" if scored is None else np.ascontiguousarray(scored, dtype=np.uint8),
     )
     return z

@@ -198,19 +198,32 @@ class TextModel:
         return packed
 
     def proba_windows(
-        self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray, n_win: int, scored: np.ndarray | None = None,
+        self, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, n_win: int,
+        scored: np.ndarray | None = None, starts: np.ndarray | None = None,
     ) -> np.ndarray:
         """(n_win, n_labels) calibrated probabilities of several windows in one vectorised pass.
 
         ``gids``/``counts``/``win`` list each window's distinct global token ids, their counts and
-        the window index; equivalent to :meth:`logits_from_global` per window, without a Python
-        loop over windows. With ``scored`` (bool per window), only those windows are scored; the
-        others' rows are those of an empty text (their tokens are never read).
+        the window index, grouped by window in window order; equivalent to
+        :meth:`logits_from_global` per window, without a Python loop over windows. With ``scored``
+        (bool per window), only those windows are scored; the others' rows are those of an empty
+        text (their tokens are never read). The windows may be given as ``starts`` instead of (or
+        as well as) ``win``: :func:`kernels.window_starts`, what the compiled kernels read.
         """
+        if win is None and starts is None:
+            raise ValueError("proba_windows needs the entries' windows (win) or the windows' starts")
         g = self.global_columns()
-        compiled = kernels.window_logits(gids, counts, win, n_win, g, self.idf, self.coef_t, self._packed(g), scored)
-        if compiled is not None:
-            return self._calibrated(compiled + self.intercept)
+        packed = self._packed(g)
+        if packed is not None:
+            if starts is None:
+                assert win is not None
+                starts = kernels.window_starts(win, n_win)
+            compiled = kernels.window_logits(gids, counts, starts, n_win, g, self.idf, self.coef_t, packed, scored)
+            if compiled is not None:
+                return self._calibrated(compiled + self.intercept)
+        if win is None:
+            assert starts is not None
+            win = kernels.window_index(starts)
         if scored is not None:
             keep = np.asarray(scored, dtype=bool)[win]
             gids, counts, win = gids[keep], counts[keep], win[keep]
@@ -228,9 +241,9 @@ class TextModel:
             norms = np.sqrt(np.bincount(w, weights=vals * vals, minlength=n_win))
             vals /= np.where(norms > 0, norms, 1.0)[w]
             # entries are grouped by window (win is non-decreasing): sum each group with reduceat
-            starts = np.flatnonzero(np.diff(w, prepend=-1))
+            groups = np.flatnonzero(np.diff(w, prepend=-1))
             # np.take, not coef_t[cols]: a row gather by take is several times cheaper
-            z[w[starts]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], starts, axis=0)
+            z[w[groups]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], groups, axis=0)
         return self._calibrated(z + self.intercept)
 
     def _calibrated(self, z: np.ndarray) -> np.ndarray:

@@ -43,9 +43,12 @@ _U_DIST = _HU + r"{1,4}?(?:新区|区|县|旗|市)"
 _UNANCHORED = re.compile(
     f"(?P<city>{_U_CITY})?(?P<dist>{_U_DIST})?(?P<street>{_STREET})?(?P<num>{_NUM})?"
 )
-_ANCHORS = WordFinder(PROVINCES)
+_ANCHORS = WordFinder(PROVINCES, view="text")
 _LEVEL = re.compile("[市区县旗州盟路街道巷弄村镇乡号]")
-CONTEXT = ContextWords(["地址", "住址", "家住", "住在", "收货", "寄到", "送到", "户籍", "居住", "address", "邮寄"])
+_CUES = ["地址", "住址", "家住", "住在", "收货", "寄到", "送到", "户籍", "居住", "address", "邮寄"]
+CONTEXT = ContextWords(_CUES)
+# the cue words as CONTEXT.pos_words finds them, from the lower-cased view's shared pass
+_CUE_WORDS = WordFinder(sorted({w.lower() for w in _CUES}), longest=True, view="lower")
 # a house number "27号" counts as an anchor only right after what ends a street or community name
 _NUMBER_AFTER = frozenset("路街道巷同弄村区园寓厦楼")
 _LEAD = re.compile(r"[\s:：是为在]{0,3}")
@@ -67,7 +70,7 @@ class CnAddressRecognizer(Recognizer):
         text = doc.text
         # every province name in the text (overlapping ones too: none is a prefix of another, so
         # the first at or after ``pos`` is what re.search("|".join(PROVINCES), text, pos) finds)
-        anchors = _ANCHORS.find(text)
+        anchors = _ANCHORS.find_in(doc)
         found: list[re.Match[str]] = []
         pos = 0
         for _, a_start, a_end in anchors:
@@ -104,9 +107,7 @@ class CnAddressRecognizer(Recognizer):
         def free(s: int, e: int) -> bool:
             return all(e <= ts or s >= te for ts, te in taken)
 
-        finder = CONTEXT.pos_words
-        cues = finder.find(doc.lower) if finder is not None else []
-        for _, _, c_end in cues:
+        for _, _, c_end in _CUE_WORDS.find_in(doc):
             start = _LEAD.match(text, c_end)
             m = _UNANCHORED.match(text, start.end() if start else c_end)
             if m is not None and m.end() > m.start() and _levels(m) >= 2 and free(m.start(), m.end()):

@@ -132,7 +132,7 @@ class PiiDetector(Detector):
         self.config = cfg
         selected = set(cfg.entities or DEFAULT_ENTITIES) - set(cfg.exclude)
         self.entities = frozenset(selected)
-        self._recognizers: list[Recognizer] = [r() for r in RECOGNIZERS if selected & set(r.entities)]
+        self._recognizers: list[Recognizer] = [r(selected) for r in RECOGNIZERS if selected & set(r.entities)]
         if cfg.ner is not None:
             from genguard.detect.pii.ner import NerRecognizer
 

@@ -7,10 +7,10 @@ Names have no format, so only a cue makes a name a finding; the optional NER ada
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
-from genguard.detect.pii.base import Doc, Match, Recognizer, WordFinder
+from genguard.detect.pii.base import CueStarts, Doc, Match, Recognizer, match_at_starts
 
 # The most frequent Chinese surnames (single and compound), enough to cover the vast majority.
 SURNAMES = set(
@@ -54,46 +54,10 @@ _EN_CUE_STARTS = {"name": (-5, -3, 0), "contact person": (0,), "patient": (0,), 
 _EN_NAME = re.compile(r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2}")
 
 
-class _Cues:
-    """Where the literal words that start (or sit at a fixed place in) some regex's matches occur,
-    found by one Aho-Corasick pass over a text; the regexes then run only there.
-
-    Why: each of these regexes is an alternation without a common prefix, so ``re`` tests it at
-    every position of a long text (four such scans were most of the name recogniser's time on
-    corpus documents); the automaton finds all the words in one pass. :func:`_matches` then gives
-    exactly ``rx.finditer(text)``, because every match of those regexes starts at one of the
-    offsets listed for its words (pinned by tests against the plain regex scans)."""
-
-    def __init__(self, starts: dict[str, tuple[int, ...]]) -> None:
-        self._finder = WordFinder(list(starts))
-        self._starts = [starts[w] for w in self._finder.words]
-
-    def find(self, text: str) -> dict[str, list[int]]:
-        """Each word occurring in ``text`` -> the match starts its occurrences imply."""
-        out: dict[str, list[int]] = {}
-        words = self._finder.words
-        for i, s, _ in self._finder.find(text):
-            out.setdefault(words[i], []).extend(s + o for o in self._starts[i] if s + o >= 0)
-        return out
-
-
-def _matches(rx: re.Pattern[str], found: dict[str, list[int]], words: Iterable[str], text: str) -> Iterator[re.Match[str]]:
-    """``rx.finditer(text)``, tried only at the starts that ``words`` have in ``found``."""
-    starts = sorted({j for w in words for j in found.get(w, ())})
-    last_end = 0
-    for j in starts:
-        if j < last_end:
-            continue
-        m = rx.match(text, j)
-        if m:
-            last_end = m.end()
-            yield m
-
-
 # on the text itself: the Chinese cues and honorifics and the (case-sensitive) English titles
-_TEXT_CUES = _Cues({w: (0,) for w in (*_ZH_CUES, *_HONORIFICS, *_EN_TITLES)})
+_TEXT_CUES = CueStarts({w: (0,) for w in (*_ZH_CUES, *_HONORIFICS, *_EN_TITLES)}, "text")
 # on the lower-cased text: the English cue words
-_LOWER_CUES = _Cues(_EN_CUE_STARTS)
+_LOWER_CUES = CueStarts(_EN_CUE_STARTS, "lower")
 
 
 @lru_cache(maxsize=1)
@@ -138,9 +102,9 @@ class PersonNameRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
-        found = _TEXT_CUES.find(text)
+        found = _TEXT_CUES.find(doc)
         if doc.has_cjk:
-            for m in _matches(_ZH_CUE, found, _ZH_CUES, text):
+            for m in match_at_starts(_ZH_CUE, found, _ZH_CUES, text):
                 name = _trim_zh(m.group(1))
                 sl = _surname_len(name)
                 # no segmentation: cut at the first character that never occurs in names
@@ -148,7 +112,7 @@ class PersonNameRecognizer(Recognizer):
                 name = name[: min(cut, sl + 2)]
                 if sl and sl + 1 <= len(name):
                     yield Match("PERSON", m.start(1), m.start(1) + len(name), 0.85, validated="surname", context="cue")
-            for h in _matches(_ZH_HONORIFIC, found, _HONORIFICS, text):
+            for h in match_at_starts(_ZH_HONORIFIC, found, _HONORIFICS, text):
                 if text.startswith("小姐姐", h.start()):
                     continue
                 tail = _CJK3.search(text, max(0, h.start() - 4), h.start())
@@ -172,12 +136,12 @@ class PersonNameRecognizer(Recognizer):
                         yield Match("PERSON", s, s + len(cand), score, validated="surname", context="honorific")
                         break
         if any(t in found for t in _EN_TITLES):
-            for m in _matches(_EN_TITLE, found, _EN_TITLES, text):
+            for m in match_at_starts(_EN_TITLE, found, _EN_TITLES, text):
                 if m.start() == 0 or not text[m.start() - 1].isalpha():
                     yield Match("PERSON", m.start(1), m.end(1), 0.85, context="title")
         low = doc.lower
         if len(low) == len(text):
-            for c in _matches(_EN_CUE, _LOWER_CUES.find(low), _EN_CUE_STARTS, low):
+            for c in match_at_starts(_EN_CUE, _LOWER_CUES.find(doc), _EN_CUE_STARTS, low):
                 if c.start() and low[c.start() - 1].isalpha():
                     continue
                 nm = _EN_NAME.match(text, c.end())

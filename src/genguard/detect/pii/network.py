@@ -73,9 +73,28 @@ class IpRecognizer(Recognizer):
 
 # Anchored on the first separator, which ``re`` can search for directly, with the leading hex digits
 # checked by a look-behind after it: a pattern starting with [0-9A-Fa-f] (or with a look-behind) is
-# tried at nearly every position of an English text.
-_MAC_SEP = re.compile(r"([:-])(?<=[0-9A-Fa-f]{2}[:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
+# tried at nearly every position of an English text. One pattern per separator, each starting with
+# its literal: ``([:-])`` as a first item made ``re`` try the pattern at every position too (web
+# text has dozens of list dashes per document). Their matches cannot overlap (a match holds hex
+# digits and its own separator only, and may not touch the other separator), so the two scans
+# together find what the one pattern found.
+def _mac_sep(sep: str) -> re.Pattern[str]:
+    return re.compile(sep + rf"(?<=[0-9A-Fa-f]{{2}}{sep})[0-9A-Fa-f]{{2}}(?:{sep}[0-9A-Fa-f]{{2}}){{4}}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
+
+
+_MAC_SEPS = ((":", _mac_sep(":")), ("-", _mac_sep("-")))
 _MAC_DOT = re.compile(r"\.(?<=[0-9A-Fa-f]{4}\.)[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z:.-])")
+
+
+def _at_least(text: str, char: str, k: int) -> bool:
+    """``text.count(char) >= k``, stopping at the k-th occurrence (web text has dozens of dashes
+    and dots, and counting them all cost more than the scans they gate)."""
+    i = -1
+    for _ in range(k):
+        i = text.find(char, i + 1)
+        if i == -1:
+            return False
+    return True
 
 
 class MacRecognizer(Recognizer):
@@ -83,10 +102,13 @@ class MacRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
-        if text.count(":") < 5 and text.count("-") < 5 and text.count(".") < 2:
-            return
-        for rx, lead in ((_MAC_SEP, 2), (_MAC_DOT, 4)):
-            for m in rx.finditer(text):
+        # a separated address holds five of its separator, a dotted one two dots
+        sep_matches = sorted(
+            (m for sep, rx in _MAC_SEPS if _at_least(text, sep, 5) for m in rx.finditer(text)), key=lambda m: m.start()
+        )
+        dot_matches = _MAC_DOT.finditer(text) if _at_least(text, ".", 2) else iter(())
+        for lead, matches in ((2, iter(sep_matches)), (4, dot_matches)):
+            for m in matches:
                 start = m.start() - lead
                 if start and ((text[start - 1].isascii() and text[start - 1].isalnum()) or text[start - 1] in ":.-"):
                     continue
@@ -94,7 +116,6 @@ class MacRecognizer(Recognizer):
                 if not any(c.isalpha() for c in value) and len(set(value.replace(":", "").replace("-", ""))) < 3:
                     continue
                 yield Match("MAC_ADDRESS", start, m.end(), 0.75, validated="format")
-
 
 
 _URL = re.compile(
@@ -111,8 +132,15 @@ class UrlRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text = doc.text
-        if "://" not in text and "www." not in doc.lower:
-            return
+        if "URL" in self.selected and ("://" in text or "www." in doc.lower):
+            yield from self._urls(text)
+        # credentials sit in a URL with a scheme: "://" and "@" are both needed
+        if "URL_CREDENTIALS" in self.selected and "@" in text and "://" in text:
+            for m in _URL_CRED.finditer(text):
+                yield Match("URL_CREDENTIALS", m.start(1), m.end(2), 0.95, category="S5", validated="userinfo")
+
+    @staticmethod
+    def _urls(text: str) -> Iterator[Match]:
         for m in _URL.finditer(text):
             end = m.end()
             while end > m.start() and text[end - 1] in _TRAIL:
@@ -121,6 +149,3 @@ class UrlRecognizer(Recognizer):
                 end -= 1
             if end - m.start() > 8:
                 yield Match("URL", m.start(), end, 0.6, validated="scheme")
-        if "@" in text:
-            for m in _URL_CRED.finditer(text):
-                yield Match("URL_CREDENTIALS", m.start(1), m.end(2), 0.95, category="S5", validated="userinfo")

@@ -64,6 +64,7 @@ _INTL = re.compile(
 )
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./](?:19|20)?[0-9]{2})$")
 _NANP = re.compile(r"^(?:\(?[2-9][0-9]{2}\)?[ .-]?)[2-9][0-9]{2}[ .-]?[0-9]{4}$")
+_DIGIT = re.compile(r"[0-9]")
 _SSN_LIKE = re.compile(r"^[0-9]{3}-[0-9]{2}-[0-9]{4}$")
 
 
@@ -77,7 +78,7 @@ class IntlPhoneRecognizer(Recognizer):
             return
         for m in doc.scan(_INTL, 7):
             whole = m.group(0)
-            digits = sum(c.isdigit() for c in whole)
+            digits = len(whole) - len(_DIGIT.sub("", whole))  # the pattern's digits are ASCII
             if not 7 <= digits <= 15:
                 continue
             plus, paren, body = m.group(1), m.group(2), m.group(3)

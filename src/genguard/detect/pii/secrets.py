@@ -10,7 +10,7 @@ import string
 from collections import Counter
 from collections.abc import Iterator
 
-from genguard.detect.pii.base import Doc, Match, Recognizer, WordFinder
+from genguard.detect.pii.base import CueStarts, Doc, Match, Recognizer, WordFinder, match_at_starts
 from genguard.text.runs import AsciiRuns
 
 # (provider, pattern) — prefixes documented by each provider for their key formats.
@@ -34,7 +34,13 @@ _PROVIDERS: list[tuple[str, str]] = [
 # no leading look-behind: a pattern that starts with literals lets ``re`` skip ahead fast
 _API = re.compile("(?:" + "|".join(f"(?P<p{i}>{rx})" for i, (_, rx) in enumerate(_PROVIDERS)) + r")(?![A-Za-z0-9_-])")
 _KV_GATE = ("pass", "pwd", "密码", "口令", "secret", "key", "token")
-_KV_GATE_WORDS = WordFinder(_KV_GATE, longest=True)
+_KV_GATE_WORDS = WordFinder(_KV_GATE, longest=True, view="lower")
+# Every key of _KV_LOWER holds one of the gate words; where its match starts relative to that
+# word: "client_secret" 7 before "secret", "api_key" 3 or 4 before "key", "access-token" 6 or 7
+# before "token", and so on. The pattern then runs only there (see CueStarts).
+_KV_STARTS = {"pass": (0,), "pwd": (0,), "密码": (0,), "口令": (0,), "secret": (0, -7), "key": (-3, -4, -6, -7, -8),
+              "token": (0, -4, -5, -6, -7)}
+_KV_CUES = CueStarts(_KV_STARTS, "lower")
 _PEM = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]*)"
 )
@@ -109,16 +115,23 @@ class SecretsRecognizer(Recognizer):
             if classes >= 2 and shannon_entropy(val) >= 3.5:
                 yield Match("HIGH_ENTROPY_SECRET", start, start + len(val), 0.7, category="S5", validated="entropy",
                             context="cue")
-        low = doc.lower
-        if _KV_GATE_WORDS.find(low):  # one automaton pass instead of seven substring scans
-            same = len(low) == len(text)
-            for m in (_KV_LOWER.finditer(low) if same else _KV.finditer(text)):
-                if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum():
-                    continue
-                val = text[m.start("val") : m.end("val")]
-                if val.lower() in _PLACEHOLDER_VALUES or set(val) <= set("*x.-_"):
-                    continue
-                key = m.group("key").lower()
-                entity = "PASSWORD" if key in _PASSWORD_KEYS else "API_KEY"
-                score = 0.85 if entity == "PASSWORD" else (0.85 if shannon_entropy(val) >= 3.0 else 0.55)
-                yield Match(entity, m.start("val"), m.end("val"), score, category="S5", validated="key=value", context=key)
+        yield from self._key_values(doc)
+
+    @staticmethod
+    def _key_values(doc: Doc) -> Iterator[Match]:
+        """``password: ...``, ``api_key=...``: the pattern tried where its key words occur."""
+        text, low = doc.text, doc.lower
+        if len(low) == len(text):
+            kv = match_at_starts(_KV_LOWER, _KV_CUES.find(doc), _KV_STARTS, low)
+        else:  # lower-casing changed the length, so spans come from the (?i) scan of the text
+            kv = _KV.finditer(text) if _KV_GATE_WORDS.find_in(doc) else iter(())
+        for m in kv:
+            if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum():
+                continue
+            val = text[m.start("val") : m.end("val")]
+            if val.lower() in _PLACEHOLDER_VALUES or set(val) <= set("*x.-_"):
+                continue
+            key = m.group("key").lower()
+            entity = "PASSWORD" if key in _PASSWORD_KEYS else "API_KEY"
+            score = 0.85 if entity == "PASSWORD" else (0.85 if shannon_entropy(val) >= 3.0 else 0.55)
+            yield Match(entity, m.start("val"), m.end("val"), score, category="S5", validated="key=value", context=key)

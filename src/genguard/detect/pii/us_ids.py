@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from genguard.detect.pii.base import NA, NB, ContextWords, Doc, Match, Recognizer
+from genguard.detect.pii.base import NA, NB, ContextWords, Doc, Match, Recognizer, WordFinder
 
 _SSN = re.compile(NB + r"([0-9]{3})([- ]?)([0-9]{2})\2([0-9]{4})" + NA)
 SSN_CONTEXT = ContextWords(["ssn", "social security", "social sec", "tax id", "taxpayer"], ["order", "订单", "phone", "tel"])
@@ -37,9 +37,10 @@ _DATE = re.compile(
     rf"|(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)? {_MONTHS},? (?:19|20)[0-9]{{2}}"
     r")(?![0-9])"
 )
-DOB_CONTEXT = ContextWords(
-    ["出生", "生日", "生于", "诞生", "出生日期", "born", "birth", "dob", "d.o.b", "birthday"], before=24, after=0
-)
+_DOB_CUES = ["出生", "生日", "生于", "诞生", "出生日期", "born", "birth", "dob", "d.o.b", "birthday"]
+DOB_CONTEXT = ContextWords(_DOB_CUES, before=24, after=0)
+# the cue words as DOB_CONTEXT.pos_words finds them, from the lower-cased view's shared pass
+_DOB_WORDS = WordFinder(sorted({w.lower() for w in _DOB_CUES}), longest=True, view="lower")
 
 
 class DateOfBirthRecognizer(Recognizer):
@@ -48,12 +49,12 @@ class DateOfBirthRecognizer(Recognizer):
     entities = ("DATE_OF_BIRTH",)
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        if not doc.has_digit or DOB_CONTEXT.pos_words is None:
+        if not doc.has_digit:
             return
         text, n, low = doc.text, len(doc.text), doc.lower
         last = -1
         # scan only just after each birth cue: the date must follow it within 24 characters
-        for _, cue_start, cue_end in DOB_CONTEXT.pos_words.find(low):
+        for _, cue_start, cue_end in _DOB_WORDS.find_in(doc):
             s = max(cue_end, last)
             e = min(n, cue_end + 24 + 20)
             while e < n and text[e].isascii() and text[e].isalnum():

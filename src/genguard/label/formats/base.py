@@ -14,9 +14,24 @@ import os
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from genguard.errors import InputError
+
+
+@dataclass(frozen=True)
+class LegacyDigest:
+    """A content digest an earlier genguard release computed (and signed) for this file.
+
+    Files labelled before a digest was changed must not turn into "tampered" overnight, but the
+    verdict has to say what the old digest covered; ``complete`` is False when it left out
+    content the current digest covers, so such a file can only be "unverified".
+    """
+
+    digest: str
+    covered: str
+    complete: bool
 
 
 class FormatHandler(ABC):
@@ -48,6 +63,10 @@ class FormatHandler(ABC):
     def content_digest(self, path: Path) -> str:
         """SHA-256 (hex) of the file's content with the label slot removed, computed canonically."""
 
+    def legacy_digests(self, path: Path) -> list[LegacyDigest]:
+        """Digests earlier releases signed for this format (only formats whose digest changed)."""
+        return []
+
 
 def sha256_parts(*parts: bytes) -> str:
     h = hashlib.sha256()
@@ -57,21 +76,45 @@ def sha256_parts(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: the end of its symlink chain, if any.
+
+    Replacing ``path`` itself would turn a symlink into a regular file and leave the file it
+    points to unlabelled.
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path next to ``path`` that replaces it only if the block succeeds."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """A temporary path next to ``path``'s target that replaces the target only if the block succeeds.
+
+    Symlinks are followed (the file they point to is replaced, the link stays a link), and the
+    target keeps its permission bits.
+    """
+    target = write_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        os.replace(tmp_path, path)
+        mode = target.stat().st_mode & 0o777 if target.exists() else None
         if mode is not None:
-            os.chmod(path, mode)
+            os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def c2pa_refusal(path: Path) -> InputError:
+    """The error for a file whose C2PA manifest a new label would invalidate (never done silently)."""
+    return InputError(
+        f"{path}: carries a C2PA manifest whose hash covers the file's bytes; adding the AIGC label would "
+        "invalidate it, so the file was left unchanged. Label the original first, then C2PA-sign it "
+        "(genguard label add, then genguard label c2pa-sign) / 文件已含 C2PA 清单，写入 AIGC 标识会使其哈希失效，"
+        "文件未改动；请先添加标识，再进行 C2PA 签名"
+    )
 
 
 def corrupted(path: Path, fmt: str, exc: BaseException) -> InputError:

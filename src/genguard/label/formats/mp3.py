@@ -2,6 +2,11 @@
 
 The content digest covers the audio stream after the ID3v2 tag (mutagen reports the tag
 size), so rewriting the tag does not change it.
+
+The tag is saved in the ID3v2 version the file had (v2.3 stays v2.3 with its TYER/TDAT frames;
+mutagen cannot write v2.2, which becomes v2.3, the closest version; untagged files get v2.4), on
+a copy that then replaces the file (through a symlink to its target), so an interrupted write
+never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.errors import InputError
-from genguard.label.formats.base import FormatHandler, corrupted, sha256_parts
+from genguard.label.formats.base import FormatHandler, atomic_output, corrupted, sha256_parts
 
 DESC = "AIGC"
 
@@ -24,11 +29,12 @@ def _check_audio(path: Path) -> None:
         raise corrupted(path, "MP3", exc) from None
 
 
-def _tags(path: Path) -> Any | None:
+def _tags(path: Path, v2_version: int = 4) -> Any | None:
+    """The ID3v2 tag with frames translated to ``v2_version`` (3 keeps TYER/TDAT, 4 uses TDRC)."""
     from mutagen.id3 import ID3, ID3NoHeaderError
 
     try:
-        return ID3(path)
+        return ID3(path, v2_version=v2_version)
     except ID3NoHeaderError:
         return None
     except Exception as exc:
@@ -60,14 +66,21 @@ class Mp3Handler(FormatHandler):
         from mutagen.id3 import ID3, TXXX
 
         _check_audio(path)
-        tags = _tags(path) or ID3()
+        tags = _tags(path)
+        version = 4 if tags is None or tags.version >= (2, 4, 0) else 3
+        if version == 3:
+            tags = _tags(path, v2_version=3)
+        tags = tags or ID3()
         tags.delall(f"TXXX:{DESC}")
-        tags.add(TXXX(encoding=3, desc=DESC, text=[json_text]))
-        try:
-            tags.save(path)
-        except Exception as exc:
-            raise corrupted(path, "MP3", exc) from None
-        _check_audio(path)
+        # v2.3 has no UTF-8 text encoding; mutagen writes UTF-16 there (encoding 1)
+        tags.add(TXXX(encoding=3 if version == 4 else 1, desc=DESC, text=[json_text]))
+        with atomic_output(path) as tmp:
+            tmp.write_bytes(path.read_bytes())
+            try:
+                tags.save(tmp, v2_version=version)
+            except Exception as exc:
+                raise corrupted(path, "MP3", exc) from None
+            _check_audio(tmp)
 
     def content_digest(self, path: Path) -> str:
         tags = _tags(path)

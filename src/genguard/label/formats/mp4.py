@@ -3,6 +3,9 @@ written with mutagen.
 
 The content digest covers the media data (every top-level ``mdat`` payload), which mutagen
 never moves when it rewrites the metadata (it fixes chunk offsets instead).
+
+mutagen saves in place, so it works on a copy that then replaces the file (through a symlink,
+its target): an interrupted write never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.errors import InputError
-from genguard.label.formats.base import FormatHandler, corrupted, sha256_parts
+from genguard.label.formats.base import FormatHandler, atomic_output, corrupted, sha256_parts
 
 KEY = "----:cn.org.tc260:AIGC"
 
@@ -45,15 +48,18 @@ class Mp4Handler(FormatHandler):
     def write_raw(self, path: Path, json_text: str) -> None:
         from mutagen.mp4 import MP4FreeForm
 
-        mp4 = _open(path)
-        if mp4.tags is None:
-            mp4.add_tags()
-        mp4.tags[KEY] = [MP4FreeForm(json_text.encode("utf-8"))]
-        try:
-            mp4.save()
-        except Exception as exc:
-            raise corrupted(path, "MP4", exc) from None
         _open(path)
+        with atomic_output(path) as tmp:
+            tmp.write_bytes(path.read_bytes())
+            mp4 = _open(tmp)
+            if mp4.tags is None:
+                mp4.add_tags()
+            mp4.tags[KEY] = [MP4FreeForm(json_text.encode("utf-8"))]
+            try:
+                mp4.save()
+            except Exception as exc:
+                raise corrupted(path, "MP4", exc) from None
+            _open(tmp)
 
     def content_digest(self, path: Path) -> str:
         from mutagen.mp4 import Atoms

@@ -10,11 +10,14 @@ import json
 from pathlib import Path
 
 from genguard.errors import InputError
-from genguard.label.formats.base import FormatHandler, atomic_output, sha256_parts
+from genguard.label.formats.base import FormatHandler, atomic_output, sha256_parts, write_target
 
 
 def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + ".aigc.json")
+    """``FILE.aigc.json`` next to the file itself: a symlink's label belongs to (and sits next to)
+    its target, so reading the target or any link to it finds the same label."""
+    target = write_target(path)
+    return target.with_name(target.name + ".aigc.json")
 
 
 class SidecarHandler(FormatHandler):
@@ -39,7 +42,7 @@ class SidecarHandler(FormatHandler):
         if not side.exists():
             side.touch()
         with atomic_output(side) as tmp:
-            payload = {"AIGC": json.loads(json_text), "file": path.name}
+            payload = {"AIGC": json.loads(json_text), "file": write_target(path).name}
             tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     def content_digest(self, path: Path) -> str:
