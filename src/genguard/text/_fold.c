@@ -23,6 +23,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
     if (b->len % itemsize != 0) {
@@ -443,7 +444,214 @@ static PyObject *lower(PyObject *self, PyObject *args) {
     return out;
 }
 
+/*
+ * spell_pruned(codes, offsets, original, wide, row, classes, grams, width, reach) -> (text, offsets)
+ *
+ * The pinyin view of a normalised text (``spell`` above, in general: each compact code point c
+ * (``codes``, uint32; ``offsets``, int64, its index in ``original``) becomes the non-zero entries
+ * of row c of ``wide`` (uint32, rows of equal width; a code point beyond the rows stays itself),
+ * each carrying the code point's offset; ``row``: the entries per row), with what no pinyin-key
+ * hit can use left out; why each step is sound: genguard/detect/keywords/prune.py.
+ *  1. Latin words whose letters are in no key, as far as ``grams`` tells. A word is a maximal run
+ *     of compact characters whose original characters are word characters (``classes`` bit 1,
+ *     uint8 per code point below its length) with nothing but invisible characters between them
+ *     in ``original`` (no visible separator: ``classes`` bit 2). ``grams`` is a bitmap over the
+ *     strings of at most ``width`` letters a-z (bijective base 27): a set bit means "occurs in
+ *     some key". A word is kept when it is in the set (at most ``width`` letters) or every
+ *     ``width``-letter window of it is; a character outside a-z drops the word.
+ *  2. Every compact character whose spelled letters all lie ``reach`` or more view positions away
+ *     from every character of the kept words.
+ * Each run of left-out compact characters becomes one space carrying the first one's offset (no
+ * key holds a space; the characters around it keep neighbours of other offsets, as in the view).
+ * The helpers below come first.
+ */
+
+/* Whether compact[a:b] (``data`` of ``kind``) is kept: a string of at most ``width`` letters whose bit is set, or a longer
+ * one whose every ``width``-letter window's bit is (a rolling code: the leaving letter's digit is
+ * taken off the top, no division per character). */
+static int word_kept(const unsigned char *bits, Py_ssize_t nbits, int width, int kind, const void *data, Py_ssize_t a, Py_ssize_t b) {
+    size_t code = 0, top = 1;  /* top: 27 ** (width - 1), the weight of a window's first letter */
+    for (int k = 1; k < width; k++) top *= 27;
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 'a' || c > 'z') return 0;
+        if (i - a >= width) code -= (size_t)(PyUnicode_READ(kind, data, i - width) - 'a' + 1) * top;
+        code = code * 27 + (size_t)(c - 'a' + 1);
+        if ((i - a + 1 >= width || i + 1 == b) && ((Py_ssize_t)code >= nbits || !((bits[code >> 3] >> (code & 7)) & 1)))
+            return 0;
+    }
+    return 1;
+}
+
+enum { KEPT = 1, GONE = 2 };
+
+/* Mark the words of the compact view KEPT or GONE (step 1) and list the kept words' spans in ``kept``
+ * (pairs start, end; ``*n_kept`` pairs). Returns 1 when some word is gone, 0 when none is, -1
+ * when the offsets are not non-decreasing positions of the original. One copy per kind of the
+ * original text (PyUnicode_READ's switch per character cost more than the rest of the loop). */
+#define MARK_WORDS(NAME, OTYPE)                                                                        \
+static int NAME(unsigned char *mark, Py_ssize_t n, const int64_t *off, const OTYPE *orig,              \
+                Py_ssize_t n_orig, const unsigned char *cls, Py_ssize_t n_cls, const unsigned char *bits,\
+                Py_ssize_t nbits, int width, int vkind, const void *vdata, Py_ssize_t *kept,           \
+                Py_ssize_t *n_kept) {                                                                  \
+    int any_gone = 0;                                                                                  \
+    Py_ssize_t start = -1; /* first compact position of the current word */                            \
+    *n_kept = 0;                                                                                       \
+    for (Py_ssize_t i = 0; i <= n; i++) {                                                              \
+        int word = 0, joined = 0;                                                                      \
+        if (i < n) {                                                                                   \
+            if (off[i] < 0 || off[i] >= n_orig || (i && off[i] < off[i - 1])) return -1;               \
+            Py_UCS4 c = orig[off[i]];                                                                  \
+            word = (Py_ssize_t)c < n_cls && (cls[c] & 1);                                              \
+        }                                                                                              \
+        if (word && start >= 0) { /* continues the word unless a visible separator lies between */    \
+            joined = off[i] > off[i - 1];                                                              \
+            for (int64_t j = off[i - 1] + 1; joined && j < off[i]; j++) {                              \
+                Py_UCS4 c = orig[j];                                                                   \
+                if ((Py_ssize_t)c < n_cls && (cls[c] & 2)) joined = 0;                                 \
+            }                                                                                          \
+        }                                                                                              \
+        if (joined) continue;                                                                          \
+        if (start >= 0) {                                                                              \
+            if (word_kept(bits, nbits, width, vkind, vdata, start, i)) {                               \
+                memset(mark + start, KEPT, (size_t)(i - start));                                       \
+                kept[2 * *n_kept] = start;                                                             \
+                kept[2 * (*n_kept)++ + 1] = i;                                                         \
+            } else {                                                                                   \
+                memset(mark + start, GONE, (size_t)(i - start));                                       \
+                any_gone = 1;                                                                          \
+            }                                                                                          \
+        }                                                                                              \
+        start = word ? i : -1;                                                                         \
+    }                                                                                                  \
+    return any_gone;                                                                                   \
+}
+MARK_WORDS(mark_words_1, Py_UCS1)
+MARK_WORDS(mark_words_2, Py_UCS2)
+MARK_WORDS(mark_words_4, Py_UCS4)
+
+/* Mark GONE the compact characters (step 2) whose view span [vpos[x], vpos[x + 1]) lies ``reach``
+ * or more view positions from every kept word, gap by gap between the kept words (compact spans
+ * in ``kept``; a word character spells to one letter, so a kept character at x is view position
+ * vpos[x]). */
+static void mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_ssize_t reach, const Py_ssize_t *kept,
+                    Py_ssize_t n_kept) {
+    Py_ssize_t x = 0;
+    for (Py_ssize_t j = 0; j <= n_kept; j++) {
+        Py_ssize_t end = j < n_kept ? kept[2 * j] : n;  /* the gap is compact [x, end) */
+        int64_t left = j > 0 ? vpos[kept[2 * j - 1] - 1] : INT64_MIN / 2;  /* last kept view position */
+        int64_t right = j < n_kept ? vpos[kept[2 * j]] : INT64_MAX / 2;   /* next kept view position */
+        for (; x < end; x++) {
+            if (vpos[x] - left >= reach && right - (vpos[x + 1] - 1) >= reach) mark[x] = GONE;
+        }
+        if (j < n_kept) x = kept[2 * j + 1];
+    }
+}
+
+static PyObject *spell_pruned(PyObject *self, PyObject *args) {
+    PyObject *original;
+    Py_buffer codes, offs, wide, classes, grams;
+    int width;
+    Py_ssize_t reach, row;
+    if (!PyArg_ParseTuple(args, "y*y*Uy*ny*y*in:spell_pruned", &codes, &offs, &original, &wide, &row, &classes,
+                          &grams, &width, &reach))
+        return NULL;
+    PyObject *result = NULL;
+    unsigned char *mark = NULL;
+    Py_ssize_t *kept = NULL;
+    int64_t *vpos = NULL, *out_offs = NULL;
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n = items(&codes, 4, "codes"), n_offs = items(&offs, 8, "offsets");
+    if (n < 0 || n_offs < 0) goto done;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(original) < 0) goto done;
+#endif
+    Py_ssize_t n_orig = PyUnicode_GET_LENGTH(original);
+    if (n != n_offs || width < 1 || width > 12 || reach < 1 || row < 1 || wide.len % (4 * row) != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "spell_pruned: codes and offsets of one length, width 1..12, reach >= 1, wide rows of row uint32");
+        goto done;
+    }
+    const uint32_t *cp = (const uint32_t *)codes.buf, *rows = (const uint32_t *)wide.buf;
+    const int64_t *off = (const int64_t *)offs.buf;
+    Py_ssize_t n_rows = wide.len / (4 * row);
+    mark = (unsigned char *)calloc((size_t)(n ? n : 1), 1);
+    kept = (Py_ssize_t *)malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));  /* at most n words */
+    vpos = (int64_t *)malloc((size_t)(n + 1) * sizeof(int64_t));
+    if (!mark || !kept || !vpos) { PyErr_NoMemory(); goto done; }
+    vpos[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {  /* the view position of each compact character */
+        Py_ssize_t len = 1;
+        if ((Py_ssize_t)cp[i] < n_rows) {
+            const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
+            for (len = 0; len < row && r[len]; len++) {}
+        }
+        vpos[i + 1] = vpos[i] + len;
+    }
+    const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
+    int okind = PyUnicode_KIND(original), status;
+    const void *odata = PyUnicode_DATA(original);
+    Py_ssize_t n_kept = 0, nbits = grams.len * 8;
+    if (okind == PyUnicode_1BYTE_KIND)
+        status = mark_words_1(mark, n, off, (const Py_UCS1 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
+    else if (okind == PyUnicode_2BYTE_KIND)
+        status = mark_words_2(mark, n, off, (const Py_UCS2 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
+    else
+        status = mark_words_4(mark, n, off, (const Py_UCS4 *)odata, n_orig, cls, classes.len, bits, nbits, width,
+                              PyUnicode_4BYTE_KIND, cp, kept, &n_kept);
+    if (status < 0) {
+        PyErr_SetString(PyExc_ValueError, "spell_pruned: offsets must be non-decreasing positions in the original");
+        goto done;
+    }
+    mark_far(mark, n, vpos, reach, kept, n_kept);
+    out = (Py_UCS4 *)PyMem_Malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(Py_UCS4));
+    out_offs = (int64_t *)malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(int64_t));
+    if (!out || !out_offs) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (mark[i] == GONE) {
+            if (i == 0 || mark[i - 1] != GONE) {  /* one space for the run */
+                out[m] = ' ';
+                out_offs[m++] = off[i];
+            }
+            continue;
+        }
+        if ((Py_ssize_t)cp[i] >= n_rows) {
+            out[m] = cp[i];
+            out_offs[m++] = off[i];
+            continue;
+        }
+        const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
+        for (Py_ssize_t k = 0; k < row && r[k]; k++) {
+            out[m] = r[k];
+            out_offs[m++] = off[i];
+        }
+    }
+    {
+        PyObject *t = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
+        PyObject *o = PyBytes_FromStringAndSize((const char *)out_offs, m * (Py_ssize_t)sizeof(int64_t));
+        if (t && o) result = PyTuple_Pack(2, t, o);
+        Py_XDECREF(t);
+        Py_XDECREF(o);
+    }
+done:
+    free(mark);
+    free(kept);
+    free(vpos);
+    free(out_offs);
+    PyMem_Free(out);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&offs);
+    PyBuffer_Release(&wide);
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&grams);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"spell_pruned", spell_pruned, METH_VARARGS, "(pinyin text, offsets) without what no pinyin key can use."},
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"digit_windows", digit_windows, METH_VARARGS, "The PII recognisers' regions around digit clusters."},

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
+from genguard.detect.keywords.prune import WordPruner, gram_bitmap
 from genguard.text import split_chars
 from genguard.text.normalize import (
     NormalizedText,
@@ -352,12 +353,16 @@ class KeywordEngine:
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
+        # the pinyin pruning bitmap (prune.py): computed once, then kept in the disk cache
+        cached = state[4] if state is not None and len(state) > 4 else gram_bitmap(self._pinyin.key_list())
+        self._pruner = WordPruner(cached)
         self._symbolic = [(k, e) for k, es in self._literal.decoded().items() for e in es]
 
     def state(self) -> tuple[Any, ...]:
-        """The computed keys and entries as plain tuples (fast to pickle), and the split-character
-        table, for the disk cache."""
-        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded(), self._split_keys)
+        """The computed keys and entries as plain tuples (fast to pickle), the split-character
+        table and the pinyin pruning bitmap (prune.py), for the disk cache."""
+        return (self._main.encoded(), self._pinyin.encoded(), self._literal.encoded(), self._split_keys,
+                self._pruner.bitmap)
 
     @property
     def size(self) -> int:
@@ -380,17 +385,23 @@ class KeywordEngine:
         if norm.has_han:
             self._check_interleaved(norm, raw)
         if self._has_pinyin and norm.has_latin:
-            # a pinyin key counts only where it covers a Latin letter of the original: in a long
-            # text with Han characters, scan the spelling near those letters only
-            pieces = norm.pinyin_pieces(self._pinyin_reach)
-            if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
-                found = self._pinyin.iter(norm.pinyin_text)
+            # a pinyin key counts only where it covers a Latin letter of the original: the pruned
+            # view keeps only the Latin words some key holds and what lies near them (prune.py)
+            if self._pruner.active():
+                view = self._pruner.pinyin_view(norm, self._pinyin_reach)
+                found = self._pinyin.iter(view.text)
                 if found:
-                    self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
-            for piece in pieces or ():
-                found = self._pinyin.iter(piece.text)
-                if found:
-                    self._check(found, piece, original, raw, pinyin=True, norm=norm)
+                    self._check(found, view, original, raw, pinyin=True, norm=norm)
+            else:  # in a long text with Han characters, scan the spelling near the letters only
+                pieces = norm.pinyin_pieces(self._pinyin_reach)
+                if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
+                    found = self._pinyin.iter(norm.pinyin_text)
+                    if found:
+                        self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
+                for piece in pieces or ():
+                    found = self._pinyin.iter(piece.text)
+                    if found:
+                        self._check(found, piece, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
@@ -643,7 +654,7 @@ def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
     if os.environ.get("GENGUARD_NO_CACHE"):
         return None
     here = Path(__file__).resolve()
-    code = [here, here.parent / "banks.py", here.parents[2] / "text" / "normalize.py"]
+    code = [here, here.parent / "banks.py", here.parent / "prune.py", here.parents[2] / "text" / "normalize.py"]
     h = hashlib.sha256(repr(key).encode("utf-8"))
     for f in code:
         h.update(f.read_bytes())
