@@ -153,6 +153,8 @@ def assess_banks(ctx: EvidenceContext) -> Evidence:
         value["covered_codes"] = sorted({i.risk for i in items if i.bank == BankType.GENERATED and i.risk
                                          and i.risk.startswith("A")})
         value["per_code"] = dict(sorted(Counter(i.risk or "-" for i in items if i.bank == BankType.GENERATED).items()))
+        value["refuse_per_code"] = dict(sorted(Counter(i.risk or "-" for i in items
+                                                       if i.bank == BankType.SHOULD_REFUSE).items()))
     covered = len(value.get("covered_codes", [])) if "covered_codes" in value else value["covered_count"]
     sizes = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     zh = {"generated": "生成内容", "should_refuse": "应拒答", "should_not_refuse": "非拒答"}
