@@ -214,11 +214,25 @@ def _guard(ev: dict[str, Evidence], lim: Limits) -> tuple[Verdict, str, str]:
     if not v:
         return "missing", "no guard policy evidence", "无防护策略证据"
     dirs = set(v.get("directions", []))
-    if {"input", "output"} <= dirs:
-        n = len(v.get("detectors", []))
-        return "met", f"input and output are checked by {n} detectors", f"输入和输出均经过 {n} 个检测器检测"
-    return ("not_met", f"only {', '.join(sorted(dirs)) or 'no'} direction(s) checked",
-            f"仅检测了 {'、'.join(sorted(dirs)) or '无'} 方向")
+    if not {"input", "output"} <= dirs:
+        return ("not_met", f"only {', '.join(sorted(dirs)) or 'no'} direction(s) checked",
+                f"仅检测了 {'、'.join(sorted(dirs)) or '无'} 方向")
+    unacted = v.get("unacted") or {}
+    n_risks = len(get_taxonomy().codes(appendix_a_only=True))
+    idle = [d for d in ("input", "output") if len(unacted.get(d, [])) >= n_risks]
+    zh_dir = {"input": "输入", "output": "输出"}
+    if idle:
+        return ("not_met", f"no {'/'.join(idle)} rule acts: every finding on {'/'.join(idle)} is allowed "
+                           "(rules give no action other than allow)",
+                f"{'、'.join(zh_dir[d] for d in idle)}方向没有生效的规则：所有检出结果均被放行（规则动作均为 allow）")
+    n = len(v.get("detectors", []))
+    en = f"input and output are checked by {n} detectors"
+    zh = f"输入和输出均经过 {n} 个检测器检测"
+    part = [(d, unacted[d]) for d in ("input", "output") if unacted.get(d)]
+    if part:
+        en += "; findings allowed without action for " + "; ".join(f"{d}: {_list(c)}" for d, c in part)
+        zh += "；以下风险的检出结果不作处置直接放行：" + "；".join(f"{zh_dir[d]}：{_list(c, True)}" for d, c in part)
+    return "met", en, zh
 
 
 def _labels(ev: dict[str, Evidence], lim: Limits) -> tuple[Verdict, str, str]:
