@@ -53,10 +53,14 @@ def _evidence(db: str | None, policy: str | None, gateway_config: str | None = N
     """Collect evidence; configuration mistakes (policy, gateway config) stop with their message."""
     from genguard.gateway.config import load_config
     from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.guard import Guard
     from genguard.policy import load_policy
     from genguard.store import open_store
 
-    load_policy(policy)  # a broken policy file is the user's mistake: report it, do not turn it into "missing"
+    # a broken policy is the user's mistake: report it, do not turn it into "missing". Built as the
+    # guard builds it (pre-checks such as answer banks, detectors and their term banks), so a policy
+    # the guard would refuse to load never gets a "met" from the pack
+    Guard(load_policy(policy))
     if gateway_config is not None:
         load_config(gateway_config)
     return collect(EvidenceContext(store=open_store(db), policy_path=policy, gateway_config=gateway_config))
