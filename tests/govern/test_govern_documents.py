@@ -213,5 +213,9 @@ def test_gate_and_self_assessment_render_in_both_languages() -> None:
     assert "| P1.1 |" in md and "gates.yaml signed 2026-05" in md and "thresholds / margins" in md
     assert "Change since 2026-01-01" in md and "| +1 |" in md
     assert md.count("| Unscored |") == 41  # 42 sub-practices, one scored
+    # the totals over time, as the HTML chart shows them
+    hist = md.split("## Assessments over time")[1].split("##")[0]
+    assert f"| 2026-01-01 | {older.total} | {older.max_total} |" in hist and f"| 2026-06-01 | {newer.total} |" in hist
+    assert "## 历次自评" in render.self_md(newer, "zh", [older, newer]) and "over time" not in render.self_md(newer, "en", [newer])
     html = render.self_html(newer, "zh", [older, newer])
     assert "较上次变化 2026-01-01" in html and "gates.yaml signed 2026-05" in html and "子实践评分" in html
