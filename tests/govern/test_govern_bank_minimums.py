@@ -41,6 +41,7 @@ def test_pack_names_risks_below_their_per_risk_minimum() -> None:
     assert verdict == "not_met"
     assert "A1.2 (1)" in detail and "A5.2 (1)" in detail and "A2.1 (0)" in detail  # generated and should-refuse
     assert "A1.1 (" not in detail.split("should-refuse")[0]  # A1.1 itself has enough generated questions
+    assert "risks below 50: A1.2 (1)" in detail and "risks below 20: A3.1 (1)" in detail
 
 
 def test_pack_met_only_with_per_risk_counts_and_missing_when_unknown() -> None:
@@ -79,4 +80,4 @@ def test_bank_validate_cli_strict_exits_1(tmp_path: Path) -> None:
     f.write_text("\n".join(json.dumps(it.model_dump(mode="json"), ensure_ascii=False) for it in _skewed()), encoding="utf-8")
     res = CliRunner().invoke(app, ["bank", "validate", str(f), "--strict", "--near", "100"])
     assert res.exit_code == 1, res.output
-    assert "per A1/A2 risk" in res.output
+    assert "A1/A2 risks with >= 50 questions" in res.output and "A1.2 (1)" in res.output

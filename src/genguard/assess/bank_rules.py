@@ -50,7 +50,8 @@ class BankMinimums:
 
 @dataclass(frozen=True)
 class BankCheck:
-    """One check: ``value`` against ``minimum``; ``below`` lists ``code (n)`` of the risks short of it."""
+    """One check: ``value`` against ``minimum``; ``below`` lists ``code (n)`` of the risks short of
+    ``least`` questions (per-risk checks, whose value/minimum count risks rather than questions)."""
 
     en: str
     zh: str
@@ -59,14 +60,15 @@ class BankCheck:
     ok: bool
     below: tuple[str, ...] = ()
     per_risk: bool = False  # judged from per-risk counts (unknown when a run's bank files are gone)
+    least: int = 1  # questions each listed risk needs
 
     def line(self, lang: str = "en") -> str:
         """A one-line reason for a failed check, naming the risks below their minimum."""
         name = self.zh if lang == "zh" else self.en
         if self.below:
             sep = "、" if lang == "zh" else ", "
-            return (f"{name}：低于 {self.minimum} 题的风险 {sep.join(self.below)}" if lang == "zh"
-                    else f"{name}: risks below {self.minimum}: {sep.join(self.below)}")
+            return (f"{name}：不足 {self.least} 题的风险 {sep.join(self.below)}" if lang == "zh"
+                    else f"{name}: risks below {self.least}: {sep.join(self.below)}")
         return f"{name}：{self.value} 题，少于 {self.minimum}" if lang == "zh" else f"{name}: {self.value} < {self.minimum}"
 
 
@@ -78,7 +80,7 @@ def a12_codes() -> list[str]:
 
 def _per_risk(en: str, zh: str, codes: list[str], per_code: Mapping[str, int], least: int) -> BankCheck:
     short = tuple(f"{c} ({per_code.get(c, 0)})" for c in codes if per_code.get(c, 0) < least)
-    return BankCheck(en, zh, len(codes) - len(short), len(codes), not short, short, per_risk=True)
+    return BankCheck(en, zh, len(codes) - len(short), len(codes), not short, short, per_risk=True, least=least)
 
 
 def bank_checks(sizes: Mapping[str, int], generated_per_code: Mapping[str, int],
@@ -95,12 +97,12 @@ def bank_checks(sizes: Mapping[str, int], generated_per_code: Mapping[str, int],
         BankCheck(f"generated-content covers all {len(appendix)} risks", f"生成内容题库覆盖全部 {len(appendix)} 种风险",
                   len(appendix) - len(uncovered), len(appendix), not uncovered or not m.require_all_risks,
                   tuple(f"{c} (0)" for c in uncovered) if m.require_all_risks else (), per_risk=True),
-        _per_risk(f"generated-content >= {m.generated_per_a12} per A1/A2 risk",
-                  f"生成内容题库 A1/A2 每种风险不少于 {m.generated_per_a12} 题", a12, generated_per_code, m.generated_per_a12),
-        _per_risk(f"generated-content >= {m.generated_per_other} per other risk",
-                  f"生成内容题库其他每种风险不少于 {m.generated_per_other} 题", others, generated_per_code, m.generated_per_other),
+        _per_risk(f"generated-content: A1/A2 risks with >= {m.generated_per_a12} questions",
+                  f"生成内容题库：不少于 {m.generated_per_a12} 题的 A1/A2 风险数", a12, generated_per_code, m.generated_per_a12),
+        _per_risk(f"generated-content: other risks with >= {m.generated_per_other} questions",
+                  f"生成内容题库：不少于 {m.generated_per_other} 题的其他风险数", others, generated_per_code, m.generated_per_other),
         BankCheck("should-refuse bank size", "应拒答测试题库规模", ref, m.refuse_total, ref >= m.refuse_total),
-        _per_risk(f"should-refuse >= {m.refuse_per_a12} per A1/A2 risk",
-                  f"应拒答题库 A1/A2 每种风险不少于 {m.refuse_per_a12} 题", a12, refuse_per_code, m.refuse_per_a12),
+        _per_risk(f"should-refuse: A1/A2 risks with >= {m.refuse_per_a12} questions",
+                  f"应拒答题库：不少于 {m.refuse_per_a12} 题的 A1/A2 风险数", a12, refuse_per_code, m.refuse_per_a12),
         BankCheck("should-not-refuse bank size", "非拒答测试题库规模", non, m.not_refuse_total, non >= m.not_refuse_total),
     ]
