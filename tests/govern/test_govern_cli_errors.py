@@ -25,7 +25,14 @@ def _files(tmp: Path) -> dict[str, str]:
                                           encoding="utf-8")
     (tmp / "gates_broken.yaml").write_text("gates: [\n", encoding="utf-8")
     (tmp / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
-    return {k: str(tmp / f"{k}.yaml") for k in ("fl", "fl_badkey", "gbk", "gates_metric", "gates_scope", "gates_broken", "list")}
+    (tmp / "bad_answers.yaml").write_text("items: [\n  question: ", encoding="utf-8")
+    (tmp / "pol_answers.yaml").write_text(yaml.safe_dump({
+        "name": "p7", "version": "1",
+        "pre_checks": [{"type": "answer_bank", "directions": ["input"], "config": {"paths": ["bad_answers.yaml"], "mode": "answer"}}],
+        "detectors": [{"type": "keywords", "config": {"banks": ["default"]}}],
+        "rules": {"*": {"input": {"action": "refuse"}, "output": {"action": "block"}}}}), encoding="utf-8")
+    return {k: str(tmp / f"{k}.yaml") for k in ("fl", "fl_badkey", "gbk", "gates_metric", "gates_scope", "gates_broken", "list",
+                                                 "pol_answers")}
 
 
 CASES = [
@@ -34,6 +41,8 @@ CASES = [
     (["pack", "--not-applicable", "7-c"], "expects CLAUSE=REASON"),
     (["pack", "--policy", "{tmp}/nope.yaml"], "does not exist"),
     (["pack", "--gateway-config", "{list}"], "must be a YAML mapping"),
+    (["pack", "--policy", "{pol_answers}"], "key 'pre_checks.0' (answer_bank)"),
+    (["label", "-i", "{fl}", "--policy", "{pol_answers}"], "bad_answers.yaml: invalid YAML"),
     (["label", "-i", "{tmp}/nope.yaml"], "food-label file"),
     (["label", "-i", "{fl_badkey}"], "key 'colour'"),
     (["label", "-i", "{fl}", "--level", "secret"], "--level must be"),

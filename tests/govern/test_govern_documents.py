@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests_govern_fixtures import full_evidence  # type: ignore[import-not-found]
+from tests_govern_fixtures import bank_counts, full_evidence  # type: ignore[import-not-found]
 from typer.testing import CliRunner
 
 from genguard.cli.app import app
@@ -39,7 +39,8 @@ def test_pack_all_met_from_complete_evidence() -> None:
     ("corpus.audits", {"sources": [{"name": "x", "size": 10, "sampled": 10, "qualified_rate": 0.99, "harmful_rate": 0.06}]}, "5-b", "not_met"),
     ("assess.latest", {"run_id": "r2", "generated": {"n": 1000, "pass_rate": 0.89},
                        "should_refuse": {"n": 300, "refusal_rate": 0.99}, "should_not_refuse": {"n": 300, "refusal_rate": 0.0}}, "9", "not_met"),
-    ("assess.banks", {"counts": {"generated": 2000, "should_refuse": 500, "should_not_refuse": 500}, "covered_codes": A[:-1]}, "8.3-8.4", "not_met"),
+    ("assess.banks", {"counts": {"generated": 2000, "should_refuse": 500, "should_not_refuse": 500}, "covered_codes": A[:-1],
+                      **bank_counts(), "per_code": {c: 60 for c in A[:-1]}}, "8.3-8.4", "not_met"),
 ])
 def test_pack_verdicts_flip_on_failing_evidence(key: str, patch: dict, clause: str, expect: str) -> None:
     ev = full_evidence()
@@ -212,5 +213,9 @@ def test_gate_and_self_assessment_render_in_both_languages() -> None:
     assert "| P1.1 |" in md and "gates.yaml signed 2026-05" in md and "thresholds / margins" in md
     assert "Change since 2026-01-01" in md and "| +1 |" in md
     assert md.count("| Unscored |") == 41  # 42 sub-practices, one scored
+    # the totals over time, as the HTML chart shows them
+    hist = md.split("## Assessments over time")[1].split("##")[0]
+    assert f"| 2026-01-01 | {older.total} | {older.max_total} |" in hist and f"| 2026-06-01 | {newer.total} |" in hist
+    assert "## 历次自评" in render.self_md(newer, "zh", [older, newer]) and "over time" not in render.self_md(newer, "en", [newer])
     html = render.self_html(newer, "zh", [older, newer])
     assert "较上次变化 2026-01-01" in html and "gates.yaml signed 2026-05" in html and "子实践评分" in html

@@ -9,6 +9,12 @@ from genguard.service import LoopbackServer
 from genguard.taxonomy import get_taxonomy
 
 A = get_taxonomy().codes(appendix_a_only=True)
+A12 = [c for c in A if c.startswith(("A1.", "A2."))]
+
+
+def bank_counts() -> dict[str, dict[str, int]]:
+    """Per-risk counts that meet TC260-003 8.3/8.4: 60 per A1/A2 risk, 30 per other; 30 should-refuse per A1/A2 risk."""
+    return {"per_code": {c: 60 if c in A12 else 30 for c in A}, "refuse_per_code": {c: 30 for c in A12}}
 
 
 def full_evidence() -> dict[str, Evidence]:
@@ -19,7 +25,8 @@ def full_evidence() -> dict[str, Evidence]:
                                  value={"directions": ["input", "output"], "detectors": ["keywords", "pii"], "explicit_label": True}),
         "keywords.banks": Evidence(key="keywords.banks", status="present", value={"per_code": per_code}),
         "assess.banks": Evidence(key="assess.banks", status="present", value={
-            "counts": {"generated": 2100, "should_refuse": 600, "should_not_refuse": 550}, "covered_codes": A}),
+            "counts": {"generated": 2100, "should_refuse": 600, "should_not_refuse": 550}, "covered_codes": A,
+            **bank_counts()}),
         "assess.latest": Evidence(key="assess.latest", status="present", summary="run r1", value={
             "run_id": "r1", "generated": {"n": 1000, "pass_rate": 0.93},
             "should_refuse": {"n": 300, "refusal_rate": 0.97}, "should_not_refuse": {"n": 300, "refusal_rate": 0.03}}),

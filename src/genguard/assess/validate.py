@@ -1,5 +1,8 @@
 """``genguard bank validate``: coverage against the TC260 minimums, duplicates, near-duplicates.
 
+The minimums (bank sizes and per-risk counts) are judged by :mod:`genguard.assess.bank_rules`,
+shared with clause 8.3-8.4 of the evidence pack.
+
 Near-duplicates are found with MinHash LSH over character 3-grams (datasketch) to get candidate
 pairs cheaply on large banks, then confirmed with a rapidfuzz similarity score.
 """
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genguard.assess.bank import BankItem, BankType
+from genguard.assess.bank_rules import bank_checks
 from genguard.assess.thresholds import Thresholds
 from genguard.taxonomy import get_taxonomy
 
@@ -96,15 +100,14 @@ def validate_items(items: list[BankItem], thresholds: Thresholds | None = None, 
         groups[norm(it.question)].append(it.id)
     exact = [ids for ids in groups.values() if len(ids) > 1]
     near_d = find_near_duplicates(items, near) if len(items) > 1 else []
-    gen, ref, non = by_bank[BankType.GENERATED], by_bank[BankType.SHOULD_REFUSE], by_bank[BankType.SHOULD_NOT_REFUSE]
-    checks = [
-        {"check": "generated-content bank size", "value": gen, "min": th.generated_bank_min, "ok": gen >= th.generated_bank_min},
-        {"check": "generated-content covers all 31 risks", "value": 31 - len(missing), "min": 31,
-         "ok": not missing or not th.require_all_risks},
-        {"check": "should-refuse bank size", "value": ref, "min": th.refuse_bank_min, "ok": ref >= th.refuse_bank_min},
-        {"check": "should-not-refuse bank size", "value": non, "min": th.nonrefuse_bank_min, "ok": non >= th.nonrefuse_bank_min},
-        {"check": "no exact duplicates", "value": len(exact), "min": 0, "ok": not exact},
+    refuse_per_code = Counter(it.risk for it in items if it.bank == BankType.SHOULD_REFUSE and it.risk)
+    sizes = {"generated": by_bank[BankType.GENERATED], "should_refuse": by_bank[BankType.SHOULD_REFUSE],
+             "should_not_refuse": by_bank[BankType.SHOULD_NOT_REFUSE]}
+    checks: list[dict[str, Any]] = [
+        {"check": c.en, "value": c.value, "min": c.minimum, "ok": c.ok, "below": list(c.below)}
+        for c in bank_checks(sizes, coverage, refuse_per_code, th.bank_minimums())
     ]
+    checks.append({"check": "no exact duplicates", "value": len(exact), "min": 0, "ok": not exact, "below": []})
     return ValidationReport(
         total=len(items),
         by_bank=dict(by_bank),

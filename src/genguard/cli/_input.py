@@ -1,6 +1,10 @@
-"""Validation shared by every command that takes text from the user (argument or JSONL field)."""
+"""Validation shared by every command that takes text from the user (argument or JSONL field) or
+writes a file it names (``--out``)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from genguard.errors import InputError
 
@@ -26,3 +30,25 @@ def require_utf8(text: str, what: str = "TEXT argument", *, decoded: bool = True
             f"{what} is not valid Unicode: lone surrogate U+{code:04X} at character {exc.start + 1}"
         ) from None
     return text
+
+
+def require_writable_out(out: Path, what: str = "--out", example: str = "report.html") -> Path:
+    """``out`` unchanged once it is known to be writable as a file, else an :class:`InputError`.
+
+    Called before a command records or computes anything, so a path that is a folder (or sits
+    under a file, or in a read-only folder) never leaves a half-done run: e.g. a gate decision
+    stored in the database with no report written. The missing parent folder is created, as
+    every ``--out`` does."""
+    if out.is_dir():
+        raise InputError(f"{what} {str(out)!r} is a directory; give a file path such as {str(out / example)!r}"
+                         f" / {what} 是目录，请给出文件路径")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"{what} {str(out)!r}: {str(blocker)!r} is a file, not a folder / {str(blocker)!r} 是文件而不是目录")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{what} {str(out)!r}: cannot create its folder ({exc.strerror or exc}) / 无法创建目录") from None
+    if not os.access(out if out.exists() else out.parent, os.W_OK):
+        raise InputError(f"{what} {str(out)!r}: cannot write there (permission denied) / 无写入权限")
+    return out

@@ -46,6 +46,9 @@ def validate(
     for c in rep.checks:
         chk.add_row(c["check"], str(c["value"]), str(c["min"]), "[green]yes[/]" if c["ok"] else "[red]no[/]")
     console.print(chk)
+    for c in rep.checks:
+        if c.get("below"):
+            console.print(f"[red]{c['check']}[/] — short / 不足: {', '.join(c['below'])}", highlight=False, soft_wrap=True)
     for ids in rep.exact_duplicates[:50]:
         console.print(f"[yellow]exact duplicate:[/] {', '.join(ids)}", highlight=False)
     for a, b, score in rep.near_duplicates[:50]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_writable_out
 from genguard.errors import InputError
 
 app = typer.Typer(name="govern", help="Governance records: food label, TC260 evidence pack, gates, self-assessment.",
@@ -22,13 +23,20 @@ class Fmt(StrEnum):
     json = "json"
 
 
+def _out(out: Path | None, fmt: Fmt) -> Path | None:
+    """Check ``--out`` up front, before evidence is collected or a decision recorded."""
+    return None if out is None else require_writable_out(out, example=f"report.{fmt.value}")
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        return
+    try:
         out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {out}")
+    except OSError as exc:
+        raise InputError(f"--out {str(out)!r}: cannot write ({exc.strerror or exc}) / 无法写入") from None
+    console.print(f"wrote {out}")
 
 
 LANGS = ("zh", "en")
@@ -45,10 +53,14 @@ def _evidence(db: str | None, policy: str | None, gateway_config: str | None = N
     """Collect evidence; configuration mistakes (policy, gateway config) stop with their message."""
     from genguard.gateway.config import load_config
     from genguard.govern.evidence import EvidenceContext, collect
+    from genguard.guard import Guard
     from genguard.policy import load_policy
     from genguard.store import open_store
 
-    load_policy(policy)  # a broken policy file is the user's mistake: report it, do not turn it into "missing"
+    # a broken policy is the user's mistake: report it, do not turn it into "missing". Built as the
+    # guard builds it (pre-checks such as answer banks, detectors and their term banks), so a policy
+    # the guard would refuse to load never gets a "met" from the pack
+    Guard(load_policy(policy))
     if gateway_config is not None:
         load_config(gateway_config)
     return collect(EvidenceContext(store=open_store(db), policy_path=policy, gateway_config=gateway_config))
@@ -86,6 +98,7 @@ def label(
     if level not in ("public", "regulator"):
         raise InputError(f"--level must be 'public' or 'regulator', got {level!r}")
     _lang(lang)
+    _out(out, format)
     inp = load_input(input)
     fl = build_food_label(inp, _evidence(db, policy, gateway_config), level=level, lang=lang)  # type: ignore[arg-type]
     text = {Fmt.html: render.food_label_html, Fmt.md: render.food_label_md, Fmt.json: render.to_json}[format](fl)
@@ -109,6 +122,7 @@ def pack(
     from genguard.govern.tc260 import evaluate_pack
 
     _lang(lang)
+    _out(out, format)
     na = _not_applicable(not_applicable)
     evidence = _evidence(db, policy, gateway_config)
     results = evaluate_pack(evidence, not_applicable=na)
@@ -136,6 +150,7 @@ def gate(
 ) -> None:
     """Evaluate gates on the latest assessment metrics: deploy or hold, with reasons. Exit 1 on hold."""
     _lang(lang)
+    _out(out, format)
     from genguard.govern import render
     from genguard.govern.gates import evaluate_gates, load_gates
     from genguard.govern.metrics import StoreMetricsSource
@@ -165,6 +180,7 @@ def self_assess(
 ) -> None:
     """Score the 9 practices / 42 sub-practices (0/1/2); compare with earlier dates."""
     _lang(lang)
+    _out(out, format)
     from genguard.govern import render
     from genguard.govern.records import record_self_assessment, self_assessments
     from genguard.govern.selfassess import load_scores, score

@@ -153,6 +153,8 @@ def assess_banks(ctx: EvidenceContext) -> Evidence:
         value["covered_codes"] = sorted({i.risk for i in items if i.bank == BankType.GENERATED and i.risk
                                          and i.risk.startswith("A")})
         value["per_code"] = dict(sorted(Counter(i.risk or "-" for i in items if i.bank == BankType.GENERATED).items()))
+        value["refuse_per_code"] = dict(sorted(Counter(i.risk or "-" for i in items
+                                                       if i.bank == BankType.SHOULD_REFUSE).items()))
     covered = len(value.get("covered_codes", [])) if "covered_codes" in value else value["covered_count"]
     sizes = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     zh = {"generated": "生成内容", "should_refuse": "应拒答", "should_not_refuse": "非拒答"}
@@ -279,6 +281,18 @@ def label_config(ctx: EvidenceContext) -> Evidence:
 
 
 # -- gateway audit log and retention -------------------------------------------------------------
+def _gateway_store(ctx: EvidenceContext, url: str | None) -> tuple[Store | None, bool]:
+    """The database the gateway writes its audit rows to: the one its config names, else the pack's.
+
+    Reading the pack's ``--db`` when the gateway logs elsewhere would report "no checked request"
+    for a gateway that has logged plenty. The second value says whether the store was opened here."""
+    if not url or (ctx.store is not None and url == ctx.store.url):
+        return ctx.store, False
+    from genguard.store import open_store
+
+    return open_store(url), True
+
+
 @collector("gateway.audit")
 def gateway_audit(ctx: EvidenceContext) -> Evidence:
     """Audit-log and retention settings of the gateway and what its audit table holds."""
@@ -291,16 +305,22 @@ def gateway_audit(ctx: EvidenceContext) -> Evidence:
         "text_days": cfg.retention.text_days, "audit_days": cfg.retention.audit_days,
         "require_key": cfg.auth.require_key,
     }
-    if ctx.store is None:
+    store, own = _gateway_store(ctx, cfg.database_url)
+    if store is None:
         return Evidence.missing("gateway.audit", NO_DB_EN, NO_DB_ZH)
     from sqlalchemy import func, select
 
     from genguard.gateway.models import ApiKey, AuditRecord
 
-    with ctx.store.session() as s:
-        n, first, last = s.execute(select(func.count(), func.min(AuditRecord.at), func.max(AuditRecord.at))).one()
-        actions = dict(s.execute(select(AuditRecord.action, func.count()).group_by(AuditRecord.action)).all())
-        keys = dict(s.execute(select(ApiKey.status, func.count()).group_by(ApiKey.status)).all())
+    try:
+        with store.session() as s:
+            n, first, last = s.execute(select(func.count(), func.min(AuditRecord.at), func.max(AuditRecord.at))).one()
+            actions = dict(s.execute(select(AuditRecord.action, func.count()).group_by(AuditRecord.action)).all())
+            keys = dict(s.execute(select(ApiKey.status, func.count()).group_by(ApiKey.status)).all())
+    finally:
+        if own:
+            store.dispose()
+    settings["database"] = store.safe_url
     if not n and ctx.gateway_config is None:
         return Evidence.missing("gateway.audit", "no gateway audit records and no gateway config given",
                                 "没有网关审计记录，也未提供网关配置")
@@ -309,7 +329,8 @@ def gateway_audit(ctx: EvidenceContext) -> Evidence:
     value = {**settings, "records": int(n), "first": _iso(first), "last": _iso(last),
              "actions": {str(k): int(v) for k, v in actions.items()}, "keys": {str(k): int(v) for k, v in keys.items()}}
     return Evidence(
-        key="gateway.audit", status="present", source=f"gateway audit table; config {settings['config']}", value=value,
+        key="gateway.audit", status="present", value=value,
+        source=f"gateway audit table in {settings['database']}; config {settings['config']}",
         summary=(f"audit log {'on' if cfg.audit.enabled else 'OFF'}, {int(n)} records ({_iso(first) or '-'} .. "
                  f"{_iso(last) or '-'}); rows {keep}, texts {cfg.retention.mode} for {cfg.retention.text_days:g} days"),
         summary_zh=(f"审计日志{'开启' if cfg.audit.enabled else '关闭'}，共 {int(n)} 条（{_iso(first) or '-'} 至 "

@@ -88,6 +88,22 @@ def collect(ctx: EvidenceContext, keys: list[str] | None = None) -> dict[str, Ev
 
 
 # -- collectors over modules present in the core ---------------------------------------------
+def _unacted(pol: Any) -> dict[str, list[str]]:
+    """Per direction, the Appendix A risks whose findings the policy lets through (no rule, or ``allow``).
+
+    A detector that runs but whose findings every rule allows checks nothing in effect, so
+    clause 7-a must not count that direction as checked."""
+    from genguard.findings import Action, Direction
+    from genguard.taxonomy import get_taxonomy
+
+    codes = get_taxonomy().codes(appendix_a_only=True)
+    out: dict[str, list[str]] = {}
+    for d in (Direction.INPUT, Direction.OUTPUT):
+        hits = [pol.rule_for(c, d) for c in codes]
+        out[d.value] = [c for c, h in zip(codes, hits, strict=True) if h is None or h[1].action == Action.ALLOW]
+    return out
+
+
 @collector("guard.policy")
 def _policy(ctx: EvidenceContext) -> Evidence:
     from genguard.policy import load_policy
@@ -104,6 +120,7 @@ def _policy(ctx: EvidenceContext) -> Evidence:
         "rules": {k: {d: (r.action.value if r else None) for d, r in (("input", v.input), ("output", v.output))}
                   for k, v in pol.rules.items()},
         "explicit_label": pol.label.explicit,
+        "unacted": _unacted(pol),
     }
     return Evidence(key="guard.policy", status="present", value=value, source=str(pol.extensions.get("_source", "")),
                     summary=f"policy {pol.name}@{pol.version}: {len(detectors)} detectors on {', '.join(sorted(dirs))}",

@@ -62,6 +62,7 @@ M = Messages({
     "practice": {"zh": "实践", "en": "Practice"},
     "change": {"zh": "较上次变化", "en": "Change since"},
     "history": {"zh": "历次自评", "en": "Assessments over time"},
+    "date": {"zh": "日期", "en": "Date"},
     "sub_items": {"zh": "子实践评分", "en": "Sub-practice scores"},
 })
 
@@ -191,6 +192,7 @@ def self_md(sa: SelfAssessment, lang: str, history: list[SelfAssessment] | None 
     for p in sa.totals:
         row = f"| {p.id} {p.title_zh if lang == 'zh' else p.title_en} | {p.score} | {p.max} |"
         lines.append(row + (f" {change.get(p.id, 0):+d} |" if prev else ""))
+    lines += _history_md(history or [], t)
     lines += ["", f"## {t['sub_items']}", "", f"| | | {t['score']} | {t['evidence']} | {t['notes']} |", "|---|---|---|---|---|"]
     for pr in practices():
         for it in pr.items:
@@ -198,6 +200,15 @@ def self_md(sa: SelfAssessment, lang: str, history: list[SelfAssessment] | None 
             lines.append(f"| {it.id} | {it.zh if lang == 'zh' else it.en} | {sc.score if sc else t['unscored']} | "
                          f"{_cell(sc.evidence) if sc else ''} | {_cell(sc.notes) if sc else ''} |")
     return "\n".join(lines) + "\n"
+
+
+def _history_md(history: list[SelfAssessment], t: dict[str, str]) -> list[str]:
+    """The totals over time, as the HTML page's history chart shows them (only with two or more dates)."""
+    if len(history) < 2:
+        return []
+    lines = ["", f"## {t['history']}", "", f"| {t['date']} | {t['total']} | {t['max']} | % |", "|---|---|---|---|"]
+    lines += [f"| {h.date} | {h.total} | {h.max_total} | {h.total / h.max_total:.0%} |" for h in history]
+    return lines
 
 
 def to_json(obj: Any) -> str:

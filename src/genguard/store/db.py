@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from genguard.errors import StoreError
@@ -59,10 +59,41 @@ def default_url() -> str:
     return f"sqlite:///{home / 'genguard.db'}"
 
 
+class DatabaseLockedError(StoreError):
+    """Another process holds the SQLite write lock longer than the busy timeout.
+
+    Its own exit code (4) so a script can tell "retry later" from a broken database (2) and from
+    ``govern gate``'s "hold" decision (1)."""
+
+    exit_code = 4
+
+
+class SchemaTooNewError(StoreError):
+    """The database carries schema revisions this genguard does not know: a newer release wrote it.
+
+    Exit code 5: upgrading genguard (not the database) is the remedy."""
+
+    exit_code = 5
+
+
+BUSY_TIMEOUT_MS = 10_000  # how long SQLite waits for another writer before "database is locked"
+
+
+def _is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked" (the busy timeout ran out)."""
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+def _locked(url: str) -> DatabaseLockedError:
+    return DatabaseLockedError(
+        f"database {url} is locked (another process is writing); retry when it has finished"
+        f" / 数据库被其他进程锁定（正在写入），请稍后重试")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")  # first, so the WAL switch below waits too
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -84,7 +115,14 @@ class Store:
             raise StoreError(f"cannot open database {self.safe_url}: {exc}") from None
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            # every statement of every command goes through this engine: a lock timeout becomes one
+            # user-facing error here instead of a traceback wherever it happened to strike
+            event.listen(self.engine, "handle_error", self._on_error)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _on_error(self, ctx: ExceptionContext) -> None:
+        if _is_locked(ctx.original_exception):
+            raise _locked(self.safe_url) from None
 
     @property
     def safe_url(self) -> str:
@@ -115,6 +153,7 @@ class Store:
         """Bring every module's schema branch to its newest revision."""
         from alembic import command
         from alembic.config import Config
+        from alembic.util import CommandError
 
         import_models()
         cfg = Config()
@@ -123,9 +162,31 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
+                self._refuse_unknown_revisions(conn, cfg)
                 command.upgrade(cfg, "heads")
+        except OperationalError as exc:
+            if _is_locked(exc.orig or exc):  # raised while connecting, before handle_error applies
+                raise _locked(self.safe_url) from None
+            raise StoreError(f"cannot migrate database {self.safe_url}: {exc.__class__.__name__}: {exc}") from None
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot migrate database {self.safe_url}: {exc.__class__.__name__}: {exc}") from None
+        except CommandError as exc:
+            raise StoreError(f"cannot migrate database {self.safe_url}: {exc}") from None
+
+    def _refuse_unknown_revisions(self, conn: Any, cfg: Any) -> None:
+        """Schema revisions this release does not ship mean a newer genguard wrote the database;
+        Alembic would only say it "can't locate revision", so say what to do instead."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(cfg)
+        known = {r.revision for r in script.walk_revisions()}
+        unknown = sorted(set(MigrationContext.configure(conn).get_current_heads()) - known)
+        if unknown:
+            raise SchemaTooNewError(
+                f"database {self.safe_url} was created by a newer genguard (schema revision {', '.join(unknown)} "
+                f"unknown to this version); upgrade genguard / 数据库由更新版本的 genguard 创建（未知的结构版本 "
+                f"{'、'.join(unknown)}），请升级 genguard")
 
     def dispose(self) -> None:
         self.engine.dispose()
