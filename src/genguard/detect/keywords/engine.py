@@ -515,17 +515,15 @@ class KeywordEngine:
         characters are adjacent in some key are looked at, and only the Chinese characters within
         one key length of them are scanned."""
         text = norm.text
-        starts, ends = _JUNK_RUNS.bounds(text)
-        if not len(starts):
-            return
-        short = (ends - starts <= _MAX_GAP) & (starts > 0) & (ends < len(text))
-        if not short.any():
-            return
+        size = len(text)
         gaps: list[int] = []
-        pairs = self._interleaved_pairs()
-        for a, b in zip(starts[short].tolist(), ends[short].tolist(), strict=True):
-            if text[a - 1] + text[b] in pairs:  # both Chinese: the pairs hold Chinese characters only
-                gaps.append(a)
+        pairs: frozenset[str] | None = None
+        for a, b in _JUNK_RUNS.spans(text):  # a handful per text: plain ints, no array work
+            if b - a <= _MAX_GAP and a > 0 and b < size:
+                if pairs is None:
+                    pairs = self._interleaved_pairs()
+                if text[a - 1] + text[b] in pairs:  # both Chinese: the pairs hold Chinese characters only
+                    gaps.append(a)
         if not gaps:
             return
         margin = (_MAX_GAP + 1) * self._gap_reach  # compact characters that can hold one key
