@@ -159,7 +159,10 @@ def main() -> None:
     wrk = ensure_wrk()
     load_avg = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="gg-bench-"))
-    stub_port, gw_port = free_port(), free_port()
+    stub_port = free_port()
+    gw_port = free_port()
+    while gw_port == stub_port:  # the OS may hand out the port it just freed: the gateway would not bind
+        gw_port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT), "GENGUARD_HOME": str(tmp)}
     cfg = tmp / "gateway.yaml"
     cfg.write_text(
