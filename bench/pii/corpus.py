@@ -11,10 +11,9 @@ machine; run the versions to compare alternately.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
+from bench.corpus.detector_cost import first_documents
 from genguard.detect.base import DetectContext
 from genguard.detect.pii import PiiDetector
 
@@ -25,14 +24,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=2.0, help="how much of the file to use")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the documents")
     args = ap.parse_args()
-    docs: list[str] = []
-    size = 0
-    with Path(args.file).open(encoding="utf-8") as fh:
-        for line in fh:
-            docs.append(json.loads(line)["text"])
-            size += len(docs[-1].encode("utf-8"))
-            if size >= args.mb * 1e6:
-                break
+    docs, size = first_documents(args.file, args.mb)
     det = PiiDetector(min_score=0.5)  # as the default policy configures it
     for d in docs[:10]:
         det.detect(DetectContext(d))
