@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from genguard.cli._input import require_utf8
+from genguard.cli._input import require_utf8, require_writable_out
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Direction
 from genguard.guard import Guard
@@ -38,21 +38,17 @@ def prepare_paths(src: Path, out: Path) -> int:
 
     Shared by every resumable JSONL command so each bad path gets the same one-line error:
     resuming truncates a torn last line of ``out``, so ``out`` being the input itself must be
-    refused before that; a missing output folder is created, as ``--out`` of other commands does.
+    refused before that; the output path itself is checked (and its folder created) as every
+    ``--out`` is, by :func:`~genguard.cli._input.require_writable_out`.
     """
     if src.is_dir():
         raise InputError(f"input file {str(src)!r} is a directory; give a JSONL file")
     if not src.is_file():
         raise InputError(f"input file {str(src)!r} does not exist")
-    if out.is_dir():
-        raise InputError(f"--out {str(out)!r} is a directory; give a file path such as {str(out / 'out.jsonl')!r}")
-    if out.exists() and os.path.samefile(out, src):
+    if out.exists() and not out.is_dir() and os.path.samefile(out, src):
         raise InputError("--out must differ from --file")
-    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise InputError(f"--out {str(out)!r}: {str(blocker)!r} is a file, not a folder")
+    require_writable_out(out, example="out.jsonl")  # a folder, a path under a file, no permission
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         done = _resume_point(out)
         with out.open("a", encoding="utf-8"):
             pass
