@@ -64,6 +64,10 @@ def test_staff_workflow(store, clock, live) -> None:  # type: ignore[no-untyped-
         assert csv_text.startswith("url,source_domain,title") and "zhao@example.com" not in csv_text
         html = c.get(f"/v1/incidents/{ref}/report", params={"lang": "zh"})
         assert html.headers["content-type"].startswith("text/html") and "投诉举报" in html.text
+        # a browser's regional tag names the same language; anything else is a clear 422
+        assert c.get(f"/v1/incidents/{ref}/report", params={"lang": "zh-CN"}).text == html.text
+        bad = c.get(f"/v1/incidents/{ref}/report", params={"lang": "fr"})
+        assert bad.status_code == 422 and "not a supported language" in bad.json()["detail"]
         md = c.get(f"/v1/incidents/{ref}/report", params={"format": "md", "redact": "true"}).text
         assert "Zhao" not in md and "trust-safety" not in md
         public = c.get("/v1/incidents/export").text  # redact=true is the default on HTTP

@@ -195,3 +195,23 @@ def test_language_codes_regional_accepted_unknown_refused(tmp_path: Path) -> Non
         res = runner.invoke(app, ["incidents", *args, "--lang", "fr", "--db", db])
         assert isinstance(res.exception, GenguardError), (args, res.output)
         assert "--lang 'fr': not a supported language; use zh or en" in str(res.exception)
+
+
+def test_show_prints_notes_as_typed_and_md_stays_escaped(tmp_path: Path) -> None:
+    """The terminal view shows what people typed (``a < b & c``); the Markdown file format keeps
+    escaping it, so a renderer never sees raw HTML."""
+    db = f"sqlite:///{tmp_path / 'typed.db'}"
+    code, ref = _run("new", "--kind", "incident", "--title", "x <b> & y", "--db", db)
+    assert code == 0, ref
+    ref = ref.strip()
+    assert _run("move", ref, "triaged", "--note", "rate < 5% & rising", "--db", db)[0] == 0
+    text = _run("show", ref, "--db", db)[1]
+    assert "rate < 5% & rising" in text and "x <b> & y" in text and "&lt;" not in text and "&amp;" not in text
+    md = _run("show", ref, "--format", "md", "--db", db)[1]
+    assert "rate &lt; 5% &amp; rising" in md and "<b>" not in md
+
+
+def test_terminal_text_drops_control_characters() -> None:
+    from genguard.incidents.export import terminal_safe
+
+    assert terminal_safe("ok\x1b[31mred\u202e\n<tag> & more") == "ok[31mred\n<tag> & more"

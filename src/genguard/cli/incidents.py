@@ -28,6 +28,14 @@ class OutFormat(StrEnum):
     json = "json"
 
 
+class ShowFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+    csv = "csv"
+
+
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
@@ -135,7 +143,8 @@ def list_(
 @app.command("show")
 def show(
     ref: str = typer.Argument(...),
-    format: ExportFormat = typer.Option(ExportFormat.md, "--format", "-f", help="md (terminal), json, html, csv (AIID fields)"),
+    format: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f",
+                                      help="text (terminal: the report as written), md (escaped Markdown), json, html, csv (AIID fields)"),
     lang: str = typer.Option("en", "--lang", help="zh or en (zh-CN, en-US also accepted)"),
     deadlines: Path | None = typer.Option(None, "--deadlines", help="deadline rules YAML"),
     db: str | None = DB,
@@ -148,16 +157,18 @@ def show(
     lang = parse_lang(lang)
     rec = registry.get(_store(db), ref)
     rules = dl.load_rules(deadlines)
-    if format == ExportFormat.json:
+    if format == ShowFormat.json:
         d = registry.to_dict(rec)
         d["deadlines"] = [x.as_dict() for x in dl.deadlines_for(rec, rules)]
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
-    elif format == ExportFormat.html:
+    elif format == ShowFormat.html:
         typer.echo(export.to_html(rec, lang=lang, rules=rules))
-    elif format == ExportFormat.csv:
+    elif format == ShowFormat.csv:
         typer.echo(export.to_aiid_csv([rec], redact=False), nl=False)
-    elif format == ExportFormat.md:
+    elif format == ShowFormat.md:
         typer.echo(export.to_markdown(rec, lang=lang, rules=rules))
+    elif format == ShowFormat.text:
+        typer.echo(export.to_text(rec, lang=lang, rules=rules))
     else:  # a format added to ExportFormat must be handled above, not fall back to another one
         raise AssertionError(f"unhandled format {format}")
 

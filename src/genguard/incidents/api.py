@@ -24,7 +24,7 @@ from genguard.errors import InputError
 from genguard.i18n import Messages
 from genguard.incidents import deadlines as dl
 from genguard.incidents import export, metrics, registry
-from genguard.incidents.labels import Kind, VulnCategory
+from genguard.incidents.labels import Kind, VulnCategory, parse_lang
 from genguard.incidents.ratelimit import RateLimiter
 from genguard.incidents.registry import Clock, utcnow
 from genguard.incidents.schema import (
@@ -298,7 +298,12 @@ def make_router(settings: IntakeSettings | None = None, *, clock: Clock = utcnow
 
     @r.get("/{ref}/report", dependencies=staff, summary="Markdown or HTML report, optionally redacted (staff)")
     def report(ref: str, store: Store = Depends(get_store), format: str = Query(default="html", pattern=r"^(html|md)$"),
-               lang: str = Query(default="en", pattern=r"^(zh|en)$"), redact: bool = False) -> Response:
+               lang: str = Query(default="en", max_length=20, description="zh or en; zh-CN, en-US and the like also work"),
+               redact: bool = False) -> Response:
+        try:
+            lang = parse_lang(lang, where="lang")
+        except InputError as exc:
+            raise HTTPException(422, detail=str(exc)) from None
         rec = _get(store, ref)
         if format == "md":
             return PlainTextResponse(export.to_markdown(rec, lang=lang, redact=redact, now=clock()), media_type="text/markdown; charset=utf-8")

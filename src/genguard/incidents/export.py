@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from genguard.incidents.labels import SeriousCriterion, event_text, label
 from genguard.incidents.models import Evidence, IncidentRecord, Reporter, TimelineEvent
 from genguard.incidents.redaction import public_record
 from genguard.incidents.registry import aware, to_dict, utcnow
-from genguard.incidents.schema import ImportedRecord, validation_reasons
+from genguard.incidents.schema import CONTROL_CHARS, ImportedRecord, validation_reasons
 from genguard.report.markdown import md_escape
 from genguard.store import Store
 
@@ -259,11 +260,27 @@ def report_view(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, 
     }
 
 
+def terminal_safe(text: str) -> str:
+    """Text as typed, for a terminal: no Markdown/HTML escaping (``a < b & c`` stays readable),
+    only control and bidi-override characters removed so nothing stored can drive the terminal
+    (the intake refuses them already; records from older versions or the database may not)."""
+    return CONTROL_CHARS.sub("", text)
+
+
+def to_text(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
+            now: datetime | None = None) -> str:
+    """The Markdown report's layout for reading in a terminal (``incidents show``): the same
+    sections and tables, user text shown as written instead of entity-escaped."""
+    return to_markdown(rec, lang=lang, redact=redact, rules=rules, now=now, escape=terminal_safe)
+
+
 def to_markdown(rec: IncidentRecord, *, lang: str = "en", redact: bool = False, rules: Rules | None = None,
-                now: datetime | None = None) -> str:
+                now: datetime | None = None, escape: Callable[[str], str] = md_escape) -> str:
+    """The report as Markdown; every piece of text goes through ``escape`` (Markdown/HTML escaping
+    for files a renderer will show; :func:`to_text` passes :func:`terminal_safe`)."""
     v = report_view(rec, lang=lang, redact=redact, rules=rules, now=now)
     L = v["labels"]
-    e = md_escape
+    e = escape
     out = [f"# {e(v['heading'])}: {e(v['title'])}", "", "| | |", "|---|---|"]
     out += [f"| {e(k)} | {e(val)} |" for k, val in v["fields"]]
     out += ["", f"## {e(L['description'])}", ""]

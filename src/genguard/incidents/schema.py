@@ -26,7 +26,7 @@ from genguard.errors import InputError
 from genguard.incidents.labels import Kind, SeriousCriterion, Severity, VulnCategory
 from genguard.incidents.state import Status
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 #: tolerance for a client clock slightly ahead when checking that aware_at is not in the future
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -78,7 +78,7 @@ def visible_length(text: str) -> int:
 def _clean(value: str) -> str:
     """Refuse control and bidi-override characters; normalise to NFC; strip outer whitespace and
     invisible characters (so three zero-width spaces are as empty as three spaces)."""
-    if _CONTROL.search(value):
+    if CONTROL_CHARS.search(value):
         raise LocalizedError("contains control or bidirectional-override characters", "含有控制字符或双向覆盖字符")
     value = unicodedata.normalize("NFC", value)
     start, end = 0, len(value)
