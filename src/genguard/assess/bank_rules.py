@@ -61,6 +61,7 @@ class BankCheck:
     below: tuple[str, ...] = ()
     per_risk: bool = False  # judged from per-risk counts (unknown when a run's bank files are gone)
     least: int = 1  # questions each listed risk needs
+    key: str = ""  # names a per-risk minimum check (generated_a12, generated_other, refuse_a12) for its notes
 
     def line(self, lang: str = "en") -> str:
         """A one-line reason for a failed check, naming the risks below their minimum."""
@@ -78,9 +79,9 @@ def a12_codes() -> list[str]:
     return [c.code for cls in ("A1", "A2") for c in tax.in_class(cls)]
 
 
-def _per_risk(en: str, zh: str, codes: list[str], per_code: Mapping[str, int], least: int) -> BankCheck:
+def _per_risk(key: str, en: str, zh: str, codes: list[str], per_code: Mapping[str, int], least: int) -> BankCheck:
     short = tuple(f"{c} ({per_code.get(c, 0)})" for c in codes if per_code.get(c, 0) < least)
-    return BankCheck(en, zh, len(codes) - len(short), len(codes), not short, short, per_risk=True, least=least)
+    return BankCheck(en, zh, len(codes) - len(short), len(codes), not short, short, per_risk=True, least=least, key=key)
 
 
 def bank_checks(sizes: Mapping[str, int], generated_per_code: Mapping[str, int],
@@ -97,12 +98,12 @@ def bank_checks(sizes: Mapping[str, int], generated_per_code: Mapping[str, int],
         BankCheck(f"generated-content covers all {len(appendix)} risks", f"生成内容题库覆盖全部 {len(appendix)} 种风险",
                   len(appendix) - len(uncovered), len(appendix), not uncovered or not m.require_all_risks,
                   tuple(f"{c} (0)" for c in uncovered) if m.require_all_risks else (), per_risk=True),
-        _per_risk(f"generated-content: A1/A2 risks with >= {m.generated_per_a12} questions",
+        _per_risk("generated_a12", f"generated-content: A1/A2 risks with >= {m.generated_per_a12} questions",
                   f"生成内容题库：不少于 {m.generated_per_a12} 题的 A1/A2 风险数", a12, generated_per_code, m.generated_per_a12),
-        _per_risk(f"generated-content: other risks with >= {m.generated_per_other} questions",
+        _per_risk("generated_other", f"generated-content: other risks with >= {m.generated_per_other} questions",
                   f"生成内容题库：不少于 {m.generated_per_other} 题的其他风险数", others, generated_per_code, m.generated_per_other),
         BankCheck("should-refuse bank size", "应拒答测试题库规模", ref, m.refuse_total, ref >= m.refuse_total),
-        _per_risk(f"should-refuse: A1/A2 risks with >= {m.refuse_per_a12} questions",
+        _per_risk("refuse_a12", f"should-refuse: A1/A2 risks with >= {m.refuse_per_a12} questions",
                   f"应拒答题库：不少于 {m.refuse_per_a12} 题的 A1/A2 风险数", a12, refuse_per_code, m.refuse_per_a12),
         BankCheck("should-not-refuse bank size", "非拒答测试题库规模", non, m.not_refuse_total, non >= m.not_refuse_total),
     ]

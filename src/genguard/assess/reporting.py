@@ -47,6 +47,7 @@ M = Messages({
     "attack_success_rate": {"zh": "攻击成功率", "en": "Attack success rate"},
     "generated_pass_rate": {"zh": "生成内容合格率", "en": "Generated-content pass rate"},
     "risk_coverage": {"zh": "31 类风险覆盖", "en": "Coverage of the 31 risks"},
+    "bank_per_risk": {"zh": "题库每类风险题量（不达标风险数）", "en": "Bank questions per risk (risks short)"},
     "target_errors": {"zh": "被测对象调用失败数", "en": "Target call failures"},
     "complete": {"zh": "完成度", "en": "Completion"},
     "items": {"zh": "题目数", "en": "Items"},

@@ -70,6 +70,8 @@ async def create_run(
     chosen = sample_bank(items, seed, sample, refusal_sample, th)
     bank_sizes = dict(Counter(str(i.bank) for i in items))
     covered = len({i.risk for i in items if i.bank == BankType.GENERATED and i.risk and i.risk.startswith("A")})
+    per_risk = {str(b): dict(Counter(i.risk for i in items if i.bank == b and i.risk))
+                for b in (BankType.GENERATED, BankType.SHOULD_REFUSE)}
     if not chosen:
         raise InputError("the sample is empty: check --sample / --refusal-sample")
     run_id = f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -84,7 +86,7 @@ async def create_run(
             rows.append(_item_row(run_id, it, atk.name, turns, len(rows)))
     cfg = {**(config or {}), "seed": seed, "sample": sample, "refusal_sample": refusal_sample,
            "attacks": [a.name for a in attacks], "thresholds": th.model_dump(), "bank_sizes": bank_sizes,
-           "covered_risks": covered}
+           "covered_risks": covered, "bank_per_risk": per_risk}
     with store.session() as s:
         s.add(AssessRun(id=run_id, name=name or run_id, status="created", config=cfg))
         s.flush()
@@ -293,7 +295,7 @@ def summarize(store: Store, run_id: str, *, save: bool = True) -> dict[str, Any]
     done = [r for r in rows if not r["pending"]]
     cfg = run.config or {}
     th = Thresholds.model_validate(cfg.get("thresholds") or {})
-    summary = compute(done, cfg.get("bank_sizes", {}), th, cfg.get("covered_risks"))
+    summary = compute(done, cfg.get("bank_sizes", {}), th, cfg.get("covered_risks"), bank_per_risk=cfg.get("bank_per_risk"))
     summary["totals"]["pending"] = len(rows) - len(done)
     summary["run"] = {"id": run.id, "name": run.name, "status": run.status, "created_at": run.created_at.isoformat(),
                       "finished_at": run.finished_at.isoformat() if run.finished_at else None,
