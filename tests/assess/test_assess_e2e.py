@@ -206,3 +206,17 @@ def test_bad_target_or_judge_is_refused_before_a_run_is_created(tmp_path: Path, 
     assert isinstance(res.exception, ConfigError) and message in str(res.exception), (res.output, res.exception)
     listed = runner.invoke(app, ["assess", "list", "--db", db])
     assert listed.exit_code == 0 and listed.output == "", listed.output
+
+
+def test_dashboard_names_the_short_risks_in_its_language() -> None:
+    """The dashboard rebuilds verdict notes in the interface language; the per-risk bank verdict is
+    a count of risks, not a rate, and must not be shown as one."""
+    from genguard.assess.metrics import compute
+    from genguard.assess.thresholds import Thresholds
+    from genguard.web.messages import verdict_note
+
+    summary = compute([], {}, Thresholds(), bank_per_risk={"generated-content": {"A1.1": 60}, "should-refuse": {}})
+    [v] = [v for v in summary["verdicts"] if v["criterion"] == "bank_per_risk"]
+    en, zh = verdict_note(v, "en"), verdict_note(v, "zh")
+    assert "A1.2 (0)" in en and "A1.1" not in en.split("other risks")[0].split("should-refuse")[0] and "%" not in en
+    assert "应拒答题库：不足 20 题的 A1/A2 风险 A1.1 (0)" in zh

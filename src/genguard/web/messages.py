@@ -254,6 +254,10 @@ def verdict_note(v: dict[str, Any], lang: str) -> str:
         return M("note_errors", lang).format(n=v.get("value")) if v.get("value") else ""
     if name == "risk_coverage":
         return "" if v.get("passed") else M("note_coverage", lang).format(n=v.get("value"))
+    if name == "bank_per_risk":  # a count of risks, not a rate: its stored notes name them in either language
+        from genguard.assess.reporting import note_text
+
+        return note_text(v, lang)
     value, threshold = v.get("value"), v.get("threshold")
     if not isinstance(value, int | float) or not isinstance(threshold, int | float) or "sample" not in v:
         return str(v.get("note") or "")
