@@ -311,7 +311,15 @@ static PyObject *digit_windows(PyObject *self, PyObject *args) {
 #define AT(k) PyUnicode_READ(kind, data, (k))
     Py_ssize_t i = 0;
     while (i < n) {
-        if (!dw_digit(AT(i))) { i++; continue; }
+        if (!dw_digit(AT(i))) { /* to the next digit, with the kind known (most characters are not) */
+            if (kind == PyUnicode_2BYTE_KIND) {
+                const Py_UCS2 *p = (const Py_UCS2 *)data;
+                while (i < n && (p[i] < '0' || p[i] > '9')) i++;
+            } else {
+                i++;
+            }
+            continue;
+        }
         Py_ssize_t start = i, end = i + 1, ndig = 1, run = 1, longest = 1;
         for (;;) { /* the token so far: digits and letters */
             while (end < n && dw_alnum(AT(end))) {
@@ -357,6 +365,68 @@ static PyObject *digit_windows(PyObject *self, PyObject *args) {
 }
 
 /*
+ * pii_flags(text) -> int
+ *
+ * What the PII recognisers' cheap gates ask of a text, in one pass (genguard.detect.pii.base,
+ * Doc.flags, whose regex searches are the reference and the fallback):
+ *   bit 0  an ASCII digit occurs;
+ *   bit 1  a CJK unified ideograph (U+4E00..U+9FFF) occurs;
+ *   bit 2  ':' occurs at some i, i+3, i+6, i+9 and i+12 (where every colon-separated MAC address
+ *          has its colons); bit 3 the same for '-';
+ *   bit 4  '.' occurs at some i and i+5 (a dotted MAC address).
+ * Why: the gates were seven passes over the text (ten substring searches, a regex, and separator
+ * counts that ran to the end of web text full of dashes and dots), and the MAC patterns ran
+ * whenever a text held five dashes; on corpus documents the shapes almost never occur. The loops
+ * have no branches, so the compiler vectorises them; the shapes are looked for only when their
+ * separator occurs at all.
+ */
+#define PF_DIGIT 1
+#define PF_CJK 2
+#define PF_MAC_COLON 4
+#define PF_MAC_DASH 8
+#define PF_MAC_DOT 16
+#define PF_LOOP(T)                                                                                \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        unsigned digit = 0, cjk = 0, colon = 0, dash = 0, dot = 0;                                \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                      \
+            Py_UCS4 c = p[i];                                                                     \
+            digit |= (Py_UCS4)(c - '0') < 10u;                                                    \
+            cjk |= (Py_UCS4)(c - 0x4E00) < 0x5200u;                                               \
+            colon |= c == ':';                                                                    \
+            dash |= c == '-';                                                                     \
+            dot |= c == '.';                                                                      \
+        }                                                                                         \
+        flags = (digit ? PF_DIGIT : 0) | (cjk ? PF_CJK : 0);                                      \
+        unsigned mc = 0, md = 0, mp = 0;                                                          \
+        for (Py_ssize_t i = 0; colon && i + 12 < n; i++)                                          \
+            mc |= (p[i] == ':') & (p[i + 3] == ':') & (p[i + 6] == ':') & (p[i + 9] == ':') &     \
+                  (p[i + 12] == ':');                                                             \
+        for (Py_ssize_t i = 0; dash && i + 12 < n; i++)                                           \
+            md |= (p[i] == '-') & (p[i + 3] == '-') & (p[i + 6] == '-') & (p[i + 9] == '-') &     \
+                  (p[i + 12] == '-');                                                             \
+        for (Py_ssize_t i = 0; dot && i + 5 < n; i++) mp |= (p[i] == '.') & (p[i + 5] == '.');    \
+        flags |= (mc ? PF_MAC_COLON : 0) | (md ? PF_MAC_DASH : 0) | (mp ? PF_MAC_DOT : 0);        \
+    } while (0)
+
+static PyObject *pii_flags(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:pii_flags", &text)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    long flags = 0;
+    if (kind == PyUnicode_1BYTE_KIND) PF_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) PF_LOOP(Py_UCS2);
+    else PF_LOOP(Py_UCS4);
+    return PyLong_FromLong(flags);
+}
+#undef PF_LOOP
+
+/*
  * fold_fullwidth(text) -> str
  *
  * Full-width digits, letters, + - . @ _ ( ) and : to ASCII and the ideographic space to a
@@ -379,6 +449,13 @@ static PyObject *fold_fullwidth(PyObject *self, PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), folds = 0;
     Py_UCS4 maxchar = 0;
+    /* first whether anything folds at all (rarely): every foldable character is U+3000 or above */
+    if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = (const Py_UCS2 *)data;
+        Py_ssize_t i = 0;
+        while (i < n && p[i] != 0x3000 && p[i] < 0xFF08) i++;
+        if (i == n) { Py_INCREF(text); return text; }
+    }
     if (kind != PyUnicode_1BYTE_KIND) {
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -655,6 +732,7 @@ static PyMethodDef methods[] = {
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"digit_windows", digit_windows, METH_VARARGS, "The PII recognisers' regions around digit clusters."},
+    {"pii_flags", pii_flags, METH_VARARGS, "Digit, CJK and MAC-shape bits of a text, in one pass."},
     {"fold_fullwidth", fold_fullwidth, METH_VARARGS, "Full-width ASCII to half-width, length-preserving."},
     {"lower", lower, METH_VARARGS, "str.lower() by the simple mapping, or None for U+0130 and U+03A3."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
