@@ -313,3 +313,31 @@ def test_compiled_pii_flags_on_real_text(shared_data: Path) -> None:
     for t in texts:
         folded = fold_python(t)
         assert kernel.pii_flags(folded) == pii_flags_python(folded)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet="abcAé中国人\u212a", min_size=2, max_size=5), min_size=1, max_size=12, unique=True),
+       st.text(alphabet="abcxAé中国人😀\ud800\ufffd\u212a ", max_size=60))
+def test_compiled_word_scan_finds_what_the_automaton_finds(words: list[str], text: str) -> None:
+    """The compiled scan by first-two-character pairs finds every occurrence the overlapping
+    Aho-Corasick pass finds (lone surrogates read as U+FFFD there), on words that overlap and nest."""
+    import ahocorasick_rs
+
+    from genguard.detect.pii.base import WordIndex
+    from genguard.text.compiled import fold as kernel
+
+    index = WordIndex.build(words)
+    if kernel is None or index is None:
+        pytest.skip("text kernels not built")
+    ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    expected = ac.find_matches_as_indexes(text.replace("\ud800", "\ufffd"), overlapping=True)
+    assert sorted(index.find(kernel, text)) == sorted(expected)
+
+
+def test_compiled_word_scan_serves_the_shared_index() -> None:
+    """The shared index's words qualify for the compiled scan (else it silently runs the library's)."""
+    from genguard.detect.pii import PiiDetector
+
+    PiiDetector()
+    SHARED_WORDS.hits("x", "x")
+    assert SHARED_WORDS._index is not None
