@@ -365,6 +365,9 @@ class SharedWords:
                     found[slot].append((s, e, i))
         out: list[list[tuple[int, int, int]]] = []
         for f, hits in zip(self.finders, found, strict=True):
+            if not hits:  # most finders on most texts
+                out.append(hits)
+                continue
             hits.sort()  # by start, then end (a finder's words differ, so no two share both)
             by_start = [(i, s, e) for s, e, i in hits]
             out.append(_leftmost_longest(by_start) if f.longest and by_start else by_start)
