@@ -91,6 +91,8 @@ class MacRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> Iterator[Match]:
         text, flags = doc.text, doc.flags
+        if not flags & (MAC_COLON | MAC_DASH | MAC_DOT):  # nearly every text: no pattern can match
+            return
         # each pattern runs only where the text has its separators' shape (Doc.flags), rarely
         sep_matches = sorted((m for bit, rx in _MAC_SEPS if flags & bit for m in rx.finditer(text)), key=lambda m: m.start())
         dot_matches = _MAC_DOT.finditer(text) if flags & MAC_DOT else iter(())
