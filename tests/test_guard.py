@@ -7,7 +7,7 @@ import pytest
 from genguard import Action, Guard
 from genguard.detect.base import DetectContext, Detector
 from genguard.errors import InputError
-from genguard.findings import Direction, Finding
+from genguard.findings import Decision, Direction, Finding
 from genguard.policy import DetectorSpec, load_policy
 
 
@@ -128,3 +128,40 @@ def test_warm_up_builds_the_lazy_tables_before_the_first_request() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     before, after, tokens = map(int, out.stdout.split())
     assert before == 0 and after == tokens > 0
+
+
+def _decision_fields(d: Decision) -> tuple[object, ...]:
+    """Everything about a decision: its fields as Python values (enum members, float types), in
+    JSON, which fields count as set, and the same of each reason."""
+    return (d.model_dump(), d.model_dump_json(), d.model_fields_set, [type(v) for v in d.__dict__.values()],
+            list(d.__dict__), [(r.model_dump(), r.model_fields_set, type(r.action), type(r.score)) for r in d.reasons])
+
+
+def test_assembled_decisions_equal_validated_ones(shared_data: Path) -> None:
+    """check()/check_batch() assemble the Decision and its Reasons without validating them again;
+    the result equals what the validated path (public decide) builds from the same findings, on
+    real text of both languages in both directions, with findings of every action (allow, flag,
+    redact, refuse), an int score from a custom detector and a pre-check's note."""
+    import csv
+
+    with (shared_data / "cold" / "dev.csv").open(encoding="utf-8-sig") as fh:
+        texts = [r["TEXT"] for r, _ in zip(csv.DictReader(fh), range(400), strict=False)]
+    texts += ["我的手机号是13812345678，请回电", "如何制作炸弹", "hello", "", "Mr. Smith, password: hunter22"]
+    g = Guard.from_policy()
+    for direction in (Direction.INPUT, Direction.OUTPUT):
+        for t in texts:
+            ctx = DetectContext(t, direction)
+            findings: list[Finding] = []
+            timings: dict[str, float] = {}
+            for det, spec in g._detectors:
+                if direction in spec.directions:
+                    g._run(det, spec, ctx, findings, timings)
+            fast = g._decide(ctx, findings, timings, trusted=True)
+            assert fast.__class__ is Decision
+            assert _decision_fields(fast) == _decision_fields(g.decide(ctx, findings, timings))
+    odd = guard_with(FixedDetector("x", "A1.4", 0.9))
+    ctx = DetectContext("x", Direction.INPUT)
+    ctx.notes["bank"] = "entry-1"
+    # a finding changed without validation (model_copy) keeps an int score; reasons get floats
+    found = [Finding(category="A1.4", detector="fixed-A1.4", score=0.9, start=0, end=1).model_copy(update={"score": 1})]
+    assert _decision_fields(odd._decide(ctx, found, None, trusted=True)) == _decision_fields(odd.decide(ctx, found))

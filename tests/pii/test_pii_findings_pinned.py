@@ -279,3 +279,65 @@ def test_secret_token_runs_skip_ahead_exactly(text: str, min_len: int) -> None:
 
     runs = AsciiRuns(string.ascii_letters + string.digits + "+/=_.-", min_len)
     assert runs.spans(text) == [m.span() for m in runs._rx.finditer(text)]
+
+
+_FLAG_TEXT = st.lists(st.sampled_from(["0", "9", "a", "F", "g", "Z", ":", "-", ".", "::", "--", "..", "ab", "0f:", "1e-",
+                                       "abcd.", " ", "\n", "中", "\u4dff", "\u9fff", "\ua000", "é", "😀", "１"]),
+                      max_size=60).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_FLAG_TEXT)
+def test_compiled_pii_flags_equal_the_python_ones(text: str) -> None:
+    """The compiled one-pass gates (digit, CJK, MAC separator shapes) give exactly the regex-based
+    Python ones; and a MAC pattern never matches where its shape bit is clear."""
+    from genguard.detect.pii import network
+    from genguard.detect.pii.base import MAC_DOT, pii_flags_python
+    from genguard.text.compiled import fold as kernel
+
+    flags = pii_flags_python(text)
+    for bit, rx in (*network._MAC_SEPS, (MAC_DOT, network._MAC_DOT)):
+        assert flags & bit or rx.search(text) is None
+    if kernel is not None:
+        assert kernel.pii_flags(text) == flags
+
+
+def test_compiled_pii_flags_on_real_text(shared_data: Path) -> None:
+    from genguard.detect.pii.base import fold_python, pii_flags_python
+    from genguard.text.compiled import fold as kernel
+
+    if kernel is None:
+        pytest.skip("text kernels not built")
+    texts = _presidio(shared_data) + _chinese_pii(shared_data) + _variants(shared_data)[:2000] + _toxigen(shared_data)[:500]
+    texts += ["aa:bb:cc:dd:ee:ff", "00-1A-2b-3C-4d-5E", "0011.2233.4455", "a:b", "x" * 20 + "中" + "😀"]
+    for t in texts:
+        folded = fold_python(t)
+        assert kernel.pii_flags(folded) == pii_flags_python(folded)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet="abcAé中国人\u212a", min_size=2, max_size=5), min_size=1, max_size=12, unique=True),
+       st.text(alphabet="abcxAé中国人😀\ud800\ufffd\u212a ", max_size=60))
+def test_compiled_word_scan_finds_what_the_automaton_finds(words: list[str], text: str) -> None:
+    """The compiled scan by first-two-character pairs finds every occurrence the overlapping
+    Aho-Corasick pass finds (lone surrogates read as U+FFFD there), on words that overlap and nest."""
+    import ahocorasick_rs
+
+    from genguard.detect.pii.base import WordIndex
+    from genguard.text.compiled import fold as kernel
+
+    index = WordIndex.build(words)
+    if kernel is None or index is None:
+        pytest.skip("text kernels not built")
+    ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    expected = ac.find_matches_as_indexes(text.replace("\ud800", "\ufffd"), overlapping=True)
+    assert sorted(index.find(kernel, text)) == sorted(expected)
+
+
+def test_compiled_word_scan_serves_the_shared_index() -> None:
+    """The shared index's words qualify for the compiled scan (else it silently runs the library's)."""
+    from genguard.detect.pii import PiiDetector
+
+    PiiDetector()
+    SHARED_WORDS.hits("x", "x")
+    assert SHARED_WORDS._index is not None

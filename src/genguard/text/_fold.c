@@ -311,7 +311,15 @@ static PyObject *digit_windows(PyObject *self, PyObject *args) {
 #define AT(k) PyUnicode_READ(kind, data, (k))
     Py_ssize_t i = 0;
     while (i < n) {
-        if (!dw_digit(AT(i))) { i++; continue; }
+        if (!dw_digit(AT(i))) { /* to the next digit, with the kind known (most characters are not) */
+            if (kind == PyUnicode_2BYTE_KIND) {
+                const Py_UCS2 *p = (const Py_UCS2 *)data;
+                while (i < n && (p[i] < '0' || p[i] > '9')) i++;
+            } else {
+                i++;
+            }
+            continue;
+        }
         Py_ssize_t start = i, end = i + 1, ndig = 1, run = 1, longest = 1;
         for (;;) { /* the token so far: digits and letters */
             while (end < n && dw_alnum(AT(end))) {
@@ -357,6 +365,153 @@ static PyObject *digit_windows(PyObject *self, PyObject *args) {
 }
 
 /*
+ * pii_flags(text) -> int
+ *
+ * What the PII recognisers' cheap gates ask of a text, in one pass (genguard.detect.pii.base,
+ * Doc.flags, whose regex searches are the reference and the fallback):
+ *   bit 0  an ASCII digit occurs;
+ *   bit 1  a CJK unified ideograph (U+4E00..U+9FFF) occurs;
+ *   bit 2  ':' occurs at some i, i+3, i+6, i+9 and i+12 (where every colon-separated MAC address
+ *          has its colons); bit 3 the same for '-';
+ *   bit 4  '.' occurs at some i and i+5 (a dotted MAC address).
+ * Why: the gates were seven passes over the text (ten substring searches, a regex, and separator
+ * counts that ran to the end of web text full of dashes and dots), and the MAC patterns ran
+ * whenever a text held five dashes; on corpus documents the shapes almost never occur. The loops
+ * have no branches, so the compiler vectorises them; the shapes are looked for only when their
+ * separator occurs at all.
+ */
+#define PF_DIGIT 1
+#define PF_CJK 2
+#define PF_MAC_COLON 4
+#define PF_MAC_DASH 8
+#define PF_MAC_DOT 16
+#define PF_LOOP(T)                                                                                \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        unsigned digit = 0, cjk = 0, colon = 0, dash = 0, dot = 0;                                \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                      \
+            Py_UCS4 c = p[i];                                                                     \
+            digit |= (Py_UCS4)(c - '0') < 10u;                                                    \
+            cjk |= (Py_UCS4)(c - 0x4E00) < 0x5200u;                                               \
+            colon |= c == ':';                                                                    \
+            dash |= c == '-';                                                                     \
+            dot |= c == '.';                                                                      \
+        }                                                                                         \
+        flags = (digit ? PF_DIGIT : 0) | (cjk ? PF_CJK : 0);                                      \
+        unsigned mc = 0, md = 0, mp = 0;                                                          \
+        for (Py_ssize_t i = 0; colon && i + 12 < n; i++)                                          \
+            mc |= (p[i] == ':') & (p[i + 3] == ':') & (p[i + 6] == ':') & (p[i + 9] == ':') &     \
+                  (p[i + 12] == ':');                                                             \
+        for (Py_ssize_t i = 0; dash && i + 12 < n; i++)                                           \
+            md |= (p[i] == '-') & (p[i + 3] == '-') & (p[i + 6] == '-') & (p[i + 9] == '-') &     \
+                  (p[i + 12] == '-');                                                             \
+        for (Py_ssize_t i = 0; dot && i + 5 < n; i++) mp |= (p[i] == '.') & (p[i + 5] == '.');    \
+        flags |= (mc ? PF_MAC_COLON : 0) | (md ? PF_MAC_DASH : 0) | (mp ? PF_MAC_DOT : 0);        \
+    } while (0)
+
+static PyObject *pii_flags(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:pii_flags", &text)) return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    long flags = 0;
+    if (kind == PyUnicode_1BYTE_KIND) PF_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) PF_LOOP(Py_UCS2);
+    else PF_LOOP(Py_UCS4);
+    return PyLong_FromLong(flags);
+}
+#undef PF_LOOP
+
+/*
+ * word_scan(text, classes, pairs, pair_first, pair_words, word_first, word_chars)
+ *   -> list of (word, start, end)
+ *
+ * Every occurrence of a set of words of two or more characters, overlapping ones included
+ * (genguard.detect.pii.base.WordIndex builds the tables; the ahocorasick_rs pass it replaces is
+ * the reference and the fallback). ``classes``: uint8 per BMP code point, the character's class
+ * (0: in no word; code points beyond the BMP and surrogates are class 0, as no word holds one);
+ * ``pairs``: a bitmap over the 65536 class pairs b = 256 * first + second, set for the first two
+ * characters of some word; ``pair_first``: int32, the words starting with pair b are
+ * ``pair_words[pair_first[b]:pair_first[b + 1]]``; word w is the code points
+ * ``word_chars[word_first[w]:word_first[w + 1]]`` (int32). Offsets are character indices.
+ * Why: an automaton walk is a chain of dependent loads, one per character (the library's, and a
+ * compiled one, cost 4 ns a character on corpus documents); here each position costs two
+ * independent table reads and a bit test, and only the few positions whose first two
+ * characters start a word compare words.
+ */
+#define WS_CLASS(c) ((c) < 0x10000 ? (Py_ssize_t)cl[(c)] : 0)
+#define WS_LOOP(T)                                                                                \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        Py_ssize_t x0 = n ? WS_CLASS(p[0]) : 0;                                                   \
+        for (Py_ssize_t i = 0; i + 1 < n; i++) {                                                  \
+            Py_ssize_t x1 = WS_CLASS(p[i + 1]), b = (x0 << 8) | x1;                               \
+            x0 = x1;                                                                              \
+            if (!((bits[b >> 3] >> (b & 7)) & 1)) continue;                                       \
+            int32_t j0 = pf[b], j1 = pf[b + 1];                                                   \
+            if (j0 < 0 || j1 > npw || j0 > j1) { bad = 1; break; }                                \
+            for (int32_t j = j0; j < j1; j++) {                                                   \
+                int32_t w = pw[j];                                                                \
+                if (w < 0 || w >= nwords || wf[w] < 0 || wf[w] > wf[w + 1] || wf[w + 1] > nwc) { bad = 1; break; } \
+                Py_ssize_t len = wf[w + 1] - wf[w], m = 0;                                        \
+                if (i + len > n) continue;                                                        \
+                while (m < len && (Py_UCS4)p[i + m] == (Py_UCS4)wc[wf[w] + m]) m++;               \
+                if (m < len) continue;                                                            \
+                PyObject *t = Py_BuildValue("(nnn)", (Py_ssize_t)w, i, i + len);                  \
+                if (!t || PyList_Append(out, t) < 0) { Py_XDECREF(t); failed = 1; break; }        \
+                Py_DECREF(t);                                                                     \
+            }                                                                                     \
+            if (bad || failed) break;                                                             \
+        }                                                                                         \
+    } while (0)
+
+static PyObject *word_scan(PyObject *self, PyObject *args) {
+    PyObject *text, *out = NULL;
+    Py_buffer classes, pairs, pfirst, pwords, wfirst, wchars;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*y*y*y*:word_scan", &text, &classes, &pairs, &pfirst, &pwords, &wfirst, &wchars))
+        return NULL;
+    Py_ssize_t npw = pwords.len / (Py_ssize_t)sizeof(int32_t), nwc = wchars.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t nwords = wfirst.len / (Py_ssize_t)sizeof(int32_t) - 1;
+    if (classes.len != 0x10000 || pairs.len != 0x10000 / 8 || pfirst.len != (0x10000 + 1) * (Py_ssize_t)sizeof(int32_t) ||
+        nwords < 0) {
+        PyErr_SetString(PyExc_ValueError, "word_scan: tables of inconsistent sizes");
+        goto done;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done;
+#endif
+    out = PyList_New(0);
+    if (!out) goto done;
+    {
+        const uint8_t *cl = (const uint8_t *)classes.buf, *bits = (const uint8_t *)pairs.buf;
+        const int32_t *pf = (const int32_t *)pfirst.buf, *pw = (const int32_t *)pwords.buf;
+        const int32_t *wf = (const int32_t *)wfirst.buf, *wc = (const int32_t *)wchars.buf;
+        int kind = PyUnicode_KIND(text), bad = 0, failed = 0;
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        if (kind == PyUnicode_1BYTE_KIND) WS_LOOP(Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND) WS_LOOP(Py_UCS2);
+        else WS_LOOP(Py_UCS4);
+        if (bad) PyErr_SetString(PyExc_ValueError, "word_scan: bad table entry");
+        if (bad || failed) Py_CLEAR(out);
+    }
+done:
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&pairs);
+    PyBuffer_Release(&pfirst);
+    PyBuffer_Release(&pwords);
+    PyBuffer_Release(&wfirst);
+    PyBuffer_Release(&wchars);
+    return out;
+}
+#undef WS_LOOP
+#undef WS_CLASS
+
+/*
  * fold_fullwidth(text) -> str
  *
  * Full-width digits, letters, + - . @ _ ( ) and : to ASCII and the ideographic space to a
@@ -379,6 +534,13 @@ static PyObject *fold_fullwidth(PyObject *self, PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), folds = 0;
     Py_UCS4 maxchar = 0;
+    /* first whether anything folds at all (rarely): every foldable character is U+3000 or above */
+    if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = (const Py_UCS2 *)data;
+        Py_ssize_t i = 0;
+        while (i < n && p[i] != 0x3000 && p[i] < 0xFF08) i++;
+        if (i == n) { Py_INCREF(text); return text; }
+    }
     if (kind != PyUnicode_1BYTE_KIND) {
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -655,6 +817,8 @@ static PyMethodDef methods[] = {
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
     {"ascii_runs", ascii_runs, METH_VARARGS, "(start, end) pairs of the maximal runs of a set of ASCII characters."},
     {"digit_windows", digit_windows, METH_VARARGS, "The PII recognisers' regions around digit clusters."},
+    {"word_scan", word_scan, METH_VARARGS, "Every occurrence of a set of words, found by their first two characters."},
+    {"pii_flags", pii_flags, METH_VARARGS, "Digit, CJK and MAC-shape bits of a text, in one pass."},
     {"fold_fullwidth", fold_fullwidth, METH_VARARGS, "Full-width ASCII to half-width, length-preserving."},
     {"lower", lower, METH_VARARGS, "str.lower() by the simple mapping, or None for U+0130 and U+03A3."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},

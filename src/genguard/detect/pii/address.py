@@ -55,8 +55,15 @@ _LEAD = re.compile(r"[\s:：是为在]{0,3}")
 _BACK = 30  # how far back from a house number an unanchored address may start
 
 
+_LEVEL_GROUPS = ("prov", "city", "dist", "street", "num")
+# the level groups each pattern has (the unanchored one has no province)
+_GROUPS_OF = {rx: tuple(g for g in _LEVEL_GROUPS if g in rx.groupindex) for rx in (_ADDRESS, _UNANCHORED)}
+
+
 def _levels(m: re.Match[str]) -> int:
-    return sum(1 for g in ("prov", "city", "dist", "street", "num") if m.groupdict().get(g))
+    """How many levels (province, city, district, street, number) the match has: read in one
+    call (a ``groupdict()`` per level was a tenth of the recogniser's time on corpus text)."""
+    return sum(1 for v in m.group(*_GROUPS_OF[m.re]) if v)
 
 
 class CnAddressRecognizer(Recognizer):

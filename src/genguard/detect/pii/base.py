@@ -8,9 +8,11 @@ text is also an offset into the original; findings therefore always cite the ori
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from types import ModuleType
 from typing import ClassVar
 
 import ahocorasick_rs
@@ -67,11 +69,18 @@ class Doc:
         return self.text.lower() if low is None else low
 
     @cached_property
+    def flags(self) -> int:
+        """The :data:`HAS_DIGIT`, :data:`HAS_CJK` and ``MAC_*`` shape bits of the folded text.
+
+        Why: the recognisers' gates were seven passes over each text; the compiled text kernel
+        answers them all in one (:func:`pii_flags_python` is the reference and the fallback)."""
+        kernel = compiled_fold.active()
+        return kernel.pii_flags(self.text) if kernel is not None else pii_flags_python(self.text)
+
+    @property
     def has_digit(self) -> bool:
-        """Whether an ASCII digit occurs: ten substring searches, which run at memory speed,
-        cost a tenth of one ``re.search("[0-9]")`` over a text whose first digit is far in."""
-        text = self.text
-        return any(d in text for d in _DIGITS)
+        """Whether an ASCII digit occurs."""
+        return bool(self.flags & HAS_DIGIT)
 
     @cached_property
     def windows(self) -> list[tuple[int, int, int, int]]:
@@ -121,9 +130,10 @@ class Doc:
                     yield m
             last_end = e
 
-    @cached_property
+    @property
     def has_cjk(self) -> bool:
-        return _CJK.search(self.text) is not None
+        """Whether a CJK unified ideograph (U+4E00..U+9FFF) occurs."""
+        return bool(self.flags & HAS_CJK)
 
     def word_hits(self) -> list[list[tuple[int, int, int]]]:
         """The shared word index's answer for this document, computed once."""
@@ -133,12 +143,28 @@ class Doc:
         return got
 
 
+HAS_DIGIT, HAS_CJK, MAC_COLON, MAC_DASH, MAC_DOT = 1, 2, 4, 8, 16
+# where every separated or dotted MAC address has its separators (a MAC pattern can only match
+# where its bit is set)
+_MAC_SHAPES = ((MAC_COLON, re.compile("(?s):" + ".{2}:" * 4)), (MAC_DASH, re.compile("(?s)-" + ".{2}-" * 4)),
+               (MAC_DOT, re.compile(r"(?s)\..{4}\.")))
 _DIGITS = "0123456789"
 _RUNS = re.compile(r"[0-9]+")
 WINDOW_MARGIN = 16
 # A digit-bearing token and following tokens that carry a digit, joined by short separators.
 _CLUSTER = re.compile(r"[0-9][0-9A-Za-z]*(?:[ ()+.\-/:·•年月日号]{1,3}[A-Za-z]*[0-9][0-9A-Za-z]*)*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pii_flags_python(text: str) -> int:
+    """:attr:`Doc.flags` without the compiled kernel."""
+    flags = HAS_DIGIT if any(d in text for d in _DIGITS) else 0
+    if _CJK.search(text) is not None:
+        flags |= HAS_CJK
+    for bit, shape in _MAC_SHAPES:
+        if shape.search(text) is not None:
+            flags |= bit
+    return flags
 
 
 def windows_python(text: str) -> list[tuple[int, int, int, int]]:
@@ -226,6 +252,55 @@ class WordFinder:
         return doc.word_hits()[self._slot]
 
 
+class WordIndex:
+    """Tables for the compiled word scan (``_fold.word_scan``): every occurrence of every word,
+    overlapping ones included, as ``ahocorasick_rs`` finds them with ``overlapping=True`` (the
+    order aside).
+
+    Why: on corpus documents the library's automaton pass cost 4 ns a character, a chain of
+    dependent loads (a compiled automaton was no faster); the scan reads each position's first
+    two characters' classes, independent reads, and compares words only where those two start
+    one. Characters map to classes (0: in no word) by a table over the BMP, so the words must be
+    two or more BMP characters without U+FFFD (a lone surrogate, which the library cannot read, is
+    class 0 here as U+FFFD is there); :meth:`build` gives None otherwise."""
+
+    def __init__(self, tables: tuple[bytes, bytes, array[int], array[int], array[int], array[int]]) -> None:
+        self.tables = tables
+
+    @classmethod
+    def build(cls, words: Sequence[str]) -> WordIndex | None:
+        chars = sorted({c for w in words for c in w})
+        if not words or min(map(len, words)) < 2 or len(chars) > 255 or any(
+            ord(c) > 0xFFFF or c == "\ufffd" for c in chars
+        ):
+            return None
+        klass = {c: i + 1 for i, c in enumerate(chars)}
+        by_pair: dict[int, list[int]] = {}
+        for wi, w in enumerate(words):
+            by_pair.setdefault(klass[w[0]] << 8 | klass[w[1]], []).append(wi)
+        classes = bytearray(0x10000)
+        for c, x in klass.items():
+            classes[ord(c)] = x
+        pairs = bytearray(0x10000 // 8)  # pair b = 256 * first class + second
+        pair_first, pair_words = array("i", [0]), array("i")
+        for b in range(0x10000):
+            got = by_pair.get(b, [])
+            if got:
+                pairs[b >> 3] |= 1 << (b & 7)
+            pair_words.extend(got)
+            pair_first.append(len(pair_words))
+        word_first, word_chars = array("i", [0]), array("i")
+        for w in words:
+            word_chars.extend(map(ord, w))
+            word_first.append(len(word_chars))
+        return cls((bytes(classes), bytes(pairs), pair_first, pair_words, word_first, word_chars))
+
+    def find(self, kernel: ModuleType, text: str) -> list[tuple[int, int, int]]:
+        """(word index, start, end) of every occurrence, by start."""
+        found: list[tuple[int, int, int]] = kernel.word_scan(text, *self.tables)
+        return found
+
+
 class SharedWords:
     """The words of every finder made with a view, found in one automaton pass over the
     lower-cased text.
@@ -242,6 +317,7 @@ class SharedWords:
     def __init__(self) -> None:
         self.finders: list[WordFinder] = []
         self._ac: ahocorasick_rs.AhoCorasick | None = None
+        self._index: WordIndex | None = None
         # lower-cased word -> [(finder slot, index in its words, the word when the text must hold it)]
         self._owners: list[list[tuple[int, int, str | None]]] = []
 
@@ -261,6 +337,7 @@ class SharedWords:
                     owners.append([])
                 owners[ids[key]].append((slot, i, w if f.view == "text" else None))
         self._owners = owners
+        self._index = WordIndex.build(list(ids))
         # a DFA: with a hundred words the library would pick an NFA, twice as slow to run
         self._ac = ahocorasick_rs.AhoCorasick(
             list(ids), matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.DFA
@@ -272,10 +349,14 @@ class SharedWords:
         if len(low) != len(text):  # a character lower-cases to two (U+0130): offsets differ
             return [f.find(low if f.view == "lower" else text) for f in self.finders]
         ac = self._ac or self._build()
-        try:
-            raw = ac.find_matches_as_indexes(low, overlapping=True)
-        except UnicodeEncodeError:  # as in WordFinder.find
-            raw = ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", low), overlapping=True)
+        kernel = compiled_fold.active()
+        if kernel is not None and self._index is not None:
+            raw = self._index.find(kernel, low)
+        else:
+            try:
+                raw = ac.find_matches_as_indexes(low, overlapping=True)
+            except UnicodeEncodeError:  # as in WordFinder.find
+                raw = ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", low), overlapping=True)
         found: list[list[tuple[int, int, int]]] = [[] for _ in self.finders]  # (start, end, index)
         owners = self._owners
         for w, s, e in raw:
@@ -284,6 +365,9 @@ class SharedWords:
                     found[slot].append((s, e, i))
         out: list[list[tuple[int, int, int]]] = []
         for f, hits in zip(self.finders, found, strict=True):
+            if not hits:  # most finders on most texts
+                out.append(hits)
+                continue
             hits.sort()  # by start, then end (a finder's words differ, so no two share both)
             by_start = [(i, s, e) for s, e, i in hits]
             out.append(_leftmost_longest(by_start) if f.longest and by_start else by_start)

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from genguard.detect.pii.base import ContextWords, Doc, Match, Recognizer
+from genguard.detect.pii.base import MAC_COLON, MAC_DASH, MAC_DOT, ContextWords, Doc, Match, Recognizer
 
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@"
@@ -82,31 +82,20 @@ def _mac_sep(sep: str) -> re.Pattern[str]:
     return re.compile(sep + rf"(?<=[0-9A-Fa-f]{{2}}{sep})[0-9A-Fa-f]{{2}}(?:{sep}[0-9A-Fa-f]{{2}}){{4}}(?![0-9A-Za-z:-]|\.[0-9A-Fa-f])")
 
 
-_MAC_SEPS = ((":", _mac_sep(":")), ("-", _mac_sep("-")))
+_MAC_SEPS = ((MAC_COLON, _mac_sep(":")), (MAC_DASH, _mac_sep("-")))
 _MAC_DOT = re.compile(r"\.(?<=[0-9A-Fa-f]{4}\.)[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z:.-])")
-
-
-def _at_least(text: str, char: str, k: int) -> bool:
-    """``text.count(char) >= k``, stopping at the k-th occurrence (web text has dozens of dashes
-    and dots, and counting them all cost more than the scans they gate)."""
-    i = -1
-    for _ in range(k):
-        i = text.find(char, i + 1)
-        if i == -1:
-            return False
-    return True
 
 
 class MacRecognizer(Recognizer):
     entities = ("MAC_ADDRESS",)
 
     def find(self, doc: Doc) -> Iterator[Match]:
-        text = doc.text
-        # a separated address holds five of its separator, a dotted one two dots
-        sep_matches = sorted(
-            (m for sep, rx in _MAC_SEPS if _at_least(text, sep, 5) for m in rx.finditer(text)), key=lambda m: m.start()
-        )
-        dot_matches = _MAC_DOT.finditer(text) if _at_least(text, ".", 2) else iter(())
+        text, flags = doc.text, doc.flags
+        if not flags & (MAC_COLON | MAC_DASH | MAC_DOT):  # nearly every text: no pattern can match
+            return
+        # each pattern runs only where the text has its separators' shape (Doc.flags), rarely
+        sep_matches = sorted((m for bit, rx in _MAC_SEPS if flags & bit for m in rx.finditer(text)), key=lambda m: m.start())
+        dot_matches = _MAC_DOT.finditer(text) if flags & MAC_DOT else iter(())
         for lead, matches in ((2, iter(sep_matches)), (4, dot_matches)):
             for m in matches:
                 start = m.start() - lead
