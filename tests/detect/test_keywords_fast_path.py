@@ -94,8 +94,9 @@ def _reference_match(engine: KeywordEngine, text: str) -> list[Hit]:
     # test_keywords_evasions; here they are taken from the engine, so the comparison is about the
     # compact and pinyin fast paths (the generated pinyin syllables make junk: 怎样tou运毒)
     if norm.has_han:
-        if engine._split is not None:
-            engine._check_split(norm, raw)
+        runs = engine._main.scan(norm.text)[1]
+        if runs:
+            engine._check_split(norm, runs, raw)
         engine._check_interleaved(norm, raw)
     allowed = [h for h in raw if not h.category]
     hits = [h for h in raw if h.category]
