@@ -3,11 +3,13 @@
 Why: a speed change to the keyword engine must not change one hit. Run this once with each
 checkout's code (``PYTHONPATH=<checkout>/src``) and compare the two files (``--compare``); the
 digest line is enough to tell "identical" at a glance. The texts: COLD (train and dev), ToxiGen
-prompts, JADE, XSTest, GPTFuzz (questions, templates, responses) from the shared data folder,
+prompts, JADE, XSTest, GPTFuzz (questions, templates, responses), Flames, CValues and BIPIA
+e-mails from the shared data folder,
 the documents of the given corpus files, and, so that pinyin keys are exercised on real
 sentences, variants of the Chinese texts with every third Han character spelled in pinyin
 (lower case, capitalised, or with spaces) and of the English texts with bank terms spelled in
-pinyin pasted in.
+pinyin pasted in, and, for the split-character and interleaved views, of Chinese texts with a
+bank term pasted in split into components or with junk between its characters.
 
     PYTHONPATH=src:. python -m bench.guard.keyword_equivalence --out /tmp/new.jsonl \\
         --corpus /tmp/gg-corpus32/corpus-32mb/src0-part0.jsonl
@@ -38,6 +40,13 @@ def _csv_column(path: Path, column: str) -> Iterator[str]:
                 yield row[column]
 
 
+def _jsonl_field(path: Path, field: str) -> Iterator[str]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and (value := json.loads(line).get(field)):
+                yield value
+
+
 def dataset_texts(data: Path) -> Iterator[tuple[str, str]]:
     """(source, text) of every shared dataset the harness reads; absent files are skipped."""
     sources: list[tuple[str, Path, str]] = [
@@ -54,6 +63,15 @@ def dataset_texts(data: Path) -> Iterator[tuple[str, str]]:
     for name, path, column in sources:
         if path.is_file():
             for text in _csv_column(path, column):
+                yield name, text
+    jsonl: list[tuple[str, Path, str]] = [
+        ("flames", data / "flames" / "Flames_1k_Chinese.jsonl", "prompt"),
+        ("cvalues", data / "cvalues" / "cvalues_responsibility_prompts.jsonl", "prompt"),
+        ("bipia-email", data / "bipia" / "email_train.jsonl", "context"),
+    ]
+    for name, path, field in jsonl:
+        if path.is_file():
+            for text in _jsonl_field(path, field):
                 yield name, text
     for path in sorted((data / "toxigen" / "prompts").glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -87,12 +105,26 @@ def _spell_han(text: str, rng: random.Random) -> str:
     return "".join(out)
 
 
-def variants(texts: list[tuple[str, str]], pinyin_terms: list[str], seed: int = 7) -> Iterator[tuple[str, str]]:
-    """Pinyin-spelled variants: Chinese texts partly spelled; English texts with spelled terms."""
+def _evasions(term: str, split: dict[str, str], rng: random.Random) -> tuple[str, str]:
+    """``term`` with its characters split into components (火乍弓单), and with junk between its
+    characters (制1作a炸3弹)."""
+    junk = "".join(c + rng.choice("0123456789abcxyz") for c in term[:-1]) + term[-1]
+    return "".join(split.get(c, c) for c in term), junk
+
+
+def variants(texts: list[tuple[str, str]], pinyin_terms: list[str], han_terms: list[str], split: dict[str, str],
+             seed: int = 7) -> Iterator[tuple[str, str]]:
+    """Pinyin-spelled variants: Chinese texts partly spelled; English texts with spelled terms.
+    Evasion variants: Chinese texts with a bank term pasted in, split into components or with junk
+    between its characters (the split and interleaved views)."""
     rng = random.Random(seed)
     for source, text in texts:
         if any("\u4e00" <= c <= "\u9fff" for c in text):
             yield f"{source}+spelled", _spell_han(text, rng)
+            if rng.random() < 0.3:
+                at = rng.randrange(len(text) + 1)
+                for name, term in zip(("split", "junk"), _evasions(rng.choice(han_terms), split, rng), strict=True):
+                    yield f"{source}+{name}", text[:at] + term + text[at:]
         elif text.isascii() and " " in text and rng.random() < 0.3:
             words = text.split(" ")
             words.insert(rng.randrange(len(words) + 1), rng.choice(pinyin_terms))
@@ -104,9 +136,12 @@ def dump(out: Path, corpus: list[str], corpus_mb: float) -> None:
     spell = tables().pinyin
     terms = sorted({e.term for es in engine._pinyin.decoded().values() for e in es})[::50]
     spelled = [" ".join(spell.get(ord(c), c) for c in t) for t in terms] + ["".join(spell.get(ord(c), c) for c in t) for t in terms]
+    split = {ch: parts for parts, ch in engine._split_keys.items()}
+    han_terms = sorted({e.term for es in engine._main.decoded().values() for e in es
+                        if len(e.term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in e.term)})[::20]
     data = Path(os.environ.get("GENGUARD_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     base = list(dataset_texts(data))
-    texts = base + list(variants(base, spelled)) + list(corpus_texts(corpus, corpus_mb))
+    texts = base + list(variants(base, spelled, han_terms, split)) + list(corpus_texts(corpus, corpus_mb))
     digest = hashlib.sha256()
     n_hits = 0
     t0 = time.process_time()

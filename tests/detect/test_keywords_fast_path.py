@@ -94,8 +94,9 @@ def _reference_match(engine: KeywordEngine, text: str) -> list[Hit]:
     # test_keywords_evasions; here they are taken from the engine, so the comparison is about the
     # compact and pinyin fast paths (the generated pinyin syllables make junk: 怎样tou运毒)
     if norm.has_han:
-        if engine._split is not None:
-            engine._check_split(norm, raw)
+        runs = engine._main.scan(norm.text)[1]
+        if runs:
+            engine._check_split(norm, runs, raw)
         engine._check_interleaved(norm, raw)
     allowed = [h for h in raw if not h.category]
     hits = [h for h in raw if h.category]
@@ -270,3 +271,34 @@ def test_every_span_that_covers_a_latin_letter_lies_in_one_piece(text: str, reac
         for e in range(s + 1, min(len(po), s + reach) + 1):
             if any(po[s] <= a <= po[e - 1] for a in letters):
                 assert any(w <= s and e <= w + len(p.text) for w, p in zip(where, pieces, strict=True)), (s, e)
+
+
+@pytest.mark.parametrize("text", [
+    "他在问手另卖人口的事，出售AK47步 木 仓！还有火乍弓单和制作炸弹",  # runs next to keys and to each other
+    "扌另卖人口网非的量刑标准是什么" * 3,
+    "plain English text with no Chinese at all, build a pipe bomb",
+    "",  # filled in below: the first and last run and key (the index boundaries of the automaton)
+])
+def test_one_main_scan_finds_the_keys_and_the_component_runs_as_two_automata_would(
+    engine: KeywordEngine, text: str,
+) -> None:
+    """The split-character component runs are extra patterns of the main automaton (one pass
+    instead of two): its key occurrences must be those of an automaton of the keys alone, and
+    the runs those of an automaton of the runs alone, with the runs' indexes into
+    ``_split_chars``."""
+    import ahocorasick_rs
+
+    keys, runs = engine._main.key_list(), list(engine._split_keys)
+    text = text or f"{runs[0]}，{keys[-1]}。{runs[-1]}{keys[0]}"
+    norm = normalize(text)
+    found, extra = engine._main.scan(norm.text)
+    alone = ahocorasick_rs.AhoCorasick(keys).find_matches_as_indexes(norm.text, overlapping=True)
+    assert sorted((s, e, keys[i]) for i, s, e in alone) == sorted((s, e, norm.text[s:e]) for s, e, _ in found)
+    assert [es for _, _, es in found] == [engine._main._val(keys.index(norm.text[s:e])) for s, e, _ in found]
+    runs_alone = ahocorasick_rs.AhoCorasick(runs).find_matches_as_indexes(norm.text, overlapping=True)
+    assert sorted((s, e, engine._split_chars[i]) for i, s, e in runs_alone) == sorted(
+        (s, e, engine._split_chars[j]) for s, e, j in extra
+    )
+    assert engine._main.iter(norm.text) == found
+    if "木仓" in norm.text or "火乍" in norm.text or runs[0] in norm.text:
+        assert extra  # the texts do exercise the runs

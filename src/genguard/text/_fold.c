@@ -607,13 +607,17 @@ static PyObject *lower(PyObject *self, PyObject *args) {
 }
 
 /*
- * spell_pruned(codes, offsets, original, wide, row, classes, grams, width, reach) -> (text, offsets)
+ * spell_pruned(codes, offsets, original, wide, row, lens, classes, grams, width, reach) -> (text, offsets)
  *
  * The pinyin view of a normalised text (``spell`` above, in general: each compact code point c
  * (``codes``, uint32; ``offsets``, int64, its index in ``original``) becomes the non-zero entries
  * of row c of ``wide`` (uint32, rows of equal width; a code point beyond the rows stays itself),
- * each carrying the code point's offset; ``row``: the entries per row), with what no pinyin-key
- * hit can use left out; why each step is sound: genguard/detect/keywords/prune.py.
+ * each carrying the code point's offset; ``row``: the entries per row; ``lens``: uint8 per row,
+ * how many entries lead it before its first zero, so that no row is searched for its end: that
+ * search, with its length changing from one character to the next, cost about a tenth of the
+ * kernel's time on corpus text),
+ * with what no pinyin-key hit can use left out; why each step is sound:
+ * genguard/detect/keywords/prune.py.
  *  1. Latin words whose letters are in no key, as far as ``grams`` tells. A word is a maximal run
  *     of compact characters whose original characters are word characters (``classes`` bit 1,
  *     uint8 per code point below its length) with nothing but invisible characters between them
@@ -712,11 +716,11 @@ static void mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_
 
 static PyObject *spell_pruned(PyObject *self, PyObject *args) {
     PyObject *original;
-    Py_buffer codes, offs, wide, classes, grams;
+    Py_buffer codes, offs, wide, lens, classes, grams;
     int width;
     Py_ssize_t reach, row;
-    if (!PyArg_ParseTuple(args, "y*y*Uy*ny*y*in:spell_pruned", &codes, &offs, &original, &wide, &row, &classes,
-                          &grams, &width, &reach))
+    if (!PyArg_ParseTuple(args, "y*y*Uy*ny*y*y*in:spell_pruned", &codes, &offs, &original, &wide, &row, &lens,
+                          &classes, &grams, &width, &reach))
         return NULL;
     PyObject *result = NULL;
     unsigned char *mark = NULL;
@@ -729,27 +733,25 @@ static PyObject *spell_pruned(PyObject *self, PyObject *args) {
     if (PyUnicode_READY(original) < 0) goto done;
 #endif
     Py_ssize_t n_orig = PyUnicode_GET_LENGTH(original);
-    if (n != n_offs || width < 1 || width > 12 || reach < 1 || row < 1 || wide.len % (4 * row) != 0) {
-        PyErr_SetString(PyExc_ValueError,
-                        "spell_pruned: codes and offsets of one length, width 1..12, reach >= 1, wide rows of row uint32");
+    if (n != n_offs || width < 1 || width > 12 || reach < 1 || row < 1 || wide.len % (4 * row) != 0
+        || lens.len != wide.len / (4 * row)) {
+        PyErr_SetString(PyExc_ValueError, "spell_pruned: codes and offsets of one length, width 1..12, reach >= 1, "
+                                          "wide rows of row uint32, one length per row");
         goto done;
     }
     const uint32_t *cp = (const uint32_t *)codes.buf, *rows = (const uint32_t *)wide.buf;
     const int64_t *off = (const int64_t *)offs.buf;
+    const unsigned char *len_of = (const unsigned char *)lens.buf;
+    /* a row's length, never beyond the row (a wrong table must not read past the rows) */
+#define ROW_LEN(c) (len_of[c] < row ? (Py_ssize_t)len_of[c] : row)
     Py_ssize_t n_rows = wide.len / (4 * row);
     mark = (unsigned char *)calloc((size_t)(n ? n : 1), 1);
     kept = (Py_ssize_t *)malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));  /* at most n words */
     vpos = (int64_t *)malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!mark || !kept || !vpos) { PyErr_NoMemory(); goto done; }
     vpos[0] = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {  /* the view position of each compact character */
-        Py_ssize_t len = 1;
-        if ((Py_ssize_t)cp[i] < n_rows) {
-            const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
-            for (len = 0; len < row && r[len]; len++) {}
-        }
-        vpos[i + 1] = vpos[i] + len;
-    }
+    for (Py_ssize_t i = 0; i < n; i++)  /* the view position of each compact character */
+        vpos[i + 1] = vpos[i] + ((Py_ssize_t)cp[i] < n_rows ? ROW_LEN(cp[i]) : 1);
     const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
     int okind = PyUnicode_KIND(original), status;
     const void *odata = PyUnicode_DATA(original);
@@ -786,7 +788,7 @@ static PyObject *spell_pruned(PyObject *self, PyObject *args) {
             continue;
         }
         const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
-        for (Py_ssize_t k = 0; k < row && r[k]; k++) {
+        for (Py_ssize_t k = 0, len = ROW_LEN(cp[i]); k < len; k++) {
             out[m] = r[k];
             out_offs[m++] = off[i];
         }
@@ -807,6 +809,8 @@ done:
     PyBuffer_Release(&codes);
     PyBuffer_Release(&offs);
     PyBuffer_Release(&wide);
+#undef ROW_LEN
+    PyBuffer_Release(&lens);
     PyBuffer_Release(&classes);
     PyBuffer_Release(&grams);
     return result;

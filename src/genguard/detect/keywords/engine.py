@@ -186,6 +186,7 @@ class _Automaton:
         self._vals: list[tuple[Entry, ...] | None] = []
         self._raw: list[tuple[tuple[Any, ...], ...]] | None = None
         self._ac: Any = None
+        self._extra = 0  # patterns after the keys (see build)
 
     def add(self, key: str, entry: Entry) -> None:
         if key:
@@ -196,13 +197,21 @@ class _Automaton:
         self._raw = list(encoded.values())
         self._vals = [None] * len(self._keys)
 
-    def build(self) -> None:
+    def freeze(self) -> None:
+        """Fix the key order (the automaton's pattern indexes) of a built-up automaton."""
         if self._raw is None:
             self._keys = list(self.entries)
             self._vals = [tuple(self.entries[k]) for k in self._keys]
-        if self._keys:
+
+    def build(self, extra: list[str] | None = None) -> None:
+        """Compile the keys, followed by ``extra`` patterns without entries: occurrences of those
+        are reported apart by :meth:`scan` (the engine's split-character component runs, found in
+        the same pass over the text as the keys instead of a second one)."""
+        self.freeze()
+        self._extra = len(extra or ())
+        if self._keys or self._extra:
             self._ac = ahocorasick_rs.AhoCorasick(
-                self._keys,
+                [*self._keys, *(extra or ())],
                 matchkind=ahocorasick_rs.MatchKind.Standard,
                 implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
@@ -243,14 +252,21 @@ class _Automaton:
 
     def iter(self, text: str) -> list[tuple[int, int, tuple[Entry, ...]]]:
         """``(start, end, entries)`` of every (overlapping) key occurrence in ``text``."""
+        return self.scan(text)[0]
+
+    def scan(self, text: str) -> tuple[list[tuple[int, int, tuple[Entry, ...]]], list[tuple[int, int, int]]]:
+        """The key occurrences as :meth:`iter` gives them, and ``(start, end, j)`` of every
+        occurrence of extra pattern ``j`` (see :meth:`build`), from one pass over ``text``."""
         if self._ac is None or not text:
-            return []
+            return [], []
         found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        n = len(self._keys)
+        extra = [(s, e, i - n) for i, s, e in found if i >= n] if self._extra else []
         if self._raw is None:
             vals = self._vals
-            return [(s, e, vals[i]) for i, s, e in found]
+            return [(s, e, vals[i]) for i, s, e in found if i < n], extra
         val = self._val
-        return [(s, e, val(i)) for i, s, e in found]
+        return [(s, e, val(i)) for i, s, e in found if i < n], extra
 
 
 _CACHE_LOCK = threading.Lock()
@@ -337,19 +353,16 @@ class KeywordEngine:
             for phrase in list(allow or []):
                 for _which, key, entry in _allow_keys(phrase):
                     self._main.add(key, entry)
-        self._main.build()
-        # split characters (拆字): component runs of the characters the Chinese keys use
+        self._main.freeze()
+        # split characters (拆字): component runs of the characters the Chinese keys use, compiled
+        # into the main automaton after its keys, so that the main scan finds them too (a second
+        # automaton's pass over every Chinese text cost about a tenth of the engine's time)
         self._split_keys = split if split is not None else _split_keys(self._main)
-        self._split: Any = None
+        self._split_chars = list(self._split_keys.values())
+        self._main.build(extra=list(self._split_keys))
         self._main_reach = self._main.longest()
         self._gap_pairs: frozenset[str] | None = None  # see _interleaved_pairs
         self._gap_reach = 0
-        if self._split_keys:
-            self._split_chars = list(self._split_keys.values())
-            self._split = ahocorasick_rs.AhoCorasick(
-                list(self._split_keys), matchkind=ahocorasick_rs.MatchKind.Standard,
-                implementation=ahocorasick_rs.Implementation.DFA,
-            )
         self._pinyin.build()
         self._has_pinyin = bool(self._pinyin)  # read per text: a plain attribute, not __bool__
         self._pinyin_reach = self._pinyin.longest()  # the longest pinyin key, in characters
@@ -377,11 +390,11 @@ class KeywordEngine:
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         original = norm.original
         raw: list[Hit] = []
-        found = self._main.iter(norm.text)
+        found, runs = self._main.scan(norm.text)
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
-        if self._split is not None and norm.has_han:
-            self._check_split(norm, raw)
+        if runs and norm.has_han:
+            self._check_split(norm, runs, raw)
         if norm.has_han:
             self._check_interleaved(norm, raw)
         if self._has_pinyin and norm.has_latin:
@@ -458,17 +471,15 @@ class KeywordEngine:
                         continue
                 out.append(Hit(entry.category, os_, oe, entry.term, entry.lang, entry.score, entry.view, entry.source))
 
-    def _check_split(self, norm: NormalizedText, out: list[Hit]) -> None:
+    def _check_split(self, norm: NormalizedText, runs: list[tuple[int, int, int]], out: list[Hit]) -> None:
         """Hits of Chinese keys in the text with its component runs recombined (``火乍弓单`` ->
         ``炸弹``); only occurrences that cover a recombined character count (the others were
-        found on the compact view already). Literal entries are left out (they have their own
-        view); a key with Latin letters (出售AK47步枪) must sit on word boundaries, as on the
-        compact view."""
-        runs = self._split.find_matches_as_indexes(norm.text, overlapping=True)
-        if not runs:
-            return
+        found on the compact view already). ``runs``: ``(start, end, j)`` of the component runs
+        in the compact view, ``j`` indexing ``_split_chars`` (the main scan's extra patterns).
+        Literal entries are left out (they have their own view); a key with Latin letters
+        (出售AK47步枪) must sit on word boundaries, as on the compact view."""
         chars = self._split_chars
-        rec = split_chars.recombine(norm.text, norm.offsets, [(s, e, chars[i]) for i, s, e in runs])
+        rec = split_chars.recombine(norm.text, norm.offsets, [(s, e, chars[j]) for s, e, j in runs])
         merged = rec.merged
         original = norm.original
         # a key occurrence that covers a recombined character lies within one key length of it:

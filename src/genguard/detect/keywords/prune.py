@@ -63,6 +63,14 @@ def _classes() -> np.ndarray:
     return (t.word.astype(np.uint8) | (t.visible_sep.astype(np.uint8) << 1)).astype(np.uint8)
 
 
+@functools.cache
+def _row_lengths() -> np.ndarray:
+    """uint8 per code point: how many letters its row of ``tables().pinyin_wide`` spells (the
+    entries before the first zero), so that the kernel need not search each row for its end."""
+    wide = tables().pinyin_wide
+    return np.cumprod(wide != 0, axis=1).sum(axis=1).astype(np.uint8)
+
+
 def gram_bitmap(keys: list[str], width: int = WIDTH) -> np.ndarray | None:
     """The bitmap (little-endian bit order, as ``_fold.spell_pruned`` reads it) of every string of
     at most ``width`` letters a-z found in ``keys``; None when some key holds anything else (then
@@ -117,6 +125,6 @@ class WordPruner:
         assert kernel is not None and self._bits is not None
         wide = tables().pinyin_wide
         offsets = np.ascontiguousarray(norm.offsets, dtype=np.int64)
-        text, offs = kernel.spell_pruned(norm._codes, offsets, norm.original, wide, wide.shape[1], _classes(),
-                                         self._bits, WIDTH, reach)
+        text, offs = kernel.spell_pruned(norm._codes, offsets, norm.original, wide, wide.shape[1], _row_lengths(),
+                                         _classes(), self._bits, WIDTH, reach)
         return View(text, np.frombuffer(offs, dtype=np.int64), len(norm.original))
