@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
 from genguard.detect.classifier import kernels
@@ -73,6 +74,8 @@ def _both(text: str, size: int) -> None:
             by_starts = m.proba_windows(got.gids, got.counts, None, got.n, every_other, got.starts)
             assert np.allclose(by_starts, want_part, rtol=0, atol=1e-12)
             assert np.array_equal(by_starts[every_other], m.proba_windows(got.gids, got.counts, got.win, got.n)[every_other])
+            if kernels.active():  # (GENGUARD_PURE_PYTHON=1 leaves the numpy path alone to compare)
+                assert_scored_from_text_as_from_tokens(m, view.text, size, got, every_other)
 
 
 def test_the_test_environment_builds_the_kernels() -> None:
@@ -179,16 +182,16 @@ def test_bad_arguments_are_value_errors() -> None:
     words = word_index()
     with pytest.raises(ValueError, match="do not add up"):
         assert kernels._compiled is not None
-        gk, gv, gbits = grams.longer.arrays()
+        gs, gbits = grams.longer.slots()
         wt = words.hash_table()
         assert wt is not None
-        wk, wv, wbits = wt.arrays()
-        pk, pv, pbits = words.pairs.arrays()
-        kernels._compiled.count_tokens("abc", np.array([5], np.int64), 1, 3, grams.unigram, gk, gv, gbits,
-                                       True, wk, wv, wbits, words.unigram, pk, pv, pbits)
+        ws, wbits = wt.slots()
+        ps, pbits = words.pairs.slots()
+        kernels._compiled.count_tokens("abc", np.array([5], np.int64), 1, 3, grams.unigram, gs, gbits,
+                                       True, ws, wbits, words.unigram, ps, pbits)
     with pytest.raises(ValueError, match="2\\*\\*3 slots"):
-        kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gk, gv, 3,
-                                       True, wk, wv, wbits, words.unigram, pk, pv, pbits)
+        kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gs, 3,
+                                       True, ws, wbits, words.unigram, ps, pbits)
     p = kernels.pack_columns(np.zeros(3, np.int64), np.ones(3), np.ones((3, 1), np.float32))
     one = np.array([0, 1], np.int64)  # one window holding the one token
     with pytest.raises(ValueError, match="lengths do not match"):
@@ -218,10 +221,10 @@ def test_bad_arguments_are_value_errors() -> None:
 def test_a_table_without_free_slots_ends_the_probe() -> None:
     # KeyTable always leaves slots free; a hand-made full table must not hang the kernel
     assert kernels._compiled is not None
-    full_keys, vals = np.full(16, 5, np.int64), np.zeros(16, np.int32)
+    full = np.column_stack([np.full(16, 5, np.int64), np.zeros(16, np.int64)])  # every slot holds key 5
     none = np.full(1, -1, np.int64)
-    g, c, s = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
-                                             True, full_keys, vals, 4, none, full_keys, vals, 4)
+    g, c, s = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full, 4,
+                                             True, full, 4, none, full, 4)
     assert len(g) == len(c) == 0 and np.frombuffer(s, np.int64).tolist() == [0, 0]
 
 

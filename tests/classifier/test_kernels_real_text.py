@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
 from genguard.detect.classifier import kernels
@@ -100,3 +101,21 @@ def test_window_probabilities_on_mixed_documents_equal_the_numpy_path(
                     want_part = m.proba_windows(wt.gids, wt.counts, wt.win, wt.n, held)
                 assert np.allclose(full, want, rtol=0, atol=1e-12)
                 assert np.allclose(part, want_part, rtol=0, atol=1e-12)
+
+
+def test_scoring_from_the_text_equals_counting_then_scoring_on_mixed_documents(shared_data: Path) -> None:
+    """``score_windows`` (each model's own tables, straight from the text; what ``score_model``
+    runs) against ``count_tokens`` + ``window_logits`` (the shared token count): the same logits,
+    bit for bit, for every window of the long mixed documents, every shipped model of the
+    default policy, with the language mask and without."""
+    if not kernels.active():
+        pytest.skip("the compiled kernels are not built")
+    guard = Guard.from_policy(None)
+    dets = [d for d, _ in guard._detectors if isinstance(d, ClassifierDetector)]
+    docs = [t for t in _texts(shared_data) if len(t) > 2000]
+    for text in docs:
+        for det in dets:
+            for m in det.models:
+                ctx = DetectContext(text, Direction.OUTPUT)
+                wt = window_tokens(ctx, m.features, det.window)
+                assert_scored_from_text_as_from_tokens(m, ctx.normalized.soft.text, det.window, wt, wt.holding("zh"))

@@ -45,6 +45,7 @@ from genguard.detect.classifier.model_io import (
     gram_index,
     resolve_model,
 )
+from genguard.detect.classifier.model_tables import model_tables
 from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
 from genguard.findings import Finding
@@ -111,73 +112,44 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-class WindowTokens:
-    """Every window's global token ids and counts, concatenated (one entry per distinct token of
-    a window; entries grouped by window in window order, in no particular order within one).
-    Which window an entry is in is known both ways, each worked out from the other when first
-    asked: :attr:`win` (the window of each entry) and :attr:`starts` (each window's first entry)."""
+class WindowSet:
+    """The windows of a text: where each lies in the original text, their prepared
+    (whitespace-collapsed) texts joined with each one's length, and the languages each holds.
+    What every model of a text shares before it counts tokens."""
 
-    __slots__ = (
-        "_bounds", "_holding", "_joined", "_lens", "_main_zh", "_scripts", "_spans", "_starts", "_view", "_win", "counts",
-        "gids", "n",
-    )
+    __slots__ = ("_bounds", "_holding", "_main_zh", "_scripts", "_spans", "_view", "joined", "lens", "n")
 
     def __init__(
-        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, *,
-        view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
-        scripts: np.ndarray | None = None, starts: np.ndarray | None = None,
+        self, spans: list[tuple[int, int]] | None, *, view: View | None = None, bounds: np.ndarray | None = None,
+        joined: str = "", lens: np.ndarray | None = None, scripts: np.ndarray | None = None,
     ) -> None:
         """Either the windows' ``spans`` in the original text, or the ``view`` they were cut from
         and their ``bounds`` in it, mapped back only when asked: a score needs the span of its
         best window alone, and mapping all of a long document's windows cost as much as
         scoring them. ``joined`` holds the windows' prepared texts one after another and
         ``lens`` their lengths, for :meth:`scripts` (unless the caller counted them already:
-        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives). The entries'
-        windows come as ``win`` or as ``starts`` (each window's first entry, then the number of
-        entries: what the compiled token count gives)."""
+        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives)."""
         if spans is not None:
             self.n = len(spans)
         elif view is not None and bounds is not None:
             self.n = len(bounds)
         else:
-            raise ValueError("WindowTokens needs spans, or a view and the bounds in it")
-        if win is None and starts is None:
-            raise ValueError("WindowTokens needs the entries' windows (win) or the windows' starts")
+            raise ValueError("the windows need spans, or a view and the bounds in it")
         self._spans = spans
         self._view = view
         self._bounds = bounds
-        self.gids = gids
-        self.counts = counts
-        self._win = win
-        self._joined = joined
-        self._lens = lens
+        self.joined = joined
+        self.lens = lens
         self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
         self._main_zh: np.ndarray | None = None
         self._holding: dict[str, np.ndarray] = {}
-        self._starts = starts
-
-    @property
-    def win(self) -> np.ndarray:
-        """The window of each entry (non-decreasing)."""
-        if self._win is None:
-            assert self._starts is not None
-            self._win = kernels.window_index(self._starts)
-        return self._win
-
-    @property
-    def starts(self) -> np.ndarray:
-        """Window w's entries are ``starts[w]:starts[w + 1]`` (:func:`kernels.window_starts`)."""
-        if self._starts is None:
-            assert self._win is not None
-            self._starts = kernels.window_starts(self._win, self.n)
-        return self._starts
 
     def scripts(self) -> tuple[np.ndarray, np.ndarray]:
         """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
         on the windows' prepared texts; computed once, on first use)."""
         if self._scripts is None:
-            lens = self._lens if self._lens is not None else np.zeros(0, dtype=np.int64)
-            self._scripts = segment_scripts(self._joined, lens)
+            lens = self.lens if self.lens is not None else np.zeros(0, dtype=np.int64)
+            self._scripts = segment_scripts(self.joined, lens)
             if len(self._scripts[0]) != self.n:
                 raise ValueError("window texts were not kept for these window tokens")
         return self._scripts
@@ -212,6 +184,63 @@ class WindowTokens:
             return self._spans[i]
         assert self._view is not None and self._bounds is not None
         return _spans(self._view, self._bounds[i : i + 1])[0]
+
+
+class WindowTokens(WindowSet):
+    """The windows of a text and every window's global token ids and counts, concatenated (one
+    entry per distinct token of a window; entries grouped by window in window order, in no
+    particular order within one). Which window an entry is in is known both ways, each worked
+    out from the other when first asked: :attr:`win` (the window of each entry) and
+    :attr:`starts` (each window's first entry)."""
+
+    __slots__ = ("_starts", "_win", "counts", "gids")
+
+    def __init__(
+        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, *,
+        view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
+        scripts: np.ndarray | None = None, starts: np.ndarray | None = None,
+    ) -> None:
+        """The windows as :class:`WindowSet` takes them; the entries' windows come as ``win`` or
+        as ``starts`` (each window's first entry, then the number of entries: what the compiled
+        token count gives)."""
+        super().__init__(spans, view=view, bounds=bounds, joined=joined, lens=lens, scripts=scripts)
+        if win is None and starts is None:
+            raise ValueError("WindowTokens needs the entries' windows (win) or the windows' starts")
+        self.gids = gids
+        self.counts = counts
+        self._win = win
+        self._starts = starts
+
+    @property
+    def win(self) -> np.ndarray:
+        """The window of each entry (non-decreasing)."""
+        if self._win is None:
+            assert self._starts is not None
+            self._win = kernels.window_index(self._starts)
+        return self._win
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Window w's entries are ``starts[w]:starts[w + 1]`` (:func:`kernels.window_starts`)."""
+        if self._starts is None:
+            assert self._win is not None
+            self._starts = kernels.window_starts(self._win, self.n)
+        return self._starts
+
+
+def window_set(ctx: DetectContext, size: int) -> WindowSet | None:
+    """The windows of ``ctx.text`` as the compiled kernels cut them (cached on the context per
+    size: every model of a text shares them), or None when the kernels are off."""
+    cache: dict[int, WindowSet] = ctx.__dict__.setdefault("_clf_windows", {})
+    hit = cache.get(size)
+    if hit is None:
+        norm = ctx.normalized.soft
+        ready = kernels.prepare_windows(norm.text, size)
+        if ready is None:
+            return None
+        cuts, joined, lens, scripts = ready
+        hit = cache[size] = WindowSet(None, view=norm, bounds=cuts, joined=joined, lens=lens, scripts=scripts)
+    return hit
 
 
 def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> WindowTokens:
@@ -340,13 +369,17 @@ def score_model(
     single = len(ctx.normalized.soft.text) <= size
     if languages is not None and single and ctx.language not in languages:
         return None  # before counting any token
-    wt = window_tokens(ctx, model.features, size)
-    if wt.n == 0:
+    tables = model_tables(model)
+    ws = window_set(ctx, size) if tables is not None else None
+    if ws is None:
+        tables = None
+        ws = window_tokens(ctx, model.features, size)
+    if ws.n == 0:
         return None
     only = None  # the windows to score, when not all are
     floors: np.ndarray | float = floor  # the score each window must reach (inf: not scored)
     if languages is not None and not single:
-        held = [wt.holding(lang) for lang in languages]
+        held = [ws.holding(lang) for lang in languages]
         scored = held[0] if len(held) == 1 else np.logical_or.reduce(held)
         if not scored.any():
             return None
@@ -356,10 +389,10 @@ def score_model(
         def lift(lang: str) -> float:
             return max(floor, language_floors.get(lang, 0.0))
 
-        floors = lift(ctx.language) if single else np.where(wt.main_chinese(), lift("zh"), lift("en"))
+        floors = lift(ctx.language) if single else np.where(ws.main_chinese(), lift("zh"), lift("en"))
     if only is not None:
         floors = np.where(only, floors, np.inf)
-    p = model.proba_windows(wt.gids, wt.counts, None, wt.n, only, wt.starts)
+    p = _window_proba(model, ws, tables, only)
     neg = model.negative_label
     if neg is not None:
         ni = model.labels.index(neg)
@@ -373,8 +406,19 @@ def score_model(
         return None
     best = int(np.where(counted, harm, -np.inf).argmax())
     i = int(p[best].argmax())
-    s, e = wt.span(best)
+    s, e = ws.span(best)
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
+
+
+def _window_proba(model: TextModel, ws: WindowSet, tables: kernels.ModelTables | None, only: np.ndarray | None) -> np.ndarray:
+    """(n_win, n_labels) probabilities of the windows ``only`` selects (all when None; the
+    others' rows are an empty text's): from the text with the model's own tables when it has
+    them, else from the windows' counted tokens."""
+    if tables is not None:
+        assert ws.lens is not None
+        return model.proba_from_window_logits(kernels.score_windows(tables, ws.joined, ws.lens, only))
+    assert isinstance(ws, WindowTokens)
+    return model.proba_windows(ws.gids, ws.counts, None, ws.n, only, ws.starts)
 
 
 @register_detector("classifier")
