@@ -117,7 +117,7 @@ class WindowSet:
     (whitespace-collapsed) texts joined with each one's length, and the languages each holds.
     What every model of a text shares before it counts tokens."""
 
-    __slots__ = ("_bounds", "_holding", "_main_zh", "_scripts", "_spans", "_view", "joined", "lens", "n")
+    __slots__ = ("_bounds", "_holding", "_main_zh", "_scored", "_scripts", "_spans", "_view", "joined", "lens", "n")
 
     def __init__(
         self, spans: list[tuple[int, int]] | None, *, view: View | None = None, bounds: np.ndarray | None = None,
@@ -143,6 +143,7 @@ class WindowSet:
         self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
         self._main_zh: np.ndarray | None = None
         self._holding: dict[str, np.ndarray] = {}
+        self._scored: dict[frozenset[str], tuple[np.ndarray | None, np.ndarray | None]] = {}
 
     def scripts(self) -> tuple[np.ndarray, np.ndarray]:
         """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
@@ -170,6 +171,19 @@ class WindowSet:
             mask.flags.writeable = False
         return mask
 
+    def scored_by(self, languages: set[str]) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(mask, rows) of the windows holding one of ``languages``: a bool per window and the
+        indexes of the true ones, both None when every window holds one (cached: each model of a
+        text with the same languages asks)."""
+        key = frozenset(languages)
+        hit = self._scored.get(key)
+        if hit is None:
+            held = [self.holding(lang) for lang in languages]
+            mask = held[0] if len(held) == 1 else np.logical_or.reduce(held)
+            rows = np.flatnonzero(mask)
+            hit = self._scored[key] = (None, None) if len(rows) == self.n else (mask, rows)
+        return hit
+
     @property
     def spans(self) -> list[tuple[int, int]]:
         """Every window's span in the original text."""
@@ -183,7 +197,10 @@ class WindowSet:
         if self._spans is not None:
             return self._spans[i]
         assert self._view is not None and self._bounds is not None
-        return _spans(self._view, self._bounds[i : i + 1])[0]
+        if not self._view.text:
+            return _spans(self._view, self._bounds[i : i + 1])[0]
+        s, e = self._bounds[i].tolist()
+        return int(self._view.offsets[s]), int(self._view.offsets[e - 1]) + 1  # as _spans maps it
 
 
 class WindowTokens(WindowSet):
@@ -376,23 +393,23 @@ def score_model(
         ws = window_tokens(ctx, model.features, size)
     if ws.n == 0:
         return None
-    only = None  # the windows to score, when not all are
-    floors: np.ndarray | float = floor  # the score each window must reach (inf: not scored)
+    only = rows = None  # the windows to score and their indexes, when not all are
     if languages is not None and not single:
-        held = [ws.holding(lang) for lang in languages]
-        scored = held[0] if len(held) == 1 else np.logical_or.reduce(held)
-        if not scored.any():
+        only, rows = ws.scored_by(languages)
+        if rows is not None and not len(rows):
             return None
-        if not scored.all():
-            only = scored
+    # the scored windows' rows alone from here (the others never count)
+    p = _window_proba(model, ws, tables, only, rows)
+    floors: np.ndarray | float = floor  # the score each window must reach
     if language_floors:
         def lift(lang: str) -> float:
             return max(floor, language_floors.get(lang, 0.0))
 
-        floors = lift(ctx.language) if single else np.where(ws.main_chinese(), lift("zh"), lift("en"))
-    if only is not None:
-        floors = np.where(only, floors, np.inf)
-    p = _window_proba(model, ws, tables, only)
+        if single:
+            floors = lift(ctx.language)
+        else:
+            main_zh = ws.main_chinese() if rows is None else ws.main_chinese()[rows]
+            floors = np.where(main_zh, lift("zh"), lift("en"))
     neg = model.negative_label
     if neg is not None:
         ni = model.labels.index(neg)
@@ -406,19 +423,24 @@ def score_model(
         return None
     best = int(np.where(counted, harm, -np.inf).argmax())
     i = int(p[best].argmax())
-    s, e = ws.span(best)
+    s, e = ws.span(best if rows is None else int(rows[best]))
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
 
 
-def _window_proba(model: TextModel, ws: WindowSet, tables: kernels.ModelTables | None, only: np.ndarray | None) -> np.ndarray:
-    """(n_win, n_labels) probabilities of the windows ``only`` selects (all when None; the
-    others' rows are an empty text's): from the text with the model's own tables when it has
+def _window_proba(
+    model: TextModel, ws: WindowSet, tables: kernels.ModelTables | None, only: np.ndarray | None,
+    rows: np.ndarray | None,
+) -> np.ndarray:
+    """(len(rows), n_labels) probabilities of the windows ``only`` selects, whose indexes are
+    ``rows`` (all windows when None): from the text with the model's own tables when it has
     them, else from the windows' counted tokens."""
     if tables is not None:
         assert ws.lens is not None
-        return model.proba_from_window_logits(kernels.score_windows(tables, ws.joined, ws.lens, only))
+        z = kernels.score_windows(tables, ws.joined, ws.lens, only)
+        return model.proba_from_window_logits(z if rows is None else z[rows])
     assert isinstance(ws, WindowTokens)
-    return model.proba_windows(ws.gids, ws.counts, None, ws.n, only, ws.starts)
+    p = model.proba_windows(ws.gids, ws.counts, None, ws.n, only, ws.starts)
+    return p if rows is None else p[rows]
 
 
 @register_detector("classifier")
@@ -461,7 +483,7 @@ class ClassifierDetector(Detector):
         return {**super().describe(), "models": [m.name for m in self.models]}
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
-        if not ctx.text.strip():
+        if not ctx.text or ctx.text.isspace():  # (no stripped copy of a long text)
             return []
         out: list[Finding] = []
         for m in self.models:
