@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
-from genguard.detect.classifier import kernels
+from genguard.detect.classifier import detector, kernels
 from genguard.detect.classifier.detector import (
     ClassifierDetector,
     _collapse,
@@ -278,3 +278,35 @@ def test_window_routing_by_language_is_the_same_without_the_extension(monkeypatc
     built = run()
     monkeypatch.setattr(kernels, "_compiled", None)
     assert run() == built and len(built) >= 2
+
+
+@pytest.mark.skipif(not MODELS, reason="no shipped models")
+def test_a_text_met_by_few_models_is_scored_from_the_text_by_many_from_a_shared_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to FROM_TEXT_MODELS models a text (the most any text of the direction has met so far),
+    each scores straight from the text; past that they share one token count. Scoring one text
+    twice with the same models does not count them twice."""
+    if not kernels.active():
+        pytest.skip("the compiled kernels are not built")
+    monkeypatch.setattr(detector, "_MODELS_PER_TEXT", {})
+    dets = [ClassifierDetector(models=[m.name], min_score=0.0) for m in MODELS[:3]]
+    assert len(dets) == 3 and detector.FROM_TEXT_MODELS == 2
+    text = "今天天气很好。你这个蠢货！Go away, you idiot. " * 20
+
+    def shared_count(ctx: DetectContext) -> bool:
+        return bool(ctx.__dict__.get("_clf_tokens"))
+
+    first = DetectContext(text, Direction.OUTPUT)
+    for d in dets[:2]:
+        d.detect(first)
+        d.detect(first)
+    assert not shared_count(first)  # two models: each from the text
+    dets[2].detect(first)
+    assert shared_count(first)  # the third learns that texts meet three
+    second = DetectContext(text, Direction.OUTPUT)
+    dets[0].detect(second)
+    assert shared_count(second)
+    other = DetectContext(text, Direction.INPUT)  # learned per direction
+    dets[0].detect(other)
+    assert not shared_count(other)

@@ -20,7 +20,7 @@ import pytest
 from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
-from genguard.detect.classifier import kernels
+from genguard.detect.classifier import detector, kernels
 from genguard.detect.classifier.detector import ClassifierDetector, window_tokens
 from genguard.findings import Direction, Finding
 from genguard.guard import Guard
@@ -59,11 +59,15 @@ def _findings(dets: list[ClassifierDetector], texts: list[str]) -> list[list[tup
     return [[key(f) for d in dets for f in d.detect(DetectContext(t, Direction.OUTPUT))] for t in texts]
 
 
+@pytest.mark.parametrize("from_text", [True, False])
 def test_default_classifiers_find_the_same_with_and_without_the_kernels(
-    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, from_text: bool
 ) -> None:
+    """Both compiled paths (each model straight from the text, or the shared token count) find
+    what the numpy path finds."""
     if not kernels.active():
         pytest.skip("the compiled kernels are not built")
+    monkeypatch.setattr(detector, "FROM_TEXT_MODELS", 10**9 if from_text else -1)
     guard = Guard.from_policy(None)
     dets = [d for d, _ in guard._detectors if isinstance(d, ClassifierDetector)]
     assert {d.name for d in dets} >= {"offensive_zh", "toxicity_en"}

@@ -386,7 +386,7 @@ def score_model(
     single = len(ctx.normalized.soft.text) <= size
     if languages is not None and single and ctx.language not in languages:
         return None  # before counting any token
-    tables = model_tables(model)
+    tables = model_tables(model) if _score_from_text(ctx, model) else None
     ws = window_set(ctx, size) if tables is not None else None
     if ws is None:
         tables = None
@@ -425,6 +425,32 @@ def score_model(
     i = int(p[best].argmax())
     s, e = ws.span(best if rows is None else int(rows[best]))
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
+
+
+# The most models one text has been scored by, by direction (learned as texts are checked).
+_MODELS_PER_TEXT: dict[Any, int] = {}
+# Up to this many models a text, each scores from the text; more share one token count.
+FROM_TEXT_MODELS = 2
+
+
+def _score_from_text(ctx: DetectContext, model: TextModel) -> bool:
+    """Whether this text's models score straight from the text (``score_windows``, each with its
+    own tables) rather than from the windows' shared token count (``count_tokens`` once per
+    text, then ``window_logits`` per model). Only the speed differs: the logits are the same.
+
+    Why it depends: per character, counting a model's tokens from the text costs about what the
+    shared count costs, so the shared count pays off when several models read it and scoring
+    from the text when there are few (the default policy: output runs offensive_zh and
+    toxicity_en, each on the windows of its language; input adds intent and injection, which
+    read every window). Which models a text will meet is the policy's business, so the number
+    is learned: the most models any text of this direction has been scored by so far."""
+    models: set[int] = ctx.__dict__.setdefault("_clf_models", set())
+    models.add(id(model))
+    seen = len(models)
+    most = _MODELS_PER_TEXT.get(ctx.direction, 0)
+    if seen > most:
+        _MODELS_PER_TEXT[ctx.direction] = most = seen
+    return most <= FROM_TEXT_MODELS
 
 
 def _window_proba(
