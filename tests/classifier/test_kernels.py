@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
-from genguard.detect.classifier import kernels
+from genguard.detect.classifier import detector, kernels
 from genguard.detect.classifier.detector import (
     ClassifierDetector,
     _collapse,
@@ -73,6 +74,8 @@ def _both(text: str, size: int) -> None:
             by_starts = m.proba_windows(got.gids, got.counts, None, got.n, every_other, got.starts)
             assert np.allclose(by_starts, want_part, rtol=0, atol=1e-12)
             assert np.array_equal(by_starts[every_other], m.proba_windows(got.gids, got.counts, got.win, got.n)[every_other])
+            if kernels.active():  # (GENGUARD_PURE_PYTHON=1 leaves the numpy path alone to compare)
+                assert_scored_from_text_as_from_tokens(m, view.text, size, got, every_other)
 
 
 def test_the_test_environment_builds_the_kernels() -> None:
@@ -179,16 +182,16 @@ def test_bad_arguments_are_value_errors() -> None:
     words = word_index()
     with pytest.raises(ValueError, match="do not add up"):
         assert kernels._compiled is not None
-        gk, gv, gbits = grams.longer.arrays()
+        gs, gbits = grams.longer.slots()
         wt = words.hash_table()
         assert wt is not None
-        wk, wv, wbits = wt.arrays()
-        pk, pv, pbits = words.pairs.arrays()
-        kernels._compiled.count_tokens("abc", np.array([5], np.int64), 1, 3, grams.unigram, gk, gv, gbits,
-                                       True, wk, wv, wbits, words.unigram, pk, pv, pbits)
+        ws, wbits = wt.slots()
+        ps, pbits = words.pairs.slots()
+        kernels._compiled.count_tokens("abc", np.array([5], np.int64), 1, 3, grams.unigram, gs, gbits,
+                                       True, ws, wbits, words.unigram, ps, pbits)
     with pytest.raises(ValueError, match="2\\*\\*3 slots"):
-        kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gk, gv, 3,
-                                       True, wk, wv, wbits, words.unigram, pk, pv, pbits)
+        kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 3, grams.unigram, gs, 3,
+                                       True, ws, wbits, words.unigram, ps, pbits)
     p = kernels.pack_columns(np.zeros(3, np.int64), np.ones(3), np.ones((3, 1), np.float32))
     one = np.array([0, 1], np.int64)  # one window holding the one token
     with pytest.raises(ValueError, match="lengths do not match"):
@@ -218,10 +221,10 @@ def test_bad_arguments_are_value_errors() -> None:
 def test_a_table_without_free_slots_ends_the_probe() -> None:
     # KeyTable always leaves slots free; a hand-made full table must not hang the kernel
     assert kernels._compiled is not None
-    full_keys, vals = np.full(16, 5, np.int64), np.zeros(16, np.int32)
+    full = np.column_stack([np.full(16, 5, np.int64), np.zeros(16, np.int64)])  # every slot holds key 5
     none = np.full(1, -1, np.int64)
-    g, c, s = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full_keys, vals, 4,
-                                             True, full_keys, vals, 4, none, full_keys, vals, 4)
+    g, c, s = kernels._compiled.count_tokens("abc", np.array([3], np.int64), 2, 3, none, full, 4,
+                                             True, full, 4, none, full, 4)
     assert len(g) == len(c) == 0 and np.frombuffer(s, np.int64).tolist() == [0, 0]
 
 
@@ -275,3 +278,35 @@ def test_window_routing_by_language_is_the_same_without_the_extension(monkeypatc
     built = run()
     monkeypatch.setattr(kernels, "_compiled", None)
     assert run() == built and len(built) >= 2
+
+
+@pytest.mark.skipif(not MODELS, reason="no shipped models")
+def test_a_text_met_by_few_models_is_scored_from_the_text_by_many_from_a_shared_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to FROM_TEXT_MODELS models a text (the most any text of the direction has met so far),
+    each scores straight from the text; past that they share one token count. Scoring one text
+    twice with the same models does not count them twice."""
+    if not kernels.active():
+        pytest.skip("the compiled kernels are not built")
+    monkeypatch.setattr(detector, "_MODELS_PER_TEXT", {})
+    dets = [ClassifierDetector(models=[m.name], min_score=0.0) for m in MODELS[:3]]
+    assert len(dets) == 3 and detector.FROM_TEXT_MODELS == 2
+    text = "今天天气很好。你这个蠢货！Go away, you idiot. " * 20
+
+    def shared_count(ctx: DetectContext) -> bool:
+        return bool(ctx.__dict__.get("_clf_tokens"))
+
+    first = DetectContext(text, Direction.OUTPUT)
+    for d in dets[:2]:
+        d.detect(first)
+        d.detect(first)
+    assert not shared_count(first)  # two models: each from the text
+    dets[2].detect(first)
+    assert shared_count(first)  # the third learns that texts meet three
+    second = DetectContext(text, Direction.OUTPUT)
+    dets[0].detect(second)
+    assert shared_count(second)
+    other = DetectContext(text, Direction.INPUT)  # learned per direction
+    dets[0].detect(other)
+    assert not shared_count(other)

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from kernel_helpers import assert_scored_from_text_as_from_tokens
 
 from genguard.detect.base import DetectContext
-from genguard.detect.classifier import kernels
+from genguard.detect.classifier import detector, kernels
 from genguard.detect.classifier.detector import ClassifierDetector, window_tokens
 from genguard.findings import Direction, Finding
 from genguard.guard import Guard
@@ -58,11 +59,15 @@ def _findings(dets: list[ClassifierDetector], texts: list[str]) -> list[list[tup
     return [[key(f) for d in dets for f in d.detect(DetectContext(t, Direction.OUTPUT))] for t in texts]
 
 
+@pytest.mark.parametrize("from_text", [True, False])
 def test_default_classifiers_find_the_same_with_and_without_the_kernels(
-    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, from_text: bool
 ) -> None:
+    """Both compiled paths (each model straight from the text, or the shared token count) find
+    what the numpy path finds."""
     if not kernels.active():
         pytest.skip("the compiled kernels are not built")
+    monkeypatch.setattr(detector, "FROM_TEXT_MODELS", 10**9 if from_text else -1)
     guard = Guard.from_policy(None)
     dets = [d for d, _ in guard._detectors if isinstance(d, ClassifierDetector)]
     assert {d.name for d in dets} >= {"offensive_zh", "toxicity_en"}
@@ -100,3 +105,21 @@ def test_window_probabilities_on_mixed_documents_equal_the_numpy_path(
                     want_part = m.proba_windows(wt.gids, wt.counts, wt.win, wt.n, held)
                 assert np.allclose(full, want, rtol=0, atol=1e-12)
                 assert np.allclose(part, want_part, rtol=0, atol=1e-12)
+
+
+def test_scoring_from_the_text_equals_counting_then_scoring_on_mixed_documents(shared_data: Path) -> None:
+    """``score_windows`` (each model's own tables, straight from the text; what ``score_model``
+    runs) against ``count_tokens`` + ``window_logits`` (the shared token count): the same logits,
+    bit for bit, for every window of the long mixed documents, every shipped model of the
+    default policy, with the language mask and without."""
+    if not kernels.active():
+        pytest.skip("the compiled kernels are not built")
+    guard = Guard.from_policy(None)
+    dets = [d for d, _ in guard._detectors if isinstance(d, ClassifierDetector)]
+    docs = [t for t in _texts(shared_data) if len(t) > 2000]
+    for text in docs:
+        for det in dets:
+            for m in det.models:
+                ctx = DetectContext(text, Direction.OUTPUT)
+                wt = window_tokens(ctx, m.features, det.window)
+                assert_scored_from_text_as_from_tokens(m, ctx.normalized.soft.text, det.window, wt, wt.holding("zh"))

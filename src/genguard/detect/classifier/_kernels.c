@@ -3,14 +3,15 @@
  *
  * Why: the numpy path (detector._keyed_window_tokens, TextModel.proba_windows) issues a few
  * dozen array operations per text, each 10-50 us, plus a regex pass and a dict lookup per word;
- * on a 7 KB corpus document that is ~2 ms, most of a full corpus scan's time. These two
- * functions do the same work in one pass each over the text and its tokens. They compute
- * exactly what the numpy path computes (tests/classifier/test_kernels.py pins both against each
- * other and against the string reference path); the package falls back to numpy when the
- * extension was not built (it is optional in setup.py).
+ * on a 7 KB corpus document that is ~2 ms, most of a full corpus scan's time. These functions do
+ * the same work in one pass each over the text and its tokens. They compute exactly what the
+ * numpy path computes (tests/classifier/test_kernels*.py pin them against each other and against
+ * the string reference path); the package falls back to numpy when the extension was not built
+ * (it is optional in setup.py).
  *
- * The hash tables are the arrays of classifier.keytable.KeyTable, passed as buffers: 2**bits
- * int64 keys (-1 = empty slot) and int32 values, Fibonacci hashing, linear probing.
+ * The hash tables are classifier.keytable.KeyTable's slots, passed as buffers: 2**bits slots of
+ * (int64 key, int64 value), key -1 = empty, Fibonacci hashing, linear probing. Key and value
+ * share a slot so a probe reads one cache line (they were two arrays: two misses per n-gram).
  * Only the buffer protocol is used (no numpy C API), so the module builds against any numpy.
  */
 #define PY_SSIZE_T_CLEAN
@@ -24,18 +25,26 @@
 #define TF_TABLE 64 /* window_logits: 1 + log k from a table below this count */
 
 typedef struct {
-    const int64_t *keys;
-    const int32_t *vals;
+    int64_t key;
+    int64_t val;
+} key_slot_t;
+
+typedef struct {
+    const key_slot_t *slots;
     int bits;
     uint64_t mask;
 } table_t;
 
+static inline uint64_t home_slot(const table_t *t, int64_t key) {
+    return ((uint64_t)key * FIB_MULT) >> (64 - t->bits);
+}
+
 static inline int64_t table_get(const table_t *t, int64_t key) {
     if (t->bits <= 0) return -1;
-    uint64_t slot = ((uint64_t)key * FIB_MULT) >> (64 - t->bits);
+    uint64_t slot = home_slot(t, key);
     for (uint64_t probes = 0; probes <= t->mask; probes++) { /* KeyTable keeps slots free; bounded anyway */
-        int64_t held = t->keys[slot];
-        if (held == key) return (int64_t)t->vals[slot];
+        int64_t held = t->slots[slot].key;
+        if (held == key) return t->slots[slot].val;
         if (held == -1) return -1;
         slot = (slot + 1) & t->mask;
     }
@@ -63,15 +72,14 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
     return b->len / itemsize;
 }
 
-static int table_from(Py_buffer *keys, Py_buffer *vals, int bits, table_t *t, const char *what) {
-    Py_ssize_t nk = items(keys, 8, what), nv = items(vals, 4, what);
-    if (nk < 0 || nv < 0) return -1;
-    if (bits < 0 || bits > 62 || nk != ((Py_ssize_t)1 << bits) || nv != nk) {
+static int table_from(Py_buffer *slots, int bits, table_t *t, const char *what) {
+    Py_ssize_t n = items(slots, (Py_ssize_t)sizeof(key_slot_t), what);
+    if (n < 0) return -1;
+    if (bits < 0 || bits > 62 || n != ((Py_ssize_t)1 << bits)) {
         PyErr_Format(PyExc_ValueError, "%s: table arrays do not match 2**%d slots", what, bits);
         return -1;
     }
-    t->keys = (const int64_t *)keys->buf;
-    t->vals = (const int32_t *)vals->buf;
+    t->slots = (const key_slot_t *)slots->buf;
     t->bits = bits;
     t->mask = ((uint64_t)1 << bits) - 1;
     return 0;
@@ -92,86 +100,292 @@ static PyObject *word_hash(PyObject *self, PyObject *args) {
 }
 
 /*
- * count_tokens(text, lens, char_min, char_max, uni, gram_keys, gram_vals, gram_bits,
- *              words, word_keys, word_vals, word_bits, word_uni, pair_keys, pair_vals, pair_bits)
+ * What a token's id is, for window_ids: the ids of character n-grams (char_min..char_max <= 3;
+ * unigrams from the dense ``unigram`` array, clipped to its last entry; longer ones from the
+ * gram table, keyed as in features.gram_keys) and, with ``words``, of word unigrams and
+ * adjacent-word bigrams (words as features.WORD_PATTERN finds them; word id from the word table
+ * by word_hash, the unknown id being n_wuni - 1; a unigram's id is word_uni[word id], a bigram's
+ * is the pair table's value for a * n_wuni + b when both words are known). The ids are global
+ * token ids (count_tokens: the GramIndex / WordIndex of every loaded model) or one model's
+ * columns (score_windows: the same classes built on that model's vocabulary alone).
+ */
+typedef struct {
+    int char_min, char_max, words;
+    const int64_t *unigram;
+    Py_ssize_t n_uni;
+    table_t grams, wtab, pairs;
+    const int64_t *word_uni;
+    int64_t n_wuni;
+} vocab_t;
+
+static int vocab_from(vocab_t *v, int char_min, int char_max, Py_buffer *uni, Py_buffer *gs, int gbits, int words,
+                      Py_buffer *ws, int wbits, Py_buffer *wuni, Py_buffer *ps, int pbits) {
+    Py_ssize_t n_uni = items(uni, 8, "uni"), n_wuni = items(wuni, 8, "word_uni");
+    if (n_uni < 0 || n_wuni < 0) return -1;
+    if (table_from(gs, gbits, &v->grams, "gram table") < 0) return -1;
+    if (table_from(ws, wbits, &v->wtab, "word table") < 0) return -1;
+    if (table_from(ps, pbits, &v->pairs, "pair table") < 0) return -1;
+    if (char_min < 1 || char_max > 3 || n_uni < 1 || n_wuni < 1) {
+        PyErr_SetString(PyExc_ValueError, "n-grams must lie in 1..3 and the id arrays be non-empty");
+        return -1;
+    }
+    v->char_min = char_min;
+    v->char_max = char_max;
+    v->words = words;
+    v->unigram = (const int64_t *)uni->buf;
+    v->n_uni = n_uni;
+    v->word_uni = (const int64_t *)wuni->buf;
+    v->n_wuni = n_wuni;
+    return 0;
+}
+
+#define MAX_WINDOW ((Py_ssize_t)(UINT32_MAX / 8)) /* characters: 5 entries each fit count_slot_t.out */
+
+/* Checks the windows' lengths (int64, each at most MAX_WINDOW) against the joined text's length. */
+static int check_lens(const int64_t *wlen, Py_ssize_t n_win, Py_ssize_t total) {
+    Py_ssize_t sum = 0;
+    for (Py_ssize_t w = 0; w < n_win; w++) {
+        if (wlen[w] < 0) { PyErr_SetString(PyExc_ValueError, "negative window length"); return -1; }
+        if (wlen[w] > MAX_WINDOW) { PyErr_SetString(PyExc_ValueError, "a window is too long"); return -1; }
+        sum += wlen[w];
+    }
+    if (sum != total) {
+        PyErr_SetString(PyExc_ValueError, "window lengths do not add up to the text's length");
+        return -1;
+    }
+    return 0;
+}
+
+/* One slot of count_ids' map from token id to its output entry: the three fields in one
+   12-byte slot, so a probe touches one cache line (they were three arrays). ``out`` is the
+   entry's offset from the window's first entry (below 5 * window length + 1, checked). */
+typedef struct {
+    int32_t id;
+    uint32_t stamp; /* the window (+ 1) that took the slot; any other value: free */
+    uint32_t out;
+} count_slot_t;
+
+/* window_ids' and count_ids' working memory, grown to the longest window met, reused for the next. */
+typedef struct {
+    Py_UCS4 *cp; /* the window's code points */
+    Py_ssize_t cp_cap;
+    int64_t *tok;
+    Py_ssize_t tok_cap;
+    count_slot_t *slot;
+    Py_ssize_t slot_cap;
+    uint32_t stamp;
+} scratch_t;
+
+static void scratch_free(scratch_t *s) {
+    free(s->cp);
+    free(s->tok);
+    free(s->slot);
+}
+
+/* Grows the scratch's buffers to ``cap`` tokens and a window of ``len`` characters; -1 when
+   memory ran out. */
+static int scratch_grow(scratch_t *s, Py_ssize_t cap, Py_ssize_t len) {
+    if (len + 3 > s->cp_cap) {
+        Py_UCS4 *c = (Py_UCS4 *)realloc(s->cp, (size_t)(len + 3) * sizeof(Py_UCS4));
+        if (!c) return -1;
+        s->cp = c;
+        s->cp_cap = len + 3;
+    }
+    if (cap <= s->tok_cap) return 0;
+    int64_t *a = (int64_t *)realloc(s->tok, (size_t)cap * sizeof(int64_t));
+    if (!a) return -1;
+    s->tok = a;
+    s->tok_cap = cap;
+    return 0;
+}
+
+/* How many positions ahead window_ids prefetches the gram-table slots of a position's n-grams. */
+#define PF_GRAM 8
+
+static inline int64_t gram_key_at(const Py_UCS4 *cp, Py_ssize_t i, int n) {
+    return n == 2 ? (((int64_t)cp[i] + 1) << 21) | cp[i + 1]
+                  : (((int64_t)cp[i] + 1) << 42) | ((int64_t)cp[i + 1] << 21) | cp[i + 2];
+}
+
+/* The ids of one window's tokens (text[start:start + len]) in order - n-grams by position (n
+   inner), then each word and the bigram it closes - into s->tok, ids < 0 dropped. Returns their
+   number, -1 when memory ran out, -2 for an id past int32 (count_slot_t holds 32 bits). The
+   window is first copied out as code points, so the loops below read an array instead of
+   dispatching on the string's kind at every character (that was a third of the time), and each
+   position's gram-table slots are prefetched PF_GRAM positions ahead of their lookup, which
+   hides most of the table's cache misses. */
+static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const void *data, Py_ssize_t start,
+                             Py_ssize_t len) {
+    if (scratch_grow(s, 5 * len + 64, len) < 0) return -1; /* 3 n-grams, a word and a bigram per character */
+    Py_UCS4 *const cp = s->cp;
+    for (Py_ssize_t i = 0; i < len; i++) cp[i] = PyUnicode_READ(kind, data, start + i);
+    int64_t *const tok = s->tok;
+    const int lo = v->char_min > 2 ? v->char_min : 2, hi = v->char_max; /* the hashed n-grams */
+    Py_ssize_t n_id = 0;
+    /* the hashed n-grams starting at position p_: their slots are fetched into the cache (a macro:
+       GCC drops a helper function made only of prefetches, as one without effects) */
+#define PREFETCH_GRAMS(p_)                                                                               \
+    do {                                                                                                 \
+        if (v->grams.bits > 0)                                                                           \
+            for (int n_ = lo; n_ <= hi && (p_) + n_ <= len; n_++)                                        \
+                __builtin_prefetch(v->grams.slots + home_slot(&v->grams, gram_key_at(cp, (p_), n_)));    \
+    } while (0)
+    for (Py_ssize_t i = 0; i < len && i < PF_GRAM; i++) PREFETCH_GRAMS(i);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PREFETCH_GRAMS(i + PF_GRAM);
+        for (int n = v->char_min; n <= v->char_max && i + n <= len; n++) {
+            int64_t c0 = (int64_t)cp[i];
+            int64_t id = n == 1 ? v->unigram[c0 < v->n_uni - 1 ? c0 : v->n_uni - 1]
+                                : table_get(&v->grams, gram_key_at(cp, i, n));
+            if (id >= 0) tok[n_id++] = id;
+        }
+    }
+#undef PREFETCH_GRAMS
+    if (v->words) {
+        const int64_t unknown = v->n_wuni - 1;
+        int64_t prev = -1; /* word id of the previous word in this window, -1 before the first */
+        Py_ssize_t i = 0;
+        while (i < len) {
+            Py_UCS4 c = cp[i];
+            if (!is_word_start(c)) { i++; continue; }
+            uint64_t h = FNV_OFFSET;
+            while (i < len && is_word_char(c = cp[i])) {
+                h = word_hash_step(h, c);
+                i++;
+            }
+            int64_t wid = table_get(&v->wtab, (int64_t)(h & HASH_MASK));
+            if (wid < 0 || wid > unknown) wid = unknown; /* not indexed (or a table from elsewhere) */
+            int64_t id = v->word_uni[wid];
+            if (id >= 0) tok[n_id++] = id;
+            if (prev >= 0 && prev != unknown && wid != unknown) {
+                id = table_get(&v->pairs, prev * v->n_wuni + wid);
+                if (id >= 0) tok[n_id++] = id;
+            }
+            prev = wid;
+        }
+    }
+    int64_t over = 0;
+    for (Py_ssize_t t = 0; t < n_id; t++) over |= tok[t] >> 31; /* ids are >= 0 */
+    return over ? -2 : n_id;
+}
+
+/*
+ * The distinct ids among the window's ``n_id`` ids in s->tok (window_ids) and their counts, in the
+ * order they first occur: appended to out_id/out_cnt from entry ``first``. Returns the number of
+ * entries written, or -1 when memory ran out. Counting goes through a small open-addressing map
+ * (id -> output entry) sized to twice the window's known tokens, which keeps it in L1 (sized for
+ * every possible token, it was 32 KB for a 160-character window); a slot stamped with another
+ * window's number is free, so nothing is cleared between windows.
+ */
+static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, double *out_cnt, Py_ssize_t first) {
+    int sbits = 1;
+    while (((Py_ssize_t)1 << sbits) < 2 * n_id) sbits++;
+    Py_ssize_t slots = (Py_ssize_t)1 << sbits;
+    uint64_t smask = (uint64_t)slots - 1;
+    if (slots > s->slot_cap) {
+        free(s->slot);
+        s->slot = (count_slot_t *)calloc((size_t)slots, sizeof(count_slot_t)); /* stamp 0: free */
+        if (!s->slot) return -1;
+        s->slot_cap = slots;
+    }
+    if (++s->stamp == 0) { /* wrapped: every slot free again */
+        memset(s->slot, 0, (size_t)s->slot_cap * sizeof(count_slot_t));
+        s->stamp = 1;
+    }
+    const uint32_t stamp = s->stamp;
+    count_slot_t *const slot = s->slot;
+    const int64_t *const ids = s->tok;
+    Py_ssize_t n_out = first;
+    for (Py_ssize_t t = 0; t < n_id; t++) {
+        int32_t id = (int32_t)ids[t];
+        count_slot_t *p = slot + (((uint64_t)id * FIB_MULT) >> (64 - sbits));
+        while (p->stamp == stamp && p->id != id) p = slot + (((uint64_t)(p - slot) + 1) & smask);
+        if (p->stamp != stamp) {
+            p->stamp = stamp;
+            p->id = id;
+            p->out = (uint32_t)(n_out - first);
+            out_id[n_out] = id;
+            out_cnt[n_out] = 1.0;
+            n_out++;
+        } else {
+            out_cnt[first + p->out] += 1.0;
+        }
+    }
+    return n_out - first;
+}
+
+/* count_ids for the ids of one model's window: the same entries in the same order, but the map
+   is an array indexed by column (``seen``: n_feat slots, zeroed before the first window; window w
+   stamps w + 1), so an id costs one read and no branch on whether it is new. Why: hashing and
+   probing were a third of the time of a small model's scoring (toxicity_en: 7,400 columns, a
+   59 KB array). Returns the number of entries, or -3 for an id that is no column. */
+typedef struct {
+    uint32_t stamp, out;
+} seen_t;
+
+static Py_ssize_t count_columns(seen_t *seen, Py_ssize_t n_feat, uint32_t stamp, const int64_t *ids, Py_ssize_t n_id,
+                                int64_t *out_id, double *out_cnt) {
+    memset(out_cnt, 0, (size_t)n_id * sizeof(double)); /* a new entry's count starts from 0 */
+    Py_ssize_t n_out = 0;
+    for (Py_ssize_t t = 0; t < n_id; t++) {
+        int64_t c = ids[t];
+        if ((uint64_t)c >= (uint64_t)n_feat) return -3;
+        seen_t *p = seen + c;
+        int old = p->stamp == stamp;
+        uint32_t at = old ? p->out : (uint32_t)n_out;
+        p->stamp = stamp;
+        p->out = at;
+        out_id[at] = c;
+        out_cnt[at] += 1.0;
+        n_out += !old;
+    }
+    return n_out;
+}
+
+/* Raises the error of a failed window_ids / count_ids (``failed``: its negated result) and returns -1; 0 when none. */
+static int count_failed(int failed) {
+    if (failed == 1) PyErr_NoMemory();
+    else if (failed == 2) PyErr_SetString(PyExc_ValueError, "a token id does not fit in 32 bits");
+    return failed ? -1 : 0;
+}
+
+/*
+ * count_tokens(text, lens, char_min, char_max, uni, gram_slots, gram_bits,
+ *              words, word_slots, word_bits, word_uni, pair_slots, pair_bits)
  *   -> (gids: bytearray of int64, counts: bytearray of float64, starts: bytearray of int64)
  *
- * ``text`` is the windows' prepared texts joined; ``lens`` (int64) their lengths. Per window:
- * the global id of every character n-gram (char_min..char_max <= 3; unigrams from the dense
- * ``uni`` array, clipped to its last entry; longer ones from the gram table, keyed as in
- * features.gram_keys) and, with ``words``, of every word unigram and adjacent-word bigram
- * (words as features.WORD_PATTERN finds them; word id from the word table by word_hash, the
- * unknown id being len(word_uni) - 1; a unigram's id is word_uni[word id], a bigram's is the
- * pair table's value for a * len(word_uni) + b when both words are known). Ids < 0 are dropped;
- * the rest are counted within each window, windows in order, each window's distinct ids in the
- * order they first occur: the numpy path's entries (np.unique over (window, id)), but not sorted
- * by id within a window - a sort cost more than all the rest, and nothing downstream needs it.
- * Counting goes through a small open-addressing map per window (id -> output entry; each slot's
- * id, stamp and entry in one 16-byte struct, so a probe reads one cache line), sized to twice the
- * window's largest possible token count; a slot stamped with another window's number is free, so
- * nothing is cleared between windows. The n-grams of a window are keyed in one pass (prefetching
- * their gram-table slots) and looked up in a second, which hides most of the table's cache misses.
+ * ``text`` is the windows' prepared texts joined; ``lens`` (int64) their lengths. Each window's
+ * distinct global token ids and counts (window_ids with the tables of every loaded model, then
+ * count_ids), windows in order: the numpy path's entries (np.unique over (window, id)), but not sorted by id
+ * within a window - a sort cost more than all the rest, and nothing downstream needs it.
  * ``starts`` holds each window's first entry and, last, the number of entries (window w's entries
  * are starts[w] .. starts[w + 1] - 1) in place of a window index per entry: window_logits reads
  * only the windows a model scores, and there are a third fewer bytes to write and read.
  * The entries are written straight into the result bytearrays (sized for the most a text can
  * give, shrunk at the end), not copied there.
  */
-/* One slot of count_tokens' per-window map from token id to its output entry: the three fields
-   in one 16-byte slot, so a probe touches one cache line (they were three arrays). ``out`` is the
-   entry's offset from the window's first entry (below 5 * window length + 1, checked). */
-#define MAX_WINDOW ((Py_ssize_t)(UINT32_MAX / 8)) /* characters: 5 entries each fit count_slot_t.out */
-
-typedef struct {
-    int64_t id;
-    uint32_t stamp; /* the window (+ 1) that took the slot; any other value: free */
-    uint32_t out;
-} count_slot_t;
-
 static PyObject *count_tokens(PyObject *self, PyObject *args) {
     PyObject *text;
-    Py_buffer lens, uni, gk, gv, wk, wv, wuni, pk, pv;
+    Py_buffer lens, uni, gs, ws, wuni, ps;
     int char_min, char_max, gbits, words, wbits, pbits;
-    if (!PyArg_ParseTuple(args, "Uy*iiy*y*y*ipy*y*iy*y*y*i:count_tokens", &text, &lens, &char_min, &char_max,
-                          &uni, &gk, &gv, &gbits, &words, &wk, &wv, &wbits, &wuni, &pk, &pv, &pbits))
+    if (!PyArg_ParseTuple(args, "Uy*iiy*y*ipy*iy*y*i:count_tokens", &text, &lens, &char_min, &char_max, &uni, &gs,
+                          &gbits, &words, &ws, &wbits, &wuni, &ps, &pbits))
         return NULL;
     PyObject *result = NULL, *res_gid = NULL, *res_cnt = NULL, *res_starts = NULL;
-    int64_t *out_gid = NULL, *out_starts = NULL;
-    double *out_cnt = NULL;
-    int64_t *tok = NULL;
-    count_slot_t *slot = NULL;
-    unsigned char *is_key = NULL;
-    Py_ssize_t tok_cap = 0;
-    Py_ssize_t n_out = 0, slot_cap = 0;
-    table_t grams, wtab, pairs;
+    scratch_t scratch = {0};
+    vocab_t vocab;
+    Py_ssize_t n_out = 0;
 #if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(text) < 0) goto done; /* 3.12+: every str is ready */
 #endif
-    Py_ssize_t n_win = items(&lens, 8, "lens"), n_uni = items(&uni, 8, "uni"), n_wuni = items(&wuni, 8, "word_uni");
-    if (n_win < 0 || n_uni < 0 || n_wuni < 0) goto done;
-    if (table_from(&gk, &gv, gbits, &grams, "gram table") < 0) goto done;
-    if (table_from(&wk, &wv, wbits, &wtab, "word table") < 0) goto done;
-    if (table_from(&pk, &pv, pbits, &pairs, "pair table") < 0) goto done;
-    if (char_min < 1 || char_max > 3 || n_uni < 1 || n_wuni < 1) {
-        PyErr_SetString(PyExc_ValueError, "count_tokens: n-grams must lie in 1..3 and the id arrays be non-empty");
-        goto done;
-    }
+    Py_ssize_t n_win = items(&lens, 8, "lens");
+    if (n_win < 0) goto done;
+    if (vocab_from(&vocab, char_min, char_max, &uni, &gs, gbits, words, &ws, wbits, &wuni, &ps, pbits) < 0) goto done;
     const int64_t *wlen = (const int64_t *)lens.buf;
-    const int64_t *unigram = (const int64_t *)uni.buf;
-    const int64_t *word_uni = (const int64_t *)wuni.buf;
-    const int64_t unknown = n_wuni - 1;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t total = PyUnicode_GET_LENGTH(text), sum = 0;
-    for (Py_ssize_t w = 0; w < n_win; w++) {
-        if (wlen[w] < 0) { PyErr_SetString(PyExc_ValueError, "count_tokens: negative window length"); goto done; }
-        if (wlen[w] > MAX_WINDOW) { PyErr_SetString(PyExc_ValueError, "count_tokens: a window is too long"); goto done; }
-        sum += wlen[w];
-    }
-    if (sum != total) {
-        PyErr_SetString(PyExc_ValueError, "count_tokens: window lengths do not add up to the text's length");
-        goto done;
-    }
+    Py_ssize_t total = PyUnicode_GET_LENGTH(text);
+    if (check_lens(wlen, n_win, total) < 0) goto done;
     /* the results are written straight into bytearrays sized for the most entries the windows can
        give (at most 3 n-grams, one word and one bigram per character), shrunk at the end: no
        growing and no final copy of ~24 bytes per entry (a corpus document has ~10,000) */
@@ -180,112 +394,22 @@ static PyObject *count_tokens(PyObject *self, PyObject *args) {
     res_cnt = PyByteArray_FromStringAndSize(NULL, bound * (Py_ssize_t)sizeof(double));
     res_starts = PyByteArray_FromStringAndSize(NULL, (n_win + 1) * (Py_ssize_t)sizeof(int64_t));
     if (!res_gid || !res_cnt || !res_starts) goto done;
-    out_starts = (int64_t *)PyByteArray_AS_STRING(res_starts);
-    out_gid = (int64_t *)PyByteArray_AS_STRING(res_gid);
-    out_cnt = (double *)PyByteArray_AS_STRING(res_cnt);
+    int64_t *out_starts = (int64_t *)PyByteArray_AS_STRING(res_starts);
+    int64_t *out_gid = (int64_t *)PyByteArray_AS_STRING(res_gid);
+    double *out_cnt = (double *)PyByteArray_AS_STRING(res_cnt);
     int failed = 0;
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t start = 0;
-    for (Py_ssize_t w = 0; w < n_win && !failed; w++) {
-        Py_ssize_t len = (Py_ssize_t)wlen[w];
-        /* at most 3 n-grams, one word and one bigram per character */
-        Py_ssize_t most = 5 * len + 1;
-        if (3 * len > tok_cap) {
-            Py_ssize_t cap = 3 * len + 64;
-            int64_t *a = (int64_t *)realloc(tok, (size_t)cap * sizeof(int64_t));
-            if (a) tok = a;
-            unsigned char *b = (unsigned char *)realloc(is_key, (size_t)cap);
-            if (b) is_key = b;
-            if (!a || !b) { failed = 1; break; }
-            tok_cap = cap;
-        }
-        int sbits = 1;
-        while (((Py_ssize_t)1 << sbits) < 2 * most) sbits++;
-        Py_ssize_t slots = (Py_ssize_t)1 << sbits;
-        uint64_t smask = (uint64_t)slots - 1;
-        if (slots > slot_cap) {
-            free(slot);
-            slot = (count_slot_t *)calloc((size_t)slots, sizeof(count_slot_t)); /* stamp 0: free */
-            if (!slot) { failed = 1; break; }
-            slot_cap = slots;
-        }
-        Py_ssize_t first = n_out; /* this window's first output entry */
-        out_starts[w] = (int64_t)first;
-        /* a slot is taken in this window when its stamp is this window's; no clearing between
-           windows (a corpus document has dozens) */
-        uint32_t stamp = (uint32_t)(w + 1);
-#define COUNT(id_)                                                                  \
-        do {                                                                        \
-            int64_t id__ = (id_);                                                   \
-            count_slot_t *s__ = slot + (((uint64_t)id__ * FIB_MULT) >> (64 - sbits)); \
-            while (s__->stamp == stamp && s__->id != id__)                          \
-                s__ = slot + (((uint64_t)(s__ - slot) + 1) & smask);                \
-            if (s__->stamp != stamp) {                                              \
-                s__->stamp = stamp;                                                 \
-                s__->id = id__;                                                     \
-                s__->out = (uint32_t)(n_out - first);                               \
-                out_gid[n_out] = id__;                                              \
-                out_cnt[n_out] = 1.0;                                               \
-                n_out++;                                                            \
-            } else {                                                                \
-                out_cnt[first + s__->out] += 1.0;                                   \
-            }                                                                       \
-        } while (0)
-        /* two passes: the first computes every n-gram's key and prefetches its hash slot (the
-           table is megabytes, so each probe is a cache miss), the second resolves and counts
-           them in the same order; unigrams are direct and stored as resolved ids */
-        Py_ssize_t n_tok = 0;
-        for (Py_ssize_t i = 0; i < len; i++) {
-            int64_t c0 = (int64_t)PyUnicode_READ(kind, data, start + i);
-            for (int n = char_min; n <= char_max && i + n <= len; n++) {
-                if (n == 1) {
-                    tok[n_tok] = unigram[c0 < n_uni - 1 ? c0 : n_uni - 1];
-                    is_key[n_tok++] = 0;
-                } else {
-                    int64_t c1 = (int64_t)PyUnicode_READ(kind, data, start + i + 1);
-                    int64_t key = n == 2 ? ((c0 + 1) << 21) | c1
-                                         : ((c0 + 1) << 42) | (c1 << 21) | (int64_t)PyUnicode_READ(kind, data, start + i + 2);
-                    if (grams.bits > 0) {
-                        uint64_t slot = ((uint64_t)key * FIB_MULT) >> (64 - grams.bits);
-                        __builtin_prefetch(grams.keys + slot);
-                        __builtin_prefetch(grams.vals + slot);
-                    }
-                    tok[n_tok] = key;
-                    is_key[n_tok++] = 1;
-                }
-            }
-        }
-        for (Py_ssize_t t = 0; t < n_tok; t++) {
-            int64_t id = is_key[t] ? table_get(&grams, tok[t]) : tok[t];
-            if (id >= 0) COUNT(id);
-        }
-        if (words) {
-            int64_t prev = -1; /* word id of the previous word in this window, -1 before the first */
-            Py_ssize_t i = 0;
-            while (i < len) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
-                if (!is_word_start(c)) { i++; continue; }
-                uint64_t h = FNV_OFFSET;
-                while (i < len && is_word_char(c = PyUnicode_READ(kind, data, start + i))) {
-                    h = word_hash_step(h, c);
-                    i++;
-                }
-                int64_t wid = table_get(&wtab, (int64_t)(h & HASH_MASK));
-                if (wid < 0 || wid > unknown) wid = unknown; /* not indexed (or a table from elsewhere) */
-                int64_t id = word_uni[wid];
-                if (id >= 0) COUNT(id);
-                if (prev >= 0 && prev != unknown && wid != unknown) {
-                    id = table_get(&pairs, prev * n_wuni + wid);
-                    if (id >= 0) COUNT(id);
-                }
-                prev = wid;
-            }
-        }
-#undef COUNT
-        start += len;
+    for (Py_ssize_t w = 0; w < n_win; w++) {
+        out_starts[w] = (int64_t)n_out;
+        Py_ssize_t got = window_ids(&vocab, &scratch, kind, data, start, (Py_ssize_t)wlen[w]);
+        if (got >= 0) got = count_ids(&scratch, got, out_gid, out_cnt, n_out);
+        if (got < 0) { failed = (int)-got; break; }
+        n_out += got;
+        start += (Py_ssize_t)wlen[w];
     }
     Py_END_ALLOW_THREADS
-    if (failed) { PyErr_NoMemory(); goto done; }
+    if (count_failed(failed) < 0) goto done;
     out_starts[n_win] = (int64_t)n_out;
     if (PyByteArray_Resize(res_gid, n_out * (Py_ssize_t)sizeof(int64_t)) < 0
         || PyByteArray_Resize(res_cnt, n_out * (Py_ssize_t)sizeof(double)) < 0)
@@ -295,47 +419,124 @@ done:
     Py_XDECREF(res_starts);
     Py_XDECREF(res_gid);
     Py_XDECREF(res_cnt);
-    free(tok);
-    free(is_key);
-    free(slot);
+    scratch_free(&scratch);
     PyBuffer_Release(&lens);
     PyBuffer_Release(&uni);
-    PyBuffer_Release(&gk);
-    PyBuffer_Release(&gv);
-    PyBuffer_Release(&wk);
-    PyBuffer_Release(&wv);
+    PyBuffer_Release(&gs);
+    PyBuffer_Release(&ws);
     PyBuffer_Release(&wuni);
-    PyBuffer_Release(&pk);
-    PyBuffer_Release(&pv);
+    PyBuffer_Release(&ps);
     return result;
+}
+
+/* How far ahead of the token being summed window_row prefetches a token's column and its
+   packed row (by the time the row is fetched, the column it needs is in the cache). */
+#define PF_COLUMN 16
+#define PF_ROW 8
+
+/* A model's packed columns (kernels.pack_columns): per column, its idf (float64) and n_rows
+   coefficients (float32) in ``stride`` bytes. */
+typedef struct {
+    const char *packed;
+    Py_ssize_t stride, n_feat;
+    int n_rows;
+    double tf[TF_TABLE]; /* 1 + log k for small counts: the same values log() gives, computed once */
+} logit_t;
+
+static void logit_init(logit_t *l, const char *packed, Py_ssize_t stride, Py_ssize_t n_feat, int n_rows) {
+    l->packed = packed;
+    l->stride = stride;
+    l->n_feat = n_feat;
+    l->n_rows = n_rows;
+    for (int k = 1; k < TF_TABLE; k++) l->tf[k] = 1.0 + log((double)k);
+}
+
+/*
+ * One window's row of z from its distinct tokens ids[lo:hi] and counts: for each token with a
+ * column (col[id] when ``col`` is given - ids outside its n_cols entries have none - else the
+ * id is the column), value = (1 + log count) * idf; the values are L2-normalised and
+ * row[r] (zeroed by the caller) = sum of value * coefficient, added in the tokens' order.
+ * Whole counts below TF_TABLE (nearly all of them) take 1 + log k from a table: log() was a
+ * third of the time. Returns -1 when a column lies past the model's features, else 0.
+ */
+static int window_row(const logit_t *l, const int64_t *ids, const double *cnt, Py_ssize_t lo, Py_ssize_t hi,
+                      const int32_t *col, Py_ssize_t n_cols, double *row) {
+    double norm = 0.0;
+    const int n_rows = l->n_rows;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        /* Prefetch the column of a token PF_COLUMN ahead and the packed row of one PF_ROW ahead.
+           Why: the ids are known ahead, but their columns and rows lie anywhere in arrays of
+           megabytes, and the kernel spent most of its time waiting for those two reads one after
+           the other. Written out here: GCC drops a helper function made only of prefetches. */
+        if (col) {
+            if (i + PF_COLUMN < hi && ids[i + PF_COLUMN] >= 0 && ids[i + PF_COLUMN] < n_cols)
+                __builtin_prefetch(col + ids[i + PF_COLUMN]);
+            if (i + PF_ROW < hi && ids[i + PF_ROW] >= 0 && ids[i + PF_ROW] < n_cols) {
+                int32_t ahead = col[ids[i + PF_ROW]];
+                if (ahead >= 0 && ahead < l->n_feat) __builtin_prefetch(l->packed + (Py_ssize_t)ahead * l->stride);
+            }
+        } else if (i + PF_ROW < hi && ids[i + PF_ROW] >= 0 && ids[i + PF_ROW] < l->n_feat) {
+            __builtin_prefetch(l->packed + (Py_ssize_t)ids[i + PF_ROW] * l->stride);
+        }
+        int64_t c = ids[i];
+        if (col) {
+            if (c < 0 || c >= n_cols) continue;
+            c = col[c];
+        }
+        if (c < 0) continue;
+        if (c >= l->n_feat) return -1;
+        const char *row_p = l->packed + c * l->stride;
+        double idf;
+        memcpy(&idf, row_p, sizeof(double));
+        const float *cr = (const float *)(row_p + 8);
+        double k = cnt[i];
+        double v = (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? l->tf[(int)k] : 1.0 + log(k)) * idf;
+        norm += v * v;
+        for (int r = 0; r < n_rows; r++) row[r] += v * (double)cr[r];
+    }
+    if (norm > 0) {
+        double s = sqrt(norm);
+        for (int r = 0; r < n_rows; r++) row[r] /= s;
+    }
+    return 0;
+}
+
+/* Checks a packed column table against n_rows and a z of n_win x n_rows; -1 with an exception. */
+static Py_ssize_t packed_features(Py_buffer *table, Py_ssize_t stride, int n_rows, Py_ssize_t n_z, const char *what) {
+    if (n_rows < 1 || n_z % n_rows != 0 || stride < 8 + 4 * (Py_ssize_t)n_rows || stride % 8 != 0
+        || table->len % stride != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: array lengths do not match", what);
+        return -1;
+    }
+    return table->len / stride;
+}
+
+/* The scored mask (one byte per window, or empty for all): NULL for all, or -1 on a bad length. */
+static int scored_mask(Py_buffer *scored, Py_ssize_t n_win, const unsigned char **only, const char *what) {
+    if (scored->len != 0 && scored->len != n_win) {
+        PyErr_Format(PyExc_ValueError, "%s: the scored mask needs one byte per window", what);
+        return -1;
+    }
+    *only = scored->len ? (const unsigned char *)scored->buf : NULL;
+    return 0;
 }
 
 /*
  * window_logits(gids, counts, starts, columns, table, stride, n_rows, z, scored) -> None
  *
- * TextModel.proba_windows before calibration: the tokens (global id, count) are grouped by
- * window, window w's being entries starts[w] .. starts[w + 1] - 1 (``starts``: int64, one more
- * than there are windows). For each token whose id has a column in this model (columns[id] >= 0,
- * int32; ids outside ``columns`` have none), value = (1 + log count) * idf; each window's values
- * are L2-normalised and z[w] (n_win x n_rows, float64, zeroed by the caller) = sum of value *
- * coefficient. ``table`` packs each column's idf (float64) and its n_rows coefficients (float32)
- * into ``stride`` bytes, so a token costs two memory reads (its column, its packed row) instead
- * of three scattered ones: with the other detectors' tables in the cache these reads are the
- * kernel's cost. Whole counts below TF_TABLE (nearly all of them) take 1 + log k from a table:
- * log() was a third of the kernel's time. ``scored`` (one byte per window, or empty for all)
- * skips the windows whose byte is 0: their rows of z stay zero.
+ * TextModel.proba_windows before calibration, from count_tokens' entries: window w's tokens
+ * (global id, count) are entries starts[w] .. starts[w + 1] - 1 (``starts``: int64, one more
+ * than there are windows), a token's column is columns[id] (int32, -1 when absent) and each
+ * window's row of z (n_win x n_rows, float64, zeroed by the caller) is window_row's. ``table``
+ * packs each column's idf and coefficients (kernels.pack_columns), so a token costs two memory
+ * reads (its column, its packed row) instead of three scattered ones. ``scored`` (one byte per
+ * window, or empty for all) skips the windows whose byte is 0: their rows of z stay zero.
  *
  * Why window by window: a language-gated model scores a part of a mixed document's windows
- * (offensive_zh a third of a corpus document's tokens), and in a corpus scan it reads tokens
- * another detector counted a group of documents ago, no longer in the cache. With each window's
- * range it never touches the tokens of the windows it skips, nor a per-token window index. The
- * sums are the same, added in the same order, as a token-by-token pass over all of them.
+ * (offensive_zh a third of a corpus document's tokens). With each window's range it never
+ * touches the tokens of the windows it skips, nor a per-token window index. The sums are the
+ * same, added in the same order, as a token-by-token pass over all of them.
  */
-/* How far ahead of the token being summed window_logits prefetches a token's column and its
-   packed row (by the time the row is fetched, the column it needs is in the cache). */
-#define PF_COLUMN 16
-#define PF_ROW 8
-
 static PyObject *window_logits(PyObject *self, PyObject *args) {
     Py_buffer gids, counts, starts, cols, table, z, scored;
     int n_rows;
@@ -344,30 +545,23 @@ static PyObject *window_logits(PyObject *self, PyObject *args) {
                           &n_rows, &z, &scored))
         return NULL;
     PyObject *result = NULL;
+    const unsigned char *only = NULL;
     Py_ssize_t n = items(&gids, 8, "gids"), nc = items(&counts, 8, "counts"), ns = items(&starts, 8, "starts");
     Py_ssize_t n_cols = items(&cols, 4, "columns"), n_z = items(&z, 8, "z");
     if (n < 0 || nc < 0 || ns < 0 || n_cols < 0 || n_z < 0) goto done;
-    if (n_rows < 1 || nc != n || n_z % n_rows != 0 || stride < 8 + 4 * (Py_ssize_t)n_rows || stride % 8 != 0
-        || table.len % stride != 0) {
+    if (nc != n) {
         PyErr_SetString(PyExc_ValueError, "window_logits: array lengths do not match");
         goto done;
     }
-    Py_ssize_t n_feat = table.len / stride;
+    Py_ssize_t n_feat = packed_features(&table, stride, n_rows, n_z, "window_logits");
+    if (n_feat < 0) goto done;
     Py_ssize_t n_win = n_z / n_rows;
     if (ns != n_win + 1) {
         PyErr_SetString(PyExc_ValueError, "window_logits: starts needs one entry per window and one more");
         goto done;
     }
-    if (scored.len != 0 && scored.len != n_win) {
-        PyErr_SetString(PyExc_ValueError, "window_logits: the scored mask needs one byte per window");
-        goto done;
-    }
-    const unsigned char *only = scored.len ? (const unsigned char *)scored.buf : NULL;
+    if (scored_mask(&scored, n_win, &only, "window_logits") < 0) goto done;
     const int64_t *g = (const int64_t *)gids.buf, *first = (const int64_t *)starts.buf;
-    const int32_t *col = (const int32_t *)cols.buf;
-    const double *cnt = (const double *)counts.buf;
-    const char *packed = (const char *)table.buf;
-    double *zz = (double *)z.buf;
     if (first[0] != 0 || first[n_win] != n) {
         PyErr_SetString(PyExc_ValueError, "window_logits: starts must run from 0 to the number of tokens");
         goto done;
@@ -380,42 +574,12 @@ static PyObject *window_logits(PyObject *self, PyObject *args) {
     }
     int bad = 0;
     Py_BEGIN_ALLOW_THREADS
-    double tf[TF_TABLE]; /* 1 + log k for small counts: the same values log() gives, computed once */
-    for (int k = 1; k < TF_TABLE; k++) tf[k] = 1.0 + log((double)k);
+    logit_t l;
+    logit_init(&l, (const char *)table.buf, stride, n_feat, n_rows);
     for (Py_ssize_t w = 0; w < n_win && !bad; w++) {
         if (only && !only[w]) continue;
-        double *row = zz + w * n_rows, norm = 0.0;
-        Py_ssize_t end = first[w + 1];
-        for (Py_ssize_t i = first[w]; i < end; i++) {
-            /* Prefetch the column of a token PF_COLUMN ahead and the packed row of one PF_ROW
-               ahead. Why: the ids are known ahead, but their columns and rows lie anywhere in
-               arrays of megabytes, and the kernel spent most of its time waiting for those two
-               reads one after the other (a fifth less time on corpus text). Written out here:
-               GCC drops a helper function made only of prefetches, as one without effects. */
-            if (i + PF_COLUMN < end && g[i + PF_COLUMN] >= 0 && g[i + PF_COLUMN] < n_cols)
-                __builtin_prefetch(col + g[i + PF_COLUMN]);
-            if (i + PF_ROW < end && g[i + PF_ROW] >= 0 && g[i + PF_ROW] < n_cols) {
-                int32_t ahead = col[g[i + PF_ROW]];
-                if (ahead >= 0 && ahead < n_feat) __builtin_prefetch(packed + (Py_ssize_t)ahead * stride);
-            }
-            int64_t id = g[i];
-            if (id < 0 || id >= n_cols) continue;
-            int64_t c = col[id];
-            if (c < 0) continue;
-            if (c >= n_feat) { bad = 1; break; }
-            const char *row_p = packed + c * stride;
-            double idf;
-            memcpy(&idf, row_p, sizeof(double));
-            const float *cr = (const float *)(row_p + 8);
-            double k = cnt[i];
-            double v = (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? tf[(int)k] : 1.0 + log(k)) * idf;
-            norm += v * v;
-            for (int r = 0; r < n_rows; r++) row[r] += v * (double)cr[r];
-        }
-        if (norm > 0) {
-            double s = sqrt(norm);
-            for (int r = 0; r < n_rows; r++) row[r] /= s;
-        }
+        bad = window_row(&l, g, (const double *)counts.buf, first[w], first[w + 1], (const int32_t *)cols.buf, n_cols,
+                         (double *)z.buf + w * n_rows) < 0;
     }
     Py_END_ALLOW_THREADS
     if (bad) {
@@ -432,6 +596,107 @@ done:
     PyBuffer_Release(&table);
     PyBuffer_Release(&z);
     PyBuffer_Release(&scored);
+    return result;
+}
+
+/*
+ * score_windows(text, lens, scored, char_min, char_max, uni, gram_slots, gram_bits, words,
+ *               word_slots, word_bits, word_uni, pair_slots, pair_bits, table, stride, n_rows, z) -> None
+ *
+ * count_tokens then window_logits for one model in one pass, straight from the text: the tables
+ * (as count_tokens takes them) map tokens to the model's own columns, not to global ids, and
+ * ``table`` is the model's packed columns. Each window the mask scores is counted into a small
+ * buffer and its row of z computed at once (window_row with the columns as ids).
+ *
+ * Why: count_tokens wrote ~24 bytes per distinct token of every window (47 MB for 2 MB of
+ * text) that window_logits read again per model, and probed one table of the tokens of every
+ * loaded model (megabytes; intent and injection never run on output text). A model's own tables
+ * are a fraction of that (toxicity_en's fit in L2), a window's tokens stay in L1, and windows
+ * the model does not score are never counted. The rows equal count_tokens + window_logits bit
+ * for bit: a token has a column exactly when its global id has one, tokens with the same global
+ * id share the column, so the columns come in the same order as the global ids they stand for
+ * and the same values are added in the same order.
+ */
+/* Models of at most this many columns count a window's columns in an array indexed by column
+   (count_columns: 512 KB at most), larger ones (cold_zh: 150,000) in count_ids' hash map. */
+#define DIRECT_COLUMNS ((Py_ssize_t)1 << 16)
+
+static PyObject *score_windows(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer lens, scored, uni, gs, ws, wuni, ps, table, z;
+    int char_min, char_max, gbits, words, wbits, pbits, n_rows;
+    Py_ssize_t stride;
+    if (!PyArg_ParseTuple(args, "Uy*y*iiy*y*ipy*iy*y*iy*niw*:score_windows", &text, &lens, &scored, &char_min,
+                          &char_max, &uni, &gs, &gbits, &words, &ws, &wbits, &wuni, &ps, &pbits, &table, &stride,
+                          &n_rows, &z))
+        return NULL;
+    PyObject *result = NULL;
+    scratch_t scratch = {0};
+    int64_t *ids = NULL;
+    double *cnt = NULL;
+    seen_t *seen = NULL;
+    const unsigned char *only = NULL;
+    vocab_t vocab;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done;
+#endif
+    Py_ssize_t n_win = items(&lens, 8, "lens"), n_z = items(&z, 8, "z");
+    if (n_win < 0 || n_z < 0) goto done;
+    if (vocab_from(&vocab, char_min, char_max, &uni, &gs, gbits, words, &ws, wbits, &wuni, &ps, pbits) < 0) goto done;
+    Py_ssize_t n_feat = packed_features(&table, stride, n_rows, n_z, "score_windows");
+    if (n_feat < 0) goto done;
+    if (n_z / n_rows != n_win) {
+        PyErr_SetString(PyExc_ValueError, "score_windows: z needs one row per window");
+        goto done;
+    }
+    if (scored_mask(&scored, n_win, &only, "score_windows") < 0) goto done;
+    const int64_t *wlen = (const int64_t *)lens.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (check_lens(wlen, n_win, PyUnicode_GET_LENGTH(text)) < 0) goto done;
+    Py_ssize_t longest = 0;
+    for (Py_ssize_t w = 0; w < n_win; w++) longest = wlen[w] > longest ? (Py_ssize_t)wlen[w] : longest;
+    ids = (int64_t *)malloc((size_t)(5 * longest + 64) * sizeof(int64_t));
+    cnt = (double *)malloc((size_t)(5 * longest + 64) * sizeof(double));
+    if (n_feat <= DIRECT_COLUMNS && n_win < UINT32_MAX) seen = (seen_t *)calloc((size_t)n_feat + 1, sizeof(seen_t));
+    if (!ids || !cnt || (n_feat <= DIRECT_COLUMNS && n_win < UINT32_MAX && !seen)) { PyErr_NoMemory(); goto done; }
+    int failed = 0, bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    logit_t l;
+    logit_init(&l, (const char *)table.buf, stride, n_feat, n_rows);
+    Py_ssize_t start = 0;
+    for (Py_ssize_t w = 0; w < n_win && !bad; start += (Py_ssize_t)wlen[w], w++) {
+        if (only && !only[w]) continue;
+        Py_ssize_t got = window_ids(&vocab, &scratch, kind, data, start, (Py_ssize_t)wlen[w]);
+        if (got >= 0)
+            got = seen ? count_columns(seen, n_feat, (uint32_t)(w + 1), scratch.tok, got, ids, cnt)
+                       : count_ids(&scratch, got, ids, cnt, 0);
+        if (got == -3) { bad = 1; break; }
+        if (got < 0) { failed = (int)-got; break; }
+        bad = window_row(&l, ids, cnt, 0, got, NULL, 0, (double *)z.buf + w * n_rows) < 0;
+    }
+    Py_END_ALLOW_THREADS
+    if (count_failed(failed) < 0) goto done;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "score_windows: a column index exceeds the model's features");
+        goto done;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    scratch_free(&scratch);
+    free(ids);
+    free(cnt);
+    free(seen);
+    PyBuffer_Release(&lens);
+    PyBuffer_Release(&scored);
+    PyBuffer_Release(&uni);
+    PyBuffer_Release(&gs);
+    PyBuffer_Release(&ws);
+    PyBuffer_Release(&wuni);
+    PyBuffer_Release(&ps);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&z);
     return result;
 }
 
@@ -585,6 +850,7 @@ static PyMethodDef methods[] = {
     {"count_tokens", count_tokens, METH_VARARGS, "Distinct token ids and counts of each window (see the C source)."},
     {"prepare_windows", prepare_windows, METH_VARARGS, "Windows of a text and their collapsed texts, joined (see the C source)."},
     {"window_logits", window_logits, METH_VARARGS, "Accumulate each window's normalised TF-IDF logits into z."},
+    {"score_windows", score_windows, METH_VARARGS, "One model's window logits straight from the text (see the C source)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -45,6 +45,7 @@ from genguard.detect.classifier.model_io import (
     gram_index,
     resolve_model,
 )
+from genguard.detect.classifier.model_tables import model_tables
 from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
 from genguard.findings import Finding
@@ -111,73 +112,45 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-class WindowTokens:
-    """Every window's global token ids and counts, concatenated (one entry per distinct token of
-    a window; entries grouped by window in window order, in no particular order within one).
-    Which window an entry is in is known both ways, each worked out from the other when first
-    asked: :attr:`win` (the window of each entry) and :attr:`starts` (each window's first entry)."""
+class WindowSet:
+    """The windows of a text: where each lies in the original text, their prepared
+    (whitespace-collapsed) texts joined with each one's length, and the languages each holds.
+    What every model of a text shares before it counts tokens."""
 
-    __slots__ = (
-        "_bounds", "_holding", "_joined", "_lens", "_main_zh", "_scripts", "_spans", "_starts", "_view", "_win", "counts",
-        "gids", "n",
-    )
+    __slots__ = ("_bounds", "_holding", "_main_zh", "_scored", "_scripts", "_spans", "_view", "joined", "lens", "n")
 
     def __init__(
-        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, *,
-        view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
-        scripts: np.ndarray | None = None, starts: np.ndarray | None = None,
+        self, spans: list[tuple[int, int]] | None, *, view: View | None = None, bounds: np.ndarray | None = None,
+        joined: str = "", lens: np.ndarray | None = None, scripts: np.ndarray | None = None,
     ) -> None:
         """Either the windows' ``spans`` in the original text, or the ``view`` they were cut from
         and their ``bounds`` in it, mapped back only when asked: a score needs the span of its
         best window alone, and mapping all of a long document's windows cost as much as
         scoring them. ``joined`` holds the windows' prepared texts one after another and
         ``lens`` their lengths, for :meth:`scripts` (unless the caller counted them already:
-        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives). The entries'
-        windows come as ``win`` or as ``starts`` (each window's first entry, then the number of
-        entries: what the compiled token count gives)."""
+        ``scripts``, a (n, 2) array as the compiled ``prepare_windows`` gives)."""
         if spans is not None:
             self.n = len(spans)
         elif view is not None and bounds is not None:
             self.n = len(bounds)
         else:
-            raise ValueError("WindowTokens needs spans, or a view and the bounds in it")
-        if win is None and starts is None:
-            raise ValueError("WindowTokens needs the entries' windows (win) or the windows' starts")
+            raise ValueError("the windows need spans, or a view and the bounds in it")
         self._spans = spans
         self._view = view
         self._bounds = bounds
-        self.gids = gids
-        self.counts = counts
-        self._win = win
-        self._joined = joined
-        self._lens = lens
+        self.joined = joined
+        self.lens = lens
         self._scripts: tuple[np.ndarray, np.ndarray] | None = None if scripts is None else (scripts[:, 0], scripts[:, 1])
         self._main_zh: np.ndarray | None = None
         self._holding: dict[str, np.ndarray] = {}
-        self._starts = starts
-
-    @property
-    def win(self) -> np.ndarray:
-        """The window of each entry (non-decreasing)."""
-        if self._win is None:
-            assert self._starts is not None
-            self._win = kernels.window_index(self._starts)
-        return self._win
-
-    @property
-    def starts(self) -> np.ndarray:
-        """Window w's entries are ``starts[w]:starts[w + 1]`` (:func:`kernels.window_starts`)."""
-        if self._starts is None:
-            assert self._win is not None
-            self._starts = kernels.window_starts(self._win, self.n)
-        return self._starts
+        self._scored: dict[frozenset[str], tuple[np.ndarray | None, np.ndarray | None]] = {}
 
     def scripts(self) -> tuple[np.ndarray, np.ndarray]:
         """Han characters and ASCII letters in each window (:func:`~genguard.text.lang.segment_scripts`
         on the windows' prepared texts; computed once, on first use)."""
         if self._scripts is None:
-            lens = self._lens if self._lens is not None else np.zeros(0, dtype=np.int64)
-            self._scripts = segment_scripts(self._joined, lens)
+            lens = self.lens if self.lens is not None else np.zeros(0, dtype=np.int64)
+            self._scripts = segment_scripts(self.joined, lens)
             if len(self._scripts[0]) != self.n:
                 raise ValueError("window texts were not kept for these window tokens")
         return self._scripts
@@ -198,6 +171,19 @@ class WindowTokens:
             mask.flags.writeable = False
         return mask
 
+    def scored_by(self, languages: set[str]) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(mask, rows) of the windows holding one of ``languages``: a bool per window and the
+        indexes of the true ones, both None when every window holds one (cached: each model of a
+        text with the same languages asks)."""
+        key = frozenset(languages)
+        hit = self._scored.get(key)
+        if hit is None:
+            held = [self.holding(lang) for lang in languages]
+            mask = held[0] if len(held) == 1 else np.logical_or.reduce(held)
+            rows = np.flatnonzero(mask)
+            hit = self._scored[key] = (None, None) if len(rows) == self.n else (mask, rows)
+        return hit
+
     @property
     def spans(self) -> list[tuple[int, int]]:
         """Every window's span in the original text."""
@@ -211,7 +197,67 @@ class WindowTokens:
         if self._spans is not None:
             return self._spans[i]
         assert self._view is not None and self._bounds is not None
-        return _spans(self._view, self._bounds[i : i + 1])[0]
+        if not self._view.text:
+            return _spans(self._view, self._bounds[i : i + 1])[0]
+        s, e = self._bounds[i].tolist()
+        return int(self._view.offsets[s]), int(self._view.offsets[e - 1]) + 1  # as _spans maps it
+
+
+class WindowTokens(WindowSet):
+    """The windows of a text and every window's global token ids and counts, concatenated (one
+    entry per distinct token of a window; entries grouped by window in window order, in no
+    particular order within one). Which window an entry is in is known both ways, each worked
+    out from the other when first asked: :attr:`win` (the window of each entry) and
+    :attr:`starts` (each window's first entry)."""
+
+    __slots__ = ("_starts", "_win", "counts", "gids")
+
+    def __init__(
+        self, spans: list[tuple[int, int]] | None, gids: np.ndarray, counts: np.ndarray, win: np.ndarray | None, *,
+        view: View | None = None, bounds: np.ndarray | None = None, joined: str = "", lens: np.ndarray | None = None,
+        scripts: np.ndarray | None = None, starts: np.ndarray | None = None,
+    ) -> None:
+        """The windows as :class:`WindowSet` takes them; the entries' windows come as ``win`` or
+        as ``starts`` (each window's first entry, then the number of entries: what the compiled
+        token count gives)."""
+        super().__init__(spans, view=view, bounds=bounds, joined=joined, lens=lens, scripts=scripts)
+        if win is None and starts is None:
+            raise ValueError("WindowTokens needs the entries' windows (win) or the windows' starts")
+        self.gids = gids
+        self.counts = counts
+        self._win = win
+        self._starts = starts
+
+    @property
+    def win(self) -> np.ndarray:
+        """The window of each entry (non-decreasing)."""
+        if self._win is None:
+            assert self._starts is not None
+            self._win = kernels.window_index(self._starts)
+        return self._win
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Window w's entries are ``starts[w]:starts[w + 1]`` (:func:`kernels.window_starts`)."""
+        if self._starts is None:
+            assert self._win is not None
+            self._starts = kernels.window_starts(self._win, self.n)
+        return self._starts
+
+
+def window_set(ctx: DetectContext, size: int) -> WindowSet | None:
+    """The windows of ``ctx.text`` as the compiled kernels cut them (cached on the context per
+    size: every model of a text shares them), or None when the kernels are off."""
+    cache: dict[int, WindowSet] = ctx.__dict__.setdefault("_clf_windows", {})
+    hit = cache.get(size)
+    if hit is None:
+        norm = ctx.normalized.soft
+        ready = kernels.prepare_windows(norm.text, size)
+        if ready is None:
+            return None
+        cuts, joined, lens, scripts = ready
+        hit = cache[size] = WindowSet(None, view=norm, bounds=cuts, joined=joined, lens=lens, scripts=scripts)
+    return hit
 
 
 def window_tokens(ctx: DetectContext, feats: FeatureConfig, size: int) -> WindowTokens:
@@ -340,26 +386,30 @@ def score_model(
     single = len(ctx.normalized.soft.text) <= size
     if languages is not None and single and ctx.language not in languages:
         return None  # before counting any token
-    wt = window_tokens(ctx, model.features, size)
-    if wt.n == 0:
+    tables = model_tables(model) if _score_from_text(ctx, model) else None
+    ws = window_set(ctx, size) if tables is not None else None
+    if ws is None:
+        tables = None
+        ws = window_tokens(ctx, model.features, size)
+    if ws.n == 0:
         return None
-    only = None  # the windows to score, when not all are
-    floors: np.ndarray | float = floor  # the score each window must reach (inf: not scored)
+    only = rows = None  # the windows to score and their indexes, when not all are
     if languages is not None and not single:
-        held = [wt.holding(lang) for lang in languages]
-        scored = held[0] if len(held) == 1 else np.logical_or.reduce(held)
-        if not scored.any():
+        only, rows = ws.scored_by(languages)
+        if rows is not None and not len(rows):
             return None
-        if not scored.all():
-            only = scored
+    # the scored windows' rows alone from here (the others never count)
+    p = _window_proba(model, ws, tables, only, rows)
+    floors: np.ndarray | float = floor  # the score each window must reach
     if language_floors:
         def lift(lang: str) -> float:
             return max(floor, language_floors.get(lang, 0.0))
 
-        floors = lift(ctx.language) if single else np.where(wt.main_chinese(), lift("zh"), lift("en"))
-    if only is not None:
-        floors = np.where(only, floors, np.inf)
-    p = model.proba_windows(wt.gids, wt.counts, None, wt.n, only, wt.starts)
+        if single:
+            floors = lift(ctx.language)
+        else:
+            main_zh = ws.main_chinese() if rows is None else ws.main_chinese()[rows]
+            floors = np.where(main_zh, lift("zh"), lift("en"))
     neg = model.negative_label
     if neg is not None:
         ni = model.labels.index(neg)
@@ -373,8 +423,50 @@ def score_model(
         return None
     best = int(np.where(counted, harm, -np.inf).argmax())
     i = int(p[best].argmax())
-    s, e = wt.span(best)
+    s, e = ws.span(best if rows is None else int(rows[best]))
     return float(harm[best]), model.labels[i], float(p[best, i]), s, e
+
+
+# The most models one text has been scored by, by direction (learned as texts are checked).
+_MODELS_PER_TEXT: dict[Any, int] = {}
+# Up to this many models a text, each scores from the text; more share one token count.
+FROM_TEXT_MODELS = 2
+
+
+def _score_from_text(ctx: DetectContext, model: TextModel) -> bool:
+    """Whether this text's models score straight from the text (``score_windows``, each with its
+    own tables) rather than from the windows' shared token count (``count_tokens`` once per
+    text, then ``window_logits`` per model). Only the speed differs: the logits are the same.
+
+    Why it depends: per character, counting a model's tokens from the text costs about what the
+    shared count costs, so the shared count pays off when several models read it and scoring
+    from the text when there are few (the default policy: output runs offensive_zh and
+    toxicity_en, each on the windows of its language; input adds intent and injection, which
+    read every window). Which models a text will meet is the policy's business, so the number
+    is learned: the most models any text of this direction has been scored by so far."""
+    models: set[int] = ctx.__dict__.setdefault("_clf_models", set())
+    models.add(id(model))
+    seen = len(models)
+    most = _MODELS_PER_TEXT.get(ctx.direction, 0)
+    if seen > most:
+        _MODELS_PER_TEXT[ctx.direction] = most = seen
+    return most <= FROM_TEXT_MODELS
+
+
+def _window_proba(
+    model: TextModel, ws: WindowSet, tables: kernels.ModelTables | None, only: np.ndarray | None,
+    rows: np.ndarray | None,
+) -> np.ndarray:
+    """(len(rows), n_labels) probabilities of the windows ``only`` selects, whose indexes are
+    ``rows`` (all windows when None): from the text with the model's own tables when it has
+    them, else from the windows' counted tokens."""
+    if tables is not None:
+        assert ws.lens is not None
+        z = kernels.score_windows(tables, ws.joined, ws.lens, only)
+        return model.proba_from_window_logits(z if rows is None else z[rows])
+    assert isinstance(ws, WindowTokens)
+    p = model.proba_windows(ws.gids, ws.counts, None, ws.n, only, ws.starts)
+    return p if rows is None else p[rows]
 
 
 @register_detector("classifier")
@@ -417,7 +509,7 @@ class ClassifierDetector(Detector):
         return {**super().describe(), "models": [m.name for m in self.models]}
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
-        if not ctx.text.strip():
+        if not ctx.text or ctx.text.isspace():  # (no stripped copy of a long text)
             return []
         out: list[Finding] = []
         for m in self.models:

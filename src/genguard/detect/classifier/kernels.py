@@ -58,7 +58,7 @@ def word_hash(word: str) -> int:
 
 
 _NO_WORDS = np.full(1, -1, dtype=np.int64)
-_EMPTY_TABLE = (np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int32), 4)
+_EMPTY_TABLE = (np.full((16, 2), -1, dtype=np.int64), 4)
 
 
 def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray, np.ndarray] | None:
@@ -73,6 +73,20 @@ def prepare_windows(text: str, size: int) -> tuple[np.ndarray, str, np.ndarray, 
             np.frombuffer(scripts, dtype=np.int64).reshape(-1, 2))
 
 
+def _vocab_args(
+    char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
+) -> tuple[object, ...] | None:
+    """The token tables as the compiled ``count_tokens`` and ``score_windows`` take them, or None
+    when two indexed words share a hash (:meth:`WordIndex.hash_table`)."""
+    gs, gbits = grams.longer.slots()
+    if words is None:
+        return (char_min, char_max, grams.unigram, gs, gbits, False, *_EMPTY_TABLE, _NO_WORDS, *_EMPTY_TABLE)
+    table = words.hash_table()
+    if table is None:
+        return None
+    return (char_min, char_max, grams.unigram, gs, gbits, True, *table.slots(), words.unigram, *words.pairs.slots())
+
+
 def count_tokens(
     joined: str, lens: np.ndarray, char_min: int, char_max: int, grams: GramIndex, words: WordIndex | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -85,22 +99,10 @@ def count_tokens(
     if not active():
         return None
     assert _compiled is not None
-    gk, gv, gbits = grams.longer.arrays()
-    if words is not None:
-        table = words.hash_table()
-        if table is None:
-            return None
-        wk, wv, wbits = table.arrays()
-        pk, pv, pbits = words.pairs.arrays()
-        wuni = words.unigram
-    else:
-        wk, wv, wbits = _EMPTY_TABLE
-        pk, pv, pbits = _EMPTY_TABLE
-        wuni = _NO_WORDS
-    g, c, s = _compiled.count_tokens(
-        joined, np.ascontiguousarray(lens, dtype=np.int64), char_min, char_max, grams.unigram, gk, gv, gbits,
-        words is not None, wk, wv, wbits, wuni, pk, pv, pbits,
-    )
+    vocab = _vocab_args(char_min, char_max, grams, words)
+    if vocab is None:
+        return None
+    g, c, s = _compiled.count_tokens(joined, np.ascontiguousarray(lens, dtype=np.int64), *vocab)
     return np.frombuffer(g, dtype=np.int64), np.frombuffer(c, dtype=np.float64), np.frombuffer(s, dtype=np.int64)
 
 
@@ -158,5 +160,38 @@ def window_logits(
         np.ascontiguousarray(gids, dtype=np.int64), np.ascontiguousarray(counts, dtype=np.float64),
         np.ascontiguousarray(starts, dtype=np.int64), packed.columns, packed.table, packed.stride, packed.n_rows, z,
         b"" if scored is None else np.ascontiguousarray(scored, dtype=np.uint8),
+    )
+    return z
+
+
+@dataclass(frozen=True)
+class ModelTables:
+    """One model's own token tables for :func:`score_windows`: ``grams`` and ``words`` map its
+    n-grams and words to its columns (a :class:`GramIndex` and a :class:`WordIndex` built on the
+    model's vocabulary instead of every loaded model's tokens), ``packed`` its columns' idf and
+    coefficients (:func:`pack_columns`, columns = identity)."""
+
+    char_min: int
+    char_max: int
+    grams: GramIndex
+    words: WordIndex | None
+    packed: PackedColumns
+
+
+def score_windows(tables: ModelTables, joined: str, lens: np.ndarray, scored: np.ndarray | None) -> np.ndarray:
+    """(n_win, n_rows) L2-normalised TF-IDF logits before the intercept of each prepared window
+    (``joined``/``lens`` as :func:`count_tokens` takes them), straight from the text with the
+    model's own tables: :func:`count_tokens` + :func:`window_logits` in one pass, bit for bit.
+    With ``scored`` (bool per window), only those windows are counted; the others' rows are 0.
+    Only for tables ``model_tables`` gave while the kernels are on."""
+    vocab = _vocab_args(tables.char_min, tables.char_max, tables.grams, tables.words)
+    if _compiled is None or vocab is None:
+        raise RuntimeError("score_windows needs the compiled kernels and a model whose word hashes do not collide")
+    packed = tables.packed
+    z = np.zeros((len(lens), packed.n_rows))
+    _compiled.score_windows(
+        joined, np.ascontiguousarray(lens, dtype=np.int64),
+        b"" if scored is None else np.ascontiguousarray(scored, dtype=np.uint8),
+        *vocab, packed.table, packed.stride, packed.n_rows, z,
     )
     return z

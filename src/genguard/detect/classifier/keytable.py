@@ -31,7 +31,7 @@ class KeyTable:
     """Immutable map from int64 keys to int32-range values; :meth:`get` looks up a whole array
     of keys at once and answers int64."""
 
-    __slots__ = ("_bits", "_keys", "_max_probe", "_vals")
+    __slots__ = ("_bits", "_keys", "_max_probe", "_slots", "_vals")
 
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
         keys = np.asarray(keys, dtype=np.int64)
@@ -52,6 +52,7 @@ class KeyTable:
         self._keys = np.full(size, _EMPTY, dtype=np.int64)
         self._vals = np.full(size, -1, dtype=np.int32)
         self._max_probe = 0
+        self._slots: np.ndarray | None = None
         pending = np.arange(len(keys))
         slot = self._home(keys)
         probe = 0
@@ -70,9 +71,14 @@ class KeyTable:
             pending, slot = pending[~first], (slot[~first] + 1) & (size - 1)
             probe += 1
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, int]:
-        """(slot keys int64, slot values int32, bits): the layout the compiled kernels probe."""
-        return self._keys, self._vals, self._bits
+    def slots(self) -> tuple[np.ndarray, int]:
+        """((2**bits, 2) int64 array of each slot's key and value, bits): the layout the compiled
+        kernels probe (built on first use). Why interleaved: a probe then reads one cache line,
+        not one in the keys and one in the values; numpy's :meth:`get` gathers keys alone, so it
+        keeps the two flat arrays."""
+        if self._slots is None:
+            self._slots = np.column_stack([self._keys, self._vals.astype(np.int64)])
+        return self._slots, self._bits
 
     def __len__(self) -> int:
         return int((self._keys != _EMPTY).sum())

@@ -246,6 +246,11 @@ class TextModel:
             z[w[groups]] = np.add.reduceat(np.take(self.coef_t, cols, axis=0) * vals[:, None], groups, axis=0)
         return self._calibrated(z + self.intercept)
 
+    def proba_from_window_logits(self, z: np.ndarray) -> np.ndarray:
+        """(n_win, n_labels) probabilities from (n_win, n_rows) logits before the intercept (what
+        the compiled ``score_windows`` gives)."""
+        return self._calibrated(z + self.intercept)
+
     def _calibrated(self, z: np.ndarray) -> np.ndarray:
         """(n_win, n_labels) probabilities from (n_win, n_rows) logits."""
         if len(self.labels) == 2 and z.shape[1] == 1:
