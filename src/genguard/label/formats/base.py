@@ -120,3 +120,19 @@ def c2pa_refusal(path: Path) -> InputError:
 def corrupted(path: Path, fmt: str, exc: BaseException) -> InputError:
     detail = str(exc).strip() or type(exc).__name__
     return InputError(f"{path}: not a readable {fmt} file (corrupted or truncated?): {detail}")
+
+
+def check_pillow(path: Path, fmt: str) -> None:
+    """Pillow opens the file as ``fmt`` ("PNG", "JPEG") and decodes it: before labelling, and the
+    written result, so a label is never put on (or leaves behind) an image nothing can show."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            if im.format != fmt:
+                raise InputError(f"{path}: Pillow reads it as {im.format}, not {fmt}")
+            im.load()
+    except InputError:
+        raise
+    except Exception as exc:
+        raise corrupted(path, fmt, exc) from None

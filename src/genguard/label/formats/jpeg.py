@@ -27,7 +27,7 @@ from genguard.label.formats.base import (
     LegacyDigest,
     atomic_output,
     c2pa_refusal,
-    corrupted,
+    check_pillow,
     sha256_parts,
 )
 
@@ -85,19 +85,6 @@ def _is_c2pa(marker: int, seg: bytes) -> bool:
     return marker == APP11 and seg[4:6] == b"JP" and b"c2pa" in seg[:256]
 
 
-def _check_pillow(path: Path) -> None:
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            if im.format != "JPEG":
-                raise InputError(f"{path}: Pillow reads it as {im.format}, not JPEG")
-            im.load()
-    except InputError:
-        raise
-    except Exception as exc:
-        raise corrupted(path, "JPEG", exc) from None
-
 
 class JpegHandler(FormatHandler):
     name = "jpeg"
@@ -119,7 +106,7 @@ class JpegHandler(FormatHandler):
         return values[0] if values else None
 
     def write_raw(self, path: Path, json_text: str) -> None:
-        _check_pillow(path)
+        check_pillow(path, "JPEG")
         data = path.read_bytes()
         segs, sos = _segments(path, data)
         if any(_is_c2pa(m, seg) for m, seg in segs):
@@ -139,7 +126,7 @@ class JpegHandler(FormatHandler):
         out = b"\xff\xd8" + b"".join(s for _, s in kept) + data[sos:]
         with atomic_output(path) as tmp:
             tmp.write_bytes(out)
-            _check_pillow(tmp)
+            check_pillow(tmp, "JPEG")
 
     def legacy_digests(self, path: Path) -> list[LegacyDigest]:
         """Earlier releases hashed every byte except XMP (metadata segments included)."""

@@ -28,6 +28,7 @@ from genguard.label.formats.base import (
     LegacyDigest,
     atomic_output,
     c2pa_refusal,
+    check_pillow,
     corrupted,
     sha256_parts,
 )
@@ -97,20 +98,6 @@ def _itxt(packet: str) -> bytes:
     return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
 
 
-def _check_pillow(path: Path) -> None:
-    """Pillow opens and decodes the file (before labelling, and the written result)."""
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            if im.format != "PNG":
-                raise InputError(f"{path}: Pillow reads it as {im.format}, not PNG")
-            im.load()
-    except InputError:
-        raise
-    except Exception as exc:
-        raise corrupted(path, "PNG", exc) from None
-
 
 class PngHandler(FormatHandler):
     name = "png"
@@ -131,7 +118,7 @@ class PngHandler(FormatHandler):
         return values[0] if values else None
 
     def write_raw(self, path: Path, json_text: str) -> None:
-        _check_pillow(path)
+        check_pillow(path, "PNG")
         chunks = _chunks(path, path.read_bytes())
         if any(c.kind == C2PA_CHUNK for c in chunks):
             raise c2pa_refusal(path)
@@ -143,7 +130,7 @@ class PngHandler(FormatHandler):
         raws.insert(at - sum(1 for i in drop if i < at), new)
         with atomic_output(path) as tmp:
             tmp.write_bytes(SIGNATURE + b"".join(raws))
-            _check_pillow(tmp)
+            check_pillow(tmp, "PNG")
 
     def legacy_digests(self, path: Path) -> list[LegacyDigest]:
         """Releases before the chunk splice hashed Pillow's decoded pixels (8 bits per channel)."""
