@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from genguard.config_file import unknown_options
@@ -72,6 +72,12 @@ class Detector(ABC):
     @abstractmethod
     def detect(self, ctx: DetectContext) -> list[Finding]:
         """Return findings whose spans index into ``ctx.text`` (the original text)."""
+
+    def detect_many(self, ctxs: Sequence[DetectContext]) -> list[list[Finding]]:
+        """:meth:`detect` of each text, in order. Detectors with per-call costs that a group of
+        texts can share (the classifiers' numpy work per text) override it; the guard's batch
+        check (:meth:`~genguard.guard.Guard.check_batch`) calls it with a group at a time."""
+        return [self.detect(ctx) for ctx in ctxs]
 
     def categories(self) -> set[str]:
         """Taxonomy codes this detector can report (for coverage reports)."""
