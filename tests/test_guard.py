@@ -165,3 +165,21 @@ def test_assembled_decisions_equal_validated_ones(shared_data: Path) -> None:
     # a finding changed without validation (model_copy) keeps an int score; reasons get floats
     found = [Finding(category="A1.4", detector="fixed-A1.4", score=0.9, start=0, end=1).model_copy(update={"score": 1})]
     assert _decision_fields(odd._decide(ctx, found, None, trusted=True)) == _decision_fields(odd.decide(ctx, found))
+
+
+def test_detector_findings_are_what_validation_makes_of_them() -> None:
+    """The classifier and PII detectors assemble their Findings without validating them
+    (findings.assemble): each must equal, field by field and type by type, the Finding that
+    validating its values gives."""
+    g = Guard.from_policy()
+    texts = ["我的手机号是13812345678，邮箱 zhang.san@example.com，身份证 11010519491231002X",
+             "I hate all immigrants, they are rats.", "河南人都是骗子！" * 20, "Call me at +1 415 555 0100, Mr. John Smith"]
+    seen: set[str] = set()
+    for direction in (Direction.INPUT, Direction.OUTPUT):
+        for d in [*g.check_batch(texts, direction), *(g.check(t, direction) for t in texts)]:
+            for f in d.findings:
+                again = Finding(**f.model_dump())
+                assert f == again
+                assert [type(v) for v in f.__dict__.values()] == [type(v) for v in again.__dict__.values()], f
+                seen.add(f.detector)
+    assert {"pii", "offensive_zh", "toxicity_en"} <= seen

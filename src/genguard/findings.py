@@ -101,7 +101,7 @@ class Decision(BaseModel):
         return max((f.score for f in self.findings), default=0.0)
 
 
-_M = TypeVar("_M", Reason, Decision)
+_M = TypeVar("_M", Finding, Reason, Decision)
 
 
 def assemble(cls: type[_M], values: dict[str, Any]) -> _M:
@@ -111,7 +111,8 @@ def assemble(cls: type[_M], values: dict[str, Any]) -> _M:
 
     Why: the guard builds a Decision and its Reasons for every text from validated Findings and
     policy rules, and pydantic's validation of them (enum members, the list of findings) was most
-    of the guard's own cost per text on corpus documents. It sets what ``model_construct`` sets
+    of the guard's own cost per text on corpus documents; the classifier and PII detectors build
+    their Findings this way too (from values they have just computed and typed). It sets what ``model_construct`` sets
     (these models have no extra or private attributes), without its per-field Python loop; tests
     compare the result with validated construction, field by field and in JSON."""
     m = cls.__new__(cls)

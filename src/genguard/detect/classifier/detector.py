@@ -49,7 +49,7 @@ from genguard.detect.classifier.model_io import (
 from genguard.detect.classifier.model_tables import model_tables
 from genguard.detect.classifier.word_index import word_index
 from genguard.errors import ConfigError
-from genguard.findings import Finding
+from genguard.findings import Finding, assemble
 from genguard.taxonomy import get_taxonomy
 from genguard.text.lang import holds_language, is_chinese, segment_scripts
 from genguard.text.normalize import View
@@ -636,8 +636,8 @@ class ClassifierDetector(Detector):
         code = m.label_codes.get(label)
         if code is None:
             return
-        out.append(Finding(
-            category=code, detector=self.name, score=round(min(max(harm, 0.0), 1.0), 4), start=s, end=e,
-            evidence=ctx.text[s:e], entity=label,
-            metadata={"model": m.name, "label": label, "label_probability": round(lab_p, 4)},
-        ))
+        out.append(assemble(Finding, {  # the fields in order, typed: no validation needed (findings.assemble)
+            "category": str(code), "detector": self.name, "score": float(round(min(max(harm, 0.0), 1.0), 4)),
+            "start": int(s), "end": int(e), "evidence": ctx.text[s:e], "normalized": None, "entity": str(label),
+            "metadata": {"model": m.name, "label": label, "label_probability": float(round(lab_p, 4))},
+        }))

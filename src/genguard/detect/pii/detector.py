@@ -36,7 +36,7 @@ from genguard.detect.pii.phones import CnLandlineRecognizer, CnMobileRecognizer,
 from genguard.detect.pii.secrets import SecretsRecognizer
 from genguard.detect.pii.us_ids import DateOfBirthRecognizer, SsnRecognizer
 from genguard.errors import ConfigError
-from genguard.findings import Finding
+from genguard.findings import Finding, assemble
 
 RECOGNIZERS: tuple[type[Recognizer], ...] = (
     SecretsRecognizer,  # first: a key inside a URL or a password is a secret before anything else
@@ -167,10 +167,11 @@ class PiiDetector(Detector):
                 meta["validated"] = m.validated
             if m.context:
                 meta["context"] = m.context
-            out.append(
-                Finding(
-                    category=category_of(m.entity), detector=self.name, score=round(m.score, 4), start=m.start,
-                    end=m.end, evidence=text[m.start : m.end], entity=m.entity, metadata=meta,
-                )
-            )
+            values: dict[str, Any] = {  # the fields in order, typed (findings.assemble)
+                "category": category_of(m.entity), "detector": self.name, "score": float(round(m.score, 4)),
+                "start": int(m.start), "end": int(m.end), "evidence": text[m.start : m.end], "normalized": None,
+                "entity": m.entity, "metadata": meta,
+            }
+            # validated only when a recogniser's score is out of range (for the error it raises)
+            out.append(assemble(Finding, values) if 0.0 <= values["score"] <= 1.0 else Finding(**values))
         return out
