@@ -95,3 +95,22 @@ def test_group_scoring_without_the_kernels_is_the_one_by_one_path(texts: list[st
     one = [det.detect(DetectContext(t, Direction.OUTPUT)) for t in sample]
     many = det.detect_many([DetectContext(t, Direction.OUTPUT) for t in sample])
     assert [[f.model_dump() for f in fs] for fs in many] == [[f.model_dump() for f in fs] for fs in one]
+
+
+def test_group_scoring_in_parts_finds_the_same(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group whose windows hold more than GROUP_CHARS characters is scored in parts: same results."""
+    from genguard.detect.classifier import detector as clf
+
+    guard = Guard.from_policy()
+    det = next(d for d, _ in guard._detectors if isinstance(d, ClassifierDetector) and d.name == "toxicity_en")
+    model = det.models[0]
+    want = [score_model(model, DetectContext(t, Direction.OUTPUT), 160, languages={"en"}, floor=0.05) for t in texts]
+    calls: list[int] = []
+    together = clf._score_together
+    monkeypatch.setattr(clf, "GROUP_CHARS", 2_000)
+    monkeypatch.setattr(clf, "_score_together", lambda *a: calls.append(len(a[2])) or together(*a))
+    got = score_model_many(model, [DetectContext(t, Direction.OUTPUT) for t in texts], 160, languages={"en"}, floor=0.05)
+    assert got == want
+    ctxs = [DetectContext(t, Direction.OUTPUT) for t in texts if t.strip()]
+    scored = [c for c in ctxs if len(c.normalized.soft.text) > 160 or c.language == "en"]
+    assert len(calls) > 5 and sum(calls) == len(scored)  # in parts, each scored text in one of them

@@ -370,6 +370,10 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
     return WindowTokens(spans, combo & ((1 << bits) - 1), counts.astype(np.float64), combo >> bits, joined=joined, lens=lens)
 
 
+# score_model_many scores at most about this many characters of windows in one call (a group of
+# 32 corpus documents is ~250 k; a group of 32 texts of a million characters would otherwise join
+# 128 MB of text at once)
+GROUP_CHARS = 1 << 20
 Best = tuple[float, str, float, int, int]  # what score_model gives: harm, label, its probability, span
 
 
@@ -458,8 +462,16 @@ def score_model_many(
             out[k] = score_model(model, ctx, size, languages=languages, floor=floor, language_floors=language_floors)
         elif ws.n:
             batch.append((k, ws, single))
-    if batch:
-        _score_together(model, ctxs, batch, out, size, languages, floor, language_floors)
+    part: list[tuple[int, WindowSet, bool]] = []
+    chars = 0
+    for item in batch:  # in parts of about GROUP_CHARS characters: a group of long texts stays bounded
+        part.append(item)
+        chars += len(item[1].joined)
+        if chars >= GROUP_CHARS:
+            _score_together(model, ctxs, part, out, size, languages, floor, language_floors)
+            part, chars = [], 0
+    if part:
+        _score_together(model, ctxs, part, out, size, languages, floor, language_floors)
     return out
 
 
@@ -481,7 +493,7 @@ def _score_together(
     if languages is not None and not single.all():  # a short text's one window is in its language (checked above)
         mask = single | np.logical_or.reduce([holds_language(han, latin, lang) for lang in languages])
     joined = "".join(ws.joined for _, ws, _ in batch)
-    lens = np.concatenate([ws.lens for _, ws, _ in batch if ws.lens is not None])
+    lens = np.concatenate([_lens(ws) for _, ws, _ in batch])
     z = kernels.score_windows(tables, joined, lens, mask)
     rows = np.arange(len(z)) if mask is None else np.flatnonzero(mask)
     if not len(rows):
@@ -517,6 +529,13 @@ def _score_together(
         i = int(p[r].argmax())
         s, e = ws.span(int(rows[r]) - int(first[j]))
         out[k] = float(harm[r]), model.labels[i], float(p[r, i]), s, e
+
+
+def _lens(ws: WindowSet) -> np.ndarray:
+    """The lengths of the windows' prepared texts (``window_set`` always keeps them)."""
+    if ws.lens is None:
+        raise ValueError("window texts were not kept for these windows")
+    return ws.lens
 
 
 # The most models one text has been scored by, by direction (learned as texts are checked).
