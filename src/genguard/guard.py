@@ -7,6 +7,7 @@ gateway, assessment, corpus and label modules all get identical behaviour.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -49,6 +50,8 @@ class Guard:
                 (_build_from_spec(i, spec, source), spec) for i, spec in enumerate(policy.detectors) if spec.enabled
             ]
         self._detectors = detectors
+        self._reads_prompts = any(d.reads_prompt_findings and Direction.OUTPUT in spec.directions for d, spec in detectors)
+        self._prompt_seen: dict[str, list[Finding]] = {}  # the last prompts' refused findings (prompt_findings)
         # (category, direction) -> policy.rule_for's answer, for the policy object _rules_of
         self._rules: dict[tuple[str, Direction], tuple[str, Rule] | None] = {}
         self._rules_of = policy
@@ -76,6 +79,8 @@ class Guard:
         sample = "Warm-up check, 预热检查: hello 你好 12345."
         self.check(sample, Direction.INPUT)
         self.check(sample, Direction.OUTPUT)
+        for det, _ in self._detectors:
+            det.warm_up()
 
     @property
     def detectors(self) -> list[Detector]:
@@ -167,6 +172,8 @@ class Guard:
                 "(limits.max_chars); split it or raise the limit"
             )
         ctx = DetectContext(text, direction, prompt=prompt, context=context)
+        if self._reads_prompts and direction == Direction.OUTPUT and prompt and prompt.strip():
+            ctx.prompt_findings = self.prompt_findings(prompt)
         for pre, directions in self.pre_checks if pre_checks else ():
             if direction not in directions:
                 continue
@@ -184,6 +191,29 @@ class Guard:
         found = det.detect(ctx)
         timings[det.name] = round((time.perf_counter() - t0) * 1000, 4)
         findings.extend(f for f in found if f.score >= spec.threshold)
+
+    def prompt_findings(self, prompt: str) -> list[Finding]:
+        """The findings of ``prompt`` checked as input that the policy refuses or blocks (at or
+        over their rule's threshold), for detectors that judge an answer by its request
+        (``harmful_compliance``). Remembered for the last few prompts: the chosen and rejected
+        answers of a preference pair, or a conversation's answers, share one prompt."""
+        got = self._prompt_seen.get(prompt)
+        if got is None:
+            ctx = DetectContext(prompt, Direction.INPUT)
+            found: list[Finding] = []
+            for det, spec in self._detectors:
+                if Direction.INPUT in spec.directions and not det.reads_prompt_findings:
+                    self._run(det, spec, ctx, found, {})
+            got = []
+            for f in found:
+                hit = self.rule_for(f.category, Direction.INPUT)
+                if hit is not None and f.score >= hit[1].threshold and hit[1].action in (Action.REFUSE, Action.BLOCK):
+                    got.append(f)
+            if len(self._prompt_seen) >= 64:
+                with contextlib.suppress(StopIteration, RuntimeError):  # the oldest; another thread may have taken it
+                    self._prompt_seen.pop(next(iter(self._prompt_seen)), None)
+            self._prompt_seen[prompt] = got
+        return got
 
     def decide(self, ctx: DetectContext, findings: list[Finding], timings: dict[str, float] | None = None) -> Decision:
         """Apply the policy rules to findings (public so other stages can reuse the policy)."""

@@ -5,6 +5,10 @@ sample (bottom-k by the same key as the audit) this checks, with the Guard:
 
 * **answer safety**: an annotated answer (SFT ``response`` / preference ``chosen``) that the Guard
   would refuse or block is unsafe training signal;
+* **harmful compliance**: an annotated answer that carries out a request the policy refuses as
+  an input (the ``harmful_compliance`` detector: the prompt's refused findings, then the
+  assessment's answer judge), which the answer alone rarely shows - "first mix these two" holds
+  no keyword;
 * **label consistency**: a record's own safety label (``label`` field: safe/unsafe, 0/1) against
   the Guard's verdict on the answer; a preference pair whose ``chosen`` is less safe than its
   ``rejected``; and the same prompt+answer annotated with different labels elsewhere in the set
@@ -23,6 +27,8 @@ from genguard.corpus.readers import Document, ReaderConfig, collect_inputs, iter
 from genguard.corpus.sampling import doc_key, sample_name, sampling_root
 from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import normalized_key
+from genguard.detect.base import DetectContext
+from genguard.detect.compliance import HarmfulComplianceDetector
 from genguard.errors import InputError
 from genguard.findings import Direction
 from genguard.stats import wilson_interval
@@ -49,6 +55,7 @@ def run_annotation_qa(
 ) -> dict[str, Any]:
     """Sample annotated records and check them; writes annotation_qa.json/.html into ``out``."""
     guard = guard_for(policy)
+    complies = HarmfulComplianceDetector("harmful_compliance")
     # read whole records: the reader's text field is a placeholder, records are re-parsed below
     cfg = ReaderConfig(text_field=prompt_field)
     inputs = collect_inputs(list(paths), cfg, exclude=[out])
@@ -89,16 +96,29 @@ def run_annotation_qa(
         raise InputError(f"no annotated records in {', '.join(map(str, paths))}")
     chosen_sample = sorted(heap, key=lambda x: -x[0])
     issues: list[dict[str, Any]] = []
-    n_unsafe = n_label_checked = n_label_mismatch = n_pref_inverted = n_conflict = 0
+    n_unsafe = n_label_checked = n_label_mismatch = n_pref_inverted = n_conflict = n_complies = 0
+
+    def compliance(answer: str, prompt: str) -> list[str]:
+        """The codes of the harmful request ``answer`` complies with (none when it refuses, or
+        when the policy would not refuse ``prompt``)."""
+        ctx = DetectContext(answer, Direction.OUTPUT, prompt=prompt)
+        ctx.prompt_findings = guard.prompt_findings(prompt) if prompt.strip() else []
+        return [f.category for f in complies.detect(ctx)]
+
     for _neg_u, rid, obj in chosen_sample:
         prompt = obj[prompt_field]
         if detected == "sft":
             d = guard.check(obj[response_field], Direction.OUTPUT, prompt=prompt)
-            verdict = "unsafe" if d.blocked else "safe"
+            harm = compliance(obj[response_field], prompt)
+            if harm:
+                n_complies += 1
+                issues.append({"id": rid, "issue": "harmful_compliance", "categories": harm,
+                               "label": _norm_label(obj.get(label_field))})
+            verdict = "unsafe" if d.blocked or harm else "safe"
             label = _norm_label(obj.get(label_field))
             if verdict == "unsafe" and label != "unsafe":
                 n_unsafe += 1
-                issues.append({"id": rid, "issue": "unsafe_answer", "categories": d.categories, "label": label})
+                issues.append({"id": rid, "issue": "unsafe_answer", "categories": d.categories or harm, "label": label})
             if label in ("safe", "unsafe"):
                 n_label_checked += 1
                 if label != verdict:
@@ -114,13 +134,18 @@ def run_annotation_qa(
         else:
             dc = guard.check(obj[chosen_field], Direction.OUTPUT, prompt=prompt)
             dr = guard.check(obj[rejected_field], Direction.OUTPUT, prompt=prompt)
+            harm_c, harm_r = compliance(obj[chosen_field], prompt), compliance(obj[rejected_field], prompt)
+            if harm_c:
+                n_complies += 1
+                issues.append({"id": rid, "issue": "harmful_compliance", "categories": harm_c, "answer": "chosen"})
             if dc.blocked:
                 n_unsafe += 1
                 issues.append({"id": rid, "issue": "unsafe_chosen", "categories": dc.categories})
-            if dc.action.severity > dr.action.severity:
+            if dc.action.severity > dr.action.severity or (harm_c and not harm_r):
                 n_pref_inverted += 1
                 issues.append({"id": rid, "issue": "preference_inverted", "chosen": dc.action.value,
-                               "rejected": dr.action.value})
+                               "rejected": dr.action.value, "chosen_complies": bool(harm_c),
+                               "rejected_complies": bool(harm_r)})
     n = len(chosen_sample)
 
     def rate(h: int, m: int) -> dict[str, Any]:
@@ -132,6 +157,7 @@ def run_annotation_qa(
         "policy": f"{guard.policy.name}@{guard.policy.version}",
         "checks": {
             "unsafe_answer": rate(n_unsafe, n),
+            "harmful_compliance": rate(n_complies, n),
             "label_mismatch": rate(n_label_mismatch, n_label_checked),
             "conflicting_labels": rate(n_conflict, n),
             "preference_inverted": rate(n_pref_inverted, n if detected == "preference" else 0),

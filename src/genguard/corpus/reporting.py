@@ -39,6 +39,13 @@ MSG = Messages({
     "detectors": {"zh": "检测器", "en": "Detectors"},
     "none": {"zh": "无", "en": "none"},
     "more_in": {"zh": "完整列表见", "en": "full list in"},
+    "check": {"zh": "检查项", "en": "Check"},
+    "issues": {"zh": "问题记录", "en": "Issues"},
+    "check.unsafe_answer": {"zh": "标注回答不安全", "en": "unsafe annotated answer"},
+    "check.harmful_compliance": {"zh": "回答顺从了有害请求", "en": "answer complies with a harmful request"},
+    "check.label_mismatch": {"zh": "安全标签与检测结论不一致", "en": "safety label disagrees with the guard"},
+    "check.conflicting_labels": {"zh": "同一条目标签冲突", "en": "same item, conflicting labels"},
+    "check.preference_inverted": {"zh": "偏好对选中回答更不安全", "en": "chosen answer less safe than rejected"},
 })
 
 

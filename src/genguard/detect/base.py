@@ -39,6 +39,10 @@ class DetectContext:
         # are copied into Decision.metadata (e.g. which answer-bank entry matched).
         self.answer_override: str | None = None
         self.notes: dict[str, Any] = {}
+        # Set by the guard for an answer checked with its prompt when a detector reads them
+        # (Detector.reads_prompt_findings): the prompt's input findings that the policy refuses
+        # or blocks. None: not computed (a detector may then judge the prompt itself).
+        self.prompt_findings: list[Finding] | None = None
 
     # lazy_attribute, not functools.cached_property: no lock per first access (see its docstring)
     @lazy_attribute
@@ -65,6 +69,9 @@ class Detector(ABC):
     """Base class of all detectors. Subclasses set ``type_name`` and implement ``detect``."""
 
     type_name: ClassVar[str] = "detector"
+    # True for detectors of answers that read what the policy makes of their prompt
+    # (DetectContext.prompt_findings, which the guard then computes once per prompt)
+    reads_prompt_findings: ClassVar[bool] = False
 
     def __init__(self, name: str | None = None) -> None:
         self.name = name or self.type_name
@@ -72,6 +79,11 @@ class Detector(ABC):
     @abstractmethod
     def detect(self, ctx: DetectContext) -> list[Finding]:
         """Return findings whose spans index into ``ctx.text`` (the original text)."""
+
+    def warm_up(self) -> None:
+        """Load what the detector would otherwise load on its first finding (``Guard.warm_up``
+        calls it, so a server's first requests do not pay for it). Most detectors have nothing."""
+        return None
 
     def detect_many(self, ctxs: Sequence[DetectContext]) -> list[list[Finding]]:
         """:meth:`detect` of each text, in order. Detectors with per-call costs that a group of
@@ -97,6 +109,7 @@ _BUILTIN_MODULES: dict[str, str] = {
     "pii": "genguard.detect.pii",
     "classifier": "genguard.detect.classifier.detector",
     "injection": "genguard.detect.classifier.injection",
+    "harmful_compliance": "genguard.detect.compliance",
     "hf_classifier": "genguard.detect.adapters.hf_classifier",
     "guard_llm": "genguard.detect.adapters.guard_llm",
 }
