@@ -153,6 +153,8 @@ class Guard:
         for det, spec in self._detectors:
             if direction in spec.directions:
                 self._run(det, spec, ctx, findings, timings)
+        if self._reads_prompts and direction == Direction.INPUT:  # its answer's check will ask (prompt_findings)
+            self._remember_prompt(text, findings)
         return self._decide(ctx, findings, timings, trusted=True)
 
     def _start(
@@ -204,15 +206,21 @@ class Guard:
             for det, spec in self._detectors:
                 if Direction.INPUT in spec.directions and not det.reads_prompt_findings:
                     self._run(det, spec, ctx, found, {})
-            got = []
-            for f in found:
-                hit = self.rule_for(f.category, Direction.INPUT)
-                if hit is not None and f.score >= hit[1].threshold and hit[1].action in (Action.REFUSE, Action.BLOCK):
-                    got.append(f)
-            if len(self._prompt_seen) >= 64:
-                with contextlib.suppress(StopIteration, RuntimeError):  # the oldest; another thread may have taken it
-                    self._prompt_seen.pop(next(iter(self._prompt_seen)), None)
-            self._prompt_seen[prompt] = got
+            got = self._remember_prompt(prompt, found)
+        return got
+
+    def _remember_prompt(self, prompt: str, found: list[Finding]) -> list[Finding]:
+        """Keep (for :meth:`prompt_findings`) the findings of ``prompt``'s input check that the
+        policy refuses or blocks; the gateway checks a prompt as input before its answer."""
+        got = []
+        for f in found:
+            hit = self.rule_for(f.category, Direction.INPUT)
+            if hit is not None and f.score >= hit[1].threshold and hit[1].action in (Action.REFUSE, Action.BLOCK):
+                got.append(f)
+        if len(self._prompt_seen) >= 64:
+            with contextlib.suppress(StopIteration, RuntimeError):  # the oldest; another thread may have taken it
+                self._prompt_seen.pop(next(iter(self._prompt_seen)), None)
+        self._prompt_seen[prompt] = got
         return got
 
     def decide(self, ctx: DetectContext, findings: list[Finding], timings: dict[str, float] | None = None) -> Decision:
