@@ -38,17 +38,29 @@ def check(
     file: Path | None = typer.Option(None, "--file", help='JSONL input, one {"text": ...} per line'),
     out: Path | None = typer.Option(None, "--out", help="JSONL output for --file (re-run to resume)"),
     field: str = typer.Option("text", "--field", help="JSON field holding the text in --file"),
+    prompt: str | None = typer.Option(
+        None, "--prompt", help="the request TEXT answers (output checks: reply language, harmful_compliance)"),
+    prompt_field: str | None = typer.Option(
+        None, "--prompt-field", help="JSON field holding each answer's request in --file (output checks)"),
 ) -> None:
-    """Check a text (or a JSONL file) and print the decision. Exit code 0 whatever the action."""
+    """Check a text (or a JSONL file) and print the decision. Exit code 0 whatever the action. 检查文本。"""
     from genguard.guard import Guard
 
     if (text is None) == (file is None):
         raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    if (prompt is not None or prompt_field is not None) and direction != Direction.OUTPUT:
+        raise InputError("--prompt and --prompt-field give the request an answer replies to: use them with --direction output")
+    if prompt is not None and text is None:
+        raise InputError("--prompt goes with a TEXT argument; for --file use --prompt-field")
+    if prompt_field is not None and file is None:
+        raise InputError("--prompt-field goes with --file; for a TEXT argument use --prompt")
     if text is not None:
         require_utf8(text)
+    if prompt is not None:
+        require_utf8(prompt, "--prompt")
     guard = Guard.from_policy(policy)
     if text is not None:
-        decision = guard.check(text, direction)
+        decision = guard.check(text, direction, prompt=prompt)
         if format == OutFormat.json:
             typer.echo(decision.model_dump_json())
         else:
@@ -59,7 +71,7 @@ def check(
         raise InputError("--file needs --out OUT.jsonl")
     from genguard.cli.jsonl import check_file
 
-    summary = check_file(guard, file, out, direction=direction, field=field)
+    summary = check_file(guard, file, out, direction=direction, field=field, prompt_field=prompt_field)
     Console(stderr=True).print(
         f"checked {summary.checked} lines ({summary.resumed} already done), "
         f"{summary.errors} malformed, actions: {dict(summary.actions)} -> {out}",

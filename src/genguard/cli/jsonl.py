@@ -76,7 +76,10 @@ def _resume_point(out: Path) -> int:
     return last
 
 
-def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, field: str = "text") -> CheckSummary:
+def check_file(
+    guard: Guard, src: Path, out: Path, *, direction: Direction, field: str = "text", prompt_field: str | None = None
+) -> CheckSummary:
+    """Check each line's ``field`` (with its ``prompt_field`` as the prompt, for answers)."""
     summary = CheckSummary()
     done = prepare_paths(src, out)
     summary.resumed = done
@@ -92,11 +95,13 @@ def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, fiel
                 continue
             record: dict[str, object] = {"line": line_no}
             try:
-                text = _parse_line(raw, field, first=line_no == 1)
-                if text is None:  # blank line: answered so the count stays aligned
+                obj = _parse_record(raw, field, first=line_no == 1)
+                if obj is None:  # blank line: answered so the count stays aligned
                     record["skipped"] = "blank line"
                 else:
-                    d = guard.check(text, direction)
+                    text = _field(obj, field)
+                    prompt = _field(obj, prompt_field) if prompt_field else None
+                    d = guard.check(text, direction, prompt=prompt)
                     record["decision"] = json.loads(d.model_dump_json())
                     summary.actions[d.action.value] += 1
                     summary.checked += 1
@@ -112,6 +117,13 @@ def check_file(guard: Guard, src: Path, out: Path, *, direction: Direction, fiel
 def _parse_line(raw: bytes, field: str, *, first: bool = False) -> str | None:
     """The text of one JSONL line (``None`` for a blank line). A UTF-8 byte-order mark is
     accepted at the start of the file (``first``), as editors on Windows write one."""
+    obj = _parse_record(raw, field, first=first)
+    return None if obj is None else _field(obj, field)
+
+
+def _parse_record(raw: bytes, field: str, *, first: bool = False) -> dict[str, object] | None:
+    """The JSON object of one JSONL line (``None`` for a blank line; ``field``, the one the
+    caller reads, names what a line that is no object lacks); see :func:`_parse_line`."""
     if first and raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
@@ -124,8 +136,16 @@ def _parse_line(raw: bytes, field: str, *, first: bool = False) -> str | None:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-    if not isinstance(obj, dict) or field not in obj:
+    if not isinstance(obj, dict):
         raise InputError(f"missing field {field!r}")
-    if not isinstance(obj[field], str):
+    return obj
+
+
+def _field(obj: dict[str, object], field: str) -> str:
+    """A record's string field, checked."""
+    if field not in obj:
+        raise InputError(f"missing field {field!r}")
+    value = obj[field]
+    if not isinstance(value, str):
         raise InputError(f"field {field!r} is not a string")
-    return require_utf8(obj[field], f"field {field!r}", decoded=False)
+    return require_utf8(value, f"field {field!r}", decoded=False)
