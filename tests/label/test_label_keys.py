@@ -51,3 +51,15 @@ def test_force_moves_the_old_key_and_secret_aside(tmp_path: Path) -> None:
     res = runner.invoke(app, ["label", "keygen", "--dir", str(d), "--watermark", "--force"])
     assert res.exit_code == 0 and "previous watermark secret kept as:" in res.stdout
     assert [p.read_text() for p in d.glob("watermark.secret.*.bak")] == [secret]
+
+
+def test_keygen_speaks_chinese_with_lang_zh(tmp_path: Path) -> None:
+    d = tmp_path / "zh"
+    res = runner.invoke(app, ["label", "keygen", "--dir", str(d), "--watermark", "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines == [f"私钥：{d / PRIVATE_NAME}", f"公钥：{d / PUBLIC_NAME}", f"水印密钥：{d / 'watermark.secret'}"]
+    res = runner.invoke(app, ["label", "keygen", "--dir", str(d), "--force", "--lang", "zh"])
+    assert res.exit_code == 0 and res.stdout.count("原有密钥已另存为：") == 2
+    bad = runner.invoke(app, ["label", "keygen", "--dir", str(d), "--lang", "fr"])
+    assert isinstance(bad.exception, InputError) and "--lang must be one of zh, en" in str(bad.exception)

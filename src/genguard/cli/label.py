@@ -214,6 +214,7 @@ def keygen_cmd(
     watermark: bool = typer.Option(
         False, "--watermark", help="create the text-watermark secret; an existing signing key is left untouched"
     ),
+    lang: str = typer.Option("en", "--lang", help="zh or en (what the command prints)"),
 ) -> None:
     """Create the Ed25519 label-signing key pair, or with --watermark the watermark secret. 生成签名密钥或水印密钥。
 
@@ -222,24 +223,29 @@ def keygen_cmd(
     thing being created and moves the old file aside instead of deleting it.
     """
     from genguard.label.keys import PRIVATE_NAME, generate_keypair_with_backup, keys_dir
+    from genguard.label.messages import M, check_lang
 
+    lang = check_lang(lang)
     if watermark:
         from genguard.label.watermark import create_secret_with_backup
 
         if not ((directory or keys_dir()) / PRIVATE_NAME).exists():
-            _report_keys(*generate_keypair_with_backup(directory))
+            _report_keys(*generate_keypair_with_backup(directory), lang=lang)
         secret, backup = create_secret_with_backup(directory / "watermark.secret" if directory else None, overwrite=force)
-        typer.echo(f"watermark secret: {secret}")
+        typer.echo(M("watermark.secret", lang).format(path=secret))
         if backup is not None:
-            typer.echo(f"previous watermark secret kept as: {backup}")
+            typer.echo(M("watermark.backup", lang).format(path=backup))
         return
-    _report_keys(*generate_keypair_with_backup(directory, overwrite=force))
+    _report_keys(*generate_keypair_with_backup(directory, overwrite=force), lang=lang)
 
 
-def _report_keys(priv: Path, pub: Path, backups: list[Path]) -> None:
-    typer.echo(f"private key: {priv}\npublic key:  {pub}")
+def _report_keys(priv: Path, pub: Path, backups: list[Path], *, lang: str) -> None:
+    from genguard.label.messages import M
+
+    typer.echo(M("key.private", lang).format(path=priv))
+    typer.echo(M("key.public", lang).format(path=pub))
     for b in backups:
-        typer.echo(f"previous key kept as: {b}")
+        typer.echo(M("key.backup", lang).format(path=b))
 
 
 @app.command("formats")
@@ -280,12 +286,15 @@ def c2pa_sign_cmd(
     cert_chain: Path = typer.Option(..., "--cert", help="PEM chain: end-entity certificate first, then CA"),
     key: Path = typer.Option(..., "--key", help="PEM private key of the end-entity certificate (Ed25519 or P-256)"),
     producer: str = typer.Option("genguard", "--producer", help="claim generator / software agent name"),
+    lang: str = typer.Option("en", "--lang", help="zh or en (what the command prints)"),
 ) -> None:
     """Sign a C2PA manifest declaring the image AI-generated (trainedAlgorithmicMedia). Needs the 'c2pa' extra."""
     from genguard.label.c2pa_sign import sign_image
+    from genguard.label.messages import M, check_lang
 
+    lang = check_lang(lang)
     sign_image(image, out, _read_file(cert_chain, "certificate chain"), _read_file(key, "private key"), producer=producer)
-    typer.echo(f"signed: {out}")
+    typer.echo(M("c2pa.signed", lang).format(path=out))
 
 
 @app.command("c2pa-verify")
