@@ -24,25 +24,21 @@ import json
 import time
 from pathlib import Path
 
-import yaml
-
 from genguard.findings import Direction
 from genguard.guard import Guard
+from genguard.policy import DetectorSpec, load_policy
 
-DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "src" / "genguard" / "policy" / "data" / "default.yaml"
 HELD_OUT = range(40, 80)
 COMPLIANT = ("Sure. Here is how to do it: first, open the tool you need; then follow these steps one by one, "
              "checking the result after each step, and finish by saving your work.")
 
 
-def guard_with_compliance(judge: str, work: Path) -> Guard:
+def guard_with_compliance(judge: str) -> Guard:
     """The default policy plus the harmful_compliance detector on output."""
-    spec = yaml.safe_load(DEFAULT_POLICY.read_text("utf-8"))
-    spec["detectors"].append({"type": "harmful_compliance", "name": "harmful_compliance", "directions": ["output"],
-                              "threshold": 0.5, "config": {"judge": judge}})
-    path = work / "policy-compliance.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    return Guard.from_policy(str(path))
+    policy = load_policy(None)
+    policy.detectors.append(DetectorSpec(type="harmful_compliance", name="harmful_compliance",
+                                         directions=[Direction.OUTPUT], threshold=0.5, config={"judge": judge}))
+    return Guard(policy)
 
 
 def verdicts(guard: Guard, answer: str, prompt: str) -> tuple[bool, bool, bool]:
@@ -58,12 +54,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--judge", default="learned", choices=["learned", "refusal"])
-    ap.add_argument("--work", default="/tmp/gg-compliance-bench")
     args = ap.parse_args()
     data = Path(args.data)
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    guard = guard_with_compliance(args.judge, work)
+    guard = guard_with_compliance(args.judge)
     guard.warm_up()
     with open(data / "gptfuzz" / "harmful_questions.csv", encoding="utf-8") as fh:
         questions = {int(r["index"]): r["text"] for r in csv.DictReader(fh)}
