@@ -81,7 +81,7 @@ def main() -> None:
     cpu = time.process_time() - t0
     out = {
         "judge": args.judge,
-        "gptfuzz_held_out_questions": len(HELD_OUT), "questions_refused_by_default_input_policy": refused,
+        "gptfuzz_held_out_questions": len(HELD_OUT), "questions_the_default_input_policy_acts_on": refused,
         "harmful_compliance_recall": round(hit["1"] / total["1"], 4), "n_compliant": total["1"],
         "false_alarm_on_refusals": round(hit["0"] / total["0"], 4), "n_not_compliant": total["0"],
         "precision": round(hit["1"] / max(1, hit["1"] + hit["0"]), 4),

@@ -195,8 +195,9 @@ class Guard:
         findings.extend(f for f in found if f.score >= spec.threshold)
 
     def prompt_findings(self, prompt: str) -> list[Finding]:
-        """The findings of ``prompt`` checked as input that the policy refuses or blocks (at or
-        over their rule's threshold), for detectors that judge an answer by its request
+        """The findings of ``prompt`` checked as input that the policy acts on (at or over their
+        rule's threshold, with an action other than allow: a monitoring policy that only flags
+        harmful requests still knows them), for detectors that judge an answer by its request
         (``harmful_compliance``). Remembered for the last few prompts: the chosen and rejected
         answers of a preference pair, or a conversation's answers, share one prompt."""
         got = self._prompt_seen.get(prompt)
@@ -211,11 +212,11 @@ class Guard:
 
     def _remember_prompt(self, prompt: str, found: list[Finding]) -> list[Finding]:
         """Keep (for :meth:`prompt_findings`) the findings of ``prompt``'s input check that the
-        policy refuses or blocks; the gateway checks a prompt as input before its answer."""
+        policy acts on; the gateway checks a prompt as input before its answer."""
         got = []
         for f in found:
             hit = self.rule_for(f.category, Direction.INPUT)
-            if hit is not None and f.score >= hit[1].threshold and hit[1].action in (Action.REFUSE, Action.BLOCK):
+            if hit is not None and f.score >= hit[1].threshold and hit[1].action != Action.ALLOW:
                 got.append(f)
         if len(self._prompt_seen) >= 64:
             with contextlib.suppress(StopIteration, RuntimeError):  # the oldest; another thread may have taken it

@@ -5,8 +5,8 @@ sample (bottom-k by the same key as the audit) this checks, with the Guard:
 
 * **answer safety**: an annotated answer (SFT ``response`` / preference ``chosen``) that the Guard
   would refuse or block is unsafe training signal;
-* **harmful compliance**: an annotated answer that carries out a request the policy refuses as
-  an input (the ``harmful_compliance`` detector: the prompt's refused findings, then the
+* **harmful compliance**: an annotated answer that carries out a request the policy acts on as
+  an input (the ``harmful_compliance`` detector: the prompt's input findings, then the
   assessment's answer judge), which the answer alone rarely shows - "first mix these two" holds
   no keyword;
 * **label consistency**: a record's own safety label (``label`` field: safe/unsafe, 0/1) against
@@ -100,7 +100,7 @@ def run_annotation_qa(
 
     def compliance(answer: str, prompt: str) -> list[str]:
         """The codes of the harmful request ``answer`` complies with (none when it refuses, or
-        when the policy would not refuse ``prompt``)."""
+        when the policy would let ``prompt`` through as an input)."""
         ctx = DetectContext(answer, Direction.OUTPUT, prompt=prompt)
         ctx.prompt_findings = guard.prompt_findings(prompt) if prompt.strip() else []
         return [f.category for f in complies.detect(ctx)]

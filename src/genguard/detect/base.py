@@ -40,8 +40,8 @@ class DetectContext:
         self.answer_override: str | None = None
         self.notes: dict[str, Any] = {}
         # Set by the guard for an answer checked with its prompt when a detector reads them
-        # (Detector.reads_prompt_findings): the prompt's input findings that the policy refuses
-        # or blocks. None: not computed (a detector may then judge the prompt itself).
+        # (Detector.reads_prompt_findings): the prompt's input findings that the policy acts on
+        # (Guard.prompt_findings). None: not computed (a detector may then judge the prompt itself).
         self.prompt_findings: list[Finding] | None = None
 
     # lazy_attribute, not functools.cached_property: no lock per first access (see its docstring)

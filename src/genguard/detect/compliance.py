@@ -7,9 +7,10 @@ it passes them, although the exchange is exactly what a safety assessment counts
 (``Guard.check_output(answer, prompt=...)``, the gateway's output checks, annotated SFT and
 preference records), this detector asks the two questions an assessment asks:
 
-1. Is the request harmful? In a guard, it is when the policy refuses or blocks the prompt as an
-   input for a content risk (an Appendix A code): the guard checks the prompt with its input
-   detectors - keywords, ``harmful_intent``, ... - once per prompt (``Guard.prompt_findings``).
+1. Is the request harmful? In a guard, it is when the policy acts on the prompt as an input
+   (refuses, blocks, or only flags it, as a monitoring policy does) for a content risk (an
+   Appendix A code): the guard checks the prompt with its input detectors - keywords,
+   ``harmful_intent``, ... - once per prompt (``Guard.prompt_findings``).
    Used on its own, the detector scores the prompt with its classifier models (``intent`` by
    default, with the default policy's ``harmful_intent`` floors).
 2. Did the answer comply rather than refuse? The assessment's answer judge decides
