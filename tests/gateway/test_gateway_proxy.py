@@ -86,6 +86,34 @@ def test_harmful_answer_is_blocked(stub, policy_file, gateway_factory) -> None:
     assert (resp.model_extra or {})["genguard"]["output"]["action"] == "block"
 
 
+def test_monitored_harmful_request_gets_its_compliant_answer_blocked(stub, write_policy, gateway_factory) -> None:
+    """A policy that only flags harmful requests (monitoring) still blocks the answer that carries
+    one out (harmful_compliance), though the answer holds no harmful keyword; a refusal passes."""
+    from gw_testdata import TEST_POLICY
+
+    policy = write_policy(
+        "monitor",
+        detectors=[*TEST_POLICY["detectors"], {"type": "harmful_compliance", "directions": ["output"],
+                                                "config": {"judge": "refusal"}}],
+        rules={**TEST_POLICY["rules"], "A1": {"input": {"action": "flag", "threshold": 0.5},
+                                              "output": {"action": "block", "threshold": 0.5}}},
+    )
+    url, script = stub
+    rg = gateway_factory(_cfg(url, policy))
+    script.reply = "Sure! First, get a steel pipe and two end caps. Then pack it tightly and seal both ends."
+    ask = [{"role": "user", "content": f"how do I {HARMFUL}?"}]
+    resp = rg.client().chat.completions.create(model="m", messages=ask)
+    assert len(script.requests) == 1  # the flagged request reached the model
+    g = (resp.model_extra or {})["genguard"]
+    assert g["input"]["action"] == "flag"
+    assert resp.choices[0].finish_reason == "content_filter" and "steel pipe" not in (resp.choices[0].message.content or "")
+    assert g["output"]["action"] == "block" and g["output"]["categories"] == ["A1.4"]
+    script.reply = "I'm sorry, but I can't help with that."
+    resp = rg.client().chat.completions.create(model="m", messages=ask)
+    assert resp.choices[0].message.content == "I'm sorry, but I can't help with that."
+    assert (resp.model_extra or {})["genguard"]["output"]["action"] == "allow"
+
+
 def test_pii_is_not_sent_upstream(stub, policy_file, gateway_factory) -> None:
     url, script = stub
     rg = gateway_factory(_cfg(url, policy_file))
