@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.detect.base import DetectContext, Detector, build_detector
-from genguard.errors import InputError
+from genguard.errors import ConfigError, InputError
 from genguard.findings import Action, Decision, Direction, Finding, Reason, assemble
 from genguard.policy import Policy, StandardAnswers, load_policy, policy_key
 from genguard.policy.model import Rule
@@ -25,7 +25,10 @@ from genguard.redact import apply_redaction, get_operator, operator_names
 def _build_from_spec(index: int, spec: Any, source: str | None) -> Detector:
     """Build one policy detector; a bad type or option names the policy file and the key."""
     with policy_key(source, f"detectors.{index}", spec.type):
-        return build_detector(spec.type, spec.config, name=spec.instance_name)
+        det = build_detector(spec.type, spec.config, name=spec.instance_name)
+        if det.reads_prompt_findings and Direction.OUTPUT not in spec.directions:
+            raise ConfigError(f"detector {det.name!r} judges answers by their request: its directions must include output")
+        return det
 
 
 # texts per detector-major group in Guard.check_batch: enough to keep a detector's tables warm,

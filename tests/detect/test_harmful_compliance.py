@@ -105,6 +105,10 @@ def test_outside_a_guard_the_detector_judges_the_prompt_with_its_classifier() ->
 
 
 def test_bad_settings_are_config_errors() -> None:
+    policy = load_policy(None)
+    policy.detectors.append(DetectorSpec(type="harmful_compliance", directions=[Direction.INPUT]))
+    with pytest.raises(ConfigError, match="its directions must include output"):
+        Guard(policy)
     with pytest.raises(ConfigError, match="judge must be one of learned, refusal"):
         HarmfulComplianceDetector("hc", judge="llm")
     with pytest.raises(ConfigError, match="prompt_threshold must lie in 0..1"):
