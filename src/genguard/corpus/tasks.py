@@ -64,10 +64,21 @@ def guard_for(policy: str | None) -> Guard:
     return _GUARDS[policy]
 
 
+# Documents that reach the tables a guard builds on first use and the short warm-up text does not:
+# both output classifiers' own tables (windows in each language), the name recogniser's word list
+# (a surname before an honorific), the keyword engine's interleaved-key pairs and pinyin view.
+_WARM_TEXTS = [
+    "Dear Mr. Smith, thank you for the report. " * 6 + "Call me at +1 415 555 0100 or mail a.b@example.com.",
+    "张伟先生您好，感谢您的来信。我们会尽快处理，请保持电话畅通。" * 4 + "不要制1作2炸3弹，也不要学 zha dan 的做法。",
+]
+
+
 def _settle(guard: Guard) -> None:
-    """Ready a corpus process for a long scan: the guard's lazy tables built (``warm_up``), the
-    objects alive then moved out of the garbage collector's sight (``gc.freeze``), and numpy's
-    BLAS kept to the calling thread.
+    """Ready a corpus process for a long scan: the guard's lazy tables built (``warm_up`` and
+    :data:`_WARM_TEXTS`), the objects alive then moved out of the garbage collector's sight
+    (``gc.freeze``), and numpy's BLAS kept to the calling thread. A run settles its guard before
+    it forks its local workers (``runner.prepare_inputs``), which then share the tables' pages
+    instead of each building its own.
 
     Why: a scan allocates millions of short-lived objects, and every collection they trigger
     also walked the keyword banks, models and name lists built at start-up (about 2 % of a full
@@ -75,6 +86,7 @@ def _settle(guard: Guard) -> None:
     threads, but OpenBLAS's idle threads spun on the CPU after each small one (another ~1 %),
     and with one worker per core they would only compete with the other workers."""
     guard.warm_up()
+    guard.check_batch(_WARM_TEXTS, Direction.OUTPUT)  # the tables only long, mixed documents reach
     threadpool_limits(limits=1, user_api="blas")
     gc.collect()
     gc.freeze()

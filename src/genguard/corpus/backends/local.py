@@ -27,7 +27,9 @@ def run_local(shards: list[Shard], job: Job, workers: int) -> Iterator[dict[str,
         for shard in shards:
             yield run_task(shard, job)
         return
-    # fork: workers inherit the imported modules (fast start); each builds its own Guard once
+    # fork: workers inherit the imported modules and the guard the run settled before planning
+    # its shards (runner.prepare_inputs -> tasks.guard_for), so its tables are the same physical
+    # pages in every worker until one writes to them
     ctx = mp.get_context("fork")
     with ctx.Pool(processes=min(workers, len(shards)), initializer=_init, initargs=(job,)) as pool:
         yield from pool.imap_unordered(_run, shards, chunksize=1)
