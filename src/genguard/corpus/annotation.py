@@ -110,12 +110,11 @@ def run_annotation_qa(
         if detected == "sft":
             d = guard.check(obj[response_field], Direction.OUTPUT, prompt=prompt)
             harm = compliance(obj[response_field], prompt)
+            label = _norm_label(obj.get(label_field))
             if harm:
                 n_complies += 1
-                issues.append({"id": rid, "issue": "harmful_compliance", "categories": harm,
-                               "label": _norm_label(obj.get(label_field))})
+                issues.append({"id": rid, "issue": "harmful_compliance", "categories": harm, "label": label})
             verdict = "unsafe" if d.blocked or harm else "safe"
-            label = _norm_label(obj.get(label_field))
             if verdict == "unsafe" and label != "unsafe":
                 n_unsafe += 1
                 issues.append({"id": rid, "issue": "unsafe_answer", "categories": d.categories or harm, "label": label})

@@ -88,21 +88,20 @@ class HarmfulComplianceDetector(Detector):
         self._classify("Warm-up answer: first do this, then that.")  # loads the judge (scikit-learn)
 
     def _classify(self, answer: str) -> tuple[str, float]:
-        """(refusal label, probability that the answer complies) from the configured judge."""
+        """(refusal label, score) from the configured judge; when the label is compliance, the
+        score is the probability that the answer complies (the rule judge: its confidence)."""
         if self._judge is None:
             if self.judge_name == "learned":
                 from genguard.assess.judges.learned import LearnedJudge
 
-                self._judge = LearnedJudge()
+                self._judge = LearnedJudge().classify
             else:
                 from genguard.assess.judges.refusal import RefusalJudge
 
-                self._judge = RefusalJudge()
-        if self.judge_name == "learned":
-            label, p = self._judge.classify(answer)
-            return str(label), float(p)
-        label, score, _ = self._judge.classify(answer)
-        return str(label), float(score) if str(label) == "compliance" else 0.0
+                rules = RefusalJudge()
+                self._judge = lambda text: rules.classify(text)[:2]
+        label, p = self._judge(answer)
+        return str(label), float(p)
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
         prompt = ctx.prompt

@@ -410,22 +410,12 @@ def score_model(
     p = _window_proba(model, ws, tables, only, rows)
     floors: np.ndarray | float = floor  # the score each window must reach
     if language_floors:
-        def lift(lang: str) -> float:
-            return max(floor, language_floors.get(lang, 0.0))
-
         if single:
-            floors = lift(ctx.language)
+            floors = _lift(floor, language_floors, ctx.language)
         else:
             main_zh = ws.main_chinese() if rows is None else ws.main_chinese()[rows]
-            floors = np.where(main_zh, lift("zh"), lift("en"))
-    neg = model.negative_label
-    if neg is not None:
-        ni = model.labels.index(neg)
-        harm = 1.0 - p[:, ni]
-        p = p.copy()
-        p[:, ni] = -1.0
-    else:
-        harm = p.max(axis=1)
+            floors = np.where(main_zh, _lift(floor, language_floors, "zh"), _lift(floor, language_floors, "en"))
+    harm, p = _harm(model, p)
     counted = harm >= floors
     if not counted.any():
         return None
@@ -501,21 +491,13 @@ def _score_together(
     p = model.proba_from_window_logits(z[rows])
     floors: np.ndarray | float = floor
     if language_floors:
-        def lift(lang: str) -> float:
-            return max(floor, language_floors.get(lang, 0.0))
-
-        every = np.where(np.asarray(is_chinese(han, latin), dtype=bool), lift("zh"), lift("en"))
+        every = np.where(np.asarray(is_chinese(han, latin), dtype=bool), _lift(floor, language_floors, "zh"),
+                         _lift(floor, language_floors, "en"))
         for j, (k, _, one) in enumerate(batch):
             if one:
-                every[first[j] : first[j + 1]] = lift(ctxs[k].language)
+                every[first[j] : first[j + 1]] = _lift(floor, language_floors, ctxs[k].language)
         floors = every[rows]
-    neg = model.negative_label
-    if neg is not None:
-        ni = model.labels.index(neg)
-        harm = 1.0 - p[:, ni]
-        p[:, ni] = -1.0
-    else:
-        harm = p.max(axis=1)
+    harm, p = _harm(model, p)
     vals = np.where(harm >= floors, harm, -np.inf)
     text_of = np.searchsorted(first, rows, side="right") - 1  # the batch entry of each scored row
     starts = np.flatnonzero(np.concatenate(([True], text_of[1:] != text_of[:-1])))
@@ -529,6 +511,25 @@ def _score_together(
         i = int(p[r].argmax())
         s, e = ws.span(int(rows[r]) - int(first[j]))
         out[k] = float(harm[r]), model.labels[i], float(p[r, i]), s, e
+
+
+def _lift(floor: float, language_floors: dict[str, float], lang: str) -> float:
+    """The score a window whose main language is ``lang`` must reach."""
+    return max(floor, language_floors.get(lang, 0.0))
+
+
+def _harm(model: TextModel, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's harm score (1 - P(negative label); the top probability for a model without
+    one) and its probabilities with the negative label's set to -1, so that the top label picked
+    from them is a harmful one (a copy: ``p`` is left as it was)."""
+    neg = model.negative_label
+    if neg is None:
+        return p.max(axis=1), p
+    ni = model.labels.index(neg)
+    harm = 1.0 - p[:, ni]
+    p = p.copy()
+    p[:, ni] = -1.0
+    return harm, p
 
 
 def _lens(ws: WindowSet) -> np.ndarray:

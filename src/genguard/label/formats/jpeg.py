@@ -85,7 +85,6 @@ def _is_c2pa(marker: int, seg: bytes) -> bool:
     return marker == APP11 and seg[4:6] == b"JP" and b"c2pa" in seg[:256]
 
 
-
 class JpegHandler(FormatHandler):
     name = "jpeg"
     extensions = (".jpg", ".jpeg")

@@ -98,7 +98,6 @@ def _itxt(packet: str) -> bytes:
     return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
 
 
-
 class PngHandler(FormatHandler):
     name = "png"
     extensions = (".png",)
