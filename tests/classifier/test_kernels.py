@@ -7,6 +7,7 @@ the kernels cannot serve (switched off, word hashes colliding) the numpy path ta
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import numpy as np
@@ -99,6 +100,25 @@ def test_kernels_on_long_mixed_text() -> None:
     _both(text, 50)
     _both("", 160)
     _both("a", 160)
+
+
+@pytest.mark.parametrize("rows", [1, 4, 10, 16, 17, 40])
+def test_scoring_from_the_text_holds_for_any_number_of_rows(rows: int) -> None:
+    """``score_windows`` keeps a model's row sums in registers for models of up to 16 rows (one
+    compiled loop per row count) and in memory past that: either way its logits equal the shared
+    count's (``window_logits``, which always sums in memory) bit for bit."""
+    assert kernels.active(), "the test environment builds the kernels"
+    base = next(m for m in MODELS if m.name == "toxicity_en")
+    rng = np.random.default_rng(rows)
+    m = dataclasses.replace(
+        base, name=f"rows{rows}", labels=[f"l{i}" for i in range(rows)], negative_label=None, label_codes={},
+        coef=rng.standard_normal((rows, len(base.idf))).astype(np.float32), intercept=np.zeros(rows),
+    )
+    text = "You are a stupid idiot, and I hate you! 你这个骗子。" * 40 + "A calm and kind reply. " * 20
+    view = DetectContext(text).normalized.soft
+    got = _keyed_window_tokens(view, m.features, 160)
+    assert got.n > 5
+    assert_scored_from_text_as_from_tokens(m, view.text, 160, got, np.arange(got.n) % 3 == 0)
 
 
 @pytest.mark.skipif(not MODELS, reason="no shipped models")
