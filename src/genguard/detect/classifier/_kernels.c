@@ -785,6 +785,37 @@ static inline int is_han(Py_UCS4 c) {
 }
 static inline int is_ascii_letter(Py_UCS4 c) { return c < 0x80 && (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
+/* prepare_windows' two passes, one copy per kind of string (PyUnicode_READ's switch on the kind
+   at every character was a third of their time). SENTENCE_ENDS lists in seq the offsets just
+   past each sentence end; COLLAPSE appends window [s, e) to ``joined`` with each whitespace run
+   made one space (none at its ends), counting its Han characters and ASCII letters. */
+#define SENTENCE_ENDS(T)                                                                          \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        for (Py_ssize_t k = 0; k < n; k++) {                                                      \
+            Py_UCS4 c = p[k];                                                                     \
+            if (is_sentence_mark(c)) {                                                            \
+                if (k == n - 1 || !is_sentence_mark(p[k + 1])) seq[n_seq++] = k + 1;              \
+            } else if (c == '.' && k < n - 1 && Py_UNICODE_ISSPACE(p[k + 1])) {                   \
+                seq[n_seq++] = k + 1;                                                             \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+#define COLLAPSE(T)                                                                               \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        int pending = 0;                                                                          \
+        for (Py_ssize_t k = s; k < e; k++) {                                                      \
+            Py_UCS4 c = p[k];                                                                     \
+            if (Py_UNICODE_ISSPACE(c)) { pending = 1; continue; }                                 \
+            if (pending && n_joined > before) joined[n_joined++] = ' ';                           \
+            joined[n_joined++] = c;                                                               \
+            han += is_han(c);                                                                     \
+            latin += is_ascii_letter(c);                                                          \
+            pending = 0;                                                                          \
+        }                                                                                         \
+    } while (0)
+
 static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_ssize_t size;
@@ -814,14 +845,9 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
         cuts[1] = n;
         n_cuts = 1;
     } else {
-        for (Py_ssize_t k = 0; k < n; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            if (is_sentence_mark(c)) {
-                if (k == n - 1 || !is_sentence_mark(PyUnicode_READ(kind, data, k + 1))) seq[n_seq++] = k + 1;
-            } else if (c == '.' && k < n - 1 && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k + 1))) {
-                seq[n_seq++] = k + 1;
-            }
-        }
+        if (kind == PyUnicode_1BYTE_KIND) SENTENCE_ENDS(Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND) SENTENCE_ENDS(Py_UCS2);
+        else SENTENCE_ENDS(Py_UCS4);
         seq[n_seq++] = n;
         Py_ssize_t start = 0, i = 0;
         for (;;) {
@@ -856,16 +882,9 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     for (Py_ssize_t w = 0; w < n_cuts; w++) {
         Py_ssize_t s = cuts[2 * w], e = cuts[2 * w + 1], before = n_joined;
         int64_t han = 0, latin = 0;
-        int pending = 0;
-        for (Py_ssize_t k = s; k < e; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            if (Py_UNICODE_ISSPACE(c)) { pending = 1; continue; }
-            if (pending && n_joined > before) joined[n_joined++] = ' ';
-            joined[n_joined++] = c;
-            han += is_han(c);
-            latin += is_ascii_letter(c);
-            pending = 0;
-        }
+        if (kind == PyUnicode_1BYTE_KIND) COLLAPSE(Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND) COLLAPSE(Py_UCS2);
+        else COLLAPSE(Py_UCS4);
         if (n > size && n_joined == before) continue; /* only whitespace: windows() drops it */
         out_cuts[2 * kept] = s;
         out_cuts[2 * kept + 1] = e;
@@ -894,6 +913,8 @@ done:
     free(out_scripts);
     return result;
 }
+#undef SENTENCE_ENDS
+#undef COLLAPSE
 
 static PyMethodDef methods[] = {
     {"word_hash", word_hash, METH_VARARGS, "63-bit FNV-1a hash of a word's code points (the word table's key)."},
