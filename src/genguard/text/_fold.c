@@ -33,6 +33,26 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
     return b->len / itemsize;
 }
 
+/* views' pass, one copy per kind of string (a plain load per character instead of
+   PyUnicode_READ's switch on the kind). */
+#define VIEWS_LOOP(T)                                                                             \
+    do {                                                                                          \
+        const T *p = (const T *)data;                                                             \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                      \
+            Py_UCS4 c = p[i];                                                                     \
+            uint32_t f = ft[c], l = lt[c];                                                        \
+            literal[i] = l;                                                                       \
+            if (f != 0) {                                                                         \
+                compact[n_compact] = f;                                                           \
+                offsets[n_compact++] = i;                                                         \
+            }                                                                                     \
+            if (f != 0 || vt[c] || c == 0x0A || c == 0x09) {                                      \
+                soft[n_soft] = l;                                                                 \
+                soft_offsets[n_soft++] = i;                                                       \
+            }                                                                                     \
+        }                                                                                         \
+    } while (0)
+
 static PyObject *views(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer fold, lit, vis;
@@ -53,11 +73,14 @@ static PyObject *views(PyObject *self, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if ((Py_ssize_t)PyUnicode_READ(kind, data, i) >= table_size) {
-            Py_INCREF(Py_None);
-            result = Py_None;
-            goto done;
+    /* a 1-byte string holds nothing past U+00FF, below every table size the caller passes */
+    if (kind != PyUnicode_1BYTE_KIND || table_size <= 0xFF) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if ((Py_ssize_t)PyUnicode_READ(kind, data, i) >= table_size) {
+                Py_INCREF(Py_None);
+                result = Py_None;
+                goto done;
+            }
         }
     }
     size_t cells = (size_t)(n ? n : 1);
@@ -74,19 +97,9 @@ static PyObject *views(PyObject *self, PyObject *args) {
     const unsigned char *vt = (const unsigned char *)vis.buf;
     Py_ssize_t n_compact = 0, n_soft = 0;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        uint32_t f = ft[c], l = lt[c];
-        literal[i] = l;
-        if (f != 0) {
-            compact[n_compact] = f;
-            offsets[n_compact++] = i;
-        }
-        if (f != 0 || vt[c] || c == 0x0A || c == 0x09) {
-            soft[n_soft] = l;
-            soft_offsets[n_soft++] = i;
-        }
-    }
+    if (kind == PyUnicode_1BYTE_KIND) VIEWS_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND) VIEWS_LOOP(Py_UCS2);
+    else VIEWS_LOOP(Py_UCS4);
     Py_END_ALLOW_THREADS
     PyObject *ct = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, compact, n_compact);
     PyObject *cc = PyBytes_FromStringAndSize((const char *)compact, n_compact * (Py_ssize_t)sizeof(uint32_t));
@@ -120,6 +133,7 @@ done:
     PyBuffer_Release(&vis);
     return result;
 }
+#undef VIEWS_LOOP
 
 /*
  * script_counts(text, limit) -> (han, latin)

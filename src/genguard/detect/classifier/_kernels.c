@@ -222,7 +222,12 @@ static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const voi
                              Py_ssize_t len) {
     if (scratch_grow(s, 5 * len + 64, len) < 0) return -1; /* 3 n-grams, a word and a bigram per character */
     Py_UCS4 *const cp = s->cp;
-    for (Py_ssize_t i = 0; i < len; i++) cp[i] = PyUnicode_READ(kind, data, start + i);
+    if (kind == PyUnicode_1BYTE_KIND)
+        for (Py_ssize_t i = 0; i < len; i++) cp[i] = ((const Py_UCS1 *)data)[start + i];
+    else if (kind == PyUnicode_2BYTE_KIND)
+        for (Py_ssize_t i = 0; i < len; i++) cp[i] = ((const Py_UCS2 *)data)[start + i];
+    else
+        memcpy(cp, (const Py_UCS4 *)data + start, (size_t)len * sizeof(Py_UCS4));
     int64_t *const tok = s->tok;
     const int lo = v->char_min > 2 ? v->char_min : 2, hi = v->char_max; /* the hashed n-grams */
     Py_ssize_t n_id = 0;
