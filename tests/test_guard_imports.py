@@ -1,6 +1,7 @@
 """The core guard path stays light: importing it, building the default guard and checking a text
 must not pull in the optional heavy libraries (torch, transformers, ray, scikit-learn), so that
-``genguard check`` starts fast on a machine without them. Runs in a fresh interpreter because the
+``genguard check`` starts fast on a machine without them, nor the database layer (SQLAlchemy,
+Alembic: a quarter of a second of start-up when the guard read its home folder from the store). Runs in a fresh interpreter because the
 test session itself imports those libraries elsewhere."""
 
 import json
@@ -8,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("torch", "transformers", "ray", "sklearn", "scipy", "spacy", "presidio_analyzer")
+HEAVY = ("torch", "transformers", "ray", "sklearn", "scipy", "spacy", "presidio_analyzer", "sqlalchemy", "alembic")
 
 _PROBE = """
 import json, sys

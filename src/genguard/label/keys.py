@@ -16,14 +16,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from genguard.errors import ConfigError, InputError
+from genguard.home import genguard_home
 
 PRIVATE_NAME = "label_ed25519.pem"
 PUBLIC_NAME = "label_ed25519.pub.pem"
 
 
 def keys_dir() -> Path:
-    from genguard.store.db import genguard_home
-
     return genguard_home() / "keys"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from genguard.errors import ConfigError
-from genguard.store.db import genguard_home
+from genguard.home import genguard_home
 
 ENV_KEY = "GENGUARD_VAULT_KEY"
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -19,6 +18,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from genguard.errors import StoreError
+from genguard.home import genguard_home
 
 
 def utcnow() -> datetime:
@@ -42,12 +42,6 @@ def import_models() -> None:
     for info in pkgutil.iter_modules(genguard.__path__):
         if info.ispkg and importlib.util.find_spec(f"genguard.{info.name}.models") is not None:
             importlib.import_module(f"genguard.{info.name}.models")
-
-
-def genguard_home() -> Path:
-    """Where embedded defaults (SQLite file, keys, vault) live: $GENGUARD_HOME or ~/.genguard."""
-    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
-    return home
 
 
 def default_url() -> str:

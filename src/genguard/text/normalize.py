@@ -45,6 +45,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
+from genguard.home import cache_dir
 from genguard.text.compiled import compiled_fold
 from genguard.text.runs import AsciiRuns
 
@@ -317,8 +318,7 @@ def _cache_path() -> Path | None:
             st = os.stat(spec.origin)
             parts.append(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
     key = hashlib.sha256(b"\0".join(parts)).hexdigest()[:20]
-    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
-    return home / "cache" / f"fold-tables-{key}.pkl"
+    return cache_dir() / f"fold-tables-{key}.pkl"
 
 
 def _cached_build() -> FoldTables:

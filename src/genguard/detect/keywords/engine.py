@@ -30,6 +30,7 @@ import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
 from genguard.detect.keywords.prune import WordPruner, gram_bitmap
+from genguard.home import cache_dir
 from genguard.text import split_chars
 from genguard.text.normalize import (
     NormalizedText,
@@ -667,8 +668,7 @@ def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
     h = hashlib.sha256(repr(key).encode("utf-8"))
     for f in code:
         h.update(f.read_bytes())
-    home = Path(os.environ.get("GENGUARD_HOME", Path.home() / ".genguard"))
-    return home / "cache" / "keywords" / f"{h.hexdigest()[:24]}.pkl"
+    return cache_dir() / "keywords" / f"{h.hexdigest()[:24]}.pkl"
 
 
 def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, Any, Any]] | None:
