@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genguard.errors import InputError
+
 app = typer.Typer(name="corpus", help="Training-corpus governance: source ledger, audit, cleaning, annotation QA. 训练语料治理。",
                   no_args_is_help=True)
 sources_app = typer.Typer(name="sources", help="Source ledger: provenance, licence, blacklist. 语料来源台账。", no_args_is_help=True)
@@ -88,7 +90,6 @@ def sources_export(
 
 def _out_dir(out: Path) -> Path:
     """Create the output folder up front: an unwritable path is a one-line error, not a traceback."""
-    from genguard.errors import InputError
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +104,6 @@ def _out_dir(out: Path) -> Path:
 def _reader(text_field: str, source_field: str | None, source: str | None, text_mode: str, fmt: str | None,
             encoding: str) -> Any:
     from genguard.corpus.readers import ReaderConfig
-    from genguard.errors import InputError
 
     if text_mode not in ("line", "file"):
         raise InputError("--text-mode must be 'line' or 'file'")
@@ -201,6 +201,9 @@ def audit(
     _print_skipped(report["skipped_files"], out / "audit.json")
     console.print(f"reports: {out / 'audit.html'}, {out / 'audit.md'}, {out / 'audit.json'} "
                   f"({report['timing']['mb_per_s']} MB/s)", highlight=False)
+    first = report["malformed"][0] if report["malformed"] else None
+    _fail_if_nothing_read(paths, report["inputs"]["docs"], report["inputs"]["malformed"], first,
+                          len(report["skipped_files"]), out / "malformed.jsonl")
 
 
 @app.command("clean")
@@ -243,8 +246,45 @@ def clean(
                   f"{c['dropped']:,} dropped, {c['skipped']:,} malformed; reasons: {summary['reasons']}", highlight=False)
     _warn_blacklisted(ledger, summary["by_source"], blacklisted, named=source is not None or source_field is not None)
     _print_skipped(summary["skipped_files"], out / "clean.json")
+    bad_eval = summary["eval"]["malformed"]
+    if bad_eval:
+        e = bad_eval[0]
+        err.print(f"[yellow]warning:[/] {len(bad_eval):,} malformed evaluation record(s) not used for decontamination "
+                  f"(first: {e['file']}:{e['line']}: {e['problem']}); listed in {out / 'clean.json'}", highlight=False)
     console.print(f"output: {out / 'cleaned.jsonl'}, manifest: {out / 'manifest.jsonl'}, report: {out / 'clean.html'} "
                   f"({summary['timing']['mb_per_s']} MB/s)", highlight=False)
+    _fail_if_nothing_read(paths, c["records"] - summary["malformed"], summary["malformed"],
+                          _first_malformed(out / "manifest.jsonl") if summary["malformed"] else None,
+                          len(summary["skipped_files"]), out / "manifest.jsonl")
+
+
+def _first_malformed(manifest: Path) -> dict[str, Any] | None:
+    """The first malformed record the manifest lists (file, line, problem), for the error line."""
+    with manifest.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("reason") == "malformed":
+                return {"file": row["file"], "line": row["line"], "problem": row["detail"]["problem"]}
+    return None
+
+
+def _fail_if_nothing_read(paths: list[str], docs: int, malformed: int, first: dict[str, Any] | None, skipped: int,
+                          listed_in: Path) -> None:
+    """A run that read not one document, though the inputs held records or files (all malformed,
+    e.g. GBK text read as UTF-8 or a wrong --text-field, or every file skipped), ends with an
+    error and exit 2 after its reports are written: an empty table with exit 0 read as if the
+    corpus had been checked. (Inputs with no records at all are an empty result, as for
+    ``genguard check --file``.)"""
+    if docs or not (malformed or skipped):
+        return
+    parts = []
+    if malformed:
+        eg = f" (first: {first['file']}:{first['line']}: {first['problem']})" if first else ""
+        parts.append(f"{malformed:,} malformed record(s){eg}, listed in {listed_in}")
+    if skipped:
+        parts.append(f"{skipped:,} file(s) skipped")
+    raise InputError(f"no document could be read from {', '.join(paths)}: {'; '.join(parts)}; "
+                     "check --encoding, --format and --text-field / 未能读取任何文档")
 
 
 def _warn_blacklisted(ledger: Any, by_source: dict[str, dict[str, int]], blacklisted: set[str], *, named: bool) -> None:
@@ -285,7 +325,6 @@ def annotate_qa(
 ) -> None:
     """Sample annotated SFT/preference data; check answer safety and label consistency with the Guard."""
     from genguard.corpus.annotation import run_annotation_qa
-    from genguard.errors import InputError
 
     if kind not in ("auto", "sft", "preference"):
         raise InputError("--kind must be sft, preference or auto")

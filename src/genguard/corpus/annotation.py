@@ -92,8 +92,13 @@ def run_annotation_qa(
                 heapq.heappush(heap, item)
             elif -heap[0][0] > u:
                 heapq.heapreplace(heap, item)
-    if total == 0:
-        raise InputError(f"no annotated records in {', '.join(map(str, paths))}")
+    if not heap:  # no record, or none with the fields its kind needs: a result would be an empty table
+        where = ", ".join(map(str, paths))
+        if not malformed:
+            raise InputError(f"no annotated records in {where} / 没有标注记录")
+        eg = malformed[0]
+        raise InputError(f"no usable annotated record in {where}: {len(malformed):,} malformed "
+                         f"(first: {eg['file']}:{eg['line']}: {eg['problem']}) / 没有可用的标注记录")
     chosen_sample = sorted(heap, key=lambda x: -x[0])
     issues: list[dict[str, Any]] = []
     n_unsafe = n_label_checked = n_label_mismatch = n_pref_inverted = n_conflict = n_complies = 0
