@@ -80,3 +80,24 @@ def test_c2pa_cli(tmp_path: Path, chain: tuple[Path, Path, Path]) -> None:
     ok = runner.invoke(app, ["label", "c2pa-verify", str(out), "--trust-anchor", str(ca)])
     assert ok.exit_code == 0 and json.loads(ok.stdout)["ai_generated"] is True
     assert runner.invoke(app, ["label", "c2pa-verify", str(src)]).exit_code == 4
+
+
+@pytest.mark.parametrize("ext", ["png", "jpg"])
+def test_a_damaged_image_is_an_input_error_not_a_manifest_finding(ext: str, tmp_path: Path,
+                                                                  chain: tuple[Path, Path, Path]) -> None:
+    """An image the C2PA reader cannot parse at all (here: a signed image cut in half) used to come
+    back as ``has_manifest: true, valid: false`` (exit 4, "manifest invalid"); it is a damaged
+    file, said as such (exit 2), while an intact image whose manifest fails stays a finding."""
+    from genguard.errors import InputError
+
+    cert, key, _ca = chain
+    out = tmp_path / f"signed.{ext}"
+    sign_image(_image(tmp_path / f"in.{ext}"), out, cert.read_bytes(), key.read_bytes())
+    cut = tmp_path / f"cut.{ext}"
+    cut.write_bytes(out.read_bytes()[: len(out.read_bytes()) // 2])
+    with pytest.raises(InputError, match="not a readable"):
+        verify_image(cut)
+    garbage = tmp_path / f"garbage.{ext}"
+    garbage.write_bytes(out.read_bytes()[:8] + b"xxxxgarbage")
+    with pytest.raises(InputError, match="not a readable"):
+        verify_image(garbage)

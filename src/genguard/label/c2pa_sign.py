@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from genguard.errors import ConfigError, InputError
+from genguard.label.formats.base import check_pillow
 
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -133,6 +134,9 @@ def verify_image(path: Path, *, trust_anchors: bytes | None = None) -> C2paResul
                 store = json.loads(reader.json())
                 state = reader.get_validation_state() or ""
     except c2pa.C2paError as exc:
+        # a damaged image is the user's input error, not a finding about a manifest it may not even
+        # hold (a truncated PNG was reported as "has_manifest": true with exit 4)
+        check_pillow(path, "PNG" if mime == "image/png" else "JPEG")
         return C2paResult(True, False, False, problems=[f"C2PA manifest unreadable: {exc}"])
     active = store.get("manifests", {}).get(store.get("active_manifest", ""), {})
     failures = [s for s in store.get("validation_status", []) or [] if s.get("code")]
