@@ -42,6 +42,8 @@ HANDLERS: dict[str, FormatHandler] = {
 def handler_for(path: Path | str, fmt: str | None = None) -> FormatHandler:
     """The handler for ``path`` (by ``fmt`` name or by extension), after checking the file's magic bytes."""
     path = Path(path)
+    if path.is_dir():  # else it read as a file of an unsupported type "(no extension)"
+        raise InputError(f"{path}: is a directory; give a file / 这是目录，请给出文件")
     if fmt:
         handler = HANDLERS.get(fmt)
         if handler is None:
