@@ -6,6 +6,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from genguard.cli.app import app
+from genguard.cli.jsonl import fingerprint
 from genguard.errors import ConfigError, InputError
 
 runner = CliRunner()
@@ -23,9 +24,60 @@ def test_check_allow_exit_zero_text_format() -> None:
     assert res.exit_code == 0 and "allow" in res.stdout
 
 
-def test_check_needs_text_or_file() -> None:
-    res = runner.invoke(app, ["check"])
-    assert res.exit_code != 0
+@pytest.mark.parametrize("cmd", ["check", "redact", "pii scan"])
+def test_text_or_file_says_which_rule_was_broken(tmp_path: Path, cmd: str) -> None:
+    res = runner.invoke(app, cmd.split())
+    assert res.exit_code != 0 and "(neither was given)" in _input_error(res)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "hello"}\n', encoding="utf-8")
+    res = runner.invoke(app, [*cmd.split(), "hello", "--file", str(src), "--out", str(tmp_path / "o.jsonl")])
+    msg = _input_error(res)
+    assert "not both" in msg and "neither" not in msg
+
+
+@pytest.mark.parametrize("cmd", ["check", "redact", "pii scan"])
+def test_missing_input_file_is_reported_before_a_missing_out(tmp_path: Path, cmd: str) -> None:
+    res = runner.invoke(app, [*cmd.split(), "--file", str(tmp_path / "nope.jsonl")])
+    msg = _input_error(res)
+    assert "nope.jsonl" in msg and "does not exist" in msg and "--out" not in msg
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "hello"}\n', encoding="utf-8")
+    assert "--file needs --out" in _input_error(runner.invoke(app, [*cmd.split(), "--file", str(src)]))
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    (b'{"text": "tab\there"}', "invalid JSON: Invalid control character at column 14"),
+    (b'{"text": "open', "invalid JSON: Unterminated string starting at column 10"),
+    (b'["list"]', "line is a JSON array, not an object with a field 'text'"),
+    (b"5", "line is a JSON number, not an object"),
+    (b"2.5", "line is a JSON number, not an object"),
+    (b'"just text"', "line is a JSON string, not an object"),
+    (b"true", "line is a JSON boolean, not an object"),
+    (b"null", "line is a JSON null, not an object"),
+    (b'{"nottext": 1}', "missing field 'text'"),
+])
+def test_jsonl_line_errors_say_what_is_wrong(tmp_path: Path, line: bytes, says: str) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"text": "hello"}\n' + line)  # last, with no line ending: "open" stays unterminated
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["check", "--file", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    err = json.loads(out.read_text(encoding="utf-8").splitlines()[1])["error"]
+    assert err == says or err.startswith(says + " ") or err.startswith(says + ","), err
+    assert "at at" not in err
+
+
+def test_restore_from_a_session_that_does_not_exist_is_an_error() -> None:
+    res = runner.invoke(app, ["redact", "-o", "vault", "--session", "s1", "call 13812345678"])
+    assert res.exit_code == 0, res.output
+    redacted = res.stdout.strip()
+    assert "13812345678" not in redacted
+    res = runner.invoke(app, ["redact", "--restore", "--session", "s1", redacted])
+    assert res.exit_code == 0 and res.stdout.strip() == "call 13812345678"
+    res = runner.invoke(app, ["redact", "--restore", "--session", "nosuch", redacted])
+    msg = _input_error(res)
+    assert "vault session 'nosuch' does not exist" in msg and "--session" in msg
+    assert res.stdout == ""
 
 
 def test_check_file_reports_malformed_lines_and_resumes(tmp_path: Path) -> None:
@@ -41,9 +93,11 @@ def test_check_file_reports_malformed_lines_and_resumes(tmp_path: Path) -> None:
     ]
     src.write_bytes(b"\n".join(lines) + b"\n")
     out = tmp_path / "out.jsonl"
-    # Simulate an interrupted earlier run: two complete lines and a torn third.
-    out.write_text(json.dumps({"line": 1, "decision": {"action": "allow"}}) + "\n"
-                   + json.dumps({"line": 2, "error": "invalid JSON"}) + "\n" + '{"line": 3, "dec', encoding="utf-8")
+    # Simulate an interrupted earlier run: two complete lines (fingerprinted: resuming verifies
+    # they answer this input) and a torn third.
+    out.write_text(json.dumps({"line": 1, "input_hash": fingerprint(lines[0]), "decision": {"action": "allow"}}) + "\n"
+                   + json.dumps({"line": 2, "input_hash": fingerprint(lines[1]), "error": "invalid JSON"}) + "\n"
+                   + '{"line": 3, "dec', encoding="utf-8")
     res = runner.invoke(app, ["check", "--file", str(src), "--out", str(out)])
     assert res.exit_code == 0, res.output
     recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]

@@ -129,7 +129,7 @@ def test_pii_entities_and_scan(tmp_path: Path) -> None:
     res = runner.invoke(app, ["pii", "scan", "--file", str(src), "--out", str(out)])
     assert res.exit_code == 0
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert recs[0]["findings"][0]["entity"] == "EMAIL" and "missing field" in recs[1]["error"]
+    assert recs[0]["findings"][0]["entity"] == "EMAIL" and recs[1]["error"] == "line is a JSON array, not an object with a field 'text'"
 
 
 def test_policy_vault_operator_redacts_reversibly(tmp_path: Path) -> None:

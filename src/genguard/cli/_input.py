@@ -32,6 +32,38 @@ def require_utf8(text: str, what: str = "TEXT argument", *, decoded: bool = True
     return text
 
 
+def require_text_or_file(text: str | None, file: Path | None) -> None:
+    """Exactly one of a TEXT argument and ``--file``: the error says which rule was broken, as
+    "neither" and "both" need different fixes."""
+    if text is None and file is None:
+        raise InputError("give a TEXT argument or --file IN.jsonl (neither was given)")
+    if text is not None and file is not None:
+        raise InputError("give a TEXT argument or --file IN.jsonl, not both")
+
+
+def require_jsonl_paths(file: Path, out: Path | None) -> Path:
+    """``out`` once ``file`` is a readable file and ``out`` was given: the input is checked first,
+    so a mistyped ``--file`` is reported as such, not as a missing ``--out``."""
+    require_input_file(file)
+    if out is None:
+        raise InputError("--file needs --out OUT.jsonl")
+    return out
+
+
+def require_input_file(src: Path) -> None:
+    """``--file`` must be a readable file, checked before anything else about the run (``--out``
+    included) so a mistyped input path is what the user is told about first."""
+    if src.is_dir():
+        raise InputError(f"input file {str(src)!r} is a directory; give a JSONL file")
+    if not src.is_file():
+        raise InputError(f"input file {str(src)!r} does not exist")
+    try:
+        with src.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"input file {str(src)!r}: cannot read it ({exc.strerror or exc})") from None
+
+
 def require_writable_out(out: Path, what: str = "--out", example: str = "report.html") -> Path:
     """``out`` unchanged once it is known to be writable as a file, else an :class:`InputError`.
 

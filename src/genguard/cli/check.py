@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from genguard.cli._input import require_utf8
+from genguard.cli._input import require_jsonl_paths, require_text_or_file, require_utf8
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Decision, Direction
 
@@ -46,8 +46,7 @@ def check(
     """Check a text (or a JSONL file) and print the decision. Exit code 0 whatever the action. 检查文本。"""
     from genguard.guard import Guard
 
-    if (text is None) == (file is None):
-        raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    require_text_or_file(text, file)
     if (prompt is not None or prompt_field is not None) and direction != Direction.OUTPUT:
         raise InputError("--prompt and --prompt-field give the request an answer replies to: use them with --direction output")
     if prompt is not None and text is None:
@@ -58,6 +57,8 @@ def check(
         require_utf8(text)
     if prompt is not None:
         require_utf8(prompt, "--prompt")
+    if file is not None:  # before the policy loads: path mistakes are reported at once
+        out = require_jsonl_paths(file, out)
     guard = Guard.from_policy(policy)
     if text is not None:
         decision = guard.check(text, direction, prompt=prompt)
@@ -66,9 +67,7 @@ def check(
         else:
             _print_text(decision)
         return
-    assert file is not None
-    if out is None:
-        raise InputError("--file needs --out OUT.jsonl")
+    assert file is not None and out is not None
     from genguard.cli.jsonl import check_file
 
     summary = check_file(guard, file, out, direction=direction, field=field, prompt_field=prompt_field)

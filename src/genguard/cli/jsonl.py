@@ -1,14 +1,19 @@
 """Streaming JSONL check with resumable output.
 
-Each input line produces exactly one output line ``{"line": N, ...}``: a decision, or an
-``error`` record for malformed input, so nothing a user gave is dropped. On re-run, complete
+Each input line produces exactly one output line ``{"line": N, "input_hash": H, ...}``: a
+decision, or an ``error`` record for malformed input, so nothing a user gave is dropped. ``H``
+(see :func:`fingerprint`) ties the record to the bytes of input line ``N``. On re-run, complete
 output lines are kept, a torn last line (from an interruption) is cut off, and checking resumes
-after the last line written.
+after the last line written, but only once every record already written has been matched
+against its input line (see :func:`_resume_point`): counting lines alone would skip the first
+lines of a *different* input written to the same ``--out``, and those lines would never be
+checked.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import os
 from collections import Counter
@@ -17,10 +22,17 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from genguard.cli._input import require_utf8, require_writable_out
+from genguard.cli._input import require_input_file, require_utf8, require_writable_out
 from genguard.errors import GenguardError, InputError
 from genguard.findings import Direction
 from genguard.guard import Guard
+
+FINGERPRINT_KEY = "input_hash"
+"""Output record field holding :func:`fingerprint` of the input line the record answers."""
+
+# The field that only one command's records carry, checked in this order (a redact record keeps
+# the text under --field, which may be named "decision" or "findings"; "entities" is its own).
+_RESULT_FIELDS = (("entities", "redact"), ("decision", "check"), ("findings", "pii scan"))
 
 
 @dataclass
@@ -32,24 +44,37 @@ class CheckSummary:
     error_lines: list[tuple[int, str]] = field(default_factory=list)
 
 
-def prepare_paths(src: Path, out: Path) -> int:
+def fingerprint(raw: bytes) -> str:
+    """First 16 hex digits of the SHA-256 of one input line's bytes, line ending excluded.
+
+    Written into every output record so a re-run can tell whether the records already in
+    ``--out`` answer *this* input (64 bits: an accidental match is out of reach). The line
+    ending is left out so the last line hashes the same once more lines are appended after it.
+    """
+    return hashlib.sha256(raw.removesuffix(b"\n").removesuffix(b"\r")).hexdigest()[:16]
+
+
+def new_record(line_no: int, raw: bytes) -> dict[str, object]:
+    """The start of the output record for input line ``line_no`` (whose bytes are ``raw``)."""
+    return {"line": line_no, FINGERPRINT_KEY: fingerprint(raw)}
+
+
+def prepare_paths(src: Path, out: Path, command: str = "check") -> int:
     """Check ``--file``/``--out`` before anything is read or written; the number of input lines
-    already answered in ``out`` (see :func:`_resume_point`).
+    already answered in ``out`` (see :func:`_resume_point`; ``command`` names the caller, e.g.
+    ``"pii scan"``, so output of another command is not resumed as its own).
 
     Shared by every resumable JSONL command so each bad path gets the same one-line error:
     resuming truncates a torn last line of ``out``, so ``out`` being the input itself must be
     refused before that; the output path itself is checked (and its folder created) as every
     ``--out`` is, by :func:`~genguard.cli._input.require_writable_out`.
     """
-    if src.is_dir():
-        raise InputError(f"input file {str(src)!r} is a directory; give a JSONL file")
-    if not src.is_file():
-        raise InputError(f"input file {str(src)!r} does not exist")
+    require_input_file(src)
     if out.exists() and not out.is_dir() and os.path.samefile(out, src):
         raise InputError("--out must differ from --file")
     require_writable_out(out, example="out.jsonl")  # a folder, a path under a file, no permission
     try:
-        done = _resume_point(out)
+        done = _resume_point(src, out, command)
         with out.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
@@ -57,23 +82,68 @@ def prepare_paths(src: Path, out: Path) -> int:
     return done
 
 
-def _resume_point(out: Path) -> int:
-    """Number of input lines already answered in ``out``; truncates a torn final line."""
+def _resume_point(src: Path, out: Path, command: str) -> int:
+    """Number of input lines already answered in ``out``, once they are known to answer ``src``.
+
+    Every complete record of ``out`` must answer input lines 1, 2, ... in order, come from
+    ``genguard {command} --file`` and carry the :func:`fingerprint` of its input line, and that
+    fingerprint must match line N of ``src`` (all of them are compared: hashing is far cheaper
+    than checking). Anything else is an :class:`InputError` naming the first record that does
+    not fit, raised before ``out`` is touched: output of another input (or of an input edited
+    since), an input shorter than the output, records of another command, or records written by
+    a genguard older than the fingerprints. The last cannot be verified at all (a decision does
+    not contain its text), so it is refused rather than trusted: deleting ``out`` and starting
+    over costs time, resuming the wrong input would lose lines silently. Only once all records
+    fit is a torn final line (an interrupted write) cut off.
+    """
     if not out.exists():
         return 0
     data = out.read_bytes()
-    if data and not data.endswith(b"\n"):
-        cut = data.rfind(b"\n") + 1
+    cut = data.rfind(b"\n") + 1
+    start_over = "choose another --out or delete it to start over"
+    hashes: list[str] = []
+    for i, raw in enumerate(data[:cut].split(b"\n")[:-1], start=1):
+        try:
+            rec = json.loads(raw)
+        except ValueError:
+            rec = None
+        if not isinstance(rec, dict) or type(rec.get("line")) is not int:
+            raise InputError(f"--out {str(out)!r} is not output of genguard {command} --file "
+                             f"(its line {i} is not a result record); {start_over}")
+        if rec["line"] != i:
+            raise InputError(f"--out {str(out)!r}: its line {i} holds the result for input line {rec['line']}, "
+                             f"not {i}, so it is not the output of one run; {start_over}")
+        kind = next((cmd for key, cmd in _RESULT_FIELDS if key in rec), command)
+        if kind != command:
+            raise InputError(f"--out {str(out)!r} holds genguard {kind} results (its line {i}), "
+                             f"not genguard {command}; {start_over}")
+        if not isinstance(rec.get(FINGERPRINT_KEY), str):
+            raise InputError(f"--out {str(out)!r} was written by an older genguard: its records carry no "
+                             f"input fingerprint ({FINGERPRINT_KEY!r}, line {i}), so they cannot be verified to "
+                             f"answer --file {str(src)!r}; {start_over}")
+        hashes.append(rec[FINGERPRINT_KEY])
+    if not hashes:
+        read = 0
+    else:
+        with src.open("rb") as fh:
+            read = 0
+            for line_no, raw in enumerate(fh, start=1):
+                if line_no > len(hashes):
+                    break
+                read = line_no
+                if fingerprint(raw) != hashes[line_no - 1]:
+                    raise InputError(
+                        f"--out {str(out)!r} holds results for another input: its record for line {line_no} "
+                        f"does not match line {line_no} of --file {str(src)!r} (a different file, or one edited "
+                        f"since); {start_over}")
+        if read < len(hashes):
+            raise InputError(
+                f"--out {str(out)!r} holds results for {len(hashes)} lines but --file {str(src)!r} has only "
+                f"{read}: it was written for another input (or one shortened since); {start_over}")
+    if cut < len(data):
         with out.open("r+b") as fh:
             fh.truncate(cut)
-        data = data[:cut]
-    last = 0
-    for raw in data.splitlines():
-        try:
-            last = max(last, int(json.loads(raw)["line"]))
-        except (ValueError, KeyError, TypeError):
-            raise InputError(f"{out}: existing output is not genguard check output; choose another --out") from None
-    return last
+    return len(hashes)
 
 
 def check_file(
@@ -81,7 +151,7 @@ def check_file(
 ) -> CheckSummary:
     """Check each line's ``field`` (with its ``prompt_field`` as the prompt, for answers)."""
     summary = CheckSummary()
-    done = prepare_paths(src, out)
+    done = prepare_paths(src, out, "check")
     summary.resumed = done
     size = src.stat().st_size
     with src.open("rb") as fh, out.open("a", encoding="utf-8") as sink, Progress(
@@ -93,7 +163,7 @@ def check_file(
             progress.advance(task, len(raw))
             if line_no <= done:
                 continue
-            record: dict[str, object] = {"line": line_no}
+            record = new_record(line_no, raw)
             try:
                 obj = _parse_record(raw, field, first=line_no == 1)
                 if obj is None:  # blank line: answered so the count stays aligned
@@ -135,10 +205,25 @@ def _parse_record(raw: bytes, field: str, *, first: bool = False) -> dict[str, o
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        # some messages already end with "at" ("Invalid control character at", "Unterminated string
+        # starting at"): they are followed by the position, which is spelled here as a column
+        raise InputError(f"invalid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
     if not isinstance(obj, dict):
-        raise InputError(f"missing field {field!r}")
+        raise InputError(f"line is a JSON {_json_kind(obj)}, not an object with a field {field!r}")
     return obj
+
+
+def _json_kind(value: object) -> str:
+    """JSON's name for the type of a parsed value that is not an object (said in errors)."""
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "null"
 
 
 def _field(obj: dict[str, object], field: str) -> str:

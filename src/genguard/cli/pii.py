@@ -9,8 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from genguard.cli._input import require_utf8
-from genguard.errors import InputError
+from genguard.cli._input import require_jsonl_paths, require_text_or_file, require_utf8
 
 app = typer.Typer(name="pii", help="Personal information and secrets: entity types and scanning. 个人信息与密钥识别。")
 
@@ -41,10 +40,11 @@ def scan(
     from genguard.cli.redact import build_pii_detector, stream_jsonl
     from genguard.detect.base import DetectContext
 
-    if (text is None) == (file is None):
-        raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    require_text_or_file(text, file)
     if text is not None:
         require_utf8(text)
+    if file is not None:  # before the detector is built: path mistakes are reported at once
+        out = require_jsonl_paths(file, out)
     det, _ = build_pii_detector(policy, entities)
 
     def findings(t: str) -> list[dict[str, Any]]:
@@ -54,10 +54,9 @@ def scan(
         for f in findings(text):
             typer.echo(json.dumps(f, ensure_ascii=False))
         return
-    assert file is not None
-    if out is None:
-        raise InputError("--file needs --out OUT.jsonl")
-    done, resumed, errors, error_lines = stream_jsonl(lambda t: {"findings": findings(t)}, file, out, field)
+    assert file is not None and out is not None
+    done, resumed, errors, error_lines = stream_jsonl(
+        lambda t: {"findings": findings(t)}, file, out, field, "pii scan")
     err = Console(stderr=True)
     err.print(f"scanned {done} lines ({resumed} already done), {errors} malformed -> {out}", highlight=False)
     for line_no, msg in error_lines[:20]:

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from genguard.cli._input import require_utf8
+from genguard.cli._input import require_jsonl_paths, require_text_or_file, require_utf8
 from genguard.errors import GenguardError, InputError
 
 
@@ -75,19 +75,20 @@ class _Redactor:
 
 
 def stream_jsonl(
-    fn: Callable[[str], dict[str, Any]], src: Path, out: Path, field: str
+    fn: Callable[[str], dict[str, Any]], src: Path, out: Path, field: str, command: str
 ) -> tuple[int, int, int, list[tuple[int, str]]]:
-    """One output record per input line (``fn``'s fields, or an error), resumable like ``check --file``."""
-    from genguard.cli.jsonl import _parse_line, prepare_paths
+    """One output record per input line (``fn``'s fields, or an error), resumable like ``check --file``
+    (``command``, e.g. ``"pii scan"``, is the one whose output a resumed ``out`` must hold)."""
+    from genguard.cli.jsonl import _parse_line, new_record, prepare_paths
 
-    done = prepare_paths(src, out)
+    done = prepare_paths(src, out, command)
     redacted = errors = 0
     error_lines: list[tuple[int, str]] = []
     with src.open("rb") as fh, out.open("a", encoding="utf-8") as sink:
         for line_no, raw in enumerate(fh, start=1):
             if line_no <= done:
                 continue
-            record: dict[str, Any] = {"line": line_no}
+            record: dict[str, Any] = new_record(line_no, raw)
             try:
                 text = _parse_line(raw, field, first=line_no == 1)
                 if text is None:
@@ -117,8 +118,7 @@ def redact(
     show: bool = typer.Option(False, "--show-findings", help="also list the findings (TEXT mode, on stderr)"),
 ) -> None:
     """Redact personal information (S4) and secrets (S5). 脱敏个人信息与密钥。"""
-    if (text is None) == (file is None):
-        raise InputError("give either a TEXT argument or --file IN.jsonl (not both)")
+    require_text_or_file(text, file)
     if text is not None:
         require_utf8(text)
     if restore:
@@ -127,8 +127,15 @@ def redact(
         from genguard.redact import Vault
         from genguard.store import open_store
 
-        typer.echo(Vault(open_store()).restore(text, session=session))
+        vault = Vault(open_store())
+        # a mistyped --session would otherwise echo the text unchanged, as if nothing were to restore
+        if not vault.has_session(session):
+            raise InputError(f"vault session {session!r} does not exist in this store (no text was redacted with "
+                             f"--operator vault --session {session}); check the --session name")
+        typer.echo(vault.restore(text, session=session))
         return
+    if file is not None:  # before the detector is built: path mistakes are reported at once
+        out = require_jsonl_paths(file, out)
     r = _Redactor(policy, operator, entities, session)
     if text is not None:
         new, findings = r.redact(text)
@@ -138,14 +145,13 @@ def redact(
             for f in findings:
                 err.print(f"  {f.category} {f.entity:20} {f.score:.2f} [{f.start}:{f.end}] {f.evidence!r}", highlight=False)
         return
-    assert file is not None
-    if out is None:
-        raise InputError("--file needs --out OUT.jsonl")
+    assert file is not None and out is not None
+
     def one(t: str) -> dict[str, Any]:
         new, findings = r.redact(t)
         return {field: new, "entities": [f.entity for f in findings]}
 
-    redacted, resumed, errors, error_lines = stream_jsonl(one, file, out, field)
+    redacted, resumed, errors, error_lines = stream_jsonl(one, file, out, field, "redact")
     err = Console(stderr=True)
     err.print(f"redacted {redacted} lines ({resumed} already done), {errors} malformed -> {out}", highlight=False)
     for line_no, msg in error_lines[:20]:

@@ -95,6 +95,19 @@ class Vault:
         with self._store.session() as s:
             s.execute(delete(VaultEntry).where(VaultEntry.session == session))
 
+    def has_session(self, session: str) -> bool:
+        """Whether ``session`` holds any placeholder, so callers can tell a mistyped session
+        name (nothing to restore, ever) from a text that has no known placeholder."""
+        if self._store is None:
+            with self._lock:
+                return bool(self._mem.get(session))
+        from sqlalchemy import select
+
+        from genguard.redact.models import VaultEntry
+
+        with self._store.session() as s:
+            return s.scalar(select(VaultEntry.id).where(VaultEntry.session == session).limit(1)) is not None
+
     def entries(self, session: str) -> dict[str, str]:
         """Placeholder -> entity type for a session (no plaintext), for audits and tests."""
         return {p: e.entity for p, e in self._load(session).items()}
