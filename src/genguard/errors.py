@@ -30,3 +30,10 @@ class TargetError(GenguardError):
 
 class StoreError(GenguardError):
     """The database could not be opened or migrated."""
+
+
+def invalid_json(msg: str, column: int) -> str:
+    """``invalid JSON: <problem> at column N`` for a ``json.JSONDecodeError``'s ``msg`` and ``colno``.
+    Some of its messages already end with "at" ("Invalid control character at"), which read as
+    "at at column N" when every reader added its own."""
+    return f"invalid JSON: {msg.removesuffix(' at')} at column {column}"

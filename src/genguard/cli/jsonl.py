@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from genguard.cli._input import require_input_file, require_utf8, require_writable_out
-from genguard.errors import GenguardError, InputError
+from genguard.errors import GenguardError, InputError, invalid_json
 from genguard.findings import Direction
 from genguard.guard import Guard
 
@@ -207,7 +207,7 @@ def _parse_record(raw: bytes, field: str, *, first: bool = False) -> dict[str, o
     except json.JSONDecodeError as exc:
         # some messages already end with "at" ("Invalid control character at", "Unterminated string
         # starting at"): they are followed by the position, which is spelled here as a column
-        raise InputError(f"invalid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
+        raise InputError(invalid_json(exc.msg, exc.colno)) from None
     if not isinstance(obj, dict):
         raise InputError(f"line is a JSON {_json_kind(obj)}, not an object with a field {field!r}")
     return obj

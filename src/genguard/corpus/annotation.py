@@ -29,7 +29,7 @@ from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import normalized_key
 from genguard.detect.base import DetectContext
 from genguard.detect.compliance import HarmfulComplianceDetector
-from genguard.errors import InputError
+from genguard.errors import InputError, invalid_json
 from genguard.findings import Direction
 from genguard.stats import wilson_interval
 
@@ -196,7 +196,7 @@ def _records(shard: Any, cfg: ReaderConfig, malformed: list[dict[str, Any]]) -> 
         try:
             obj = json.loads(rec.text)
         except json.JSONDecodeError as exc:
-            malformed.append({"file": rec.file, "line": rec.line, "problem": f"invalid JSON: {exc.msg} at column {exc.colno}"})
+            malformed.append({"file": rec.file, "line": rec.line, "problem": invalid_json(exc.msg, exc.colno)})
             continue
         if not isinstance(obj, dict):
             malformed.append({"file": rec.file, "line": rec.line, "problem": "record is not a JSON object"})

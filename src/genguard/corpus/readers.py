@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from genguard.errors import InputError
+from genguard.errors import InputError, invalid_json
 
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 FORMATS = {
@@ -504,7 +504,7 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield Malformed(shard.file, line_no, f"invalid JSON: {exc.msg} at column {exc.colno}", _file_source(cfg, shard.file))
+                yield Malformed(shard.file, line_no, invalid_json(exc.msg, exc.colno), _file_source(cfg, shard.file))
                 continue
             yield _from_mapping(obj, cfg, shard.file, line_no, consumed)
 
