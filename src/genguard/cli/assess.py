@@ -175,7 +175,7 @@ def run(
     """Sample a bank, attack, query the target, judge, store, report. Exit 1 when the assessment fails."""
     import asyncio
 
-    from genguard.assess.bank import load_banks, resolve_bank
+    from genguard.assess.bank import load_banks, resolve_bank, skipped_warnings
     from genguard.assess.importers import load_gptfuzz_templates
     from genguard.assess.mutators import parse_attacks
     from genguard.assess.runner import create_run
@@ -185,6 +185,8 @@ def run(
     fmts, langs = _report_options(out, formats, lang)
     paths = [resolve_bank(b) for b in bank]
     items = load_banks(paths)
+    for line in skipped_warnings(paths):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     cfg = load_target_config(target, type=target_type, base_url=base_url, model=model, api_key_env=api_key_env,
                              system_prompt=system_prompt, concurrency=concurrency, rate_limit=rate_limit)
     conc = cfg.concurrency
