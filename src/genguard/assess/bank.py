@@ -128,11 +128,42 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8") from None
 
 
+BANK_SUFFIXES = (".jsonl", ".yaml", ".yml")
+
+
+def skipped_in_folder(path: str | Path) -> list[str]:
+    """What :func:`load_bank` does not read in a bank folder: subfolders (not searched) and files
+    that are not .jsonl/.yaml (a .json or .csv bank there is not loaded). Documentation (.md) and
+    hidden entries are not listed. Empty for a file."""
+    p = Path(path)
+    if not p.is_dir():
+        return []
+    out = []
+    for e in sorted(p.iterdir()):
+        if e.name.startswith(".") or (e.is_file() and e.suffix.lower() in (*BANK_SUFFIXES, ".md")):
+            continue
+        out.append(f"{e.name}/" if e.is_dir() else e.name)
+    return out
+
+
+def skipped_warnings(paths: Iterable[str | Path]) -> list[str]:
+    """One warning line per bank folder with entries that are not read (see :func:`skipped_in_folder`)."""
+    lines = []
+    for p in paths:
+        skipped = skipped_in_folder(p)
+        if skipped:
+            shown = ", ".join(skipped[:10]) + (f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else "")
+            lines.append(f"warning: {p}: {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} not read "
+                         f"(only .jsonl/.yaml/.yml files in the folder itself are bank files; subfolders are not "
+                         f"searched): {shown}")
+    return lines
+
+
 def load_bank(path: str | Path) -> list[BankItem]:
-    """Load a JSONL or YAML bank file (or every such file in a folder)."""
+    """Load a JSONL or YAML bank file (or every such file in a folder; see :func:`skipped_in_folder`)."""
     p = Path(path)
     if p.is_dir():
-        files = sorted([*p.glob("*.jsonl"), *p.glob("*.yaml"), *p.glob("*.yml")])
+        files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in BANK_SUFFIXES)
         if not files:
             raise InputError(f"{p}: folder holds no .jsonl/.yaml bank files")
         out: list[BankItem] = []
@@ -179,10 +210,13 @@ def load_banks(paths: Sequence[str | Path]) -> list[BankItem]:
 
 def write_jsonl(items: Iterable[BankItem], path: str | Path) -> int:
     n = 0
-    with Path(path).open("w", encoding="utf-8") as fh:
-        for it in items:
-            fh.write(json.dumps(it.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False) + "\n")
-            n += 1
+    try:
+        with Path(path).open("w", encoding="utf-8") as fh:
+            for it in items:
+                fh.write(json.dumps(it.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False) + "\n")
+                n += 1
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the bank ({exc.strerror or exc})") from None
     return n
 
 

@@ -34,11 +34,55 @@ def _rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                     raise InputError(f"{path}: line {n}: expected a JSON object")
                 yield f"line {n}", rec
     elif path.suffix.lower() in (".csv", ".tsv"):
-        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
-        for n, rec in enumerate(reader, 2):
-            yield f"row {n}", {(k or "").strip(): v for k, v in rec.items()}
+        yield from _table_rows(path, text)
     else:
         raise InputError(f"{path}: unsupported table format {path.suffix!r} (use .csv, .tsv or .jsonl)")
+
+
+MAX_ROW_ERRORS_SHOWN = 20
+
+
+def _table_rows(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
+    """The records of a CSV/TSV, each checked against the header's shape.
+
+    A row with more or fewer fields than the header, or a quote left open to the end of the file
+    (which swallows every following row into one field), is reported by line, and nothing is
+    imported, rather than losing or merging questions silently."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if path.suffix.lower() == ".tsv" else ",",
+                        strict=True)
+    header: list[str] | None = None
+    records: list[tuple[str, dict[str, Any]]] = []
+    errors: list[str] = []
+    n = 1  # records numbered from the header's row 1, as before ("row 2" is the first question)
+    start = 1
+    while True:
+        start = reader.line_num + 1  # the physical line the next row starts on
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            why = ("unterminated quoted field (the quote opened here runs to the end of the file)"
+                   if "unexpected end of data" in str(exc) else f"malformed CSV ({exc})")
+            errors.append(f"line {start}: {why}")
+            break
+        if not row:
+            continue
+        if header is None:
+            header = [h.strip() for h in row]
+            continue
+        n += 1
+        if all(not c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            errors.append(f"line {start}: {len(row)} fields, header has {len(header)}")
+            continue
+        records.append((f"row {n}", dict(zip(header, row, strict=True))))
+    if errors:
+        shown = " | ".join(errors[:MAX_ROW_ERRORS_SHOWN])
+        more = f" (and {len(errors) - MAX_ROW_ERRORS_SHOWN} more)" if len(errors) > MAX_ROW_ERRORS_SHOWN else ""
+        raise InputError(f"{path}: {len(errors)} malformed row(s), nothing imported: {shown}{more}")
+    return records
 
 
 def import_table(

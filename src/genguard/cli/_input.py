@@ -84,3 +84,22 @@ def require_writable_out(out: Path, what: str = "--out", example: str = "report.
     if not os.access(out if out.exists() else out.parent, os.W_OK):
         raise InputError(f"{what} {str(out)!r}: cannot write there (permission denied) / 无写入权限")
     return out
+
+
+def require_out_dir(out: Path, what: str = "--out", example: str = "assess-out") -> Path:
+    """``out`` once it is known to be usable as a folder for several reports, else an :class:`InputError`.
+
+    For options that name a folder (one file per report format/language): an existing file there
+    would otherwise be overwritten by each report in turn. Checked before any work is done or
+    stored; nothing is created here (the writer creates the folder), so a refused run leaves no
+    empty folder behind."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{what} {str(out)!r} is a file, not a folder; give a folder such as {example!r}"
+                         f" / {what} 应为目录，{str(out)!r} 是文件")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"{what} {str(out)!r}: {str(blocker)!r} is a file, not a folder / {str(blocker)!r} 是文件而不是目录")
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{what} {str(out)!r}: cannot write in {str(existing)!r} (permission denied) / 无写入权限")
+    return out

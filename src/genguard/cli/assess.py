@@ -21,9 +21,58 @@ def _store(db: str | None) -> Any:
     return open_store(db)
 
 
+REPORT_LANGS = ("zh", "en")
+
+
+def _report_langs(lang: str, what: str = "--lang", *, one: bool = False) -> list[str]:
+    """The report languages of a comma list (``zh,en``), each zh or en, else an InputError;
+    ``one``: exactly one language (a single report file)."""
+    from genguard.errors import InputError
+
+    langs = [x.strip() for x in lang.split(",") if x.strip()]
+    bad = [x for x in langs if x not in REPORT_LANGS]
+    use = "use zh or en" if one else "use zh, en or zh,en"
+    if bad or not langs:
+        raise InputError(f"{what} {lang!r}: unknown report language {', '.join(map(repr, bad)) or '(none given)'}; "
+                         f"{use} / 报告语言只能是 zh 或 en")
+    if one and len(langs) != 1:
+        raise InputError(f"{what} {lang!r}: give one language, zh or en / 只能给一种语言")
+    return list(dict.fromkeys(langs))
+
+
+def _report_formats(formats: str, what: str = "--formats", *, one: bool = False) -> list[str]:
+    """The report formats of a comma list (``html,json``), each one of FORMATS, else an InputError;
+    ``one``: exactly one format."""
+    from genguard.assess.reporting import FORMATS
+    from genguard.errors import InputError
+
+    fmts = [f.strip() for f in formats.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts or (one and len(fmts) != 1):
+        what_bad = f"unknown report format {', '.join(map(repr, bad))}" if bad else \
+            ("give one format" if fmts else "no report format given")
+        raise InputError(f"{what} {formats!r}: {what_bad}; use {'one' if one else 'a comma list'} of {', '.join(FORMATS)}")
+    return list(dict.fromkeys(fmts))
+
+
+def _report_options(out: Path, formats: str, lang: str) -> tuple[list[str], list[str]]:
+    """``run``/``resume`` report options checked before any work is done or stored: ``--out`` is a
+    folder (an existing file there would be overwritten by every report in turn)."""
+    from genguard.cli._input import require_out_dir
+
+    fmts, langs = _report_formats(formats), _report_langs(lang)
+    require_out_dir(out, "--out", "assess-out")
+    return fmts, langs
+
+
 def _write_reports(summary: dict[str, Any], out: Path, formats: list[str], langs: list[str]) -> list[Path]:
     from genguard.assess.reporting import write_report
+    from genguard.errors import InputError
 
+    try:  # a folder even when its name has a dot (write_report takes "x.html" for a file)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {str(out)!r}: cannot create the folder ({exc.strerror or exc}) / 无法创建目录") from None
     paths = []
     for fmt in formats:
         for lang in (langs if fmt in ("html", "md") else langs[:1]):
@@ -105,8 +154,10 @@ def run(
     system_prompt: str | None = typer.Option(None, "--system-prompt"),
     concurrency: int | None = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="parallel requests (default: target config, 8)"),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help="requests per second"),
-    sample: int | None = typer.Option(None, "--sample", "-n", help="generated-content sample size (default 1000 or the bank)"),
-    refusal_sample: int | None = typer.Option(None, "--refusal-sample", help="sample per refusal bank (default 300)"),
+    sample: int | None = typer.Option(None, "--sample", "-n", min=0,
+                                      help="generated-content sample size (default 1000 or the bank; 0 = the whole bank)"),
+    refusal_sample: int | None = typer.Option(None, "--refusal-sample", min=0,
+                                              help="sample per refusal bank (default 300; 0 = the whole bank)"),
     seed: int = typer.Option(0, "--seed", "-s"),
     attacks: str | None = typer.Option(None, "--attacks", "-a", help="comma list; chain with +, e.g. role_play,base64+pinyin"),
     templates: Path | None = typer.Option(None, "--templates", help="GPTFuzz jailbreak_templates.csv for the jailbreak attack"),
@@ -115,8 +166,8 @@ def run(
     policy: str | None = typer.Option(None, "--policy", help="policy for the harm judge"),
     thresholds: Path | None = typer.Option(None, "--thresholds", help="YAML overriding the TC260 thresholds"),
     out: Path = typer.Option(Path("assess-out"), "--out", "-o", help="folder for the reports"),
-    formats: str = typer.Option("html,json,md,junit", "--formats"),
-    lang: str = typer.Option("zh,en", "--lang", help="report languages"),
+    formats: str = typer.Option("html,json,md,junit", "--formats", help="comma list of html, json, md, junit"),
+    lang: str = typer.Option("zh,en", "--lang", help="report languages: zh, en or zh,en"),
     db: str | None = typer.Option(None, "--db", help="database URL (default: embedded SQLite)"),
     name: str = typer.Option("", "--name"),
     no_progress: bool = typer.Option(False, "--no-progress"),
@@ -124,15 +175,18 @@ def run(
     """Sample a bank, attack, query the target, judge, store, report. Exit 1 when the assessment fails."""
     import asyncio
 
-    from genguard.assess.bank import load_banks, resolve_bank
+    from genguard.assess.bank import load_banks, resolve_bank, skipped_warnings
     from genguard.assess.importers import load_gptfuzz_templates
     from genguard.assess.mutators import parse_attacks
     from genguard.assess.runner import create_run
     from genguard.assess.targets import build_target, load_target_config
     from genguard.assess.thresholds import load_thresholds
 
+    fmts, langs = _report_options(out, formats, lang)
     paths = [resolve_bank(b) for b in bank]
     items = load_banks(paths)
+    for line in skipped_warnings(paths):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     cfg = load_target_config(target, type=target_type, base_url=base_url, model=model, api_key_env=api_key_env,
                              system_prompt=system_prompt, concurrency=concurrency, rate_limit=rate_limit)
     conc = cfg.concurrency
@@ -159,12 +213,11 @@ def run(
         return await _execute(store, run_id, tgt, jt, judges, conc, not no_progress)
 
     summary = asyncio.run(go())
-    _finish(summary, out, formats, lang)
+    _finish(summary, out, fmts, langs)
 
 
-def _finish(summary: dict[str, Any], out: Path, formats: str, lang: str) -> None:
-    paths = _write_reports(summary, out, [f.strip() for f in formats.split(",") if f.strip()],
-                           [x.strip() for x in lang.split(",") if x.strip()])
+def _finish(summary: dict[str, Any], out: Path, formats: list[str], langs: list[str]) -> None:
+    paths = _write_reports(summary, out, formats, langs)
     _print_summary(summary)
     for p in paths:
         console.print(f"report: {p}")
@@ -177,10 +230,11 @@ def resume(
     run_id: str = typer.Argument(..., help="run id printed by 'assess run'"),
     target: Path | None = typer.Option(None, "--target", "-t", help="target YAML (default: the run's stored target config)"),
     api_key_env: str | None = typer.Option(None, "--api-key-env"),
-    concurrency: int | None = typer.Option(None, "--concurrency", "-c"),
-    out: Path = typer.Option(Path("assess-out"), "--out", "-o"),
-    formats: str = typer.Option("html,json,md,junit", "--formats"),
-    lang: str = typer.Option("zh,en", "--lang"),
+    concurrency: int | None = typer.Option(None, "--concurrency", "-c", min=1, max=1024,
+                                           help="parallel requests (default: the run's)"),
+    out: Path = typer.Option(Path("assess-out"), "--out", "-o", help="folder for the reports"),
+    formats: str = typer.Option("html,json,md,junit", "--formats", help="comma list of html, json, md, junit"),
+    lang: str = typer.Option("zh,en", "--lang", help="report languages: zh, en or zh,en"),
     db: str | None = typer.Option(None, "--db"),
     no_progress: bool = typer.Option(False, "--no-progress"),
 ) -> None:
@@ -191,6 +245,7 @@ def resume(
     from genguard.assess.targets import load_target_config
     from genguard.errors import InputError
 
+    fmts, langs = _report_options(out, formats, lang)
     store = _store(db)
     with store.session() as s:
         run = s.get(AssessRun, run_id)
@@ -203,7 +258,7 @@ def resume(
     jt_path = Path(cfg_run["judge_target"]) if cfg_run.get("judge_target") else None
     tgt, jt, judges = _build(cfg, ",".join(cfg_run.get("judges") or DEFAULT_JUDGES.split(",")), jt_path, cfg_run.get("policy"))
     summary = asyncio.run(_execute(store, run_id, tgt, jt, judges, conc, not no_progress))
-    _finish(summary, out, formats, lang)
+    _finish(summary, out, fmts, langs)
 
 
 @app.command("report")
@@ -217,7 +272,14 @@ def report(
     """Write a report for a stored run."""
     from genguard.assess.reporting import write_report
     from genguard.assess.runner import summarize
+    from genguard.cli._input import require_out_dir, require_writable_out
 
+    _report_formats(format, "--format", one=True)
+    _report_langs(lang, one=True)
+    if out.suffix == "" or out.is_dir():  # a folder: the report gets its usual name inside it
+        require_out_dir(out, "--out", "assess-out")
+    else:
+        require_writable_out(out, "--out", "report.html")
     summary = summarize(_store(db), run_id)
     console.print(f"report: {write_report(summary, format, out, lang)}")
 
@@ -226,7 +288,8 @@ def report(
 def diff(
     run_a: str = typer.Argument(..., help="baseline run"),
     run_b: str = typer.Argument(..., help="new run"),
-    min_drop: float = typer.Option(0.05, "--min-drop", help="pass-rate drop that counts as a regression"),
+    min_drop: float = typer.Option(0.05, "--min-drop", min=0.0, max=1.0,
+                                   help="pass-rate drop (0-1, e.g. 0.05 = 5 points) that counts as a regression"),
     json_out: Path | None = typer.Option(None, "--json", help="write the diff as JSON"),
     incident: bool = typer.Option(True, "--incident/--no-incident",
                                   help="open a vulnerability report in the incident register when regressions are found"),
@@ -239,7 +302,10 @@ def diff(
     from rich.table import Table
 
     from genguard.assess.diff import diff_runs, open_incident
+    from genguard.cli._input import require_writable_out
 
+    if json_out is not None:
+        require_writable_out(json_out, "--json", "diff.json")
     store = _store(db)
     res = diff_runs(store, run_a, run_b, min_drop)
     t = Table(title=f"{run_b} vs {run_a}")

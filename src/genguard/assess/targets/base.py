@@ -77,6 +77,31 @@ class Target(abc.ABC):
         """Release connections."""
 
 
+def check_http_url(url: str, what: str = "base_url") -> str:
+    """``url`` unchanged when it is an http(s) URL with a host (and a port in 1..65535), else a
+    :class:`ConfigError` naming the problem. Checked when a target is built, before a run is
+    stored, so a typo is not found only after every item failed with a bare client class name."""
+    from urllib.parse import urlsplit
+
+    example = "e.g. http://127.0.0.1:8000/v1"
+    if not url or any(c.isspace() for c in url):
+        raise ConfigError(f"{what} {url!r} is not a URL ({'empty' if not url else 'contains spaces'}); {example}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        why = "the port must be a number 1-65535" if "port" in str(exc).lower() else str(exc)
+        raise ConfigError(f"{what} {url!r} is not a valid URL ({why}); {example}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise ConfigError(f"{what} {url!r}: {got}; use http:// or https://, {example}")
+    if not parts.hostname:
+        raise ConfigError(f"{what} {url!r} names no host; {example}")
+    if port == 0:
+        raise ConfigError(f"{what} {url!r}: port 0 is not a usable port (1-65535); {example}")
+    return url
+
+
 def load_target_config(file: str | Path | None = None, /, **overrides: Any) -> TargetConfig:
     """A target config from a YAML file (top-level or under ``target:``) plus overrides."""
     data: dict[str, Any] = {}

@@ -7,12 +7,14 @@ when missing) and ``api_key``/``api_key_env`` its key.
 
 from __future__ import annotations
 
-from genguard.assess.targets.base import TargetConfig
+from genguard.assess.targets.base import TargetConfig, check_http_url
 from genguard.assess.targets.openai_compat import OpenAICompatTarget
 
 
 class GatewayTarget(OpenAICompatTarget):
     def __init__(self, config: TargetConfig) -> None:
+        if config.base_url:  # checked as given, before /v1 is appended
+            check_http_url(config.base_url, "gateway target base_url")
         base = config.base_url.rstrip("/")
         if base and not base.endswith("/v1"):
             base += "/v1"

@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from genguard.assess.targets.base import Message, Target, TargetConfig, TargetUnreachable
+from genguard.assess.targets.base import Message, Target, TargetConfig, TargetUnreachable, check_http_url
 from genguard.errors import ConfigError, TargetError
 
 
@@ -48,6 +48,7 @@ class OpenAICompatTarget(Target):
         super().__init__(config)
         if not config.base_url:
             raise ConfigError("openai target needs base_url (e.g. http://127.0.0.1:8000/v1)")
+        check_http_url(config.base_url, f"{config.type} target base_url")
         key = config.api_key or (os.environ.get(config.api_key_env) if config.api_key_env else None)
         self.headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.url = config.base_url.rstrip("/") + "/chat/completions"
