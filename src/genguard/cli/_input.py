@@ -1,5 +1,5 @@
-"""Validation shared by every command that takes text from the user (argument or JSONL field) or
-writes a file it names (``--out``)."""
+"""Validation shared by every command that takes text from the user (argument or JSONL field),
+reads a file it names, or writes a file or folder it names (``--out``)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,31 @@ def require_writable_out(out: Path, what: str = "--out", example: str = "report.
     if not os.access(out if out.exists() else out.parent, os.W_OK):
         raise InputError(f"{what} {str(out)!r}: cannot write there (permission denied) / 无写入权限")
     return out
+
+
+def require_writable_dir(out: Path, what: str = "--out") -> Path:
+    """``out`` unchanged once it exists as a folder (created, with its parents, if missing) that
+    can be written to, else an :class:`InputError`: an existing file of that name, a file on the
+    way to it, or a folder that cannot be created or written."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{what} {str(out)!r} is a file; give a folder / {what} 是文件，请给出目录")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"{what} {str(out)!r}: {str(blocker)!r} is a file, not a folder / {str(blocker)!r} 是文件而不是目录")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{what} {str(out)!r}: cannot create the folder ({exc.strerror or exc}) / 无法创建目录") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"{what} {str(out)!r}: cannot write there (permission denied) / 无写入权限")
+    return out
+
+
+def require_file(path: Path, what: str = "file") -> Path:
+    """``path`` unchanged if it names an existing file, else an :class:`InputError` saying it is a
+    folder or does not exist (instead of ``IsADirectoryError`` / ``FileNotFoundError`` later)."""
+    if path.is_dir():
+        raise InputError(f"{what} {str(path)!r} is a directory; give a file / {what} 是目录，请给出文件")
+    if not path.exists():
+        raise InputError(f"{what} {str(path)!r} does not exist / 文件不存在")
+    return path
