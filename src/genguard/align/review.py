@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlalchemy import select
 
 from genguard.align.models import AlignCandidate
+from genguard.config_file import read_user_file
 from genguard.errors import InputError
 from genguard.store import Store
 
@@ -80,12 +81,7 @@ def decide(store: Store, run_id: str, decision: ReviewDecision, reviewer: str, *
 
 def load_decisions(path: Path) -> list[ReviewDecision]:
     """Decisions from JSONL (one per line) or YAML (a list); every problem names file and line/index."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: decisions file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    text = read_user_file(path, "decisions file", InputError)
     raw: list[tuple[str, Any]] = []
     if path.suffix.lower() == ".jsonl":
         for n, line in enumerate(text.splitlines(), start=1):

@@ -1,5 +1,5 @@
-"""Validation shared by every command that takes text from the user (argument or JSONL field),
-reads a file it names, or writes a file or folder it names (``--out``)."""
+"""Validation shared by every command that takes text from the user (argument or JSONL field) or
+writes a file or folder it names (``--out``). Reading a user's file: :func:`genguard.config_file.read_user_file`."""
 
 from __future__ import annotations
 
@@ -71,12 +71,3 @@ def require_writable_dir(out: Path, what: str = "--out") -> Path:
         raise InputError(f"{what} {str(out)!r}: cannot write there (permission denied) / 无写入权限")
     return out
 
-
-def require_file(path: Path, what: str = "file") -> Path:
-    """``path`` unchanged if it names an existing file, else an :class:`InputError` saying it is a
-    folder or does not exist (instead of ``IsADirectoryError`` / ``FileNotFoundError`` later)."""
-    if path.is_dir():
-        raise InputError(f"{what} {str(path)!r} is a directory; give a file / {what} 是目录，请给出文件")
-    if not path.exists():
-        raise InputError(f"{what} {str(path)!r} does not exist / 文件不存在")
-    return path
