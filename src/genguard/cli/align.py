@@ -10,6 +10,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from genguard.cli._input import require_writable_out
+
 app = typer.Typer(name="align", no_args_is_help=True,
                   help="Alignment data factory: failed assessment items -> reviewed SFT and preference data. 安全对齐数据生产。")
 console = Console(stderr=True)
@@ -139,6 +141,8 @@ def queue(
     from genguard.align.generate import require_job
     from genguard.align.review import queue_record, queued
 
+    if out is not None:
+        require_writable_out(out, "--out", "queue.jsonl")
     store = _store(db)
     require_job(store, run_id)
     rows = [queue_record(c) for c in queued(store, run_id, status=state)]
