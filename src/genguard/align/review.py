@@ -41,7 +41,13 @@ class ReviewDecision(BaseModel):
         return self
 
 
+QUEUE_STATUSES = ("generated", "queued", "not_queued", "accepted", "rewritten", "rejected", "all")
+
+
 def queued(store: Store, run_id: str, *, status: str = "queued") -> list[AlignCandidate]:
+    """The run's drafts with ``status`` (one of :data:`QUEUE_STATUSES`; ``all`` for every draft)."""
+    if status not in QUEUE_STATUSES:
+        raise InputError(f"unknown draft status {status!r}; choose one of: {', '.join(QUEUE_STATUSES)}")
     with store.session() as s:
         q = select(AlignCandidate).where(AlignCandidate.run_id == run_id)
         if status != "all":

@@ -91,7 +91,7 @@ def purge_cmd(config: Path | None = CONFIG_OPT) -> None:
 @app.command("audit")
 def audit_cmd(
     config: Path | None = CONFIG_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="newest N rows"),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="newest N rows"),
     key: str | None = typer.Option(None, "--key", help="only this key id"),
 ) -> None:
     """Show the newest audit-log rows (JSON lines)."""
