@@ -106,8 +106,17 @@ def load_decisions(path: Path) -> list[ReviewDecision]:
         raw = [(f"[{i}]", r) for i, r in enumerate(doc)]
     out: list[ReviewDecision] = []
     problems: list[str] = []
+    undecided = 0
     for where, rec in raw:
+        if isinstance(rec, dict):
+            # a record without 'id', or without a 'decision' key at all, is not a queue line: it
+            # used to be skipped as "undecided", so a file of them applied nothing and exited 0
+            missing = [k for k in ("id", "decision") if k not in rec or (k == "id" and rec[k] is None)]
+            if missing:
+                problems.append(f"{where}: missing {' and '.join(repr(k) for k in missing)}")
+                continue
         if isinstance(rec, dict) and rec.get("decision") in (None, "", "skip"):
+            undecided += 1
             continue  # an undecided line of a queue export: left in the queue
         if isinstance(rec, dict):
             rec = {k: rec[k] for k in ("id", "decision", "answer", "note") if k in rec and rec[k] is not None}
@@ -118,6 +127,9 @@ def load_decisions(path: Path) -> list[ReviewDecision]:
                                                     for e in exc.errors()))
     if problems:
         raise InputError(f"{path}: {len(problems)} invalid decision(s): " + " | ".join(problems[:20]))
+    if not out:
+        raise InputError(f"{path}: no decision to apply ({undecided} record(s) left undecided); "
+                         "set 'decision' to accept, rewrite or reject on the lines to decide")
     ids = [d.id for d in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
