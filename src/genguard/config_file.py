@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from genguard.errors import ConfigError
+from genguard.errors import ConfigError, GenguardError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -100,14 +100,29 @@ def _position(mark: yaml.Mark, column: bool) -> str:
     return f"line {mark.line + 1}" + (f" column {mark.column + 1}" if column else "")
 
 
+def read_user_file(path: Path, what: str, error: type[GenguardError] = ConfigError) -> str:
+    """The text of a file the user named (UTF-8, a leading BOM dropped), else ``error`` saying
+    what is wrong in one line: missing, a directory, unreadable, or not UTF-8. ``what`` names
+    the file ("answer bank", "decisions file"...)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"{what} {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise error(f"{what} {str(path)!r} is a directory; give a file") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{what} {str(path)!r}: cannot read: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    except OSError as exc:
+        raise error(f"{what} {str(path)!r}: cannot read ({exc.strerror or exc})") from None
+
+
 def load_yaml_model(path: Path, model: type[M], what: str) -> M:
     """``model`` validated from the YAML file at ``path``; ``what`` names the file in errors
     ("gates file", "food-label file"...)."""
+    text = read_user_file(path, what)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"), path)
-    except FileNotFoundError:
-        raise ConfigError(f"{what} {str(path)!r} does not exist") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = load_yaml(text, path)
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:
         return model.model_validate(raw)

@@ -7,6 +7,17 @@ from collections.abc import Mapping
 LANGS = ("zh", "en")
 
 
+def parse_lang(value: str, *, where: str = "--lang") -> str:
+    """``zh`` or ``en`` from a language option; regional tags (``zh-CN``, ``zh_Hans``, ``en-US``)
+    map to their language. Anything else is refused: it used to fall back to English silently."""
+    from genguard.errors import InputError
+
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    if primary not in LANGS:
+        raise InputError(f"{where} {value!r}: not a supported language; use zh or en (zh-CN, en-US and the like also work)")
+    return primary
+
+
 def pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,35 @@ def test_cli_train_writes_model_and_reports_errors(train_file: Path, tmp_path: P
     bad.write_text('{"text": "x"}\n', "utf-8")
     r = subprocess.run([*cmd[:5], str(bad), *cmd[6:]], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 2 and "bad.jsonl:1: empty or missing label" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"C": 0.0}, "C (--C) must be greater than 0, got 0.0"),
+        ({"C": -1.0}, "C (--C) must be greater than 0"),
+        ({"C": float("nan")}, "C (--C) must be greater than 0"),
+        ({"min_df": 0}, "min_df (--min-df) must be at least 1, got 0"),
+        ({"max_features": 0}, "max_features (--max-features) must be at least 1, got 0"),
+        ({"seed": -1}, "seed (--seed) must be between 0 and 4294967294, got -1"),
+        ({"features": FeatureConfig(char_max=0)}, "char_max (--char-max) must be at least char_min (1), got 0"),
+        ({"features": FeatureConfig(char_min=3, char_max=2)}, "char_max (--char-max) must be at least char_min (3)"),
+        ({"features": FeatureConfig(char_min=0)}, "char_min must be at least 1, got 0"),
+    ],
+)
+def test_train_config_refuses_settings_sklearn_would_reject(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        TrainConfig(task="t", **kwargs)  # type: ignore[arg-type]
+
+
+def test_min_df_above_the_number_of_texts_is_an_input_error(train_file: Path) -> None:
+    with pytest.raises(InputError, match=r"no features left: min_df 100000 .* lower --min-df"):
+        train([train_file], TrainConfig(task="t", min_df=100_000))
+
+
+def test_train_to_dir_refuses_a_file_as_model_folder(train_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    out.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file; give a folder"):
+        train_to_dir([train_file], _cfg(), out)
+    assert out.read_text(encoding="utf-8") == "not a folder"

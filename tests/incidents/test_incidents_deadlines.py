@@ -89,7 +89,7 @@ def test_custom_rules_file_and_validation_errors(tmp_path, clock, sqlite_store) 
         dl.parse_rules(bad.read_text(), where=str(bad))
     with pytest.raises(ConfigError, match="not valid YAML"):
         dl.parse_rules("rules: [", where="x.yaml")
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="deadline rules file .* does not exist"):
         dl.load_rules(tmp_path / "missing.yaml")
 
 

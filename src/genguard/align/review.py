@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlalchemy import select
 
 from genguard.align.models import AlignCandidate
+from genguard.config_file import read_user_file
 from genguard.errors import InputError
 from genguard.store import Store
 
@@ -40,7 +41,13 @@ class ReviewDecision(BaseModel):
         return self
 
 
+QUEUE_STATUSES = ("generated", "queued", "not_queued", "accepted", "rewritten", "rejected", "all")
+
+
 def queued(store: Store, run_id: str, *, status: str = "queued") -> list[AlignCandidate]:
+    """The run's drafts with ``status`` (one of :data:`QUEUE_STATUSES`; ``all`` for every draft)."""
+    if status not in QUEUE_STATUSES:
+        raise InputError(f"unknown draft status {status!r}; choose one of: {', '.join(QUEUE_STATUSES)}")
     with store.session() as s:
         q = select(AlignCandidate).where(AlignCandidate.run_id == run_id)
         if status != "all":
@@ -80,12 +87,7 @@ def decide(store: Store, run_id: str, decision: ReviewDecision, reviewer: str, *
 
 def load_decisions(path: Path) -> list[ReviewDecision]:
     """Decisions from JSONL (one per line) or YAML (a list); every problem names file and line/index."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: decisions file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    text = read_user_file(path, "decisions file", InputError)
     raw: list[tuple[str, Any]] = []
     if path.suffix.lower() == ".jsonl":
         for n, line in enumerate(text.splitlines(), start=1):
@@ -104,8 +106,17 @@ def load_decisions(path: Path) -> list[ReviewDecision]:
         raw = [(f"[{i}]", r) for i, r in enumerate(doc)]
     out: list[ReviewDecision] = []
     problems: list[str] = []
+    undecided = 0
     for where, rec in raw:
+        if isinstance(rec, dict):
+            # a record without 'id', or without a 'decision' key at all, is not a queue line: it
+            # used to be skipped as "undecided", so a file of them applied nothing and exited 0
+            missing = [k for k in ("id", "decision") if k not in rec or (k == "id" and rec[k] is None)]
+            if missing:
+                problems.append(f"{where}: missing {' and '.join(repr(k) for k in missing)}")
+                continue
         if isinstance(rec, dict) and rec.get("decision") in (None, "", "skip"):
+            undecided += 1
             continue  # an undecided line of a queue export: left in the queue
         if isinstance(rec, dict):
             rec = {k: rec[k] for k in ("id", "decision", "answer", "note") if k in rec and rec[k] is not None}
@@ -116,6 +127,9 @@ def load_decisions(path: Path) -> list[ReviewDecision]:
                                                     for e in exc.errors()))
     if problems:
         raise InputError(f"{path}: {len(problems)} invalid decision(s): " + " | ".join(problems[:20]))
+    if not out:
+        raise InputError(f"{path}: no decision to apply ({undecided} record(s) left undecided); "
+                         "set 'decision' to accept, rewrite or reject on the lines to decide")
     ids = [d.id for d in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from genguard.answers.model import AnswerEntry
-from genguard.config_file import load_yaml, validation_problems
+from genguard.config_file import load_yaml, read_user_file, validation_problems
 from genguard.errors import ConfigError
 
 
@@ -24,12 +24,7 @@ def _entry(raw: Any, where: str) -> AnswerEntry:
 
 
 def load_entries(path: Path) -> list[AnswerEntry]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"answer bank {str(path)!r} does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    text = read_user_file(path, "answer bank")
     entries: list[AnswerEntry] = []
     if path.suffix == ".jsonl":
         for n, line in enumerate(text.splitlines(), start=1):

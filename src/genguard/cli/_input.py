@@ -1,5 +1,5 @@
 """Validation shared by every command that takes text from the user (argument or JSONL field) or
-writes a file it names (``--out``)."""
+writes a file or folder it names (``--out``). Reading a user's file: :func:`genguard.config_file.read_user_file`."""
 
 from __future__ import annotations
 
@@ -86,19 +86,26 @@ def require_writable_out(out: Path, what: str = "--out", example: str = "report.
     return out
 
 
-def require_out_dir(out: Path, what: str = "--out", example: str = "assess-out") -> Path:
-    """``out`` once it is known to be usable as a folder for several reports, else an :class:`InputError`.
+def require_out_dir(out: Path, what: str = "--out", example: str = "out", *, create: bool = False) -> Path:
+    """``out`` once it is known to be usable as a folder, else an :class:`InputError`: an existing
+    file of that name, a file on the way to it, or a place that cannot be written.
 
-    For options that name a folder (one file per report format/language): an existing file there
-    would otherwise be overwritten by each report in turn. Checked before any work is done or
-    stored; nothing is created here (the writer creates the folder), so a refused run leaves no
-    empty folder behind."""
+    For options that name a folder (one file per report format/language, a model, a key pair): an
+    existing file there would otherwise be overwritten by each report in turn, or fail with a
+    traceback. Checked before any work is done or stored. By default nothing is created (the
+    writer creates the folder), so a refused run leaves no empty folder behind; ``create=True``
+    makes the folder now (with its parents), for commands that write into it piece by piece."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{what} {str(out)!r} is a file, not a folder; give a folder such as {example!r}"
                          f" / {what} 应为目录，{str(out)!r} 是文件")
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise InputError(f"{what} {str(out)!r}: {str(blocker)!r} is a file, not a folder / {str(blocker)!r} 是文件而不是目录")
+    if create:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{what} {str(out)!r}: cannot create the folder ({exc.strerror or exc}) / 无法创建目录") from None
     existing = next((p for p in (out, *out.parents) if p.exists()), None)
     if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(f"{what} {str(out)!r}: cannot write in {str(existing)!r} (permission denied) / 无写入权限")

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
+
+from genguard.cli._input import require_writable_out
+
+
+class QueueStatus(StrEnum):
+    """A draft's review status (genguard.align.review.QUEUE_STATUSES), or all of them."""
+
+    generated = "generated"
+    queued = "queued"
+    not_queued = "not_queued"
+    accepted = "accepted"
+    rewritten = "rewritten"
+    rejected = "rejected"
+    all = "all"
 
 app = typer.Typer(name="align", no_args_is_help=True,
                   help="Alignment data factory: failed assessment items -> reviewed SFT and preference data. 安全对齐数据生产。")
@@ -36,7 +51,7 @@ def generate(
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL"),
     model: str | None = typer.Option(None, "--model"),
     api_key_env: str | None = typer.Option(None, "--api-key-env", help="environment variable holding the API key"),
-    temperature: float | None = typer.Option(None, "--temperature"),
+    temperature: float | None = typer.Option(None, "--temperature", min=0.0, max=2.0, help="sampling temperature, 0 to 2"),
     concurrency: int | None = typer.Option(None, "--concurrency", "-c", min=1, max=1024),
     samples: int | None = typer.Option(None, "--samples", "-n", help="drafts per failed item (default 4)"),
     top: int | None = typer.Option(None, "--top", help="best distinct passing drafts queued for review (default 2)"),
@@ -130,7 +145,8 @@ def status(run_id: str = typer.Argument(...), db: str | None = typer.Option(None
 def queue(
     run_id: str = typer.Argument(...),
     out: Path | None = typer.Option(None, "--out", "-o", help="write the queue as JSONL for offline review"),
-    state: str = typer.Option("queued", "--status", help="queued, not_queued, accepted, rewritten, rejected or all"),
+    state: QueueStatus = typer.Option(QueueStatus.queued, "--status",
+                                      help="generated, queued, not_queued, accepted, rewritten, rejected or all"),
     db: str | None = typer.Option(None, "--db"),
 ) -> None:
     """List the review queue, or export it (fill in 'decision' per line, then: align review --decisions FILE)."""
@@ -139,14 +155,16 @@ def queue(
     from genguard.align.generate import require_job
     from genguard.align.review import queue_record, queued
 
+    if out is not None:
+        require_writable_out(out, "--out", "queue.jsonl")
     store = _store(db)
     require_job(store, run_id)
-    rows = [queue_record(c) for c in queued(store, run_id, status=state)]
+    rows = [queue_record(c) for c in queued(store, run_id, status=state.value)]
     if out is not None:
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         console.print(f"{len(rows)} draft(s) written to {out}")
         return
-    t = Table(title=f"{run_id}: {len(rows)} draft(s) ({state})")
+    t = Table(title=f"{run_id}: {len(rows)} draft(s) ({state.value})")
     for col in ("id", "item", "failure", "score", "prompt", "candidate"):
         t.add_column(col, overflow="fold")
     for r in rows:

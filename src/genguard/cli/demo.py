@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genguard.cli._input import require_out_dir
+
 console = Console()
 
 SAMPLES = [
@@ -58,7 +60,7 @@ def demo(out: Path = typer.Option(Path("demo-out"), "--out", help="folder for th
     """Run every stage of genguard on built-in data (offline, embedded SQLite)."""
     import os
 
-    out.mkdir(parents=True, exist_ok=True)
+    require_out_dir(out, "--out", "demo-out", create=True)
     os.environ.setdefault("GENGUARD_HOME", str(out.resolve()))
     for _, name, step in steps():
         console.rule(f"[bold]{name}")

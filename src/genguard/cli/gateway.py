@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
+
+from genguard.errors import InputError
 
 app = typer.Typer(name="gateway", help="Gateway maintenance: retention purge, audit log. 网关维护：清理与审计日志。",
                   no_args_is_help=True)
@@ -14,15 +17,27 @@ app = typer.Typer(name="gateway", help="Gateway maintenance: retention purge, au
 CONFIG_OPT = typer.Option(None, "--config", "-c", help="gateway config YAML (default: built-in defaults)")
 
 
+class LogLevel(StrEnum):
+    """uvicorn's log levels (``trace`` is its own, below ``debug``)."""
+
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
 def serve(
     config: Path | None = CONFIG_OPT,
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
-    port: int = typer.Option(8000, "--port", help="TCP port"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535,
+                             help="TCP port (0: any free port, shown in the log; one worker only)"),
     workers: int = typer.Option(
         1, "--workers", min=1,
         help="worker processes sharing the port (use one per core; each keeps its own rate-limit buckets, "
              "see docs/gateway.md)"),
-    log_level: str = typer.Option("info", "--log-level"),
+    log_level: LogLevel = typer.Option(LogLevel.info, "--log-level", case_sensitive=False, help="log verbosity"),
     access_log: bool = typer.Option(False, "--access-log", help="also log every HTTP request line (JSON)"),
 ) -> None:
     """Run the guarded OpenAI-compatible gateway and moderation API. 启动网关服务。"""
@@ -32,8 +47,12 @@ def serve(
     from genguard.gateway.config import load_config
     from genguard.gateway.logs import setup_json_logging
 
+    if port == 0 and workers > 1:
+        # each worker binds its own socket: port 0 would give every worker a different random port
+        raise InputError("--port 0 (any free port) works only with --workers 1; give a fixed port for several workers")
+    level = LogLevel(log_level).value
     cfg = load_config(config)
-    setup_json_logging(log_level)
+    setup_json_logging(level)
     if workers > 1:
         from genguard.gateway.keys import sync_config_keys
         from genguard.gateway.workers import serve_workers, worker_environment
@@ -42,14 +61,14 @@ def serve(
         store = open_store(cfg.database_url)  # migrate and sync keys once, before any worker starts
         sync_config_keys(store, cfg.keys)
         store.dispose()
-        with worker_environment(config, log_level):
-            serve_workers(host=host, port=port, workers=workers, log_level=log_level, access_log=access_log)
+        with worker_environment(config, level):
+            serve_workers(host=host, port=port, workers=workers, log_level=level, access_log=access_log)
         return
     application = create_app(cfg, freeze_gc=True)
     # The audit writer thread and the event loop share the GIL; a short switch interval stops a
     # batch insert from holding the loop for the default 5 ms at a time (measured in bench/gateway).
     sys.setswitchinterval(0.0005)
-    uvicorn.run(application, host=host, port=port, log_config=None, access_log=access_log, log_level=log_level)
+    uvicorn.run(application, host=host, port=port, log_config=None, access_log=access_log, log_level=level)
 
 
 COMMANDS = {"serve": serve}
@@ -72,7 +91,7 @@ def purge_cmd(config: Path | None = CONFIG_OPT) -> None:
 @app.command("audit")
 def audit_cmd(
     config: Path | None = CONFIG_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="newest N rows"),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="newest N rows"),
     key: str | None = typer.Option(None, "--key", help="only this key id"),
 ) -> None:
     """Show the newest audit-log rows (JSON lines)."""

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genguard.cli._input import require_writable_out
+
 if TYPE_CHECKING:
     from genguard.store import Store
 
@@ -222,6 +224,8 @@ def export_(
     from genguard.incidents.labels import parse_lang
 
     lang = parse_lang(lang)
+    if out is not None:
+        require_writable_out(out, "--out", f"incidents.{format.value}")
     store = _store(db)
     recs = [registry.get(store, r) for r in ref] if ref else registry.list_records(store, limit=1_000_000)
     if format == ExportFormat.json:
@@ -236,7 +240,6 @@ def export_(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out}", highlight=False)
 

@@ -28,16 +28,18 @@ def stats(
     format: Fmt = typer.Option(Fmt.table, "--format", "-f", help="json or table"),
     basis: Basis = typer.Option(Basis.entries, "--basis", help="count expanded entries or written patterns"),
     lang: str = typer.Option("en", "--lang", help="zh or en category names"),
-    min_total: int = typer.Option(10_000, "--min-total", help="minimum total entries (TC260-003 default)"),
-    min_a1: int = typer.Option(200, "--min-a1", help="minimum entries per A1 risk"),
-    min_a2: int = typer.Option(100, "--min-a2", help="minimum entries per A2 risk"),
+    min_total: int = typer.Option(10_000, "--min-total", min=0, help="minimum total entries (TC260-003 default)"),
+    min_a1: int = typer.Option(200, "--min-a1", min=0, help="minimum entries per A1 risk"),
+    min_a2: int = typer.Option(100, "--min-a2", min=0, help="minimum entries per A2 risk"),
 ) -> None:
     """Entries per risk code and language against the TC260-003 keyword-library minimums."""
     from rich.console import Console
     from rich.table import Table
 
     from genguard.detect.keywords.stats import Minimums, keyword_stats
+    from genguard.i18n import parse_lang
 
+    lang = parse_lang(lang)
     st = keyword_stats(list(bank), Minimums(min_total, min_a1, min_a2), basis=basis.value)
     if format == Fmt.json:
         typer.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=2))

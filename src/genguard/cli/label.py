@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from genguard.cli._input import require_utf8
+from genguard.cli._input import require_out_dir, require_utf8
 from genguard.errors import InputError
 
 app = typer.Typer(
@@ -226,6 +226,8 @@ def keygen_cmd(
     from genguard.label.messages import M, check_lang
 
     lang = check_lang(lang)
+    if directory is not None:
+        require_out_dir(directory, "--dir", "keys", create=True)
     if watermark:
         from genguard.label.watermark import create_secret_with_backup
 

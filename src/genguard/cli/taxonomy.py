@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from genguard.i18n import parse_lang
 from genguard.taxonomy import get_taxonomy
 
 
@@ -22,6 +23,7 @@ def taxonomy(
     lang: str = typer.Option("en", "--lang", help="zh or en names in the table"),
 ) -> None:
     """List every risk category (TC260-003 Appendix A + security) with framework mappings."""
+    lang = parse_lang(lang)
     tax = get_taxonomy()
     if format == TaxFormat.json:
         typer.echo(json.dumps(tax.model_dump(), ensure_ascii=False, indent=2))

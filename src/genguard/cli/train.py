@@ -6,7 +6,10 @@ from pathlib import Path
 
 import typer
 
+from genguard.cli._input import require_out_dir
 from genguard.errors import InputError
+
+MAX_SEED = 2**32 - 2  # = genguard.detect.classifier.train.MAX_SEED (not imported: it loads numpy at start-up)
 
 
 def train(
@@ -14,13 +17,13 @@ def train(
     task: str = typer.Option(..., "--task", help="model name, e.g. cold_zh"),
     out: Path = typer.Option(..., "--out", help="model directory to write"),
     eval_data: list[Path] = typer.Option([], "--eval", help="held-out evaluation file(s) instead of a random split"),
-    seed: int = typer.Option(13, "--seed", help="random seed (training is deterministic given the seed)"),
+    seed: int = typer.Option(13, "--seed", min=0, max=MAX_SEED, help="random seed (training is deterministic given the seed)"),
     test_size: float = typer.Option(0.2, "--test-size", help="held-out share when no --eval is given"),
-    c: float = typer.Option(4.0, "--C", help="inverse regularisation strength"),
-    char_max: int = typer.Option(3, "--char-max", help="longest character n-gram"),
+    c: float = typer.Option(4.0, "--C", help="inverse regularisation strength (greater than 0)"),
+    char_max: int = typer.Option(3, "--char-max", min=1, help="longest character n-gram"),
     jieba: bool = typer.Option(False, "--jieba/--no-jieba", help="add jieba word features for Chinese"),
-    min_df: int = typer.Option(2, "--min-df", help="minimum document frequency of a feature"),
-    max_features: int = typer.Option(150_000, "--max-features", help="vocabulary cap"),
+    min_df: int = typer.Option(2, "--min-df", min=1, help="minimum document frequency of a feature"),
+    max_features: int = typer.Option(150_000, "--max-features", min=1, help="vocabulary cap"),
     negative: str | None = typer.Option(None, "--negative", help="the label meaning 'no risk' (default: 0/safe/benign...)"),
     code: list[str] = typer.Option([], "--code", help="LABEL=CODE taxonomy mapping for a label; repeatable"),
     tune: bool = typer.Option(False, "--tune-threshold", help="store the macro-F1-best threshold on the held-out rows"),
@@ -38,6 +41,9 @@ def train(
         codes[lab] = cd
     if not 0.0 < test_size < 0.9:
         raise InputError("--test-size must be between 0 and 0.9")
+    if not c > 0:  # also NaN
+        raise InputError(f"--C must be greater than 0, got {c}")
+    require_out_dir(out, "--out", "model-out", create=True)
     cfg = TrainConfig(
         task=task, seed=seed, test_size=test_size, C=c, min_df=min_df, max_features=max_features,
         features=FeatureConfig(char_max=char_max, jieba=jieba), negative=negative, codes=codes,

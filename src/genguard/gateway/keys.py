@@ -133,6 +133,8 @@ def list_keys(store: Store) -> list[ApiKey]:
 
 def key_events(store: Store, key_id: str) -> list[KeyEvent]:
     with store.session() as s:
+        if s.get(ApiKey, key_id) is None:
+            raise InputError(f"no key with id {key_id!r} (see `genguard keys list`)")
         rows = list(s.scalars(select(KeyEvent).where(KeyEvent.key_id == key_id).order_by(KeyEvent.id)))
         for r in rows:
             s.expunge(r)

@@ -24,7 +24,7 @@ from typing import Any
 
 from genguard.label.explicit import apply_label_spec
 from genguard.label.fields import AIGCLabel
-from genguard.label.registry import OutputRegistry
+from genguard.label.registry import OutputRegistry, has_content
 from genguard.policy import Policy
 from genguard.store import Store
 
@@ -60,7 +60,7 @@ class Provenance:
     def mark(self, text: str, policy: Policy, *, produce_id: str, model: str) -> dict[str, Any] | None:
         """Record ``text`` (as delivered) when the policy asks; the AIGC object when it asks for one."""
         spec = policy.label
-        if spec.registry:
+        if spec.registry and has_content(text):  # an empty answer has nothing to fingerprint
             reg = self.registry
 
             def record() -> None:

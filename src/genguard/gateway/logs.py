@@ -7,6 +7,12 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from genguard.errors import ConfigError
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+_LEVEL_NUMBERS = {"critical": logging.CRITICAL, "error": logging.ERROR, "warning": logging.WARNING,
+                  "info": logging.INFO, "debug": logging.DEBUG, "trace": 5}  # uvicorn's TRACE_LOG_LEVEL
+
 _STD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()) | {"message", "asctime"}
 
 
@@ -31,7 +37,10 @@ def setup_json_logging(level: str = "info") -> None:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    number = _LEVEL_NUMBERS.get(level.lower())
+    if number is None:
+        raise ConfigError(f"unknown log level {level!r}; choose one of: {', '.join(LOG_LEVELS)}")
+    root.setLevel(number)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         lg = logging.getLogger(name)

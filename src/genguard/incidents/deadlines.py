@@ -21,6 +21,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from genguard.config_file import read_user_file
 from genguard.errors import ConfigError
 from genguard.incidents.labels import Kind, SeriousCriterion, Severity
 from genguard.incidents.models import IncidentRecord
@@ -112,12 +113,7 @@ def _load_cached(path: str | None) -> Rules:
         text = resources.files("genguard.incidents").joinpath("data/deadlines.yaml").read_text("utf-8")
         return parse_rules(text, where="genguard/incidents/data/deadlines.yaml")
     p = Path(path)
-    try:
-        text = p.read_text("utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: deadline rules file not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: not UTF-8 text") from None
+    text = read_user_file(p, "deadline rules file")
     return parse_rules(text, where=str(p))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from genguard.i18n import Messages
+from genguard.i18n import parse_lang as parse_lang  # re-exported: the incidents modules import it from here
 
 
 class Kind(StrEnum):
@@ -154,17 +155,6 @@ LANG_CODES = ("zh", "en")
 
 def label(key: str, lang: str = "en") -> str:
     return MESSAGES(key, lang)
-
-
-def parse_lang(value: str, *, where: str = "--lang") -> str:
-    """``zh`` or ``en`` from a language option; regional tags (``zh-CN``, ``zh_Hans``, ``en-US``)
-    map to their language. Anything else is refused: it used to fall back to English silently."""
-    from genguard.errors import InputError
-
-    primary = value.strip().replace("_", "-").split("-")[0].lower()
-    if primary not in LANG_CODES:
-        raise InputError(f"{where} {value!r}: not a supported language; use zh or en (zh-CN, en-US and the like also work)")
-    return primary
 
 
 def event_text(kind: str, note: str, channel: str, lang: str) -> tuple[str, str]:

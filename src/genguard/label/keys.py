@@ -57,7 +57,12 @@ def generate_keypair_with_backup(
 ) -> tuple[Path, Path, list[Path]]:
     """As :func:`generate_keypair`, also returning where the replaced key files were moved."""
     directory = directory or keys_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"key folder {str(directory)!r} is a file; give a folder") from None
+    except OSError as exc:
+        raise InputError(f"key folder {str(directory)!r}: cannot create it ({exc.strerror or exc})") from None
     priv_path, pub_path = directory / PRIVATE_NAME, directory / PUBLIC_NAME
     if priv_path.exists() and not overwrite:
         raise InputError(f"{priv_path}: a signing key already exists (use --force to replace it; the old one is kept as a .bak file)")

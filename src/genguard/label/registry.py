@@ -47,6 +47,11 @@ def fingerprint(text: str) -> Fingerprint:
     return Fingerprint(hashlib.sha256(text.encode("utf-8")).hexdigest(), sh.simhash(text), len(text))
 
 
+def has_content(text: str) -> bool:
+    """Whether ``text`` has a word or character to fingerprint (else its SimHash is 0)."""
+    return bool(sh.tokens(text))
+
+
 def parse_simhash(value: str | int) -> int:
     try:
         h = int(value, 16) if isinstance(value, str) else int(value)
@@ -135,7 +140,14 @@ class OutputRegistry:
         created_at: datetime | None = None,
         meta: dict[str, Any] | None = None,
     ) -> str:
-        """Record a generated output's fingerprint; returns its produce id. The text is not stored."""
+        """Record a generated output's fingerprint; returns its produce id. The text is not stored.
+
+        Text without a word or character (empty, blank, punctuation only) is refused: its SimHash
+        is 0, which every sparse query fingerprint (``--simhash 0123``) would near-match."""
+        if not has_content(text):
+            raise InputError("registry: the text is empty (no word or character to fingerprint); nothing recorded")
+        if not producer.strip():
+            raise InputError("registry: the producer must not be empty (who produced the output?)")
         pid = produce_id or uuid.uuid4().hex
         self.record_fingerprints([(fingerprint(text), producer, model, pid, created_at, meta or {})])
         return pid
@@ -172,7 +184,8 @@ class OutputRegistry:
             raise InputError(f"registry: max_distance must be between 0 and {MAX_DISTANCE}")
         if text is not None:
             fp = fingerprint(text)
-            digest, h = fp.sha256, fp.simhash
+            # no word or character: SimHash 0 says nothing, so only an exact match counts
+            digest, h = fp.sha256, fp.simhash if has_content(text) else -1
         elif sha256 is not None or simhash is not None:
             digest = (sha256 or "").lower()
             if digest and (len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest)):

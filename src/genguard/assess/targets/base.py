@@ -40,7 +40,7 @@ class TargetConfig(BaseModel):
     rate_limit: float | None = Field(default=None, gt=0, description="requests per second")
     retries: int = Field(default=2, ge=0, le=20)
     timeout: float = Field(default=60.0, gt=0)
-    temperature: float | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2, description="sampling temperature (OpenAI range 0-2)")
     max_tokens: int | None = Field(default=None, ge=1)
     path: str | None = Field(default=None, description="replay file or local model folder")
     callable: str | None = Field(default=None, description="module:function for callable targets")

@@ -25,6 +25,7 @@ from genguard.detect.classifier.model_io import FORMAT_VERSION, TextModel
 from genguard.errors import ConfigError, InputError
 from genguard.taxonomy import get_taxonomy
 
+MAX_SEED = 2**32 - 2  # scikit-learn takes seeds up to 2**32 - 1 and the calibration split uses seed + 1
 NEGATIVE_LABELS = ("0", "safe", "benign", "negative", "none", "ok", "normal", "false", "clean")
 
 
@@ -43,6 +44,26 @@ class TrainConfig:
     codes: dict[str, str] = field(default_factory=dict)
     tune_threshold: bool = False
     sources: list[str] = field(default_factory=list)  # provenance / licence lines for the card
+
+    def __post_init__(self) -> None:
+        """Refuse settings scikit-learn would reject with a traceback or that silently train on
+        nothing (``char_max`` 0 drops every character n-gram). Names the ``genguard train`` flag."""
+        problems = []
+        if not self.C > 0:  # also refuses NaN
+            problems.append(f"C (--C) must be greater than 0, got {self.C}")
+        if self.min_df < 1:
+            problems.append(f"min_df (--min-df) must be at least 1, got {self.min_df}")
+        if self.max_features is not None and self.max_features < 1:
+            problems.append(f"max_features (--max-features) must be at least 1, got {self.max_features}")
+        if not 0 <= self.seed <= MAX_SEED:
+            problems.append(f"seed (--seed) must be between 0 and {MAX_SEED}, got {self.seed}")
+        f = self.features
+        if f.char_min < 1:
+            problems.append(f"features.char_min must be at least 1, got {f.char_min}")
+        if f.char_max < max(f.char_min, 1):
+            problems.append(f"features.char_max (--char-max) must be at least char_min ({f.char_min}), got {f.char_max}")
+        if problems:
+            raise InputError("; ".join(problems))
 
 
 @dataclass
@@ -99,7 +120,15 @@ def _fit(texts: list[str], y: np.ndarray, n_labels: int, cfg: TrainConfig) -> tu
 
     vec = TfidfVectorizer(analyzer=analyzer, min_df=cfg.min_df, max_features=cfg.max_features,
                           sublinear_tf=True, dtype=np.float64)
-    X = vec.fit_transform(texts)
+    try:
+        X = vec.fit_transform(texts)
+    except ValueError as exc:  # min_df above the number of texts, or no feature left after pruning
+        if "min_df" not in str(exc):
+            raise InputError(f"the training texts give no features ({exc})") from None
+        raise InputError(
+            f"no features left: min_df {cfg.min_df} keeps only features found in at least {cfg.min_df} "
+            f"of the {len(texts)} texts used for fitting; lower --min-df or add data"
+        ) from None
     clf = LogisticRegression(C=cfg.C, max_iter=3000, class_weight=cfg.class_weight, random_state=cfg.seed)
     clf.fit(X, y)
     coef = np.asarray(clf.coef_, dtype=np.float64)
@@ -327,6 +356,8 @@ def write_card(card: dict[str, Any], out_dir: str | Path) -> None:
 
 def train_to_dir(data: Sequence[str | Path] | Sequence[Example], cfg: TrainConfig, out_dir: str | Path, *,
                  eval_data: Sequence[str | Path] | Sequence[Example] | None = None) -> TrainResult:
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():  # checked before the (long) training
+        raise InputError(f"model folder {str(out_dir)!r} is a file; give a folder to write the model to")
     res = train(data, cfg, eval_data=eval_data)
     res.model.save(out_dir)
     write_card(res.card, out_dir)
