@@ -13,7 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from genguard.config_file import load_yaml
+from genguard.config_file import load_yaml, read_user_file
 from genguard.detect.base import detector_types
 from genguard.errors import ConfigError
 from genguard.taxonomy import get_taxonomy
@@ -319,14 +319,7 @@ def load_config(path: str | Path | None = None) -> GatewayConfig:
     if path is None:
         return GatewayConfig()
     p = Path(path)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"gateway config {str(p)!r} does not exist") from None
-    except IsADirectoryError:
-        raise ConfigError(f"gateway config {str(p)!r} is a directory, not a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    text = read_user_file(p, "gateway config")
     try:
         raw = load_yaml(text, p)
     except yaml.YAMLError as exc:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from genguard.config_file import read_user_file
 from genguard.errors import InputError
 from genguard.taxonomy import get_taxonomy
 
@@ -47,21 +48,11 @@ def _check_row(text: object, label: object, category: object, where: str, errors
     return Example(t, lab, cat, where)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-
 
 def read_examples(path: str | Path) -> list[Example]:
     """Read one CSV (header with text,label[,category]) or JSONL file; raise on any bad row."""
     p = Path(path)
-    raw = _read_text(p)
+    raw = read_user_file(p, "training data", InputError)
     errors: list[str] = []
     out: list[Example] = []
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
