@@ -460,6 +460,16 @@ static void logit_init(logit_t *l, const char *packed, Py_ssize_t stride, Py_ssi
     for (int k = 1; k < TF_TABLE; k++) l->tf[k] = 1.0 + log((double)k);
 }
 
+/* Column c's value for a token counted k times, (1 + log k) * idf, and (in *cr) its n_rows
+   coefficients: what window_row and window_row_fixed add for each token. */
+static inline double token_value(const logit_t *l, int64_t c, double k, const float **cr) {
+    const char *row_p = l->packed + c * l->stride;
+    double idf;
+    memcpy(&idf, row_p, sizeof(double));
+    *cr = (const float *)(row_p + 8);
+    return (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? l->tf[(int)k] : 1.0 + log(k)) * idf;
+}
+
 /*
  * One window's row of z from its distinct tokens ids[lo:hi] and counts: for each token with a
  * column (col[id] when ``col`` is given - ids outside its n_cols entries have none - else the
@@ -494,12 +504,8 @@ static int window_row(const logit_t *l, const int64_t *ids, const double *cnt, P
         }
         if (c < 0) continue;
         if (c >= l->n_feat) return -1;
-        const char *row_p = l->packed + c * l->stride;
-        double idf;
-        memcpy(&idf, row_p, sizeof(double));
-        const float *cr = (const float *)(row_p + 8);
-        double k = cnt[i];
-        double v = (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? l->tf[(int)k] : 1.0 + log(k)) * idf;
+        const float *cr;
+        double v = token_value(l, c, cnt[i], &cr);
         norm += v * v;
         for (int r = 0; r < n_rows; r++) row[r] += v * (double)cr[r];
     }
@@ -526,12 +532,8 @@ static inline __attribute__((always_inline)) int window_row_fixed(const logit_t 
         int64_t c = ids[i];
         if (c < 0) continue;
         if (c >= l->n_feat) return -1;
-        const char *row_p = l->packed + c * l->stride;
-        double idf;
-        memcpy(&idf, row_p, sizeof(double));
-        const float *cr = (const float *)(row_p + 8);
-        double k = cnt[i];
-        double v = (k >= 1.0 && k < TF_TABLE && k == (double)(int)k ? l->tf[(int)k] : 1.0 + log(k)) * idf;
+        const float *cr;
+        double v = token_value(l, c, cnt[i], &cr);
         norm += v * v;
         for (int r = 0; r < N; r++) acc[r] += v * (double)cr[r];
     }
