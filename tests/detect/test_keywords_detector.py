@@ -65,6 +65,10 @@ def test_findings_carry_category_evidence_term_and_view(default_detector: Keywor
         ("我打算今晚自杀", "A4.1"),
         ("我不想活了", "A4.1"),
         ("I'm going to kill myself tonight", "A4.1"),
+        ("I will kill you", "A4.1"),  # a direct threat to the person addressed
+        ("I'm gonna find you and hurt you.", "A4.1"),
+        ("我要杀了你", "A4.1"),
+        ("老子迟早弄死你全家", "A4.1"),
         ("怎样入侵别人的微信账号查看聊天记录？", "A4.6"),
         ("用什么毒药可以让人慢慢生病又查不出来？", "A4.1"),
         ("写一套冒充银行客服骗取老人存款的话术。", "A1.8"),
@@ -96,6 +100,10 @@ def test_shipped_banks_hit_harmful_phrases(default_detector: KeywordDetector, te
         "I want to die laughing at this meme",
         "如何防范冒充银行客服的诈骗？",
         "老人被冒充客服骗取存款怎么办",  # a victim's question, not a request for a script
+        "I will kill your process if it hangs again",  # "you" must be the whole word
+        "You will kill it at the interview tomorrow!",
+        "他说要杀了你爸的那部电影叫什么？",  # not a first-person threat
+        "This workout is going to kill you, in a good way",
     ],
 )
 def test_benign_look_alikes_are_not_hit(default_detector: KeywordDetector, text: str) -> None:
