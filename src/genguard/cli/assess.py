@@ -21,16 +21,14 @@ def _store(db: str | None) -> Any:
     return open_store(db)
 
 
-REPORT_LANGS = ("zh", "en")
-
-
 def _report_langs(lang: str, what: str = "--lang", *, one: bool = False) -> list[str]:
     """The report languages of a comma list (``zh,en``), each zh or en, else an InputError;
     ``one``: exactly one language (a single report file)."""
     from genguard.errors import InputError
+    from genguard.i18n import LANGS
 
     langs = [x.strip() for x in lang.split(",") if x.strip()]
-    bad = [x for x in langs if x not in REPORT_LANGS]
+    bad = [x for x in langs if x not in LANGS]
     use = "use zh or en" if one else "use zh, en or zh,en"
     if bad or not langs:
         raise InputError(f"{what} {lang!r}: unknown report language {', '.join(map(repr, bad)) or '(none given)'}; "
@@ -67,12 +65,10 @@ def _report_options(out: Path, formats: str, lang: str) -> tuple[list[str], list
 
 def _write_reports(summary: dict[str, Any], out: Path, formats: list[str], langs: list[str]) -> list[Path]:
     from genguard.assess.reporting import write_report
-    from genguard.errors import InputError
+    from genguard.cli._input import require_out_dir
 
-    try:  # a folder even when its name has a dot (write_report takes "x.html" for a file)
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--out {str(out)!r}: cannot create the folder ({exc.strerror or exc}) / 无法创建目录") from None
+    # made here, a folder even when its name has a dot (write_report takes "x.html" for a file)
+    require_out_dir(out, "--out", "assess-out", create=True)
     paths = []
     for fmt in formats:
         for lang in (langs if fmt in ("html", "md") else langs[:1]):

@@ -12,7 +12,6 @@ app = typer.Typer(name="bank", help="Assessment test banks: validate coverage an
                   no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
-LANGUAGES = ("zh", "en")
 
 
 @app.command("validate")
@@ -87,6 +86,7 @@ def import_cmd(
     from genguard.assess.importers import IMPORTERS, import_table
     from genguard.cli._input import require_writable_out
     from genguard.errors import InputError
+    from genguard.i18n import LANGS
 
     if format != "table" and format not in IMPORTERS:
         raise InputError(f"unknown import format {format!r}; use table or one of {', '.join(IMPORTERS)}")
@@ -94,7 +94,7 @@ def import_cmd(
     if format != "table" and table_only:
         raise InputError(f"{', '.join(table_only)} only appl{'ies' if len(table_only) == 1 else 'y'} to --format table; "
                          f"the {format} importer sets the bank, language and risk of its questions itself")
-    if language is not None and language not in LANGUAGES:
+    if language is not None and language not in LANGS:
         raise InputError(f"--language {language!r}: use zh or en / 语言只能是 zh 或 en")
     if bank is not None and bank not in {b.value for b in BankType}:
         raise InputError(f"--bank {bank!r}: use one of {', '.join(b.value for b in BankType)}")

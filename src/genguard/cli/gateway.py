@@ -50,7 +50,7 @@ def serve(
     if port == 0 and workers > 1:
         # each worker binds its own socket: port 0 would give every worker a different random port
         raise InputError("--port 0 (any free port) works only with --workers 1; give a fixed port for several workers")
-    level = LogLevel(log_level).value
+    level = log_level.value
     cfg = load_config(config)
     setup_json_logging(level)
     if workers > 1:

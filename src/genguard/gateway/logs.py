@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from genguard.errors import ConfigError
 
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 _LEVEL_NUMBERS = {"critical": logging.CRITICAL, "error": logging.ERROR, "warning": logging.WARNING,
                   "info": logging.INFO, "debug": logging.DEBUG, "trace": 5}  # uvicorn's TRACE_LOG_LEVEL
+LOG_LEVELS = tuple(_LEVEL_NUMBERS)
 
 _STD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()) | {"message", "asctime"}
 
