@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from genguard.cli.app import app
 from genguard.detect.pii import generate as gen
 from genguard.detect.pii.checksums import luhn_ok, valid_cn_id18
+from genguard.errors import InputError
 from genguard.findings import Action
 from genguard.guard import Guard
 from genguard.policy import load_policy
@@ -143,3 +144,22 @@ def test_policy_vault_operator_redacts_reversibly(tmp_path: Path) -> None:
     d = g.check_input("手机13812345678")
     assert d.redacted_text == "手机<CN_MOBILE_1>"
     assert Vault(open_store(url)).restore(d.redacted_text, session="pol") == "手机13812345678"
+
+
+def test_redact_file_refuses_a_field_that_its_own_keys_would_overwrite(tmp_path: Path) -> None:
+    """``--field entities`` would have lost the redacted text under the entity list, ``--field
+    line`` the line number resuming reads: refused before anything is written."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"entities": "手机13812345678", "line": "x"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for field in ("entities", "line", "input_hash", "error", "skipped"):
+        out = tmp_path / f"out-{field}.jsonl"
+        res = runner.invoke(app, ["redact", "--file", str(src), "--out", str(out), "--field", field])
+        assert isinstance(res.exception, InputError), (field, res.output)  # main() prints it and exits 2
+        assert f"--field {field!r}" in str(res.exception) and not out.exists()
+    # any other name works, and the text comes back redacted under it
+    src.write_text(json.dumps({"note": "手机13812345678"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["redact", "--file", str(src), "--out", str(out), "--field", "note"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["note"] == "手机<CN_MOBILE_1>" and rec["entities"] == ["CN_MOBILE"] and rec["line"] == 1

@@ -105,6 +105,18 @@ def stream_jsonl(
     return redacted, done, errors, error_lines
 
 
+def _require_own_field(field: str) -> None:
+    """Refuses a ``--field`` named like a key genguard writes into each output record: the
+    redacted text would overwrite it, or it the text (``--field entities`` lost the redacted
+    text; ``--field line`` the line number that resuming reads)."""
+    from genguard.cli.jsonl import FINGERPRINT_KEY
+
+    taken = ("line", FINGERPRINT_KEY, "entities", "error", "skipped")
+    if field in taken:
+        raise InputError(f"--field {field!r} is a key genguard writes into each output record "
+                         f"({', '.join(taken)}); redact a field with another name (rename it in the input)")
+
+
 def redact(
     text: str | None = typer.Argument(None, help="text to redact (omit when using --file)"),
     operator: Operator = typer.Option(Operator.placeholder, "--operator", "-o", help="how to replace findings"),
@@ -136,6 +148,7 @@ def redact(
         return
     if file is not None:  # before the detector is built: path mistakes are reported at once
         out = require_jsonl_paths(file, out)
+        _require_own_field(field)
     r = _Redactor(policy, operator, entities, session)
     if text is not None:
         new, findings = r.redact(text)
