@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -130,7 +131,10 @@ def split_name(path: str | Path) -> tuple[str, str | None]:
     return fmt or "", comp
 
 
+@lru_cache(maxsize=4096)
 def source_from_name(path: str | Path) -> str:
+    """The source a file's records belong to by default: its name without format and
+    compression extensions. Cached: every record of a file asks (2 % of a full scan's time)."""
     name = Path(path).name
     for _ in range(3):
         stem, dot, ext = name.rpartition(".")
