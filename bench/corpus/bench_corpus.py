@@ -27,7 +27,10 @@ SHARED = ROOT.parent / "shared" / "data"
 HARMFUL = ["有人在帖子里详细讨论了制作炸弹的方法。", "The thread describes how to make a bomb step by step."]
 
 
-def carriers() -> list[str]:
+def carriers(lang: str = "mixed") -> list[str]:
+    """The sentences documents are built from: ``mixed`` (COLD and ToxiGen together, so most
+    documents hold both languages, the corpus the targets are measured on), ``zh`` or ``en``
+    (one language each: where each language's share of the scan cost shows)."""
     out: list[str] = []
     cold = SHARED / "cold" / "train.csv"
     if cold.is_file():
@@ -37,16 +40,18 @@ def carriers() -> list[str]:
     if tox.is_dir():
         for f in sorted(tox.glob("neutral_*.txt")):
             out += [x.strip().lstrip("- ").strip() for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if lang != "mixed":
+        out = [s for s in out if any("\u4e00" <= c <= "\u9fff" for c in s) == (lang == "zh")]
     if not out:
         rng = random.Random(0)
         out = [" ".join(f"w{rng.randrange(50000)}" for _ in range(20)) for _ in range(20000)]
     return out
 
 
-def generate(folder: Path, size_mb: int, files: int = 8, seed: int = 0) -> dict[str, int]:
+def generate(folder: Path, size_mb: int, files: int = 8, seed: int = 0, lang: str = "mixed") -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    sents = carriers()
+    sents = carriers(lang)
     target = size_mb * 1024 * 1024
     per_file = target // files
     stats = {"docs": 0, "bytes": 0, "harmful": 0, "pii": 0, "exact": 0, "near": 0}
@@ -152,14 +157,17 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--dir", default="/tmp/genguard-corpus-bench")
     ap.add_argument("--keep", action="store_true", help="reuse an existing generated corpus")
-    ap.add_argument("--runs", nargs="+", default=["full", "sampled", "clean"], help="full sampled clean")
+    ap.add_argument("--lang", choices=["mixed", "zh", "en"], default="mixed",
+                    help="carrier sentences: both languages (default) or one")
+    ap.add_argument("--runs", nargs="*", default=["full", "sampled", "clean"],
+                    help="full sampled clean (none: only generate the corpus)")
     args = ap.parse_args()
     base = Path(args.dir)
-    data = base / f"corpus-{args.size_mb}mb"
+    data = base / (f"corpus-{args.size_mb}mb" + ("" if args.lang == "mixed" else f"-{args.lang}"))
     if not (args.keep and data.is_dir()):
         shutil.rmtree(data, ignore_errors=True)
         t = time.perf_counter()
-        gen = generate(data, args.size_mb)
+        gen = generate(data, args.size_mb, lang=args.lang)
         print(f"generated {gen} in {time.perf_counter() - t:.1f}s", flush=True)
     size = sum(f.stat().st_size for f in data.glob("*.jsonl"))
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GENGUARD_HOME": str(base / "home")}
