@@ -107,8 +107,8 @@ def stream_jsonl(
 
 def _require_own_field(field: str) -> None:
     """Refuses a ``--field`` named like a key genguard writes into each output record: the
-    redacted text would overwrite it, or it the text (``--field entities`` lost the redacted
-    text; ``--field line`` the line number that resuming reads)."""
+    redacted text and that key would overwrite one another (``--field entities`` lost the
+    redacted text under the entity list; ``--field line`` the line number resuming reads)."""
     from genguard.cli.jsonl import FINGERPRINT_KEY
 
     taken = ("line", FINGERPRINT_KEY, "entities", "error", "skipped")
