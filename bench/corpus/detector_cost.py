@@ -16,11 +16,10 @@ import json
 import time
 from pathlib import Path
 
-from genguard.corpus.tasks import _settle as settle
+from genguard.corpus.tasks import guard_for
 from genguard.corpus.textops import scan_text, scan_texts
 from genguard.detect.base import DetectContext
 from genguard.findings import Direction
-from genguard.guard import Guard
 
 
 def first_documents(path: str, mb: float) -> tuple[list[str], int]:
@@ -45,11 +44,10 @@ def main() -> None:
     args = ap.parse_args()
     docs, size = first_documents(args.file, args.mb)
     t = time.process_time()
-    guard = Guard.from_policy(args.policy)
-    # the warm-up a corpus worker does before its first shard (lazy tables: the name recogniser's
-    # common-word list alone is a 1 s load, which ten documents of one language may not reach
-    # and the first timed pass then paid), then ten documents of the file
-    settle(guard)
+    # built and warmed as a corpus worker's guard is before its first shard (lazy tables: the name
+    # recogniser's common-word list alone is a 1 s load, which ten documents of one language may
+    # not reach, and the first timed pass then paid it), then ten documents of the file
+    guard = guard_for(args.policy)
     for d in docs[:10]:
         scan_text(guard, d, Direction.OUTPUT)
     print(f"policy {guard.policy.name}: start-up + warm-up {time.process_time() - t:.1f} CPU-s; "
