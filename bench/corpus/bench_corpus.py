@@ -205,7 +205,7 @@ def main() -> None:
         by_w = {r["workers"]: r["seconds"] for r in results if r["run"] == label}
         if 1 in by_w and 2 in by_w:
             print(f"speedup {label} 1->2 workers: {by_w[1] / by_w[2]:.2f}x", flush=True)
-    (base / f"results-{args.size_mb}mb.json").write_text(json.dumps({"detectors": detectors, "results": results}, indent=2))
+    (base / f"results-{data.name.removeprefix('corpus-')}.json").write_text(json.dumps({"detectors": detectors, "results": results}, indent=2))
     print(f"detectors active: {detectors}")
 
 
