@@ -54,6 +54,12 @@ def fingerprint(raw: bytes) -> str:
     return hashlib.sha256(raw.removesuffix(b"\n").removesuffix(b"\r")).hexdigest()[:16]
 
 
+# The keys genguard itself may write into an output record (new_record's, and "error" / "skipped"
+# for a line that could not be read or was blank): a command writing a user-named field beside
+# them must keep that name off this list.
+RECORD_KEYS = ("line", FINGERPRINT_KEY, "error", "skipped")
+
+
 def new_record(line_no: int, raw: bytes) -> dict[str, object]:
     """The start of the output record for input line ``line_no`` (whose bytes are ``raw``)."""
     return {"line": line_no, FINGERPRINT_KEY: fingerprint(raw)}

@@ -109,9 +109,9 @@ def _require_own_field(field: str) -> None:
     """Refuses a ``--field`` named like a key genguard writes into each output record: the
     redacted text and that key would overwrite one another (``--field entities`` lost the
     redacted text under the entity list; ``--field line`` the line number resuming reads)."""
-    from genguard.cli.jsonl import FINGERPRINT_KEY
+    from genguard.cli.jsonl import RECORD_KEYS
 
-    taken = ("line", FINGERPRINT_KEY, "entities", "error", "skipped")
+    taken = (*RECORD_KEYS, "entities")
     if field in taken:
         raise InputError(f"--field {field!r} is a key genguard writes into each output record "
                          f"({', '.join(taken)}); redact a field with another name (rename it in the input)")
