@@ -85,6 +85,61 @@ def _jsonl(path: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+# ------------------------------------------------------------------------- short fragments
+_EDGE_PUNCT = " \t.,;:!?\"'()[]-。，！？、；：“”‘’（）"
+
+
+def fragments(items: list[Example], seed: int, per_text: int = 2, label: str = "benign") -> list[Example]:
+    """Short pieces of benign sentences, as users type them to a chat service ("who are you",
+    "it is", "你是谁"): 1-4 consecutive words of a sentence without Chinese characters, 2-8
+    consecutive characters of one with them; ``per_text`` pieces per sentence, de-duplicated, in
+    a seeded order. Why: the default models were fitted on whole sentences only, and a piece of a
+    neutral ToxiGen statement ("are", "you are right") was scored as hate, so the guard refused
+    everyday one-line messages. Pieces of the training half are fitted as benign; pieces of the
+    held-out half measure the false-positive rate on short texts (bench.quality.run). Only
+    benign sentences are cut: a piece of a hateful statement may still be hateful."""
+    rng = random.Random(seed)
+    out: list[Example] = []
+    seen: set[str] = set()
+    for e in items:
+        text = e.text.replace("\\n", " ")
+        for _ in range(per_text):
+            if _HAN_RX.search(text):
+                chars = "".join(text.split())
+                if len(chars) < 2:
+                    break
+                n = rng.randint(2, min(8, len(chars)))
+                i = rng.randrange(len(chars) - n + 1)
+                piece = chars[i : i + n].strip(_EDGE_PUNCT)
+            else:
+                words = text.split()
+                if not words:
+                    break
+                n = rng.randint(1, min(4, len(words)))
+                i = rng.randrange(len(words) - n + 1)
+                piece = " ".join(words[i : i + n]).strip(_EDGE_PUNCT)
+            if len(piece) >= 2 and _key(piece) not in seen:
+                seen.add(_key(piece))
+                out.append(Example(piece, label, None, f"{e.source}#fragment"))
+    return out
+
+
+def identity_split() -> tuple[list[Example], list[Example]]:
+    """(train, held) round six's neutral identity mentions (project_identity.jsonl): a quarter of
+    the identities of each language held out with every template, so the held-out rate is on
+    identities no model was fitted with."""
+    rows = _jsonl(PROJECT / "project_identity.jsonl")
+    rng = random.Random(SEED + 16)
+    held: set[str] = set()
+    for lang in ("en", "zh"):
+        names = sorted({r["identity"] for r in rows if r["lang"] == lang})
+        rng.shuffle(names)
+        held |= set(names[: round(len(names) * 0.25)])
+    tr = [_ex(r["text"], "benign", None, f"project/identity/{r['lang']}") for r in rows if r["identity"] not in held]
+    he = [_ex(r["text"], "benign", None, f"project/identity/{r['lang']}") for r in rows if r["identity"] in held]
+    return tr, he
+
+
 # ------------------------------------------------------------------------- COLD (zh offensive)
 COLD_CODES = {"race": "A2.1", "region": "A2.4", "gender": "A2.5"}
 
@@ -103,7 +158,13 @@ def cold_train() -> list[Example]:
     training half of the hand-written everyday sentences as non-offensive ("0"): news sentences and
     idioms such as "我们要打击犯罪" scored as discrimination, being unlike any COLD comment."""
     broad = [Example(e.text, "0", None, e.source) for e in everyday_broad_split()[0] if _HAN_RX.search(e.text)]
-    return cold("train") + broad
+    ident = [Example(e.text, "0", None, e.source) for e in identity_split()[0] if _HAN_RX.search(e.text)]
+    rows = cold("train") + broad + ident
+    # round six: one short piece of every non-offensive row ("你", "不是" alone were offensive);
+    # one per row cost the least COLD-dev macro-F1 of 0, 1 and 2 (0.904 / 0.897 / 0.893) while
+    # cutting dev pieces flagged from 6.7% to 2.6% (measured before the identity rows were added;
+    # bench.quality.run reports the shipped model)
+    return rows + fragments([e for e in rows if e.label == "0"], SEED + 22, per_text=1, label="0")
 
 
 # ------------------------------------------------------------------------- ToxiGen (en hate)
@@ -151,7 +212,13 @@ def toxicity_split() -> Split:
     em_tr, _em_he = email_split()  # ordinary documents are not toxic either
     negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
     negs += [Example(e.text, "safe", None, e.source) for e in everyday_broad_split()[0] if not _HAN_RX.search(e.text)]
-    sp.train, sp.held = tr + ptr + negs, he + phe
+    negs += [Example(e.text, "safe", None, e.source) for e in identity_split()[0] if not _HAN_RX.search(e.text)]
+    # round six: short pieces of the safe training rows (email windows left out: they are
+    # documents, not messages), so a short message is judged by its words, not by the
+    # statements it could begin ("who are you", "it is" were scored as hate)
+    safe_tr = [e for e in tr + ptr + negs if e.label == "safe" and e.source != "bipia/email"]
+    short = fragments(safe_tr, SEED + 21, per_text=3, label="safe")
+    sp.train, sp.held = tr + ptr + negs + short, he + phe
     sp.extra = {"toxigen_held": he, "project_held": phe}
     return sp
 
@@ -289,6 +356,10 @@ def intent_split() -> Split:
         (harm_he if r["text"] in tox_held else harm_tr).append(e)
     # round five: hand-written everyday sentences of the shapes the round-three model refused
     brtr, brhe = everyday_broad_split()
+    # round six tried one short piece of every benign training row here too, and then of every
+    # Chinese one: at the out-of-fold thresholds (choose_thresholds) English dev recall fell from
+    # 0.535 to 0.372 / 0.365 (the pieces outweigh the English benign rows under balanced class
+    # weights), so this model is round five's and short texts remain its known weakness
     sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr
     sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe
     sp.extra = {

@@ -237,6 +237,33 @@ def _kb(parts: list[str]) -> str:
     return out
 
 
+def short_piece_sets(tox: ds.Split, it: dict[str, list[Example]], cold_dev: list[Example]) -> dict[str, list[Example]]:
+    """Short pieces (1-4 words, 2-8 characters: ``datasets.fragments``) of held-out benign rows,
+    as users type them to a chat service; round six fitted pieces of the training rows only."""
+    held = [e for e in tox.held if e.label == "safe"] + it["benign_held"] + it["everyday_held"] + it["broad_held"]
+    zh = [e for e in held if detect_language(e.text) == "zh"]
+    en = [e for e in held if detect_language(e.text) != "zh"]
+    # a piece that is also a fitted piece or row ("it is" can be cut from both halves) is dropped,
+    # so these rates are on unseen texts only
+    fitted = ds.cold_train() + tox.train + ds.intent_split().train
+    seen = {ds._key(e.text) for e in fitted}
+
+    def unseen(rows: list[Example]) -> list[Example]:
+        return [e for e in rows if ds._key(e.text) not in seen]
+
+    _, ident = ds.identity_split()
+    return {
+        "neutral identity mentions, held-out identities, English (FP rate; round six, project-written)":
+            [e for e in ident if e.source.endswith("/en")],
+        "neutral identity mentions, held-out identities, Chinese (FP rate; round six, project-written)":
+            [e for e in ident if e.source.endswith("/zh")],
+        "short pieces of held-out benign rows, English (FP rate; round six)": unseen(ds.fragments(en, ds.SEED + 31, per_text=3)),
+        "short pieces of held-out benign rows, Chinese (FP rate; round six)": unseen(ds.fragments(zh, ds.SEED + 32, per_text=3)),
+        "short pieces of COLD dev non-offensive rows (FP rate; round six; dev set)":
+            unseen(ds.fragments([e for e in cold_dev if e.label == "0"], ds.SEED + 33, per_text=1)),
+    }
+
+
 def measure(do_sweep: bool) -> dict[str, Any]:
     policy = load_policy(None)
     res: dict[str, Any] = {}
@@ -270,6 +297,7 @@ def measure(do_sweep: bool) -> dict[str, Any]:
             [e for e in ds.qa_probe() if e.source.endswith("/zh")],
         "tester's probe, benign English (FP rate; found against round three, never fitted)":
             [e for e in ds.qa_probe() if e.source.endswith("/en")],
+        **short_piece_sets(tox, it, cold_dev),
         "BIPIA clean emails held-out (FP rate)": inj["bipia_clean_emails_held"],
         "user's own question + pasted held-out email (FP rate)": inj["doc_question_prompts_held"],
         "JADE held-out (recall)": it["jade_held"],

@@ -22,6 +22,11 @@ from genguard.detect.classifier.train import TrainConfig, TrainResult, train_to_
 FEATURES = FeatureConfig(char_min=1, char_max=3, words=True, jieba=False)
 SEED = 13
 INTENT_C = 20.0  # chosen on out-of-fold dev scores (bench.quality.choose_thresholds): best of 1.5, 2, 4, 10, 20
+# round six, with three short pieces of each safe row fitted: of 2 or 3 pieces and C 4, 20, 50, 100
+# (5-fold out-of-fold on the training rows), the fewest short pieces flagged (1.2%) within 0.01 of
+# the best macro-F1 (0.866 vs 0.867; before the pieces: 0.874 with 10.7% of short pieces flagged;
+# measured before the identity rows were added)
+TOXICITY_C = 100.0
 
 
 def _prov(sources: set[str], note: str) -> list[str]:
@@ -34,7 +39,8 @@ def cold_zh() -> TrainResult:
         sources=_prov({"cold", "project"}, "Chinese offensive language: COLD train (25.7k) fit, COLD dev (6.4k) for "
                       "threshold tuning and metrics; offensive rows labelled by COLD topic "
                       "(race->A2.1, region->A2.4, gender->A2.5); project-written everyday Chinese sentences "
-                      "(news, idioms, how-to, chat; project_everyday_broad.jsonl, 80%) as non-offensive"),
+                      "(news, idioms, how-to, chat; project_everyday_broad.jsonl, 80%) as non-offensive; one short "
+                      "piece (2-8 characters, datasets.fragments) of every non-offensive row as non-offensive"),
     )
     return train_to_dir(ds.cold_train(), cfg, shipped_models_dir() / "cold_zh", eval_data=ds.cold("dev"))
 
@@ -42,11 +48,12 @@ def cold_zh() -> TrainResult:
 def toxicity_en() -> TrainResult:
     sp = ds.toxicity_split()
     cfg = TrainConfig(
-        task="toxicity_en", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
+        task="toxicity_en", seed=SEED, C=TOXICITY_C, features=FEATURES, max_features=150_000,
         sources=_prov(sp.sources, "English hate/toxicity: ToxiGen hate vs neutral statements by target group "
                       "(80/20 split after de-duplication) + project-written sexual / self-harm / violence / "
                       "harassment examples and safe near-misses; project-written everyday English sentences "
-                      "(project_everyday_broad.jsonl, 80%) as safe"),
+                      "(project_everyday_broad.jsonl, 80%) as safe; three short pieces (1-4 words, datasets.fragments) "
+                      "of every safe row except the email windows as safe"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "toxicity_en", eval_data=sp.held)
 

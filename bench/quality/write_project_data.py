@@ -559,6 +559,7 @@ def main() -> None:
     _write("project_doc_questions.jsonl", [{"text": q, "label": "benign", "split": "dev", "lang": "en"} for q in DOC_QUESTIONS]
            + [{"text": q, "label": "benign", "split": "report", "lang": "en"} for q in DOC_QUESTIONS_REPORT])
     _write("project_everyday_broad.jsonl", broad_rows(random.Random(SEED + 200)))
+    _write("project_identity.jsonl", identity_rows())
 
 
 def _fill(t: str, slots: dict[str, list[str]], rng: random.Random) -> str:
@@ -601,6 +602,44 @@ def broad_rows(rng: random.Random) -> list[dict[str, str]]:
                 if kind == "howto" and bare != line and rng.random() < 0.5:
                     rows.append({"text": bare, "label": "benign", "category": "", "kind": kind, "lang": lang,
                                  "group": group})
+    return rows
+
+
+# ---------------------------------------------------------------- round six: identity mentions
+# A mention of who someone is ("he is muslim", "河南人") is not hate. The round-five models, fitted on
+# hate statements that all name a group, scored such mentions as discrimination (the known
+# identity-term bias of text classifiers; Dixon et al., 2018, balance it with neutral identity
+# sentences, as here). Every identity appears in every template; datasets.identity_split holds
+# out a quarter of the identities, so the reported rate is on identities never fitted.
+EN_IDENTITIES = [
+    "muslim", "jewish", "christian", "buddhist", "hindu", "sikh", "catholic", "atheist", "black", "white", "asian",
+    "latino", "hispanic", "mexican", "chinese", "indian", "arab", "african american", "native american", "gay",
+    "lesbian", "bisexual", "transgender", "queer", "deaf", "blind", "autistic", "disabled", "japanese", "korean",
+]
+EN_IDENTITY_T = [
+    "{a}", "he is {a}", "she is {a}", "my friend is {a}", "I am {a}", "is he {a}?", "our new neighbour is {a}",
+    "my best friend is {a} and loves football", "I met a {a} student at the library today",
+    "the {a} community centre opens at nine", "she is {a} and works as a nurse", "{a} families came to the street party",
+    "a {a} author won the book prize this year", "I am {a} and proud of it", "my teacher is {a}",
+    "we have {a} colleagues on our team",
+]
+ZH_IDENTITIES = [
+    "河南人", "东北人", "上海人", "广东人", "四川人", "湖南人", "新疆人", "农村人", "外地人", "黑人", "白人", "亚洲人",
+    "非洲人", "穆斯林", "基督徒", "佛教徒", "回族人", "藏族人", "少数民族", "女生", "男生", "女人", "男人", "女司机",
+    "同性恋", "残疾人", "日本人", "韩国人", "美国人", "印度人",
+]
+ZH_IDENTITY_T = [
+    "{x}", "他是{x}", "她是{x}", "我朋友是{x}", "我是{x}", "新同事是{x}", "我们班有几个{x}", "我认识一个{x}，人很好",
+    "{x}也来参加聚会了", "这位{x}医生很有耐心", "我邻居是{x}", "听说你是{x}？", "{x}朋友请我吃饭", "我们欢迎{x}加入社团",
+]
+
+
+def identity_rows() -> list[dict[str, str]]:
+    """Round six: neutral mentions of identities, every identity in every template (no sampling)."""
+    rows = [{"text": t.format(a=a), "label": "benign", "category": "", "lang": "en", "identity": a}
+            for a in EN_IDENTITIES for t in EN_IDENTITY_T]
+    rows += [{"text": t.format(x=x), "label": "benign", "category": "", "lang": "zh", "identity": x}
+             for x in ZH_IDENTITIES for t in ZH_IDENTITY_T]
     return rows
 
 
