@@ -22,11 +22,14 @@ from genguard.detect.classifier.train import TrainConfig, TrainResult, train_to_
 FEATURES = FeatureConfig(char_min=1, char_max=3, words=True, jieba=False)
 SEED = 13
 INTENT_C = 20.0  # chosen on out-of-fold dev scores (bench.quality.choose_thresholds): best of 1.5, 2, 4, 10, 20
-# round six, with three short pieces of each safe row fitted: of 2 or 3 pieces and C 4, 20, 50, 100
-# (5-fold out-of-fold on the training rows), the fewest short pieces flagged (1.2%) within 0.01 of
-# the best macro-F1 (0.866 vs 0.867; before the pieces: 0.874 with 10.7% of short pieces flagged;
-# measured before the identity rows were added)
-TOXICITY_C = 100.0
+# round six, with three short pieces of each safe row fitted: of 2 or 3 pieces, C 4, 20, 50, 100 and
+# balanced or no class weights (5-fold out-of-fold on the training rows, before the identity rows
+# were added), the best macro-F1 (0.875; 0.874 without pieces) with the fewest pieces flagged (0.1%;
+# 10.7% without). Unweighted classes trade recall (0.90 -> 0.74 out of fold) for precision (0.78 ->
+# 0.93); balanced weights with the pieces flagged 14-22% of GPTFuzz's first 40 questions' answers
+# that did not comply (dev), against 7.6% unweighted and 8.7% for round five's model.
+TOXICITY_C = 50.0
+TOXICITY_CLASS_WEIGHT = None
 
 
 def _prov(sources: set[str], note: str) -> list[str]:
@@ -48,7 +51,8 @@ def cold_zh() -> TrainResult:
 def toxicity_en() -> TrainResult:
     sp = ds.toxicity_split()
     cfg = TrainConfig(
-        task="toxicity_en", seed=SEED, C=TOXICITY_C, features=FEATURES, max_features=150_000,
+        task="toxicity_en", seed=SEED, C=TOXICITY_C, class_weight=TOXICITY_CLASS_WEIGHT, features=FEATURES,
+        max_features=150_000,
         sources=_prov(sp.sources, "English hate/toxicity: ToxiGen hate vs neutral statements by target group "
                       "(80/20 split after de-duplication) + project-written sexual / self-harm / violence / "
                       "harassment examples and safe near-misses; project-written everyday English sentences "
