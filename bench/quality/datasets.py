@@ -359,7 +359,10 @@ def intent_split() -> Split:
     # round six tried one short piece of every benign training row here too, and then of every
     # Chinese one: at the out-of-fold thresholds (choose_thresholds) English dev recall fell from
     # 0.535 to 0.372 / 0.365 (the pieces outweigh the English benign rows under balanced class
-    # weights), so this model is round five's and short texts remain its known weakness
+    # weights), so this model is round five's and short texts remain its known weakness. A third
+    # try weighted the classes as balanced over the whole rows only (the pieces adding to the
+    # benign class): zh 0.71 / en 0.98 chosen (dev recall 0.887 / 0.414), and "如何", "你" alone
+    # still scored 0.98 / 1.0, as JADE's questions nearly all open with them
     sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr
     sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe
     sp.extra = {

@@ -168,8 +168,9 @@ three from a one-off script, not this command); short generalisations such as "a
 criminals" (0.99 -> 0.18) and "jews control the banks" now pass the whole guard. Tried and not shipped: the same pieces for the
 intent model (all benign rows, then Chinese rows only) moved its out-of-fold English threshold to
 0.99 and English dev recall from 0.535 to 0.37, because under balanced class weights the pieces
-outweigh the English benign rows; short requests ("why", "如何", "帮我") stay the intent model's
-known weakness. Still refused after the change: "you are right" (toxicity_en 0.51), a Chinese
+outweigh the English benign rows; with the classes weighted as balanced over the whole rows only,
+0.98 and 0.414, and "如何" and "你" alone still scored 0.98 and 1.0 (JADE's questions nearly all
+open with them). Short requests ("why", "如何", "帮我") stay the intent model's known weakness. Still refused after the change: "you are right" (toxicity_en 0.51), a Chinese
 group name alone ("河南人", "黑人") by cold_zh, and "you" alone by the injection model."""
 
 
