@@ -165,7 +165,8 @@ precision), the whole guard's recall on held-out ToxiGen hate statements of more
 -> 0.82 and of at most 8 words 13 -> 10 of 14, on COLD-dev offensive comments of at most 15
 characters 0.882 -> 0.807 (280; longer ones 0.921 -> 0.914), XSTest unsafe 0.32 -> 0.29 (the last
 three from a one-off script, not this command); short generalisations such as "all immigrants are
-criminals" (0.99 -> 0.18) and "jews control the banks" now pass the whole guard. Tried and not shipped: the same pieces for the
+criminals" (0.99 -> 0.18) and "jews control the banks" passed the whole guard (those two and
+"女司机就是马路杀手" were then added to the keyword banks, which the rows above include). Tried and not shipped: the same pieces for the
 intent model (all benign rows, then Chinese rows only) moved its out-of-fold English threshold to
 0.99 and English dev recall from 0.535 to 0.37, because under balanced class weights the pieces
 outweigh the English benign rows; with the classes weighted as balanced over the whole rows only,
