@@ -140,6 +140,19 @@ def identity_split() -> tuple[list[Example], list[Example]]:
     return tr, he
 
 
+def short_chat_split() -> tuple[list[Example], list[Example]]:
+    """(train, held) round six's hand-written one-line chat messages (project_short_chat.jsonl):
+    a fifth of each language held out."""
+    rows = [_ex(r["text"], "benign", None, f"project/short_chat/{r['lang']}") for r in _jsonl(PROJECT / "project_short_chat.jsonl")]
+    tr: list[Example] = []
+    he: list[Example] = []
+    for lang in ("en", "zh"):
+        a, b = _split([e for e in rows if e.source.endswith(lang)], 0.2, random.Random(SEED + 17))
+        tr += a
+        he += b
+    return tr, he
+
+
 # ------------------------------------------------------------------------- COLD (zh offensive)
 COLD_CODES = {"race": "A2.1", "region": "A2.4", "gender": "A2.5"}
 
@@ -159,7 +172,8 @@ def cold_train() -> list[Example]:
     idioms such as "我们要打击犯罪" scored as discrimination, being unlike any COLD comment."""
     broad = [Example(e.text, "0", None, e.source) for e in everyday_broad_split()[0] if _HAN_RX.search(e.text)]
     ident = [Example(e.text, "0", None, e.source) for e in identity_split()[0] if _HAN_RX.search(e.text)]
-    rows = cold("train") + broad + ident
+    chat = [Example(e.text, "0", None, e.source) for e in short_chat_split()[0] if _HAN_RX.search(e.text)]
+    rows = cold("train") + broad + ident + chat
     # round six: one short piece of every non-offensive row ("你", "不是" alone were offensive);
     # one per row cost the least COLD-dev macro-F1 of 0, 1 and 2 (0.904 / 0.897 / 0.893) while
     # cutting dev pieces flagged from 6.7% to 2.6% (measured before the identity rows were added;
@@ -213,6 +227,7 @@ def toxicity_split() -> Split:
     negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
     negs += [Example(e.text, "safe", None, e.source) for e in everyday_broad_split()[0] if not _HAN_RX.search(e.text)]
     negs += [Example(e.text, "safe", None, e.source) for e in identity_split()[0] if not _HAN_RX.search(e.text)]
+    negs += [Example(e.text, "safe", None, e.source) for e in short_chat_split()[0] if not _HAN_RX.search(e.text)]
     # round six: short pieces of the safe training rows (email windows left out: they are
     # documents, not messages), so a short message is judged by its words, not by the
     # statements it could begin ("who are you", "it is" were scored as hate)
@@ -363,8 +378,10 @@ def intent_split() -> Split:
     # try weighted the classes as balanced over the whole rows only (the pieces adding to the
     # benign class): zh 0.71 / en 0.98 chosen (dev recall 0.887 / 0.414), and "如何", "你" alone
     # still scored 0.98 / 1.0, as JADE's questions nearly all open with them
-    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr
-    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe
+    # round six: hand-written one-line chat messages ("为什么呢", "why not?", 80/20)
+    chtr, chhe = short_chat_split()
+    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr + chtr
+    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe + chhe
     sp.extra = {
         "jade_held": jhe,
         "xstest_safe_held": [e for e in xhe if e.label == "benign"],

@@ -289,7 +289,12 @@ def short_piece_sets(tox: ds.Split, it: dict[str, list[Example]], cold_dev: list
         return [e for e in rows if ds._key(e.text) not in seen]
 
     _, ident = ds.identity_split()
+    _, chat = ds.short_chat_split()
     return {
+        "one-line chat messages held-out, English (FP rate; round six, hand-written)":
+            [e for e in chat if e.source.endswith("/en")],
+        "one-line chat messages held-out, Chinese (FP rate; round six, hand-written)":
+            [e for e in chat if e.source.endswith("/zh")],
         "neutral identity mentions, held-out identities, English (FP rate; round six, project-written)":
             [e for e in ident if e.source.endswith("/en")],
         "neutral identity mentions, held-out identities, Chinese (FP rate; round six, project-written)":
