@@ -141,38 +141,43 @@ Round six (2026-12-04, short texts and identity mentions): the default guard ref
 messages and neutral mentions of who someone is. toxicity_en, fitted on whole ToxiGen statements
 that nearly all name a group, scored "it is", "who are you", "I am not sure" as A2.5 and "he is
 muslim" as A2.2 (18 of 20 such messages written while looking into it were refused); cold_zh scored
-"你" and "不是" as offensive. Measured on the rows below before the change (round five's models):
-short pieces of held-out benign rows flagged by the whole guard 10.8% (English) / 7.3% (Chinese),
-of COLD-dev non-offensive rows 8.7%, held-out neutral identity mentions 39.8% / 8.9%. The change:
-short pieces (1-4 words, 2-8 characters, `datasets.fragments`) of the safe training rows are fitted
-as safe (toxicity_en three per row, cold_zh one), and 900 project-written neutral identity
-sentences (`project_identity.jsonl`, 30 identities per language in every template; a quarter of the
-identities held out) as safe / non-offensive; toxicity_en is fitted without class weights at C 50
-(was balanced, C 4). Choices were made on dev data: toxicity_en's pieces per row, C and class
-weights by 5-fold out-of-fold scores of its training rows (of 2-3 pieces, C 4-100, balanced or no
-weights: the best macro-F1, 0.875 against 0.874 without pieces, which also flagged the fewest
-pieces, 0.1% against 10.7%) and by the answers to GPTFuzz's first 40 questions that did not comply
-(dev; the judge's held-out half is questions 40-79): balanced weights with the pieces flagged
-14-22% of them, unweighted 7.6%, round five 8.7%. cold_zh's pieces per row were chosen on COLD dev
-(1 of 0-2: dev macro-F1 0.904 / 0.897 / 0.893), whose tuned threshold moved 0.61 -> 0.73. The
-held-out pieces exclude any piece that is also a fitted text. After: short pieces 0.6% / 4.0%
-(intent + injection, unchanged, are 3.3 points of the Chinese rate), COLD-dev pieces 4.2%, identity
-mentions 1.6% / 2.7%; whole guard on held-out benign prompts 12.0% -> 7.0% (English 20.7% ->
-4.6%), XSTest safe 7.5% -> 5.8%, tester's probe English 14% -> 8%; toxicity_en on ToxiGen +
-project held-out: macro-F1 0.816 -> 0.845, precision 0.83 -> 0.95, FP rate 0.333 -> 0.076. The
-price is recall: toxicity_en's held-out recall 0.939 -> 0.807 (unweighted classes favour
-precision), the whole guard's recall on held-out ToxiGen hate statements of more than 8 words 0.94
--> 0.82 and of at most 8 words 13 -> 10 of 14, on COLD-dev offensive comments of at most 15
-characters 0.882 -> 0.807 (280; longer ones 0.921 -> 0.914), XSTest unsafe 0.32 -> 0.29 (the last
-three from a one-off script, not this command); short generalisations such as "all immigrants are
-criminals" (0.99 -> 0.18) and "jews control the banks" passed the whole guard (those two and
-"女司机就是马路杀手" were then added to the keyword banks, which the rows above include). Tried and not shipped: the same pieces for the
-intent model (all benign rows, then Chinese rows only) moved its out-of-fold English threshold to
-0.99 and English dev recall from 0.535 to 0.37, because under balanced class weights the pieces
-outweigh the English benign rows; with the classes weighted as balanced over the whole rows only,
-0.98 and 0.414, and "如何" and "你" alone still scored 0.98 and 1.0 (JADE's questions nearly all
-open with them). Short requests ("why", "如何", "帮我") stay the intent model's known weakness. Still refused after the change: "you are right" (toxicity_en 0.51), a Chinese
-group name alone ("河南人", "黑人") by cold_zh, and "you" alone by the injection model."""
+"你" and "不是" as offensive, the intent model "why" and "帮我" as harmful requests. Measured on the
+rows below before the change (round five's models): short pieces of held-out benign rows flagged by
+the whole guard 10.8% (English) / 7.3% (Chinese), of COLD-dev non-offensive rows 8.7%, held-out
+neutral identity mentions 39.8% / 8.9%. The change: (1) short pieces (1-4 words, 2-8 characters,
+`datasets.fragments`) of the safe training rows are fitted as safe by toxicity_en (three per row)
+and cold_zh (one per row); (2) 900 project-written neutral identity sentences
+(`project_identity.jsonl`, 30 identities per language in every template; a quarter of the identities
+held out) as safe / non-offensive; (3) 147 hand-written one-line chat messages
+(`project_short_chat.jsonl`, 80/20) as benign for all three models; (4) toxicity_en is fitted
+without class weights at C 50 (was balanced, C 4). Choices were made on dev data: toxicity_en's
+pieces per row, C and class weights by 5-fold out-of-fold scores of its training rows (of 2-3
+pieces, C 4-100, balanced or no weights: the best macro-F1, 0.875 against 0.874 without pieces,
+which also flagged the fewest pieces, 0.1% against 10.7%) and by the answers to GPTFuzz's first 40
+questions that did not comply (dev; the judge's held-out half is questions 40-79): balanced weights
+with the pieces flagged 14-22% of them, unweighted 7.6%, round five 8.7%. cold_zh's pieces per row
+were chosen on COLD dev (1 of 0-2: dev macro-F1 0.904 / 0.897 / 0.893), whose tuned threshold moved
+0.61 -> 0.72; the intent thresholds re-chosen by choose_thresholds moved 0.69 / 0.96 -> 0.70 / 0.97
+(zh / en; out-of-fold recall 0.895 -> 0.887 and 0.535 -> 0.483: English moves in steps of one or two
+XSTest-safe prompts under the Wilson bound). The held-out pieces exclude any piece that is also a
+fitted text. After: short pieces 0.6% / 3.4%, COLD-dev pieces 3.9%, identity mentions 1.6% / 2.7%,
+held-out one-line messages 0 of 14 / 0 of 15; whole guard on held-out benign prompts 12.0% -> 6.5%
+(English 20.7% -> 4.6%), XSTest safe 7.5% -> 5.8%, tester's probe 6.0% / 14% -> 4.5% / 8%;
+toxicity_en on ToxiGen + project held-out: macro-F1 0.816 -> 0.840, precision 0.83 -> 0.95, FP rate
+0.333 -> 0.076. The price is recall: toxicity_en's held-out recall 0.939 -> 0.798 (unweighted
+classes favour precision); the whole guard's on held-out ToxiGen hate statements of more than 8
+words 0.94 -> 0.80 and of at most 8 words 13 -> 11 of 14, on COLD-dev offensive comments of at most
+15 characters 0.882 -> 0.807 (280; longer ones 0.921 -> 0.913; these four from a one-off script, not
+this command); XSTest unsafe 0.32 -> 0.25 and the project's plain English harmful requests 0.85 ->
+0.80 (the English intent threshold); JADE 0.870 -> 0.865. Short generalisations such as "all
+immigrants are criminals" (toxicity_en 0.99 -> 0.18) and "jews control the banks" passed the whole
+guard (those two and "女司机就是马路杀手" were then added to the keyword banks, which the rows above
+include). Tried and not shipped: short pieces for the intent model (all benign rows; Chinese rows
+only; and with the classes weighted as balanced over the whole rows only) moved its out-of-fold
+English threshold to 0.98-0.99 and English dev recall to 0.37-0.41, and "如何" and "你" alone still
+scored 0.98 and 1.0 (JADE's questions nearly all open with them). Still refused after the change:
+"如何" and "你" alone (intent), a Chinese group name alone ("河南人", "黑人") by cold_zh, and "you"
+alone by the injection model."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
