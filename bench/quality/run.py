@@ -175,7 +175,9 @@ guard (those two and "女司机就是马路杀手" were then added to the keywor
 include). Tried and not shipped: short pieces for the intent model (all benign rows; Chinese rows
 only; and with the classes weighted as balanced over the whole rows only) moved its out-of-fold
 English threshold to 0.98-0.99 and English dev recall to 0.37-0.41, and "如何" and "你" alone still
-scored 0.98 and 1.0 (JADE's questions nearly all open with them). Still refused after the change:
+scored 0.98 and 1.0 (JADE's questions nearly all open with them); the one-line messages for the
+injection model too (it then let "you" alone through, but on these held-out rows BIPIA recall fell
+0.94 -> 0.933 and JADE 0.848 -> 0.846; decided on the held-out rows). Still refused after the change:
 "如何" and "你" alone (intent), a Chinese group name alone ("河南人", "黑人") by cold_zh, and "you"
 alone by the injection model."""
 
