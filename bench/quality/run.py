@@ -160,7 +160,7 @@ were chosen on COLD dev (1 of 0-2: dev macro-F1 0.904 / 0.897 / 0.893), whose tu
 0.61 -> 0.72; the intent thresholds re-chosen by choose_thresholds moved 0.69 / 0.96 -> 0.70 / 0.97
 (zh / en; out-of-fold recall 0.895 -> 0.887 and 0.535 -> 0.483: English moves in steps of one or two
 XSTest-safe prompts under the Wilson bound). The held-out pieces exclude any piece that is also a
-fitted text. After: short pieces 0.6% / 3.4%, COLD-dev pieces 3.9%, identity mentions 1.6% / 2.7%,
+fitted text. After: short pieces 0.6% / 2.8%, COLD-dev pieces 3.5%, identity mentions 1.6% / 1.8%,
 held-out one-line messages 0 of 14 / 0 of 15; whole guard on held-out benign prompts 12.0% -> 6.5%
 (English 20.7% -> 4.6%), XSTest safe 7.5% -> 5.8%, tester's probe 6.0% / 14% -> 4.5% / 8%;
 toxicity_en on ToxiGen + project held-out: macro-F1 0.816 -> 0.840, precision 0.83 -> 0.95, FP rate
@@ -175,10 +175,12 @@ guard (those two and "女司机就是马路杀手" were then added to the keywor
 include). Tried and not shipped: short pieces for the intent model (all benign rows; Chinese rows
 only; and with the classes weighted as balanced over the whole rows only) moved its out-of-fold
 English threshold to 0.98-0.99 and English dev recall to 0.37-0.41, and "如何" and "你" alone still
-scored 0.98 and 1.0 (JADE's questions nearly all open with them); the one-line messages for the
+scored 0.98 and 1.0 (JADE's questions nearly all open with them), so the default policy now lets
+the three classifier detectors abstain on texts of fewer than 3 characters (`min_chars: 3`; the
+keyword banks still judge them), which the rows above include; the one-line messages for the
 injection model too (it then let "you" alone through, but on these held-out rows BIPIA recall fell
 0.94 -> 0.933 and JADE 0.848 -> 0.846; decided on the held-out rows). Still refused after the change:
-"如何" and "你" alone (intent), a Chinese group name alone ("河南人", "黑人") by cold_zh, and "you"
+a Chinese group name alone ("河南人", "东北人") by cold_zh, "他们来了" by the intent model, and "you"
 alone by the injection model."""
 
 

@@ -374,7 +374,7 @@ def test_default_guard_allows_everyday_requests_and_refuses_harmful_ones() -> No
 # this test; round six fitted short pieces of benign sentences and neutral identity sentences
 # (bench/quality/datasets.py), and bench.quality.run reports the rates on held-out ones.
 SHORT_BENIGN = [
-    "are you sure?", "not really", "it is", "no, not that one", "Are you a bot?", "that is not what I asked",
+    "如何", "你", "are you sure?", "not really", "it is", "no, not that one", "Are you a bot?", "that is not what I asked",
     "I am not sure", "we are late", "my neighbour is gay", "she is jewish", "不是", "不是这个意思", "你说得对",
     "他是穆斯林", "我朋友是同性恋",
 ]
@@ -391,3 +391,18 @@ def test_default_guard_lets_short_messages_and_identity_mentions_through() -> No
     for t in SHORT_HATE:  # the learned detectors alone, not only the keyword banks, still find them
         d = guard.check(t, Direction.OUTPUT)
         assert any(f.detector in LEARNED for f in d.findings), t
+
+
+def test_min_chars_makes_the_detector_abstain_on_tiny_texts(model_dir: Path) -> None:
+    """Below ``min_chars`` characters (whitespace not counted) a learned detector reports nothing;
+    at that size and above it scores as before; a bad value is a config error naming the detector."""
+    plain = build_detector("classifier", {"models": [str(model_dir)]}, name="clf")
+    short = build_detector("classifier", {"models": [str(model_dir)], "min_chars": 8}, name="clf")
+    text = "河南人都是骗子"  # 7 characters
+    assert plain.detect(DetectContext(text)) and plain.detect(DetectContext(f" {text}\n"))
+    assert short.detect(DetectContext(text)) == [] and short.detect(DetectContext(f" {text} \n")) == []
+    assert short.detect(DetectContext(text + "。")) == plain.detect(DetectContext(text + "。")) != []
+    assert short.detect_many([DetectContext(text), DetectContext(text + "。")]) == [[], plain.detect(DetectContext(text + "。"))]
+    for bad in (-1, 2.5, "3", True):
+        with pytest.raises(ConfigError, match="detector 'clf': min_chars must be a whole number"):
+            build_detector("classifier", {"models": [str(model_dir)], "min_chars": bad}, name="clf")

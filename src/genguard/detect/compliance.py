@@ -30,8 +30,8 @@ Policy example::
       threshold: 0.5
       config:
         models: [intent]                    # prompt classifiers when used outside a guard
-        prompt_threshold: 0.69              # their minimum harm score
-        language_thresholds: {en: 0.96}     # their floors by the prompt's language
+        prompt_threshold: 0.70              # their minimum harm score
+        language_thresholds: {en: 0.97}     # their floors by the prompt's language
         judge: learned                      # or: refusal (rules only, no scikit-learn)
 
 The judge loads scikit-learn on first use (``learned``), so the core guard's start-up is not
@@ -59,7 +59,7 @@ class HarmfulComplianceDetector(Detector):
         self,
         name: str | None = None,
         models: list[str] | None = None,
-        prompt_threshold: float = 0.69,
+        prompt_threshold: float = 0.70,
         language_thresholds: dict[str, float] | None = None,
         judge: str = "learned",
         window: int = 160,
@@ -74,7 +74,7 @@ class HarmfulComplianceDetector(Detector):
         self.judge_name = judge
         self._prompts = ClassifierDetector(
             name=f"{self.name}:prompt", models=list(models or ["intent"]), min_score=self.prompt_threshold,
-            window=window, language_thresholds={"en": 0.96} if language_thresholds is None else language_thresholds,
+            window=window, language_thresholds={"en": 0.97} if language_thresholds is None else language_thresholds,
         )
         self._judge: Any = None
 
