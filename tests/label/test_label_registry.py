@@ -72,6 +72,24 @@ def test_exact_and_near_lookup(store_url: str) -> None:
     store.dispose()
 
 
+def test_rows_without_content_match_only_exactly(store_url: str) -> None:
+    """A row whose SimHash is 0 (a text without content, recorded through the bulk path or before
+    record() refused such texts) is found by its sha256 but never as a near duplicate of a
+    sparse fingerprint."""
+    store = open_store(store_url)
+    reg = OutputRegistry(store)
+    blank = fingerprint("...")
+    assert blank.simhash == 0
+    reg.record_fingerprints([(blank, "old-gateway", "m", "blank-1", None, {})])
+    pid = reg.record(ESSAY, producer="genguard", produce_id="essay-1")
+    sparse = reg.lookup(simhash="0000000000000123")
+    assert sparse.near == [] and not sparse.produced_here
+    assert [m.produce_id for m in reg.lookup(sha256=blank.sha256).exact] == ["blank-1"]
+    fp = fingerprint(ESSAY)
+    assert [m.produce_id for m in reg.lookup(simhash=fp.simhash_hex).near] == [pid]
+    store.dispose()
+
+
 def test_nothing_but_fingerprints_stored(store_url: str) -> None:
     store = open_store(store_url)
     reg = OutputRegistry(store)

@@ -217,7 +217,10 @@ class OutputRegistry:
                     strict=True,
                 ):
                     for rid, sim in s.execute(select(RegistryOutput.id, RegistryOutput.simhash).where(col.in_(probe))):
-                        if rid not in exact_ids and rid not in near_ids:
+                        # a stored SimHash 0 is a text without content (a row from before record()
+                        # refused them, or from record_fingerprints): it near-matches every sparse
+                        # fingerprint and says nothing, so it is matched by its sha256 only
+                        if sim and rid not in exact_ids and rid not in near_ids:
                             d = sh.hamming(h, sh.to_unsigned(sim))
                             if d <= max_distance:
                                 near_ids[rid] = d
