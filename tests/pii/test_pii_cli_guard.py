@@ -50,7 +50,12 @@ def test_redact_vault_then_restore_across_processes(tmp_path: Path) -> None:
     assert "<CN_MOBILE_1>" in red.stdout and "13812345678" not in red.stdout
     back = subprocess.run([*cmd, "--restore", "--session", "t1", red.stdout.strip()], capture_output=True, text=True,
                           env=env, check=True)
-    assert back.stdout.strip() == TEXT
+    assert back.stdout.strip() == TEXT and back.stderr == ""
+    # a placeholder the session does not hold (a model invented it) stays, and stderr names it
+    odd = subprocess.run([*cmd, "--restore", "--session", "t1", red.stdout.strip() + " <PERSON_9>"],
+                         capture_output=True, text=True, env=env, check=True)
+    assert odd.stdout.strip() == TEXT + " <PERSON_9>"
+    assert "1 placeholder(s) not in vault session 't1' left as they are" in odd.stderr and "<PERSON_9>" in odd.stderr
     db = (tmp_path / "home" / "genguard.db").read_bytes()
     assert b"13812345678" not in db and ID.encode() not in db
 

@@ -48,6 +48,9 @@ def test_restore_in_model_answer_with_unknown_placeholders() -> None:
     v.pseudonymize(TEXT, FINDINGS, session="s")
     answer = "I will text <PHONE_2> and email <EMAIL_1>; <PHONE_9> is unknown"
     assert v.restore(answer, session="s") == "I will text 13900001111 and email a@b.com; <PHONE_9> is unknown"
+    assert v.missing(answer + " <PHONE_9> <X_1>", session="s") == ["<PHONE_9>", "<X_1>"]  # once each, in order
+    assert v.missing(answer, session="other") == ["<PHONE_2>", "<EMAIL_1>", "<PHONE_9>"]
+    assert v.missing("no placeholder here", session="s") == []
 
 
 def test_persisted_roundtrip_and_ciphertext_at_rest(store_url: str) -> None:

@@ -145,6 +145,11 @@ def redact(
             raise InputError(f"vault session {session!r} does not exist in this store (no text was redacted with "
                              f"--operator vault --session {session}); check the --session name")
         typer.echo(vault.restore(text, session=session))
+        left = vault.missing(text, session=session)
+        if left:  # restored what it could; say which placeholders the session does not hold
+            shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
+            typer.echo(f"warning: {len(left)} placeholder(s) not in vault session {session!r} left as they are "
+                       f"/ 会话中不存在的占位符已原样保留: {shown}", err=True)
         return
     if file is not None:  # before the detector is built: path mistakes are reported at once
         out = require_jsonl_paths(file, out)

@@ -82,6 +82,17 @@ class Vault:
         originals = {p: self._decrypt(e.ciphertext) for p, e in entries.items()}
         return PLACEHOLDER_RE.sub(lambda m: originals.get(m.group(0), m.group(0)), text)
 
+    def missing(self, text: str, *, session: str) -> list[str]:
+        """The placeholders in ``text`` that ``session`` does not hold, in order of first
+        occurrence: :meth:`restore` leaves them as they are (a model may invent ``<PERSON_9>``, or
+        the text came from another session), and a caller can say so instead of passing them on
+        as if restored."""
+        found = list(dict.fromkeys(m.group(0) for m in PLACEHOLDER_RE.finditer(text)))
+        if not found:
+            return []
+        known = self._load(session, placeholders=set(found))
+        return [p for p in found if p not in known]
+
     def forget(self, session: str) -> None:
         """Drop every mapping of ``session`` (its placeholders can no longer be restored)."""
         if self._store is None:
