@@ -181,7 +181,11 @@ keyword banks still judge them), which the rows above include; the one-line mess
 injection model too (it then let "you" alone through, but on these held-out rows BIPIA recall fell
 0.94 -> 0.933 and JADE 0.848 -> 0.846; decided on the held-out rows). Still refused after the change:
 a Chinese group name alone ("河南人", "东北人") by cold_zh, "他们来了" by the intent model, and "you"
-alone by the injection model."""
+alone by the injection model. Disclosure: the first toxicity_en variants (pieces per row, C) were
+compared on `train`'s own metrics, i.e. on the held-out rows below, before the out-of-fold comparison
+replaced that; the shipped settings follow the out-of-fold rule and the GPTFuzz dev answers. Each
+candidate's share of a 20-message list (the one-line messages of the first paragraph) was watched
+throughout, and the short messages the tests pin were written while looking into the problem."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:
