@@ -385,8 +385,9 @@ SHORT_HATE = ["gay people are disgusting", "women are stupid and belong in the k
 
 def test_default_guard_lets_short_messages_and_identity_mentions_through() -> None:
     guard = Guard.from_policy()
-    flagged = {t: [f"{f.detector}:{f.category}" for f in d.findings]
-               for t in SHORT_BENIGN for d in [guard.check(t, Direction.OUTPUT)] if d.action != Action.ALLOW}
+    flagged = {(t, str(way)): [f"{f.detector}:{f.category}" for f in d.findings]
+               for t in SHORT_BENIGN for way in (Direction.INPUT, Direction.OUTPUT)
+               for d in [guard.check(t, way)] if d.action != Action.ALLOW}
     assert flagged == {}
     for t in SHORT_HATE:  # the learned detectors alone, not only the keyword banks, still find them
         d = guard.check(t, Direction.OUTPUT)
