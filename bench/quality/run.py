@@ -179,7 +179,12 @@ scored 0.98 and 1.0 (JADE's questions nearly all open with them), so the default
 the three classifier detectors abstain on texts of fewer than 3 characters (`min_chars: 3`; the
 keyword banks still judge them), which the rows above include; the one-line messages for the
 injection model too (it then let "you" alone through, but on these held-out rows BIPIA recall fell
-0.94 -> 0.933 and JADE 0.848 -> 0.846; decided on the held-out rows). Still refused after the change:
+0.94 -> 0.933 and JADE 0.848 -> 0.846; decided on the held-out rows); and the injection model without
+BIPIA's task-irrelevant attacks as S1 rows (ordinary requests planted in a document, which teach it
+that a user's own "Write a Python function to reverse a list." is an injection: two held-out
+project coding requests are refused, S1 0.65): on these held-out rows BIPIA recall fell 0.94 ->
+0.853, below the 0.90 target (0.992 -> 0.917 without the task-irrelevant categories), so it was
+not shipped (rule fixed before the run: BIPIA >= 0.90). Still refused after the change:
 a Chinese group name alone ("河南人", "东北人") by cold_zh, "他们来了" by the intent model, and "you"
 alone by the injection model. Disclosure: the first toxicity_en variants (pieces per row, C) were
 compared on `train`'s own metrics, i.e. on the held-out rows below, before the out-of-fold comparison
