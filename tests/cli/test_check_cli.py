@@ -247,3 +247,20 @@ def test_check_output_with_its_prompt(tmp_path: Path) -> None:
 def test_check_prompt_options_misused(args: list[str], says: str) -> None:
     res = runner.invoke(app, ["check", *args])
     assert isinstance(res.exception, InputError) and says in str(res.exception)
+
+
+def test_main_names_the_kind_of_error_in_chinese_and_exits_non_zero(tmp_path: Path) -> None:
+    """main() (the installed entry point) turns a user error into one line: ``error (<kind in
+    Chinese>): <message>``, exit 2 (3 for an unreachable target), no traceback."""
+    import subprocess
+    import sys
+
+    env = {"GENGUARD_HOME": str(tmp_path / "home"), "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    bad_policy = tmp_path / "p.yaml"
+    bad_policy.write_text("detectors: [{type: nosuch}]\n", encoding="utf-8")
+    cases = [(["check"], "error (输入错误): ", 2), (["check", "--policy", str(bad_policy), "hi"], "error (配置错误): ", 2)]
+    for args, prefix, code in cases:
+        proc = subprocess.run([sys.executable, "-c", "from genguard.cli.app import main; main()", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == code and proc.stderr.startswith(prefix), proc.stderr
+        assert "Traceback" not in proc.stderr

@@ -58,7 +58,7 @@ def main() -> None:
     try:
         app()
     except GenguardError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error ({exc.kind_zh}):[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _interrupted()
@@ -72,7 +72,8 @@ def main() -> None:
 
 
 def _interrupted() -> None:
-    err_console.print("[yellow]interrupted[/]; commands that write output can be re-run to resume.")
+    err_console.print("[yellow]interrupted / 已中断[/]; commands that write output can be re-run to resume "
+                      "/ 写输出的命令可重新运行以续跑。")
     sys.exit(130)
 
 
