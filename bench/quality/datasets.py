@@ -124,6 +124,11 @@ def fragments(items: list[Example], seed: int, per_text: int = 2, label: str = "
     return out
 
 
+def benign_as(rows: list[Example], label: str, *, chinese: bool) -> list[Example]:
+    """The rows of one language (with Chinese characters or without) under a model's benign label."""
+    return [Example(e.text, label, None, e.source) for e in rows if bool(_HAN_RX.search(e.text)) == chinese]
+
+
 def identity_split() -> tuple[list[Example], list[Example]]:
     """(train, held) round six's neutral identity mentions (project_identity.jsonl): a quarter of
     the identities of each language held out with every template, so the held-out rate is on
@@ -170,10 +175,8 @@ def cold_train() -> list[Example]:
     """The offensive-language model's training rows: COLD train, plus (round five) the Chinese
     training half of the hand-written everyday sentences as non-offensive ("0"): news sentences and
     idioms such as "我们要打击犯罪" scored as discrimination, being unlike any COLD comment."""
-    broad = [Example(e.text, "0", None, e.source) for e in everyday_broad_split()[0] if _HAN_RX.search(e.text)]
-    ident = [Example(e.text, "0", None, e.source) for e in identity_split()[0] if _HAN_RX.search(e.text)]
-    chat = [Example(e.text, "0", None, e.source) for e in short_chat_split()[0] if _HAN_RX.search(e.text)]
-    rows = cold("train") + broad + ident + chat
+    rows = cold("train") + benign_as(everyday_broad_split()[0] + identity_split()[0] + short_chat_split()[0], "0",
+                                     chinese=True)
     # round six: one short piece of every non-offensive row ("你", "不是" alone were offensive);
     # one per row cost the least COLD-dev macro-F1 of 0, 1 and 2 (0.904 / 0.897 / 0.893) while
     # cutting dev pieces flagged from 6.7% to 2.6% (measured before the identity rows were added;
@@ -225,9 +228,7 @@ def toxicity_split() -> Split:
              if e.source in ("project/benign", "bipia/email_q") and not _HAN_RX.search(e.text)]
     em_tr, _em_he = email_split()  # ordinary documents are not toxic either
     negs += [Example(e[a:b], "safe", None, "bipia/email") for e in em_tr for a, b in windows(e, INJECTION_WINDOW)]
-    negs += [Example(e.text, "safe", None, e.source) for e in everyday_broad_split()[0] if not _HAN_RX.search(e.text)]
-    negs += [Example(e.text, "safe", None, e.source) for e in identity_split()[0] if not _HAN_RX.search(e.text)]
-    negs += [Example(e.text, "safe", None, e.source) for e in short_chat_split()[0] if not _HAN_RX.search(e.text)]
+    negs += benign_as(everyday_broad_split()[0] + identity_split()[0] + short_chat_split()[0], "safe", chinese=False)
     # round six: short pieces of the safe training rows (email windows left out: they are
     # documents, not messages), so a short message is judged by its words, not by the
     # statements it could begin ("who are you", "it is" were scored as hate)
@@ -374,11 +375,11 @@ def intent_split() -> Split:
     # round six tried one short piece of every benign training row here too, and then of every
     # Chinese one: at the out-of-fold thresholds (choose_thresholds) English dev recall fell from
     # 0.535 to 0.372 / 0.365 (the pieces outweigh the English benign rows under balanced class
-    # weights), so this model is round five's and short texts remain its known weakness. A third
-    # try weighted the classes as balanced over the whole rows only (the pieces adding to the
-    # benign class): zh 0.71 / en 0.98 chosen (dev recall 0.887 / 0.414), and "如何", "你" alone
-    # still scored 0.98 / 1.0, as JADE's questions nearly all open with them
-    # round six: hand-written one-line chat messages ("为什么呢", "why not?", 80/20)
+    # weights), so it fits no pieces. A third try weighted the classes as balanced over the whole
+    # rows only (the pieces adding to the benign class): zh 0.71 / en 0.98 chosen (dev recall
+    # 0.887 / 0.414), and "如何", "你" alone still scored 0.98 / 1.0, as JADE's questions nearly
+    # all open with them (the default policy's min_chars covers those). What it fits instead:
+    # hand-written one-line chat messages ("为什么呢", "why not?", 80/20)
     chtr, chhe = short_chat_split()
     sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr + chtr
     sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe + chhe

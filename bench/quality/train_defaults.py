@@ -42,8 +42,10 @@ def cold_zh() -> TrainResult:
         sources=_prov({"cold", "project"}, "Chinese offensive language: COLD train (25.7k) fit, COLD dev (6.4k) for "
                       "threshold tuning and metrics; offensive rows labelled by COLD topic "
                       "(race->A2.1, region->A2.4, gender->A2.5); project-written everyday Chinese sentences "
-                      "(news, idioms, how-to, chat; project_everyday_broad.jsonl, 80%) as non-offensive; one short "
-                      "piece (2-8 characters, datasets.fragments) of every non-offensive row as non-offensive"),
+                      "(news, idioms, how-to, chat; project_everyday_broad.jsonl, 80%), neutral identity mentions "
+                      "(project_identity.jsonl, three quarters of the identities) and one-line chat messages "
+                      "(project_short_chat.jsonl, 80%) as non-offensive; one short piece (2-8 characters, "
+                      "datasets.fragments) of every non-offensive row as non-offensive"),
     )
     return train_to_dir(ds.cold_train(), cfg, shipped_models_dir() / "cold_zh", eval_data=ds.cold("dev"))
 
@@ -56,8 +58,10 @@ def toxicity_en() -> TrainResult:
         sources=_prov(sp.sources, "English hate/toxicity: ToxiGen hate vs neutral statements by target group "
                       "(80/20 split after de-duplication) + project-written sexual / self-harm / violence / "
                       "harassment examples and safe near-misses; project-written everyday English sentences "
-                      "(project_everyday_broad.jsonl, 80%) as safe; three short pieces (1-4 words, datasets.fragments) "
-                      "of every safe row except the email windows as safe"),
+                      "(project_everyday_broad.jsonl, 80%), neutral identity mentions (project_identity.jsonl, three "
+                      "quarters of the identities) and one-line chat messages (project_short_chat.jsonl, 80%) as safe; "
+                      "three short pieces (1-4 words, datasets.fragments) of every safe row except the email windows "
+                      "as safe; no class weights"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "toxicity_en", eval_data=sp.held)
 
@@ -72,7 +76,8 @@ def intent() -> TrainResult:
                       "instructions, COLD/ToxiGen neutral sentences, project-written English harmful requests "
                       "(A1-A4) and benign prompts that merely sound unsafe (project_en_intent.jsonl 80/20, "
                       "project_en_harm.jsonl), project-written everyday zh/en sentences "
-                      "(project_everyday_broad.jsonl 80/20)"),
+                      "(project_everyday_broad.jsonl 80/20), project-written one-line chat messages "
+                      "(project_short_chat.jsonl 80/20)"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "intent", eval_data=sp.held)
 
