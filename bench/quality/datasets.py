@@ -145,6 +145,13 @@ def identity_split() -> tuple[list[Example], list[Example]]:
     return tr, he
 
 
+def task_requests() -> list[Example]:
+    """Round seven's hand-written users' own task requests (project_task_requests.jsonl: code,
+    writing, translation, study); never fitted, a held-out false-positive set as a whole."""
+    return [_ex(r["text"], "benign", None, f"project/task_request/{r['lang']}")
+            for r in _jsonl(PROJECT / "project_task_requests.jsonl")]
+
+
 def short_chat_split() -> tuple[list[Example], list[Example]]:
     """(train, held) round six's hand-written one-line chat messages (project_short_chat.jsonl):
     a fifth of each language held out."""
@@ -446,16 +453,26 @@ def _excerpt(text: str, rng: random.Random, size: int = 300) -> str:
     return text[s : s + size]
 
 
-def injection_split() -> Split:
+def injection_split(documents: bool = True) -> Split:
+    """The injection models' rows. ``documents``: the model for third-party content (a tool
+    result, a retrieved page), where BIPIA's task-irrelevant attacks - ordinary requests planted
+    in a document ("Write a short story ...") - are injections and fitted as S1. With
+    ``documents=False``, the model for a user's own messages, where the same request is the
+    user's task: those training attacks are not fitted (bare or embedded); every other row, and
+    every held-out row, is the same (the random draws are made for them all the same, so both
+    models see the same email excerpts and template fills)."""
     rng = random.Random(SEED + 2)
     d = require_data()
     sp = Split(sources={"bipia", "gptfuzz", "xstest", "jade", "cvalues", "cold", "toxigen", "project"})
     em_tr, em_he = email_split()
     at_tr, at_he = bipia_attacks()
+    irrelevant = {t for c, i, t in bipia_attack_items() if i < 3 and c in BIPIA_TASK_IRRELEVANT}
     tr: list[Example] = []
     for a in at_tr:
-        tr.append(_ex(a, "S1", "S1", "bipia/attack"))
-        tr.append(_ex(embed(_excerpt(rng.choice(em_tr), rng, 120), a, rng), "S1", "S1", "bipia/embedded"))
+        bare = _ex(a, "S1", "S1", "bipia/attack")
+        emb = _ex(embed(_excerpt(rng.choice(em_tr), rng, 120), a, rng), "S1", "S1", "bipia/embedded")
+        if documents or a not in irrelevant:
+            tr += [bare, emb]
     for e in em_tr:  # clean emails: whole, and the windows the detector scores
         tr.append(_ex(e, "benign", None, "bipia/email"))
         for s_, e_ in windows(e, INJECTION_WINDOW):
@@ -504,6 +521,9 @@ def injection_split() -> Split:
             e for e, cat in zip(held_emb, [c for c, i, _t in bipia_attack_items() if i >= 3 for _ in range(3)], strict=True)
             if cat not in BIPIA_TASK_IRRELEVANT],
         "bipia_attacks_bare_held": [_ex(a, "S1", "S1", "bipia/attack") for a in at_he],
+        "bipia_attacks_bare_held_no_task_irrelevant": [
+            _ex(t, "S1", "S1", "bipia/attack") for c, i, t in bipia_attack_items()
+            if i >= 3 and c not in BIPIA_TASK_IRRELEVANT],
         "bipia_clean_emails_held": clean,
         "gptfuzz_templates_held": ghe,
         "project_attacks_held": phe,

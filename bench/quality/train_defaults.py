@@ -1,6 +1,6 @@
 """Train the default models shipped in src/genguard/detect/classifier/models/ (reproducible).
 
-    python -m bench.quality.train_defaults            # all four
+    python -m bench.quality.train_defaults            # all five
     python -m bench.quality.train_defaults cold_zh    # one
 
 Reads ../shared/data (see datasets.py for the exact train / held-out splits) and the
@@ -82,21 +82,40 @@ def intent() -> TrainResult:
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "intent", eval_data=sp.held)
 
 
-def injection() -> TrainResult:
-    sp = ds.injection_split()
-    cfg = TrainConfig(
-        task="injection", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
-        sources=_prov(sp.sources, "Prompt injection (S1) / jailbreak (S2) / prompt leaking (S3), zh+en: BIPIA "
-                      "attack instructions (3 of 5 per category fit, embedded in BIPIA email excerpts), GPTFuzz "
+_INJECTION_SOURCES = ("Prompt injection (S1) / jailbreak (S2) / prompt leaking (S3), zh+en: BIPIA attack "
+                      "instructions (3 of 5 per category fit, embedded in BIPIA email excerpts{}), GPTFuzz "
                       "templates (80% fit) filled with GPTFuzz questions, project-written Chinese and English "
                       "attacks vs benign prompts, clean emails, plain harmful questions, project-written everyday "
-                      "zh/en sentences incl. links and e-mail addresses (project_everyday_broad.jsonl, 80%)"),
+                      "zh/en sentences incl. links and e-mail addresses (project_everyday_broad.jsonl, 80%)")
+
+
+def injection() -> TrainResult:
+    """The model for a user's own messages: BIPIA's task-irrelevant attacks (ordinary requests
+    planted in a document) are not fitted, since the same request is a user's own task."""
+    sp = ds.injection_split(documents=False)
+    cfg = TrainConfig(
+        task="injection", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
+        sources=_prov(sp.sources, _INJECTION_SOURCES.format(
+            "; not the 5 task-irrelevant categories, whose requests are a user's own task in a user's message")),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "injection", eval_data=sp.held)
 
 
+def injection_documents() -> TrainResult:
+    """The model for third-party content (tool results, retrieved pages, texts marked external):
+    every BIPIA attack category, the task-irrelevant ones included, is an injection there."""
+    sp = ds.injection_split(documents=True)
+    cfg = TrainConfig(
+        task="injection_documents", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
+        sources=_prov(sp.sources, _INJECTION_SOURCES.format(
+            "; all categories, the task-irrelevant ones included: for third-party content")),
+    )
+    return train_to_dir(sp.train, cfg, shipped_models_dir() / "injection_documents", eval_data=sp.held)
+
+
 MODELS: dict[str, Callable[[], TrainResult]] = {
     "cold_zh": cold_zh, "toxicity_en": toxicity_en, "intent": intent, "injection": injection,
+    "injection_documents": injection_documents,
 }
 
 

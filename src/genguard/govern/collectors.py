@@ -212,7 +212,8 @@ def classifier_models(ctx: EvidenceContext) -> Evidence:
         if not spec.enabled or spec.type not in ("classifier", "injection"):
             continue
         cfg = spec.config or {}
-        names = list(cfg.get("models") or []) + ([cfg["model"]] if cfg.get("model") else [])
+        names = (list(cfg.get("models") or []) + ([cfg["model"]] if cfg.get("model") else [])
+                 + ([cfg["document_model"]] if cfg.get("document_model") else []))
         refs += [(spec.instance_name, str(n)) for n in names]
     if not refs:
         return Evidence.missing("classifier.models", "the policy runs no learned (classifier) detector", "策略未启用分类模型检测器")

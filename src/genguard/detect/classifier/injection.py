@@ -9,7 +9,11 @@ Heuristics (zh + en):
 * invisible text: many zero-width / bidi / tag characters in a prompt is itself suspicious.
 
 The learned model (``model: injection`` by default) scores the text and decoded payloads; the
-finding's score is the maximum of the heuristic and model scores, so either can trigger it.
+finding's score is the maximum of the heuristic and model scores, so either can trigger it. Third-
+party content (a tool result, a text marked ``external``) is scored by ``document_model`` when one
+is set (``injection_documents`` in the default policy): there, an ordinary request ("Write a short
+story about ...") is an injection planted by the document's author, while in a user's own message
+it is the user's task, and one context-free model cannot learn both.
 Codes: S1 prompt injection, S2 jailbreak, S3 system-prompt leak (taxonomy class S).
 """
 
@@ -242,9 +246,11 @@ class InjectionDetector(Detector):
         window: int = 160,
         planted: bool | str = "documents",
         planted_score: float = 0.6,
+        document_model: str | None = None,
     ) -> None:
         super().__init__(name)
         self.model: TextModel | None = resolve_model(model) if model else None
+        self.document_model: TextModel | None = resolve_model(document_model) if document_model else None
         self.heuristics = heuristics
         self.decode = decode
         self.invisible_min = invisible_min
@@ -271,23 +277,33 @@ class InjectionDetector(Detector):
         return is_external(ctx)
 
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "model": self.model.name if self.model else None}
+        return {**super().describe(), "model": self.model.name if self.model else None,
+                "document_model": self.document_model.name if self.document_model else None}
 
-    def _model_finding(self, ctx: DetectContext, offset: tuple[int, int] | None, via: str) -> Finding | None:
-        if self.model is None:
+    def _model_for(self, ctx: DetectContext) -> TextModel | None:
+        """The document model for third-party content (:func:`is_external`) when one is set,
+        else the model for a user's own words."""
+        if self.document_model is not None and is_external(ctx):
+            return self.document_model
+        return self.model
+
+    def _model_finding(
+        self, model: TextModel | None, ctx: DetectContext, offset: tuple[int, int] | None, via: str
+    ) -> Finding | None:
+        if model is None:
             return None
-        best = score_model(self.model, ctx, self.window)
+        best = score_model(model, ctx, self.window)
         if best is None:
             return None
         harm, label, lab_p, s, e = best
-        code = self.model.label_codes.get(label)
+        code = model.label_codes.get(label)
         if code is None or harm < self.min_score:
             return None
         if offset is not None:
             s, e = offset
         return Finding(category=code, detector=self.name, score=round(harm, 4), start=s, end=e,
                        evidence=ctx.original_text[s:e] if hasattr(ctx, "original_text") else "",
-                       entity=label, metadata={"source": "model", "model": self.model.name, "via": via,
+                       entity=label, metadata={"source": "model", "model": model.name, "via": via,
                                                "label_probability": round(lab_p, 4)})
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
@@ -295,6 +311,7 @@ class InjectionDetector(Detector):
         if not text.strip():
             return []
         found: list[Finding] = []
+        model = self._model_for(ctx)
         norm = ctx.normalized.soft  # word boundaries kept: the phrase rules need them
         if self.heuristics:
             plain, rot13 = _gated(norm.text)
@@ -326,7 +343,7 @@ class InjectionDetector(Detector):
                     found.append(Finding(category=code, detector=self.name, score=score, start=s, end=e,
                                          evidence=text[s:e], normalized=dec[:200], entity=enc,
                                          metadata={"source": "decoded", "encoding": enc}))
-                mf = self._model_finding(sub, (s, e), enc)
+                mf = self._model_finding(model, sub, (s, e), enc)
                 if mf is not None:
                     mf.evidence = text[s:e]
                     mf.normalized = dec[:200]
@@ -335,7 +352,7 @@ class InjectionDetector(Detector):
                     found.append(Finding(category="S1", detector=self.name, score=0.7, start=s, end=e,
                                          evidence=text[s:e], normalized=dec[:200], entity=enc,
                                          metadata={"source": "decoded", "encoding": enc}))
-        mf = self._model_finding(ctx, None, "text")
+        mf = self._model_finding(model, ctx, None, "text")
         if mf is not None:
             mf.evidence = text[mf.start:mf.end]
             found.append(mf)
