@@ -20,14 +20,14 @@ from genguard.detect.classifier.model_io import shipped_models_dir
 from genguard.detect.classifier.train import TrainConfig, TrainResult, train_to_dir
 
 FEATURES = FeatureConfig(char_min=1, char_max=3, words=True, jieba=False)
-# The output classifiers (cold_zh, toxicity_en), which a corpus scan runs over every character,
-# use character 1-2-grams since round seven: on dev data they lose nothing to 1-3-grams
-# (`python -m bench.quality.compare_features toxicity_en 1-3 1-2 1-1` and `cold_zh 1-3 1-2`:
-# toxicity_en out-of-fold macro-F1 0.892 -> 0.896, GPTFuzz dev refusals flagged 3.6% -> 1.2%;
-# cold_zh COLD-dev macro-F1 0.897 -> 0.897 with 83k columns instead of 150k), and each character
-# costs one table probe fewer and each window fewer distinct tokens to sum (issue 7's scan).
-# 1-1 was as good out of fold but flagged 11.9% of the refusals.
-OUTPUT_FEATURES = FeatureConfig(char_min=1, char_max=2, words=True, jieba=False)
+# cold_zh, which a corpus scan runs over nearly every window of a mixed document, uses character
+# 1-2-grams and no Latin words since round seven (issue 7's scan: one table probe fewer per
+# character, no word pass, 82k columns instead of 150k). Compared on COLD dev only
+# (`python -m bench.quality.compare_features cold_zh 1-3 1-2 1-2/chars`) at round six's dev
+# precision: 0.897 / recall 0.896 at 0.67 against 0.896 / 0.892. toxicity_en keeps 1-3: at round
+# six's false-alarm rates (out of fold, and on GPTFuzz dev refusals scored window by window) 1-2
+# lost recall (out of fold 0.720 -> 0.640, GPTFuzz compliant answers 0.394 -> 0.370; `... toxicity_en 1-3 1-2 1-1`).
+COLD_FEATURES = FeatureConfig(char_min=1, char_max=2, words=False, jieba=False)
 SEED = 13
 INTENT_C = 20.0  # chosen on out-of-fold dev scores (bench.quality.choose_thresholds): best of 1.5, 2, 4, 10, 20
 # round six, with three short pieces of each safe row fitted: of 2 or 3 pieces, C 4, 20, 50, 100 and
@@ -46,7 +46,7 @@ def _prov(sources: set[str], note: str) -> list[str]:
 
 def cold_zh() -> TrainResult:
     cfg = TrainConfig(
-        task="cold_zh", seed=SEED, C=10.0, features=OUTPUT_FEATURES, max_features=150_000, tune_threshold=True,
+        task="cold_zh", seed=SEED, C=10.0, features=COLD_FEATURES, max_features=150_000, tune_threshold=True,
         sources=_prov({"cold", "project"}, "Chinese offensive language: COLD train (25.7k) fit, COLD dev (6.4k) for "
                       "threshold tuning and metrics; offensive rows labelled by COLD topic "
                       "(race->A2.1, region->A2.4, gender->A2.5); project-written everyday Chinese sentences "
@@ -61,7 +61,7 @@ def cold_zh() -> TrainResult:
 def toxicity_en() -> TrainResult:
     sp = ds.toxicity_split()
     cfg = TrainConfig(
-        task="toxicity_en", seed=SEED, C=TOXICITY_C, class_weight=TOXICITY_CLASS_WEIGHT, features=OUTPUT_FEATURES,
+        task="toxicity_en", seed=SEED, C=TOXICITY_C, class_weight=TOXICITY_CLASS_WEIGHT, features=FEATURES,
         max_features=150_000,
         sources=_prov(sp.sources, "English hate/toxicity: ToxiGen hate vs neutral statements by target group "
                       "(80/20 split after de-duplication) + project-written sexual / self-harm / violence / "
