@@ -211,7 +211,25 @@ third-party content); users' own question + pasted email 15.0% -> 9.7%; held-out
 cost: BIPIA's attack instructions alone, as a user's message, 0.84 -> 0.78 (the ten task-
 irrelevant ones now pass, as a user's own requests should; 0.975 without them), and one English
 JADE question (a role-play setup the round-six model had flagged as S1, not as a harmful request):
-JADE 0.8482 -> 0.8455 (intent + injection), 0.8645 -> 0.8618 (whole guard). No threshold changed."""
+JADE 0.8482 -> 0.8455 (intent + injection), 0.8645 -> 0.8618 (whole guard). No threshold changed.
+
+Round seven, cold_zh for the corpus scan (issue 7): a full scan runs cold_zh over nearly every
+window of a mixed document, and its character 3-grams cost one table probe per character in a
+150k-column table that does not fit in the cache. `bench.quality.compare_features` (dev data
+only: COLD dev, the set cold_zh's threshold is tuned on) compared character 1-3-grams with Latin
+words (round six), 1-2-grams with words and 1-2-grams without, each also at round six's COLD-dev
+precision: 1-2-grams without words reach it at 0.67 with recall 0.896 (round six 0.892), 82k
+columns. cold_zh is refitted that way and offensive_zh's threshold is 0.67 (was 0.72). The same
+comparison for toxicity_en (out of fold, and on GPTFuzz answers to questions 0-39 scored window by
+window, as the guard does) was dropped: at round six's false-alarm rates 1-2-grams lost recall
+(0.720 -> 0.640 out of fold, 0.394 -> 0.370 on compliant answers), and on the 1 GB corpus the
+scan with both models changed was no faster than with cold_zh alone (9.43 against 9.36 MB per
+CPU-s, one run each). A first attempt took the dev-best thresholds (cold_zh 0.61, toxicity_en
+0.5) and raised the whole guard's false positives on held-out benign prompts (6.0% -> 7.5%),
+which led to the matched-precision rule above (disclosed: chosen after seeing that).
+Held-out changes from cold_zh alone: benign prompts, Chinese, whole guard 7.1% -> 7.7% (2 of 312
+more), neutral Chinese identity mentions 1.8% -> 0.9%, short pieces of held-out Chinese rows
+2.7% -> 3.1%; COLD dev macro-F1 0.8958 -> 0.8969; "河南人" alone now passes ("东北人" does not)."""
 
 
 def _guard_with(policy: Policy, names: list[str] | None) -> Guard:

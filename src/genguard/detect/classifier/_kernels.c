@@ -758,11 +758,13 @@ done:
 }
 
 static inline int is_sentence_mark(Py_UCS4 c) {
-    switch (c) {
-    case 0x3002: case 0xFF01: case 0xFF1F: case '!': case '?': case 0xFF1B: case ';': case '\n': return 1;
-    default: return 0;
-    }
+    if (c < 0x80) return c == '!' || c == '?' || c == ';' || c == '\n';
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B;
 }
+
+/* str.isspace without the library call for the characters past U+3000, the last whitespace
+   character (Han text is all past it; Py_UNICODE_ISSPACE calls out for every non-ASCII one). */
+static inline int is_space(Py_UCS4 c) { return c > 0x3000 ? 0 : Py_UNICODE_ISSPACE(c); }
 
 /* First index in seq[lo:n] whose value is > x (bisect.bisect_right). */
 static Py_ssize_t bisect_right(const Py_ssize_t *seq, Py_ssize_t n, Py_ssize_t x, Py_ssize_t lo) {
@@ -803,7 +805,7 @@ static inline int is_ascii_letter(Py_UCS4 c) { return c < 0x80 && (c | 0x20) >= 
             Py_UCS4 c = p[k];                                                                     \
             if (is_sentence_mark(c)) {                                                            \
                 if (k == n - 1 || !is_sentence_mark(p[k + 1])) seq[n_seq++] = k + 1;              \
-            } else if (c == '.' && k < n - 1 && Py_UNICODE_ISSPACE(p[k + 1])) {                   \
+            } else if (c == '.' && k < n - 1 && is_space(p[k + 1])) {                             \
                 seq[n_seq++] = k + 1;                                                             \
             }                                                                                     \
         }                                                                                         \
@@ -811,12 +813,13 @@ static inline int is_ascii_letter(Py_UCS4 c) { return c < 0x80 && (c | 0x20) >= 
 #define COLLAPSE(T)                                                                               \
     do {                                                                                          \
         const T *p = (const T *)data;                                                             \
+        T *out = (T *)joined;                                                                     \
         int pending = 0;                                                                          \
         for (Py_ssize_t k = s; k < e; k++) {                                                      \
             Py_UCS4 c = p[k];                                                                     \
-            if (Py_UNICODE_ISSPACE(c)) { pending = 1; continue; }                                 \
-            if (pending && n_joined > before) joined[n_joined++] = ' ';                           \
-            joined[n_joined++] = c;                                                               \
+            if (is_space(c)) { pending = 1; continue; }                                           \
+            if (pending && n_joined > before) out[n_joined++] = ' ';                              \
+            out[n_joined++] = (T)c;                                                               \
             han += is_han(c);                                                                     \
             latin += is_ascii_letter(c);                                                          \
             pending = 0;                                                                          \
@@ -838,14 +841,14 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t *seq = NULL, *cuts = NULL, n_seq = 0, n_cuts = 0;
-    Py_UCS4 *joined = NULL;
+    void *joined = NULL; /* the collapsed windows, in the text's own kind (they hold only its characters) */
     int64_t *out_cuts = NULL, *out_lens = NULL, *out_scripts = NULL;
     PyObject *result = NULL;
     /* at most n sentence ends + the final one; at most n / size + 2 windows per sentence end */
     seq = (Py_ssize_t *)malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
     Py_ssize_t cut_cap = 2 * (n + 1) + 2 * (n / size + 2) + 2;
     cuts = (Py_ssize_t *)malloc((size_t)cut_cap * sizeof(Py_ssize_t));
-    joined = (Py_UCS4 *)malloc((size_t)(n + 1) * sizeof(Py_UCS4));
+    joined = malloc((size_t)(n + 1) * (size_t)kind);
     if (!seq || !cuts || !joined) { PyErr_NoMemory(); goto done; }
     if (n <= size) {
         cuts[0] = 0;
@@ -902,7 +905,7 @@ static PyObject *prepare_windows(PyObject *self, PyObject *args) {
     }
     {
         PyObject *c = PyByteArray_FromStringAndSize((const char *)out_cuts, 2 * kept * (Py_ssize_t)sizeof(int64_t));
-        PyObject *j = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, joined, n_joined);
+        PyObject *j = PyUnicode_FromKindAndData(kind, joined, n_joined);
         PyObject *l = PyByteArray_FromStringAndSize((const char *)out_lens, kept * (Py_ssize_t)sizeof(int64_t));
         PyObject *sc = PyByteArray_FromStringAndSize((const char *)out_scripts, 2 * kept * (Py_ssize_t)sizeof(int64_t));
         if (c && j && l && sc) result = PyTuple_Pack(4, c, j, l, sc);
