@@ -19,7 +19,6 @@ values into ``policy/data/default.yaml`` (``harmful_intent``: ``threshold`` = zh
 from __future__ import annotations
 
 import argparse
-import random
 import re
 
 import numpy as np
@@ -38,15 +37,7 @@ def out_of_fold(k: int = 5, repeats: int = 1) -> tuple[list[Example], np.ndarray
     rows = ds.intent_split().train
     draws = np.zeros((repeats, len(rows)))
     for r in range(repeats):
-        order = list(range(len(rows)))
-        random.Random(SEED + 99 + r).shuffle(order)
-        by_label: dict[str, list[int]] = {}
-        for i in order:
-            by_label.setdefault(rows[i].label, []).append(i)
-        fold = np.zeros(len(rows), dtype=int)
-        for idx in by_label.values():
-            for j, i in enumerate(idx):
-                fold[i] = j % k
+        fold = ds.stratified_folds(rows, k, SEED + 99 + r)
         scores = np.zeros(len(rows))
         for f in range(k):
             fit = [rows[i] for i in range(len(rows)) if fold[i] != f]

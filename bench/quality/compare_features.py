@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import random
 import tempfile
 
 import numpy as np
@@ -63,15 +62,7 @@ def _gptfuzz_answers() -> tuple[list[str], list[str]]:
 
 def toxicity(specs: list[str], k: int = 5) -> None:
     rows = ds.toxicity_split().train
-    order = list(range(len(rows)))
-    random.Random(td.SEED + 77).shuffle(order)
-    by_label: dict[str, list[int]] = {}
-    for i in order:
-        by_label.setdefault(rows[i].label, []).append(i)
-    fold = np.zeros(len(rows), dtype=int)
-    for idx in by_label.values():
-        for j, i in enumerate(idx):
-            fold[i] = j % k
+    fold = ds.stratified_folds(rows, k, td.SEED + 77)
     y = np.array([e.label != "safe" for e in rows])
     piece = np.array(["#fragment" in e.source for e in rows])
     refusals, compliant = _gptfuzz_answers()

@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from genguard.detect.classifier.data import Example
 from genguard.detect.classifier.detector import windows
 
@@ -143,6 +145,21 @@ def identity_split() -> tuple[list[Example], list[Example]]:
     tr = [_ex(r["text"], "benign", None, f"project/identity/{r['lang']}") for r in rows if r["identity"] not in held]
     he = [_ex(r["text"], "benign", None, f"project/identity/{r['lang']}") for r in rows if r["identity"] in held]
     return tr, he
+
+
+def stratified_folds(rows: list[Example], k: int, seed: int) -> np.ndarray:
+    """Fold number (0..k-1) of each row: rows shuffled with ``seed``, then dealt round-robin
+    label by label, so every fold holds each label's share (the out-of-fold comparisons)."""
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    by_label: dict[str, list[int]] = {}
+    for i in order:
+        by_label.setdefault(rows[i].label, []).append(i)
+    fold = np.zeros(len(rows), dtype=int)
+    for idx in by_label.values():
+        for j, i in enumerate(idx):
+            fold[i] = j % k
+    return fold
 
 
 def task_requests() -> list[Example]:

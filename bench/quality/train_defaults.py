@@ -97,28 +97,24 @@ _INJECTION_SOURCES = ("Prompt injection (S1) / jailbreak (S2) / prompt leaking (
                       "zh/en sentences incl. links and e-mail addresses (project_everyday_broad.jsonl, 80%)")
 
 
+def _injection(documents: bool, name: str, note: str) -> TrainResult:
+    sp = ds.injection_split(documents=documents)
+    cfg = TrainConfig(task=name, seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
+                      sources=_prov(sp.sources, _INJECTION_SOURCES.format(note)))
+    return train_to_dir(sp.train, cfg, shipped_models_dir() / name, eval_data=sp.held)
+
+
 def injection() -> TrainResult:
     """The model for a user's own messages: BIPIA's task-irrelevant attacks (ordinary requests
     planted in a document) are not fitted, since the same request is a user's own task."""
-    sp = ds.injection_split(documents=False)
-    cfg = TrainConfig(
-        task="injection", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
-        sources=_prov(sp.sources, _INJECTION_SOURCES.format(
-            "; not the 5 task-irrelevant categories, whose requests are a user's own task in a user's message")),
-    )
-    return train_to_dir(sp.train, cfg, shipped_models_dir() / "injection", eval_data=sp.held)
+    return _injection(False, "injection",
+                      "; not the 5 task-irrelevant categories, whose requests are a user's own task in a user's message")
 
 
 def injection_documents() -> TrainResult:
     """The model for third-party content (tool results, retrieved pages, texts marked external):
     every BIPIA attack category, the task-irrelevant ones included, is an injection there."""
-    sp = ds.injection_split(documents=True)
-    cfg = TrainConfig(
-        task="injection_documents", seed=SEED, C=4.0, features=FEATURES, max_features=150_000,
-        sources=_prov(sp.sources, _INJECTION_SOURCES.format(
-            "; all categories, the task-irrelevant ones included: for third-party content")),
-    )
-    return train_to_dir(sp.train, cfg, shipped_models_dir() / "injection_documents", eval_data=sp.held)
+    return _injection(True, "injection_documents", "; all categories, the task-irrelevant ones included: for third-party content")
 
 
 MODELS: dict[str, Callable[[], TrainResult]] = {
