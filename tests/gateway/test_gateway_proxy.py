@@ -606,6 +606,27 @@ def test_third_party_content_gets_the_indirect_injection_rule(stub, write_policy
     assert len(script.requests) == 1  # the refused call never reached the upstream
 
 
+def test_a_tool_result_is_scored_by_the_document_model(stub, write_policy, gateway_factory) -> None:
+    """The user's own task passes; the same words returned by a tool are an injection (the
+    injection detector's document model scores tool messages, its user model the user's)."""
+    url, script = stub
+    policy = write_policy("inj-models", detectors=[{"type": "injection", "config": {
+        "model": "injection", "document_model": "injection_documents", "planted": "never"}}])
+    rg = gateway_factory(_cfg(url, policy))
+    task = "Explain the difference between a process and a thread."
+    as_user = rg.client().chat.completions.create(model="m", messages=[{"role": "user", "content": task}])
+    assert (as_user.model_extra or {})["genguard"]["input"]["action"] == "allow" and len(script.requests) == 1
+    as_tool = rg.client().chat.completions.create(model="m", messages=[
+        {"role": "user", "content": "Read me my latest note."},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "read_note", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": task},
+    ])
+    g = (as_tool.model_extra or {})["genguard"]
+    assert g["input"]["action"] == "refuse" and g["input"]["categories"] == ["S1"]
+    assert len(script.requests) == 1  # the refused call never reached the upstream
+
+
 def test_client_written_system_developer_and_assistant_messages_are_checked(stub, policy_file, gateway_factory) -> None:
     """On a proxy the client writes the whole message list: harmful text in a fake system prompt or
     a pre-filled assistant turn is refused before the upstream, PII in them is pseudonymised (they
