@@ -162,6 +162,26 @@ def stratified_folds(rows: list[Example], k: int, seed: int) -> np.ndarray:
     return fold
 
 
+def tech_split() -> tuple[list[Example], list[Example]]:
+    """(train, held) round eight's hand-written developers' requests (project_tech_requests.jsonl:
+    programming, databases, operations, defensive security; all benign): a fifth of each
+    language held out."""
+    rows = [_ex(r["text"], "benign", None, f"project/tech/{r['lang']}") for r in _jsonl(PROJECT / "project_tech_requests.jsonl")]
+    tr: list[Example] = []
+    he: list[Example] = []
+    for lang in ("en", "zh"):
+        a, b = _split([e for e in rows if e.source.endswith(lang)], 0.2, random.Random(SEED + 18))
+        tr += a
+        he += b
+    return tr, he
+
+
+def dev_probe() -> list[Example]:
+    """Round eight's developers' probe (dev_probe_benign.jsonl): benign programming requests that
+    round seven's intent model partly refused; written before the training rows, never fitted."""
+    return [_ex(r["text"], "benign", None, f"project/dev_probe/{r['lang']}") for r in _jsonl(PROJECT / "dev_probe_benign.jsonl")]
+
+
 def task_requests() -> list[Example]:
     """Round seven's hand-written users' own task requests (project_task_requests.jsonl: code,
     writing, translation, study); never fitted, a held-out false-positive set as a whole."""
@@ -405,8 +425,11 @@ def intent_split() -> Split:
     # all open with them (the default policy's min_chars covers those). What it fits instead:
     # hand-written one-line chat messages ("为什么呢", "why not?", 80/20)
     chtr, chhe = short_chat_split()
-    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr + chtr
-    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe + chhe
+    # round eight: hand-written developers' requests ("数据库里的用户密码应该怎么存储才安全？"),
+    # after round seven's model refused Chinese programming requests with sensitive-sounding words
+    tetr, tehe = tech_split()
+    sp.train = jtr + ftr + gtr + xtr + btr + etr + petr + harm_tr + brtr + chtr + tetr
+    sp.held = jhe + fhe + ghe + xhe + bhe + ehe + pehe + harm_he + brhe + chhe + tehe
     sp.extra = {
         "jade_held": jhe,
         "xstest_safe_held": [e for e in xhe if e.label == "benign"],
@@ -416,6 +439,7 @@ def intent_split() -> Split:
         "everyday_held": ehe,
         "project_en_intent_held": pehe + harm_he,
         "broad_held": brhe,
+        "tech_held": tehe,
     }
     return sp
 

@@ -401,6 +401,11 @@ def measure(do_sweep: bool) -> dict[str, Any]:
         "user's own question + pasted held-out email (FP rate)": inj["doc_question_prompts_held"],
         "users' own task requests: code, writing, translation (FP rate; round seven, hand-written, never fitted)":
             ds.task_requests(),
+        "developers' requests held-out, Chinese (FP rate; round eight, hand-written)":
+            [e for e in it["tech_held"] if e.source.endswith("/zh")],
+        "developers' requests held-out, English (FP rate; round eight, hand-written)":
+            [e for e in it["tech_held"] if e.source.endswith("/en")],
+        "developers' probe (FP rate; round eight, written before its training rows, never fitted)": ds.dev_probe(),
         "JADE held-out (recall)": it["jade_held"],
         "JADE held-out, Chinese questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) == "zh"],
         "JADE held-out, English questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) != "zh"],

@@ -85,7 +85,8 @@ def intent() -> TrainResult:
                       "(A1-A4) and benign prompts that merely sound unsafe (project_en_intent.jsonl 80/20, "
                       "project_en_harm.jsonl), project-written everyday zh/en sentences "
                       "(project_everyday_broad.jsonl 80/20), project-written one-line chat messages "
-                      "(project_short_chat.jsonl 80/20)"),
+                      "(project_short_chat.jsonl 80/20), project-written developers' requests "
+                      "(project_tech_requests.jsonl 80/20)"),
     )
     return train_to_dir(sp.train, cfg, shipped_models_dir() / "intent", eval_data=sp.held)
 
