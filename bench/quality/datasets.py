@@ -164,22 +164,26 @@ def stratified_folds(rows: list[Example], k: int, seed: int) -> np.ndarray:
 
 def tech_split() -> tuple[list[Example], list[Example]]:
     """(train, held) round eight's hand-written developers' requests (project_tech_requests.jsonl:
-    programming, databases, operations, defensive security; all benign): a fifth of each
-    language held out."""
-    rows = [_ex(r["text"], "benign", None, f"project/tech/{r['lang']}") for r in _jsonl(PROJECT / "project_tech_requests.jsonl")]
+    programming, databases, operations, defensive security; and harmful ones, A1 / A4): a fifth
+    of each language's benign and of its harmful rows held out."""
+    rows = [_ex(r["text"], r["label"], r["category"] or None, f"project/tech/{r['lang']}")
+            for r in _jsonl(PROJECT / "project_tech_requests.jsonl")]
     tr: list[Example] = []
     he: list[Example] = []
     for lang in ("en", "zh"):
-        a, b = _split([e for e in rows if e.source.endswith(lang)], 0.2, random.Random(SEED + 18))
-        tr += a
-        he += b
+        for harmful in (False, True):
+            a, b = _split([e for e in rows if e.source.endswith(lang) and (e.label != "benign") == harmful], 0.2,
+                          random.Random(SEED + 18))
+            tr += a
+            he += b
     return tr, he
 
 
 def dev_probe() -> list[Example]:
-    """Round eight's developers' probe (dev_probe_benign.jsonl): benign programming requests that
-    round seven's intent model partly refused; written before the training rows, never fitted."""
-    return [_ex(r["text"], "benign", None, f"project/dev_probe/{r['lang']}") for r in _jsonl(PROJECT / "dev_probe_benign.jsonl")]
+    """Round eight's developers' probe (dev_probe.jsonl): benign programming requests that round
+    seven's intent model partly refused, and harmful ones (label "harmful"); written before the
+    training rows, never fitted."""
+    return [_ex(r["text"], r["label"], None, f"project/dev_probe/{r['lang']}") for r in _jsonl(PROJECT / "dev_probe.jsonl")]
 
 
 def task_requests() -> list[Example]:

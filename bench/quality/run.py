@@ -402,10 +402,15 @@ def measure(do_sweep: bool) -> dict[str, Any]:
         "users' own task requests: code, writing, translation (FP rate; round seven, hand-written, never fitted)":
             ds.task_requests(),
         "developers' requests held-out, Chinese (FP rate; round eight, hand-written)":
-            [e for e in it["tech_held"] if e.source.endswith("/zh")],
+            [e for e in it["tech_held"] if e.source.endswith("/zh") and e.label == "benign"],
         "developers' requests held-out, English (FP rate; round eight, hand-written)":
-            [e for e in it["tech_held"] if e.source.endswith("/en")],
-        "developers' probe (FP rate; round eight, written before its training rows, never fitted)": ds.dev_probe(),
+            [e for e in it["tech_held"] if e.source.endswith("/en") and e.label == "benign"],
+        "developers' requests held-out, harmful (recall; round eight, hand-written)":
+            [e for e in it["tech_held"] if e.label != "benign"],
+        "developers' probe, benign (FP rate; round eight, written before its training rows, never fitted)":
+            [e for e in ds.dev_probe() if e.label == "benign"],
+        "developers' probe, harmful (recall; round eight, written before its training rows, never fitted)":
+            [e for e in ds.dev_probe() if e.label != "benign"],
         "JADE held-out (recall)": it["jade_held"],
         "JADE held-out, Chinese questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) == "zh"],
         "JADE held-out, English questions (recall)": [e for e in it["jade_held"] if detect_language(e.text) != "zh"],
