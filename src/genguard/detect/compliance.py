@@ -30,7 +30,7 @@ Policy example::
       threshold: 0.5
       config:
         models: [intent]                    # prompt classifiers when used outside a guard
-        prompt_threshold: 0.70              # their minimum harm score
+        prompt_threshold: 0.69              # their minimum harm score
         language_thresholds: {en: 0.97}     # their floors by the prompt's language
         judge: learned                      # or: refusal (rules only, no scikit-learn)
 
@@ -59,7 +59,7 @@ class HarmfulComplianceDetector(Detector):
         self,
         name: str | None = None,
         models: list[str] | None = None,
-        prompt_threshold: float = 0.70,
+        prompt_threshold: float = 0.69,
         language_thresholds: dict[str, float] | None = None,
         judge: str = "learned",
         window: int = 160,
