@@ -12,8 +12,10 @@ import os
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -168,15 +170,8 @@ def tech_split() -> tuple[list[Example], list[Example]]:
     of each language's benign and of its harmful rows held out."""
     rows = [_ex(r["text"], r["label"], r["category"] or None, f"project/tech/{r['lang']}")
             for r in _jsonl(PROJECT / "project_tech_requests.jsonl")]
-    tr: list[Example] = []
-    he: list[Example] = []
-    for lang in ("en", "zh"):
-        for harmful in (False, True):
-            a, b = _split([e for e in rows if e.source.endswith(lang) and (e.label != "benign") == harmful], 0.2,
-                          random.Random(SEED + 18))
-            tr += a
-            he += b
-    return tr, he
+    return _fifth_of_each(rows, [(lang, harmful) for lang in ("en", "zh") for harmful in (False, True)],
+                          lambda e: (e.source.rsplit("/", 1)[-1], e.label != "benign"), SEED + 18)
 
 
 def dev_probe() -> list[Example]:
@@ -197,10 +192,17 @@ def short_chat_split() -> tuple[list[Example], list[Example]]:
     """(train, held) round six's hand-written one-line chat messages (project_short_chat.jsonl):
     a fifth of each language held out."""
     rows = [_ex(r["text"], "benign", None, f"project/short_chat/{r['lang']}") for r in _jsonl(PROJECT / "project_short_chat.jsonl")]
+    return _fifth_of_each(rows, ["en", "zh"], lambda e: e.source.rsplit("/", 1)[-1], SEED + 17)
+
+
+def _fifth_of_each(rows: list[Example], groups: list[Any], group_of: Callable[[Example], Any],
+                   seed: int) -> tuple[list[Example], list[Example]]:
+    """(train, held) of hand-written rows: each group (``group_of`` a row, in the order of
+    ``groups``) split 80/20 by :func:`_split` with a generator of its own seeded ``seed``."""
     tr: list[Example] = []
     he: list[Example] = []
-    for lang in ("en", "zh"):
-        a, b = _split([e for e in rows if e.source.endswith(lang)], 0.2, random.Random(SEED + 17))
+    for g in groups:
+        a, b = _split([e for e in rows if group_of(e) == g], 0.2, random.Random(seed))
         tr += a
         he += b
     return tr, he
