@@ -240,3 +240,50 @@ def test_directory_walk_skips_hidden_outputs_and_unknown_types_and_says_so(tmp_p
     (tmp_path / "only" / "weird.xyz").write_text("x")
     with pytest.raises(InputError, match=r"holds no corpus file.*weird.xyz \(unknown file type"):
         collect_inputs([tmp_path / "only"])
+
+
+EDGE_LINES = [
+    b'\xef\xbb\xbf{"text": "after a byte-order mark"}\n',
+    b'{"text": "plain", "src": "a"}\n',
+    b'  \r\n',                                                      # blank: no record
+    b'{"text": "dup", "text": "last wins", "src": "b"}\n',
+    b'{"text": NaN, "src": "c"}\n',                                 # json accepts NaN (a float): wrong type
+    b'{"text": "big source", "src": 123456789012345678901234567890}\n',  # orjson: a float; json: the int
+    b'{"text": "lone \\ud800 surrogate", "src": "d"}\n',            # orjson refuses; json keeps it
+    b'{"text": "pair \\ud83d\\ude00 \\u00e9 \\/", "src": "e"}\n',
+    b'{"text": "tab\tinside", "src": "f"}\n',                       # raw control character: invalid
+    b'{"text": "\xed\xa0\x80", "src": "g"}\n',                      # UTF-8 of a surrogate: undecodable
+    b'{"text": "trailing", "src": "h"} x\n',
+    b'{"text": "inf", "src": 1e400}\n',
+    b'{"src": "i"}\n',
+    b'{"text": null, "src": "j"}\n',
+    b'"just a string"\n',
+    b'{"text": "last line, no newline", "src": "k"}',
+]
+
+
+@pytest.mark.parametrize("source_field", [None, "src"])
+def test_fast_json_path_reads_exactly_what_the_standard_path_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source_field: str | None
+) -> None:
+    """JSON lines are parsed by orjson from their bytes (readers._fast_record) and fall back to
+    decode + json.loads whenever the two could differ: every record and every problem must be
+    the same as with the standard path alone."""
+    import genguard.corpus.readers as readers
+
+    f = tmp_path / "edge.jsonl"
+    f.write_bytes(b"".join(EDGE_LINES))
+    cfg = ReaderConfig(source_field=source_field)
+    fast = read_all([f], cfg)
+    served = [line for line in range(1, len(EDGE_LINES) + 1)
+              if readers._fast_record(EDGE_LINES[line - 1], cfg) is not None]
+    monkeypatch.setattr(readers, "_fast_record", lambda raw, cfg: None)
+    standard = read_all([f], cfg)
+    assert fast == standard
+    assert len(served) >= 3  # the fast path really served the ordinary lines
+    docs, bad = standard
+    assert "\ud800" in next(d.text for d in docs if d.text.startswith("lone"))
+    if source_field:
+        assert any(d.source == "123456789012345678901234567890" for d in docs)
+        assert any(d.text == "last wins" and d.source == "b" for d in docs)
+    assert {m.line for m in bad} >= {5, 9, 10, 11, 13, 14, 15}

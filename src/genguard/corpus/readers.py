@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from genguard.errors import InputError, invalid_json
 
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
@@ -453,6 +455,31 @@ class _Bad(Exception):
     pass
 
 
+@lru_cache(maxsize=16)
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _fast_record(raw: bytes, cfg: ReaderConfig) -> dict[str, Any] | None:
+    """A JSON-lines record parsed by orjson straight from its UTF-8 bytes, when that is certainly
+    what decoding it and ``json.loads`` would give for the fields a document reads: an object
+    whose text (and source) field is a string. Anything else - invalid JSON or UTF-8, a byte-order
+    mark, a blank line, a lone surrogate escape, NaN, a non-string field (orjson turns integers
+    past 64 bits into floats) - is None, and the standard path decides and words the problem.
+
+    Why: decoding each line and parsing the text with the json module took about a twentieth of
+    a full corpus scan's time (7 KB documents); orjson parses the bytes in one pass, 40 % faster."""
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict) or not isinstance(obj.get(cfg.text_field), str):
+        return None
+    if cfg.source_field is not None and not isinstance(obj.get(cfg.source_field), str):
+        return None
+    return obj
+
+
 def _from_mapping(obj: Any, cfg: ReaderConfig, file: str, line: int, nbytes: int) -> Document | Malformed:
     if not isinstance(obj, dict):
         return Malformed(file, line, f"record is a JSON {type(obj).__name__}, not an object", _file_source(cfg, file))
@@ -487,10 +514,14 @@ def _iter_line_records(shard: Shard, cfg: ReaderConfig, comp: str | None, fmt: s
             budget_base = 0
         if shard.end >= 0:
             budget = max(0, shard.end - budget_base)
+        fast = fmt != "text" and _is_utf8(cfg.encoding)
         for raw, consumed in _iter_lines(fh, cfg.max_record_bytes, budget):
             line_no += 1
             if raw is None:
                 yield Malformed(shard.file, line_no, f"record longer than {cfg.max_record_bytes:,} bytes", _file_source(cfg, shard.file))
+                continue
+            if fast and (obj := _fast_record(raw, cfg)) is not None:
+                yield _from_mapping(obj, cfg, shard.file, line_no, consumed)
                 continue
             try:
                 text = _decode(raw, cfg)
