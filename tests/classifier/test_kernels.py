@@ -238,6 +238,24 @@ def test_bad_arguments_are_value_errors() -> None:
                                         np.array([7], np.int32), p.table, p.stride, 1, np.zeros(1), b"")
 
 
+def test_ids_out_of_range_are_errors_not_wrong_counts() -> None:
+    """The tables are the caller's arrays: an id past 32 bits (the counting map holds 32) or a
+    column past the model's features is a ValueError, whichever path counts it."""
+    assert kernels._compiled is not None
+    none = np.full(1, -1, np.int64)
+    empty = np.full((16, 2), -1, np.int64)
+    huge = np.full(128, 2**31, np.int64)  # every code point below 128 has an id past int32
+    with pytest.raises(ValueError, match="32 bits"):
+        kernels._compiled.count_tokens("abc", np.array([3], np.int64), 1, 1, huge, empty, 4,
+                                       False, empty, 4, none, empty, 4)
+    p = kernels.pack_columns(np.zeros(0, np.int32), np.ones(3), np.ones((3, 1), np.float32))
+    past = np.full(128, 3, np.int64)  # column 3 of a 3-column model
+    for uni in (past, huge):  # the direct column count and the hashed one (ids past int32) alike
+        with pytest.raises(ValueError, match="exceeds the model's features|32 bits"):
+            kernels._compiled.score_windows("abc", np.array([3], np.int64), b"", 1, 1, uni, empty, 4, False,
+                                            empty, 4, none, empty, 4, p.table, p.stride, 1, np.zeros(1))
+
+
 def test_a_table_without_free_slots_ends_the_probe() -> None:
     # KeyTable always leaves slots free; a hand-made full table must not hang the kernel
     assert kernels._compiled is not None

@@ -39,16 +39,30 @@ static inline uint64_t home_slot(const table_t *t, int64_t key) {
     return ((uint64_t)key * FIB_MULT) >> (64 - t->bits);
 }
 
-static inline int64_t table_get(const table_t *t, int64_t key) {
-    if (t->bits <= 0) return -1;
-    uint64_t slot = home_slot(t, key);
-    for (uint64_t probes = 0; probes <= t->mask; probes++) { /* KeyTable keeps slots free; bounded anyway */
+static int64_t table_probe(const table_t *t, uint64_t slot, int64_t key) {
+    for (uint64_t probes = 0; probes < t->mask; probes++) { /* KeyTable keeps slots free; bounded anyway */
+        slot = (slot + 1) & t->mask;
         int64_t held = t->slots[slot].key;
         if (held == key) return t->slots[slot].val;
         if (held == -1) return -1;
-        slot = (slot + 1) & t->mask;
     }
     return -1;
+}
+
+/* The value of ``key``, -1 when absent, in a table of at least one bit. The home slot is looked at inline; a slot held by another
+   key (rare: a KeyTable is at most half full) goes on probing out of line (table_probe), so the
+   lookup inlined at every n-gram stays a few instructions. */
+static inline int64_t table_get_filled(const table_t *t, int64_t key) {
+    uint64_t slot = home_slot(t, key);
+    int64_t held = t->slots[slot].key;
+    if (held == key) return t->slots[slot].val;
+    if (held == -1) return -1;
+    return table_probe(t, slot, key);
+}
+
+/* table_get_filled for any table, an empty one (bits 0) included. */
+static inline int64_t table_get(const table_t *t, int64_t key) {
+    return t->bits <= 0 ? -1 : table_get_filled(t, key);
 }
 
 /* FNV-1a over code points, top bit cleared (KeyTable keys are non-negative). */
@@ -211,13 +225,24 @@ static inline int64_t gram_key_at(const Py_UCS4 *cp, Py_ssize_t i, int n) {
                   : (((int64_t)cp[i] + 1) << 42) | ((int64_t)cp[i + 1] << 21) | cp[i + 2];
 }
 
+/* Appends ``id_`` to tok when it is known (>= 0), without a branch on it: whether a character
+   n-gram is known is a coin toss the branch predictor keeps losing. tok has room for it. */
+#define APPEND_ID(id_)                   \
+    do {                                 \
+        int64_t x_ = (id_);              \
+        tok[n_id] = x_;                  \
+        n_id += x_ >= 0;                 \
+    } while (0)
+
 /* The ids of one window's tokens (text[start:start + len]) in order - n-grams by position (n
    inner), then each word and the bigram it closes - into s->tok, ids < 0 dropped. Returns their
-   number, -1 when memory ran out, -2 for an id past int32 (count_slot_t holds 32 bits). The
-   window is first copied out as code points, so the loops below read an array instead of
-   dispatching on the string's kind at every character (that was a third of the time), and each
-   position's gram-table slots are prefetched PF_GRAM positions ahead of their lookup, which
-   hides most of the table's cache misses. */
+   number, or -1 when memory ran out. The window is first copied out as code points, so the loops
+   below read an array instead of dispatching on the string's kind at every character (that was
+   a third of the time), and each position's gram-table slots are prefetched PF_GRAM positions
+   ahead of their lookup, which hides most of the table's cache misses. A position's trigram key
+   extends its bigram key (the same value gram_key_at gives), and which n-grams a model has is
+   decided once per window, not per n-gram: the per-n loop and its tests were a fifth of the
+   instructions. */
 static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const void *data, Py_ssize_t start,
                              Py_ssize_t len) {
     if (scratch_grow(s, 5 * len + 64, len) < 0) return -1; /* 3 n-grams, a word and a bigram per character */
@@ -229,25 +254,36 @@ static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const voi
     else
         memcpy(cp, (const Py_UCS4 *)data + start, (size_t)len * sizeof(Py_UCS4));
     int64_t *const tok = s->tok;
-    const int lo = v->char_min > 2 ? v->char_min : 2, hi = v->char_max; /* the hashed n-grams */
     Py_ssize_t n_id = 0;
+    const table_t *const grams = &v->grams;
+    /* an empty gram table (bits 0) answers -1 for every n-gram: none is appended */
+    const int uni = v->char_min == 1, bi = grams->bits > 0 && v->char_min <= 2 && v->char_max >= 2,
+              tri = grams->bits > 0 && v->char_max >= 3;
+    const int64_t *const unigram = v->unigram;
+    const int64_t ulast = (int64_t)v->n_uni - 1;
+    const int pf = grams->bits >= PF_MIN_BITS && v->char_max >= 2;
     /* the hashed n-grams starting at position p_: their slots are fetched into the cache (a macro:
        GCC drops a helper function made only of prefetches, as one without effects) */
-#define PREFETCH_GRAMS(p_)                                                                               \
-    do {                                                                                                 \
-        if (v->grams.bits >= PF_MIN_BITS)                                                                \
-            for (int n_ = lo; n_ <= hi && (p_) + n_ <= len; n_++)                                        \
-                __builtin_prefetch(v->grams.slots + home_slot(&v->grams, gram_key_at(cp, (p_), n_)));    \
+#define PREFETCH_GRAMS(p_)                                                                         \
+    do {                                                                                           \
+        Py_ssize_t q_ = (p_);                                                                      \
+        if (q_ + 2 <= len) {                                                                       \
+            int64_t k_ = (((int64_t)cp[q_] + 1) << 21) | cp[q_ + 1];                               \
+            if (bi) __builtin_prefetch(grams->slots + home_slot(grams, k_));                       \
+            if (tri && q_ + 3 <= len)                                                              \
+                __builtin_prefetch(grams->slots + home_slot(grams, (k_ << 21) | cp[q_ + 2]));      \
+        }                                                                                          \
     } while (0)
-    for (Py_ssize_t i = 0; i < len && i < PF_GRAM; i++) PREFETCH_GRAMS(i);
+    if (pf)
+        for (Py_ssize_t i = 0; i < len && i < PF_GRAM; i++) PREFETCH_GRAMS(i);
     for (Py_ssize_t i = 0; i < len; i++) {
-        PREFETCH_GRAMS(i + PF_GRAM);
-        for (int n = v->char_min; n <= v->char_max && i + n <= len; n++) {
-            int64_t c0 = (int64_t)cp[i];
-            int64_t id = n == 1 ? v->unigram[c0 < v->n_uni - 1 ? c0 : v->n_uni - 1]
-                                : table_get(&v->grams, gram_key_at(cp, i, n));
-            if (id >= 0) tok[n_id++] = id;
-        }
+        if (pf) PREFETCH_GRAMS(i + PF_GRAM);
+        const int64_t c0 = (int64_t)cp[i];
+        if (uni) APPEND_ID(unigram[c0 < ulast ? c0 : ulast]);
+        if (i + 2 > len) continue;
+        const int64_t k2 = ((c0 + 1) << 21) | cp[i + 1];
+        if (bi) APPEND_ID(table_get_filled(grams, k2));
+        if (tri && i + 3 <= len) APPEND_ID(table_get_filled(grams, (k2 << 21) | cp[i + 2]));
     }
 #undef PREFETCH_GRAMS
     if (v->words) {
@@ -264,24 +300,20 @@ static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const voi
             }
             int64_t wid = table_get(&v->wtab, (int64_t)(h & HASH_MASK));
             if (wid < 0 || wid > unknown) wid = unknown; /* not indexed (or a table from elsewhere) */
-            int64_t id = v->word_uni[wid];
-            if (id >= 0) tok[n_id++] = id;
-            if (prev >= 0 && prev != unknown && wid != unknown) {
-                id = table_get(&v->pairs, prev * v->n_wuni + wid);
-                if (id >= 0) tok[n_id++] = id;
-            }
+            APPEND_ID(v->word_uni[wid]);
+            if (prev >= 0 && prev != unknown && wid != unknown) APPEND_ID(table_get(&v->pairs, prev * v->n_wuni + wid));
             prev = wid;
         }
     }
-    int64_t over = 0;
-    for (Py_ssize_t t = 0; t < n_id; t++) over |= tok[t] >> 31; /* ids are >= 0 */
-    return over ? -2 : n_id;
+    return n_id;
 }
+#undef APPEND_ID
 
 /*
  * The distinct ids among the window's ``n_id`` ids in s->tok (window_ids) and their counts, in the
  * order they first occur: appended to out_id/out_cnt from entry ``first``. Returns the number of
- * entries written, or -1 when memory ran out. Counting goes through a small open-addressing map
+ * entries written, -1 when memory ran out, or -2 for an id past int32 (a slot holds 32 bits; the
+ * tables' values are the caller's arrays, so this is checked here). Counting goes through a small open-addressing map
  * (id -> output entry) sized to twice the window's known tokens, which keeps it in L1 (sized for
  * every possible token, it was 32 KB for a 160-character window); a slot stamped with another
  * window's number is free, so nothing is cleared between windows.
@@ -306,6 +338,7 @@ static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, doub
     const int64_t *const ids = s->tok;
     Py_ssize_t n_out = first;
     for (Py_ssize_t t = 0; t < n_id; t++) {
+        if ((uint64_t)ids[t] > INT32_MAX) return -2; /* count_slot_t holds 32 bits (ids are >= 0) */
         int32_t id = (int32_t)ids[t];
         count_slot_t *p = slot + (((uint64_t)id * FIB_MULT) >> (64 - sbits));
         while (p->stamp == stamp && p->id != id) p = slot + (((uint64_t)(p - slot) + 1) & smask);
@@ -327,25 +360,25 @@ static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, doub
    is an array indexed by column (``seen``: n_feat slots, zeroed before the first window; window w
    stamps w + 1), so an id costs one read and no branch on whether it is new. Why: hashing and
    probing were a third of the time of a small model's scoring (toxicity_en: 7,400 columns, a
-   59 KB array). Returns the number of entries, or -3 for an id that is no column. */
+   59 KB array). A column's count stays in its slot as an integer, where window_row_seen_n reads
+   it (adding 1.0 to the entry's double in an output array, found through the slot, took a zeroed
+   output and a load and store more per token). Returns the number of entries (their columns in
+   out_id, in order of first occurrence), or -3 for an id that is no column. */
 typedef struct {
-    uint32_t stamp, out;
+    uint32_t stamp, cnt;
 } seen_t;
 
 static Py_ssize_t count_columns(seen_t *seen, Py_ssize_t n_feat, uint32_t stamp, const int64_t *ids, Py_ssize_t n_id,
-                                int64_t *out_id, double *out_cnt) {
-    memset(out_cnt, 0, (size_t)n_id * sizeof(double)); /* a new entry's count starts from 0 */
+                                int64_t *out_id) {
     Py_ssize_t n_out = 0;
     for (Py_ssize_t t = 0; t < n_id; t++) {
         int64_t c = ids[t];
         if ((uint64_t)c >= (uint64_t)n_feat) return -3;
         seen_t *p = seen + c;
         int old = p->stamp == stamp;
-        uint32_t at = old ? p->out : (uint32_t)n_out;
+        p->cnt = old ? p->cnt + 1 : 1;
         p->stamp = stamp;
-        p->out = at;
-        out_id[at] = c;
-        out_cnt[at] += 1.0;
+        out_id[n_out] = c; /* kept only when new: no branch on it */
         n_out += !old;
     }
     return n_out;
@@ -522,18 +555,30 @@ static int window_row(const logit_t *l, const int64_t *ids, const double *cnt, P
    score_windows took ~11 % less time on corpus text). Called through window_row_n. */
 #define MAX_FIXED_ROWS 16
 static inline __attribute__((always_inline)) int window_row_fixed(const logit_t *l, const int64_t *ids,
-                                                                  const double *cnt, Py_ssize_t n, double *row,
-                                                                  const int N) {
+                                                                  const double *cnt, const seen_t *seen,
+                                                                  Py_ssize_t n, double *row, const int N,
+                                                                  const int FROM_SEEN) {
     double acc[MAX_FIXED_ROWS] = {0.0};
     double norm = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (i + PF_ROW < n && ids[i + PF_ROW] >= 0 && ids[i + PF_ROW] < l->n_feat)
-            __builtin_prefetch(l->packed + (Py_ssize_t)ids[i + PF_ROW] * l->stride);
-        int64_t c = ids[i];
-        if (c < 0) continue;
-        if (c >= l->n_feat) return -1;
         const float *cr;
-        double v = token_value(l, c, cnt[i], &cr);
+        double v;
+        int64_t c = ids[i];
+        if (FROM_SEEN) { /* columns count_columns checked; counts in their slots */
+            if (i + PF_ROW < n) __builtin_prefetch(l->packed + (Py_ssize_t)ids[i + PF_ROW] * l->stride);
+            uint32_t k = seen[c].cnt; /* >= 1 */
+            const char *row_p = l->packed + c * l->stride;
+            double idf;
+            memcpy(&idf, row_p, sizeof(double));
+            cr = (const float *)(row_p + 8);
+            v = (k < TF_TABLE ? l->tf[k] : 1.0 + log((double)k)) * idf; /* token_value's value for k */
+        } else {
+            if (i + PF_ROW < n && ids[i + PF_ROW] >= 0 && ids[i + PF_ROW] < l->n_feat)
+                __builtin_prefetch(l->packed + (Py_ssize_t)ids[i + PF_ROW] * l->stride);
+            if (c < 0) continue;
+            if (c >= l->n_feat) return -1;
+            v = token_value(l, c, cnt[i], &cr);
+        }
         norm += v * v;
         for (int r = 0; r < N; r++) acc[r] += v * (double)cr[r];
     }
@@ -550,11 +595,28 @@ static inline __attribute__((always_inline)) int window_row_fixed(const logit_t 
    MAX_FIXED_ROWS rows (a switch, so each N is compiled with its loops unrolled). */
 static int window_row_n(const logit_t *l, const int64_t *ids, const double *cnt, Py_ssize_t n, double *row) {
     switch (l->n_rows) {
-#define ROWS_CASE(N_) case N_: return window_row_fixed(l, ids, cnt, n, row, N_);
+#define ROWS_CASE(N_) case N_: return window_row_fixed(l, ids, cnt, NULL, n, row, N_, 0);
     ROWS_CASE(1) ROWS_CASE(2) ROWS_CASE(3) ROWS_CASE(4) ROWS_CASE(5) ROWS_CASE(6) ROWS_CASE(7) ROWS_CASE(8)
     ROWS_CASE(9) ROWS_CASE(10) ROWS_CASE(11) ROWS_CASE(12) ROWS_CASE(13) ROWS_CASE(14) ROWS_CASE(15) ROWS_CASE(16)
 #undef ROWS_CASE
     default: return window_row(l, ids, cnt, 0, n, NULL, 0, row);
+    }
+}
+
+/* window_row_n for count_columns' entries: columns already checked against the model's features,
+   each one's count read from its slot in ``seen`` (the same value token_value gives for it), so
+   the same values are added in the same order. ``cnt`` (room for n counts) serves models of more
+   rows than the unrolled cases, which take window_row on the counts written out. */
+static int window_row_seen_n(const logit_t *l, const int64_t *ids, const seen_t *seen, Py_ssize_t n, double *row,
+                             double *cnt) {
+    switch (l->n_rows) {
+#define ROWS_CASE(N_) case N_: return window_row_fixed(l, ids, NULL, seen, n, row, N_, 1);
+    ROWS_CASE(1) ROWS_CASE(2) ROWS_CASE(3) ROWS_CASE(4) ROWS_CASE(5) ROWS_CASE(6) ROWS_CASE(7) ROWS_CASE(8)
+    ROWS_CASE(9) ROWS_CASE(10) ROWS_CASE(11) ROWS_CASE(12) ROWS_CASE(13) ROWS_CASE(14) ROWS_CASE(15) ROWS_CASE(16)
+#undef ROWS_CASE
+    default:
+        for (Py_ssize_t j = 0; j < n; j++) cnt[j] = (double)seen[ids[j]].cnt;
+        return window_row(l, ids, cnt, 0, n, NULL, 0, row);
     }
 }
 
@@ -726,11 +788,12 @@ static PyObject *score_windows(PyObject *self, PyObject *args) {
         if (only && !only[w]) continue;
         Py_ssize_t got = window_ids(&vocab, &scratch, kind, data, start, (Py_ssize_t)wlen[w]);
         if (got >= 0)
-            got = seen ? count_columns(seen, n_feat, (uint32_t)(w + 1), scratch.tok, got, ids, cnt)
+            got = seen ? count_columns(seen, n_feat, (uint32_t)(w + 1), scratch.tok, got, ids)
                        : count_ids(&scratch, got, ids, cnt, 0);
         if (got == -3) { bad = 1; break; }
         if (got < 0) { failed = (int)-got; break; }
-        bad = window_row_n(&l, ids, cnt, got, (double *)z.buf + w * n_rows) < 0;
+        double *zrow = (double *)z.buf + w * n_rows;
+        bad = (seen ? window_row_seen_n(&l, ids, seen, got, zrow, cnt) : window_row_n(&l, ids, cnt, got, zrow)) < 0;
     }
     Py_END_ALLOW_THREADS
     if (count_failed(failed) < 0) goto done;
