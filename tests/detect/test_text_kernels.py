@@ -166,3 +166,43 @@ def test_spelling_beyond_the_ascii_table_takes_the_numpy_path() -> None:
     assert compiled.fold.spell(np.array([TABLE_SIZE + 5], np.uint32), np.zeros(1, np.int64), t.pinyin_ascii) is None
     with pytest.raises(ValueError, match="differ in length"):
         compiled.fold.spell(codes, np.zeros(1, np.int64), t.pinyin_ascii)
+
+
+_KEYS = ["炸彈", "to", "o M", "😀a", "ö", "彈 ＨＯ", "\u3000今", "a"]
+
+
+def _occurrences(text: str) -> set[tuple[int, int, int]]:
+    """Every (key, start, end) with text[start:end] == key, overlapping: the definition."""
+    return {(i, s, s + len(k)) for i, k in enumerate(_KEYS) for s in range(len(text)) if text.startswith(k, s)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_keyword_occurrences_are_character_offsets_whatever_the_text(text: str) -> None:
+    """The keyword automata scan a text's UTF-8 and turn the byte offsets of what they find into
+    character offsets (``engine._find``: ``_fold.utf8_spans``, or the Python fallback). Either
+    way the occurrences must be exactly the keys' occurrences in the text itself: astral
+    characters, surrogates and full-width forms included."""
+    import ahocorasick_rs
+
+    from genguard.detect.keywords.engine import _find
+
+    ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in _KEYS],
+                                         matchkind=ahocorasick_rs.MatchKind.Standard)
+    want = _occurrences(text)
+    assert set(_find(ac, text)) == want, repr(text)
+    saved = compiled_fold.enabled
+    try:
+        compiled_fold.enabled = False
+        assert set(_find(ac, text)) == want, repr(text)
+    finally:
+        compiled_fold.enabled = saved
+
+
+def test_utf8_spans_rejects_matches_outside_the_data() -> None:
+    from genguard.text import _fold
+
+    with pytest.raises(ValueError, match="outside the data"):
+        _fold.utf8_spans(b"ab", [(0, 1, 5)])
+    with pytest.raises(ValueError, match="tuple"):
+        _fold.utf8_spans(b"ab", [(0, 1)])

@@ -830,6 +830,80 @@ done:
     return result;
 }
 
+/*
+ * utf8_spans(data, found) -> list of (pattern, start, end)
+ *
+ * ``found`` as a bytes Aho-Corasick automaton reports its matches in ``data`` (the UTF-8 of a
+ * text): (pattern, start byte, end byte) tuples. Returns them with the offsets turned into code
+ * point offsets of the text, in one pass over the bytes up to the last offset (a code point
+ * starts at every byte that is not 10xxxxxx). Why: the str interface of the automaton builds an
+ * 8-byte entry for every byte of every text it scans to map its offsets back, which was more
+ * memory written per corpus document than the scan itself read; a text has a few matches.
+ */
+typedef struct {
+    Py_ssize_t at; /* byte offset */
+    Py_ssize_t slot; /* 2 * match + (0 start, 1 end) */
+} utf8_pos_t;
+
+static int utf8_pos_cmp(const void *a, const void *b) {
+    Py_ssize_t x = ((const utf8_pos_t *)a)->at, y = ((const utf8_pos_t *)b)->at;
+    return (x > y) - (x < y);
+}
+
+static PyObject *utf8_spans(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    PyObject *found;
+    if (!PyArg_ParseTuple(args, "y*O!:utf8_spans", &data, &PyList_Type, &found)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t k = PyList_GET_SIZE(found);
+    utf8_pos_t *pos = (utf8_pos_t *)malloc((size_t)(2 * k + 1) * sizeof(utf8_pos_t));
+    Py_ssize_t *chars = (Py_ssize_t *)malloc((size_t)(2 * k + 1) * sizeof(Py_ssize_t));
+    PyObject **pattern = (PyObject **)malloc((size_t)(k + 1) * sizeof(PyObject *));
+    if (!pos || !chars || !pattern) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *t = PyList_GET_ITEM(found, i);
+        Py_ssize_t a, b;
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 3) {
+            PyErr_SetString(PyExc_ValueError, "utf8_spans: each match must be a (pattern, start, end) tuple");
+            goto done;
+        }
+        pattern[i] = PyTuple_GET_ITEM(t, 0);
+        a = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 1));
+        b = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 2));
+        if ((a == -1 || b == -1) && PyErr_Occurred()) goto done;
+        if (a < 0 || b < a || b > data.len) {
+            PyErr_SetString(PyExc_ValueError, "utf8_spans: a match lies outside the data");
+            goto done;
+        }
+        pos[2 * i].at = a;
+        pos[2 * i].slot = 2 * i;
+        pos[2 * i + 1].at = b;
+        pos[2 * i + 1].slot = 2 * i + 1;
+    }
+    qsort(pos, (size_t)(2 * k), sizeof(utf8_pos_t), utf8_pos_cmp);
+    {
+        const unsigned char *p = (const unsigned char *)data.buf;
+        Py_ssize_t byte = 0, cp = 0;
+        for (Py_ssize_t j = 0; j < 2 * k; j++) {
+            for (; byte < pos[j].at; byte++) cp += (p[byte] & 0xC0) != 0x80;
+            chars[pos[j].slot] = cp;
+        }
+    }
+    result = PyList_New(k);
+    if (!result) goto done;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *t = Py_BuildValue("(Onn)", pattern[i], chars[2 * i], chars[2 * i + 1]);
+        if (!t) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, i, t);
+    }
+done:
+    free(pos);
+    free(chars);
+    free(pattern);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"spell_pruned", spell_pruned, METH_VARARGS, "(pinyin text, offsets) without what no pinyin key can use."},
     {"spell", spell, METH_VARARGS, "(pinyin text, its offsets) of compact codes, or None."},
@@ -840,6 +914,7 @@ static PyMethodDef methods[] = {
     {"fold_fullwidth", fold_fullwidth, METH_VARARGS, "Full-width ASCII to half-width, length-preserving."},
     {"lower", lower, METH_VARARGS, "str.lower() by the simple mapping, or None for U+0130 and U+03A3."},
     {"views", views, METH_VARARGS, "(compact, compact_codes, offsets, literal, soft) of a text, or None."},
+    {"utf8_spans", utf8_spans, METH_VARARGS, "Byte-offset matches in UTF-8 data as code point offsets."},
     {"script_counts", script_counts, METH_VARARGS, "(Han characters, ASCII letters) among a text's first characters."},
     {NULL, NULL, 0, NULL},
 };

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import ahocorasick_rs
 
@@ -32,6 +32,7 @@ from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_b
 from genguard.detect.keywords.prune import WordPruner, gram_bitmap
 from genguard.home import cache_dir
 from genguard.text import split_chars
+from genguard.text.compiled import compiled_fold
 from genguard.text.normalize import (
     NormalizedText,
     View,
@@ -211,8 +212,8 @@ class _Automaton:
         self.freeze()
         self._extra = len(extra or ())
         if self._keys or self._extra:
-            self._ac = ahocorasick_rs.AhoCorasick(
-                [*self._keys, *(extra or ())],
+            self._ac = ahocorasick_rs.BytesAhoCorasick(
+                [k.encode("utf-8", "surrogatepass") for k in (*self._keys, *(extra or ()))],
                 matchkind=ahocorasick_rs.MatchKind.Standard,
                 implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
@@ -260,14 +261,40 @@ class _Automaton:
         occurrence of extra pattern ``j`` (see :meth:`build`), from one pass over ``text``."""
         if self._ac is None or not text:
             return [], []
-        found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        found = _find(self._ac, text)
         n = len(self._keys)
         extra = [(s, e, i - n) for i, s, e in found if i >= n] if self._extra else []
-        if self._raw is None:
-            vals = self._vals
+        if self._raw is None:  # built here: freeze() filled every key's entries
+            vals = cast("list[tuple[Entry, ...]]", self._vals)
             return [(s, e, vals[i]) for i, s, e in found if i < n], extra
         val = self._val
         return [(s, e, val(i)) for i, s, e in found if i < n], extra
+
+
+def _find(ac: Any, text: str) -> list[tuple[int, int, int]]:
+    """``(pattern, start, end)`` of every overlapping occurrence in ``text``, in characters.
+
+    The automaton is compiled over UTF-8 keys and scans the text's UTF-8 (no key holds part of a
+    character, so occurrences match those of the keys in the text itself); the byte offsets of the
+    few occurrences are then turned into character offsets (``_fold.utf8_spans``). Why not the
+    library's str interface: it maps every byte of every text it scans to its character first
+    (8 bytes written per byte: more memory traffic per corpus document than the scan's own)."""
+    data = text.encode("utf-8", "surrogatepass")
+    found: list[tuple[int, int, int]] = ac.find_matches_as_indexes(data, overlapping=True)
+    if not found or len(data) == len(text):  # none, or all ASCII: bytes are characters
+        return found
+    kernel = compiled_fold.active()
+    if kernel is not None:
+        return kernel.utf8_spans(data, found)
+    chars: dict[int, int] = {}
+
+    def at(b: int) -> int:
+        c = chars.get(b)
+        if c is None:
+            c = chars[b] = len(data[:b].decode("utf-8", "surrogatepass"))
+        return c
+
+    return [(i, at(a), at(b)) for i, a, b in found]
 
 
 _CACHE_LOCK = threading.Lock()
