@@ -34,7 +34,8 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
 }
 
 /* views' pass, one copy per kind of string (a plain load per character instead of
-   PyUnicode_READ's switch on the kind). */
+   PyUnicode_READ's switch on the kind). The soft view is written only from the first character
+   it drops on (before that it is the literal view, filled in then): most texts drop none. */
 #define VIEWS_LOOP(T)                                                                             \
     do {                                                                                          \
         const T *p = (const T *)data;                                                             \
@@ -47,20 +48,33 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
                 offsets[n_compact++] = i;                                                         \
             }                                                                                     \
             if (f != 0 || vt[c] || c == 0x0A || c == 0x09) {                                      \
-                soft[n_soft] = l;                                                                 \
-                soft_offsets[n_soft++] = i;                                                       \
+                if (n_soft < i) {                                                                 \
+                    soft[n_soft] = l;                                                             \
+                    soft_offsets[n_soft] = i;                                                     \
+                }                                                                                 \
+                n_soft++;                                                                         \
+            } else if (n_soft == i) { /* the first character soft drops: the kept ones so far */  \
+                for (Py_ssize_t j = 0; j < i; j++) {                                              \
+                    soft[j] = literal[j];                                                         \
+                    soft_offsets[j] = j;                                                          \
+                }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     } while (0)
+
+/* A bytes object of ``size`` bytes to be written in place (shrunk with _PyBytes_Resize after). */
+static char *bytes_buffer(PyObject **obj, Py_ssize_t size) {
+    *obj = PyBytes_FromStringAndSize(NULL, size ? size : 1);
+    return *obj ? PyBytes_AS_STRING(*obj) : NULL;
+}
 
 static PyObject *views(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer fold, lit, vis;
     Py_ssize_t table_size;
     if (!PyArg_ParseTuple(args, "Uy*y*y*n:views", &text, &fold, &lit, &vis, &table_size)) return NULL;
-    PyObject *result = NULL;
-    uint32_t *compact = NULL, *literal = NULL, *soft = NULL;
-    int64_t *offsets = NULL, *soft_offsets = NULL;
+    PyObject *result = NULL, *cc = NULL, *co = NULL, *so = NULL;
+    uint32_t *literal = NULL, *soft = NULL;
     Py_ssize_t n_fold = items(&fold, 4, "fold"), n_lit = items(&lit, 4, "literal"), n_vis = vis.len;
     if (n_fold < 0 || n_lit < 0) goto done;
     if (n_fold < 0x110000 || table_size < 1 || n_lit < table_size || n_vis < table_size || table_size > n_fold) {
@@ -84,12 +98,15 @@ static PyObject *views(PyObject *self, PyObject *args) {
         }
     }
     size_t cells = (size_t)(n ? n : 1);
-    compact = (uint32_t *)malloc(cells * sizeof(uint32_t));
+    /* the compact codes, the offsets and the soft offsets go straight into the bytes objects
+       returned (shrunk to their length at the end): no buffer copied into them */
+    uint32_t *compact = (uint32_t *)bytes_buffer(&cc, n * (Py_ssize_t)sizeof(uint32_t));
+    int64_t *offsets = (int64_t *)bytes_buffer(&co, n * (Py_ssize_t)sizeof(int64_t));
+    int64_t *soft_offsets = (int64_t *)bytes_buffer(&so, n * (Py_ssize_t)sizeof(int64_t));
+    if (!compact || !offsets || !soft_offsets) goto done;
     literal = (uint32_t *)malloc(cells * sizeof(uint32_t));
     soft = (uint32_t *)malloc(cells * sizeof(uint32_t));
-    offsets = (int64_t *)malloc(cells * sizeof(int64_t));
-    soft_offsets = (int64_t *)malloc(cells * sizeof(int64_t));
-    if (!compact || !literal || !soft || !offsets || !soft_offsets) {
+    if (!literal || !soft) {
         PyErr_NoMemory();
         goto done;
     }
@@ -102,8 +119,6 @@ static PyObject *views(PyObject *self, PyObject *args) {
     else VIEWS_LOOP(Py_UCS4);
     Py_END_ALLOW_THREADS
     PyObject *ct = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, compact, n_compact);
-    PyObject *cc = PyBytes_FromStringAndSize((const char *)compact, n_compact * (Py_ssize_t)sizeof(uint32_t));
-    PyObject *co = PyBytes_FromStringAndSize((const char *)offsets, n_compact * (Py_ssize_t)sizeof(int64_t));
     PyObject *lt_str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, literal, n);
     PyObject *sv = NULL;
     if (n_soft == n) {
@@ -111,23 +126,21 @@ static PyObject *views(PyObject *self, PyObject *args) {
         sv = Py_None;
     } else {
         PyObject *st = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, soft, n_soft);
-        PyObject *so = PyBytes_FromStringAndSize((const char *)soft_offsets, n_soft * (Py_ssize_t)sizeof(int64_t));
-        if (st && so) sv = PyTuple_Pack(2, st, so);
+        if (st && _PyBytes_Resize(&so, n_soft * (Py_ssize_t)sizeof(int64_t)) == 0) sv = PyTuple_Pack(2, st, so);
         Py_XDECREF(st);
-        Py_XDECREF(so);
     }
-    if (ct && cc && co && lt_str && sv) result = PyTuple_Pack(5, ct, cc, co, lt_str, sv);
+    if (ct && lt_str && sv && _PyBytes_Resize(&cc, n_compact * (Py_ssize_t)sizeof(uint32_t)) == 0
+        && _PyBytes_Resize(&co, n_compact * (Py_ssize_t)sizeof(int64_t)) == 0)
+        result = PyTuple_Pack(5, ct, cc, co, lt_str, sv);
     Py_XDECREF(ct);
-    Py_XDECREF(cc);
-    Py_XDECREF(co);
     Py_XDECREF(lt_str);
     Py_XDECREF(sv);
 done:
-    free(compact);
+    Py_XDECREF(cc);
+    Py_XDECREF(co);
+    Py_XDECREF(so);
     free(literal);
     free(soft);
-    free(offsets);
-    free(soft_offsets);
     PyBuffer_Release(&fold);
     PyBuffer_Release(&lit);
     PyBuffer_Release(&vis);
