@@ -49,9 +49,9 @@ static int64_t table_probe(const table_t *t, uint64_t slot, int64_t key) {
     return -1;
 }
 
-/* The value of ``key``, -1 when absent, in a table of at least one bit. The home slot is looked at inline; a slot held by another
-   key (rare: a KeyTable is at most half full) goes on probing out of line (table_probe), so the
-   lookup inlined at every n-gram stays a few instructions. */
+/* The value of ``key``, -1 when absent, in a table of at least one bit. The home slot is looked
+   at inline; a slot held by another key (rare: a KeyTable is at most half full) goes on probing
+   out of line (table_probe), so the lookup inlined at every n-gram stays a few instructions. */
 static inline int64_t table_get_filled(const table_t *t, int64_t key) {
     uint64_t slot = home_slot(t, key);
     int64_t held = t->slots[slot].key;
@@ -313,10 +313,10 @@ static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const voi
  * The distinct ids among the window's ``n_id`` ids in s->tok (window_ids) and their counts, in the
  * order they first occur: appended to out_id/out_cnt from entry ``first``. Returns the number of
  * entries written, -1 when memory ran out, or -2 for an id past int32 (a slot holds 32 bits; the
- * tables' values are the caller's arrays, so this is checked here). Counting goes through a small open-addressing map
- * (id -> output entry) sized to twice the window's known tokens, which keeps it in L1 (sized for
- * every possible token, it was 32 KB for a 160-character window); a slot stamped with another
- * window's number is free, so nothing is cleared between windows.
+ * tables' values are the caller's arrays, so this is checked here). Counting goes through a small
+ * open-addressing map (id -> output entry) sized to twice the window's known tokens, which keeps
+ * it in L1 (sized for every possible token, it was 32 KB for a 160-character window); a slot
+ * stamped with another window's number is free, so nothing is cleared between windows.
  */
 static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, double *out_cnt, Py_ssize_t first) {
     int sbits = 1;
