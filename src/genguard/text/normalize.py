@@ -457,7 +457,7 @@ class NormalizedText:
             text = _decode(tables().literal[codes])
         else:
             text = literal_fold(self.original)
-        return View(text, np.arange(n), n)
+        return View(text, _identity(n), n)
 
     @lazy_attribute
     def soft(self) -> View:
@@ -468,7 +468,7 @@ class NormalizedText:
         lit = self.literal.text
         n = len(self.original)
         if not n:
-            return View("", np.arange(0), 0)
+            return View("", _identity(0), 0)
         t = tables()
         codes = _codes(self.original)
         small = codes < TABLE_SIZE
@@ -479,7 +479,7 @@ class NormalizedText:
         assert self._folded is not None
         drop = (self._folded == SENTINEL) & ~visible & (codes != 0x0A) & (codes != 0x09)
         if not drop.any():
-            return View(lit, np.arange(n), n)
+            return View(lit, _identity(n), n)
         keep = np.flatnonzero(~drop)
         return View(_decode(_codes(lit)[keep]), keep, n)
 
@@ -588,7 +588,7 @@ _IDENTITY = np.arange(0)
 
 def _identity(n: int) -> np.ndarray:
     """``np.arange(n)`` as a read-only slice of one shared array (grown by doubling): the offsets
-    of the literal view, and of the soft view of most texts. Why: a fresh ``arange`` wrote 8 bytes
+    of the literal view, and of the soft view of most texts (compiled fold and numpy path alike). Why: a fresh ``arange`` wrote 8 bytes
     per character of every checked text for offsets that are read only where a key occurs."""
     global _IDENTITY
     ids = _IDENTITY

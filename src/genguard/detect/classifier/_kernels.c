@@ -360,7 +360,7 @@ static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, doub
    is an array indexed by column (``seen``: n_feat slots, zeroed before the first window; window w
    stamps w + 1), so an id costs one read and no branch on whether it is new. Why: hashing and
    probing were a third of the time of a small model's scoring (toxicity_en: 7,400 columns, a
-   59 KB array). A column's count stays in its slot as an integer, where window_row_seen_n reads
+   59 KB array). A column's count stays in its slot as an integer, where window_row_n reads
    it (adding 1.0 to the entry's double in an output array, found through the slot, took a zeroed
    output and a load and store more per token). Returns the number of entries (their columns in
    out_id, in order of first occurrence), or -3 for an id that is no column. */
@@ -592,30 +592,24 @@ static inline __attribute__((always_inline)) int window_row_fixed(const logit_t 
 }
 
 /* window_row(l, ids, cnt, 0, n, NULL, 0, row) through window_row_fixed for models of up to
-   MAX_FIXED_ROWS rows (a switch, so each N is compiled with its loops unrolled). */
-static int window_row_n(const logit_t *l, const int64_t *ids, const double *cnt, Py_ssize_t n, double *row) {
+   MAX_FIXED_ROWS rows (a switch, so each N is compiled with its loops unrolled). With ``seen``,
+   the entries are count_columns' (columns already checked against the model's features, each
+   one's count in its slot, the same value token_value gives for it), so the same values are
+   added in the same order; models of more rows then take window_row on the counts written out
+   into ``cnt`` (room for n). */
+static int window_row_n(const logit_t *l, const int64_t *ids, double *cnt, const seen_t *seen, Py_ssize_t n,
+                        double *row) {
     switch (l->n_rows) {
-#define ROWS_CASE(N_) case N_: return window_row_fixed(l, ids, cnt, NULL, n, row, N_, 0);
-    ROWS_CASE(1) ROWS_CASE(2) ROWS_CASE(3) ROWS_CASE(4) ROWS_CASE(5) ROWS_CASE(6) ROWS_CASE(7) ROWS_CASE(8)
-    ROWS_CASE(9) ROWS_CASE(10) ROWS_CASE(11) ROWS_CASE(12) ROWS_CASE(13) ROWS_CASE(14) ROWS_CASE(15) ROWS_CASE(16)
-#undef ROWS_CASE
-    default: return window_row(l, ids, cnt, 0, n, NULL, 0, row);
-    }
-}
-
-/* window_row_n for count_columns' entries: columns already checked against the model's features,
-   each one's count read from its slot in ``seen`` (the same value token_value gives for it), so
-   the same values are added in the same order. ``cnt`` (room for n counts) serves models of more
-   rows than the unrolled cases, which take window_row on the counts written out. */
-static int window_row_seen_n(const logit_t *l, const int64_t *ids, const seen_t *seen, Py_ssize_t n, double *row,
-                             double *cnt) {
-    switch (l->n_rows) {
-#define ROWS_CASE(N_) case N_: return window_row_fixed(l, ids, NULL, seen, n, row, N_, 1);
+#define ROWS_CASE(N_)                                                                                   \
+    case N_:                                                                                            \
+        return seen ? window_row_fixed(l, ids, NULL, seen, n, row, N_, 1)                               \
+                    : window_row_fixed(l, ids, cnt, NULL, n, row, N_, 0);
     ROWS_CASE(1) ROWS_CASE(2) ROWS_CASE(3) ROWS_CASE(4) ROWS_CASE(5) ROWS_CASE(6) ROWS_CASE(7) ROWS_CASE(8)
     ROWS_CASE(9) ROWS_CASE(10) ROWS_CASE(11) ROWS_CASE(12) ROWS_CASE(13) ROWS_CASE(14) ROWS_CASE(15) ROWS_CASE(16)
 #undef ROWS_CASE
     default:
-        for (Py_ssize_t j = 0; j < n; j++) cnt[j] = (double)seen[ids[j]].cnt;
+        if (seen)
+            for (Py_ssize_t j = 0; j < n; j++) cnt[j] = (double)seen[ids[j]].cnt;
         return window_row(l, ids, cnt, 0, n, NULL, 0, row);
     }
 }
@@ -793,7 +787,7 @@ static PyObject *score_windows(PyObject *self, PyObject *args) {
         if (got == -3) { bad = 1; break; }
         if (got < 0) { failed = (int)-got; break; }
         double *zrow = (double *)z.buf + w * n_rows;
-        bad = (seen ? window_row_seen_n(&l, ids, seen, got, zrow, cnt) : window_row_n(&l, ids, cnt, got, zrow)) < 0;
+        bad = window_row_n(&l, ids, cnt, seen, got, zrow) < 0;
     }
     Py_END_ALLOW_THREADS
     if (count_failed(failed) < 0) goto done;
