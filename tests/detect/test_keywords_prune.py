@@ -123,6 +123,22 @@ def test_what_goes_and_what_stays(engine: KeywordEngine) -> None:
     assert view.text == " zhizuozhadan" and view.offsets.tolist()[:2] == [0, 4]
 
 
+@pytest.mark.parametrize("text", [
+    "zha" + "炸弹制作" * 30 + "dan",  # long spellings around kept words: the kernel grows its buffers
+    "炸弹制作" * 30 + "zha the dan" + "傻逼" * 30,
+    "the " * 20 + "zha",  # words that go before the only kept one
+    "zha " + "the " * 20 + "dan",  # a gap wider than the reach between two kept words
+])
+@pytest.mark.parametrize("reach", [1, 2, 9, 47, 200])
+def test_spans_near_kept_words_equal_the_definition(engine: KeywordEngine, text: str, reach: int) -> None:
+    if not engine._pruner.active():
+        pytest.skip("the compiled text kernel is off (GENGUARD_PURE_PYTHON=1 or not built)")
+    n = normalize(text)
+    got = engine._pruner.pinyin_view(n, reach)
+    want = _reference_pinyin_view(n.pinyin.text, n.pinyin.offsets.tolist(), text, _grams(), reach)
+    assert (got.text, got.offsets.tolist()) == want
+
+
 def test_keys_with_other_characters_turn_pruning_off() -> None:
     assert gram_bitmap(["zhadan", "zha-dan"]) is None and gram_bitmap([]) is None
     bits = gram_bitmap(["ab"], width=2)

@@ -723,22 +723,32 @@ MARK_WORDS(mark_words_1, Py_UCS1)
 MARK_WORDS(mark_words_2, Py_UCS2)
 MARK_WORDS(mark_words_4, Py_UCS4)
 
-/* Mark GONE the compact characters (step 2) whose view span [vpos[x], vpos[x + 1]) lies ``reach``
- * or more view positions from every kept word, gap by gap between the kept words (compact spans
- * in ``kept``; a word character spells to one letter, so a kept character at x is view position
- * vpos[x]). */
-static void mark_far(unsigned char *mark, Py_ssize_t n, const int64_t *vpos, Py_ssize_t reach, const Py_ssize_t *kept,
-                    Py_ssize_t n_kept) {
-    Py_ssize_t x = 0;
-    for (Py_ssize_t j = 0; j <= n_kept; j++) {
-        Py_ssize_t end = j < n_kept ? kept[2 * j] : n;  /* the gap is compact [x, end) */
-        int64_t left = j > 0 ? vpos[kept[2 * j - 1] - 1] : INT64_MIN / 2;  /* last kept view position */
-        int64_t right = j < n_kept ? vpos[kept[2 * j]] : INT64_MAX / 2;   /* next kept view position */
-        for (; x < end; x++) {
-            if (vpos[x] - left >= reach && right - (vpos[x + 1] - 1) >= reach) mark[x] = GONE;
-        }
-        if (j < n_kept) x = kept[2 * j + 1];
+/* The compact spans that step 2 keeps (step 2 leaves out everything else): around each kept word
+ * (compact span [S, E) in ``kept``), the characters before it whose view span ends fewer than
+ * ``reach`` view positions before its first letter, the word, and the characters after it whose
+ * view span starts fewer than ``reach`` positions after its last letter; overlapping or touching
+ * spans are merged. Only the characters near the kept words are read (``len``: each compact
+ * character's view length), so a long text with a few kept words costs little past step 1.
+ * Written to ``zones`` (pairs start, end; at most ``n_kept`` pairs), their count returned. */
+static Py_ssize_t near_zones(Py_ssize_t n, const uint32_t *cp, Py_ssize_t n_rows, const unsigned char *len_of,
+                             Py_ssize_t row, Py_ssize_t reach, const Py_ssize_t *kept, Py_ssize_t n_kept,
+                             Py_ssize_t *zones) {
+#define VIEW_LEN(x) ((Py_ssize_t)cp[x] < n_rows ? (len_of[cp[x]] < row ? (Py_ssize_t)len_of[cp[x]] : row) : 1)
+    Py_ssize_t n_zones = 0;
+    for (Py_ssize_t j = 0; j < n_kept; j++) {
+        Py_ssize_t s = kept[2 * j], e = kept[2 * j + 1];
+        Py_ssize_t lo = j > 0 ? kept[2 * j - 1] : 0, hi = j + 1 < n_kept ? kept[2 * j + 2] : n;  /* the gaps */
+        /* before: x stays while (view positions from x's last letter to the word's first) < reach */
+        Py_ssize_t a = s, acc = 0;
+        while (a > lo && acc + 1 < reach) acc += VIEW_LEN(a - 1), a--;
+        /* after: x stays while (view positions from the word's last letter to x's first) < reach */
+        Py_ssize_t b = e, d = VIEW_LEN(e - 1);
+        while (b < hi && d < reach) d += VIEW_LEN(b), b++;
+        if (n_zones && a <= zones[2 * n_zones - 1]) zones[2 * n_zones - 1] = b;
+        else zones[2 * n_zones] = a, zones[2 * n_zones + 1] = b, n_zones++;
     }
+    return n_zones;
+#undef VIEW_LEN
 }
 
 static PyObject *spell_pruned(PyObject *self, PyObject *args) {
@@ -751,8 +761,9 @@ static PyObject *spell_pruned(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *result = NULL;
     unsigned char *mark = NULL;
-    Py_ssize_t *kept = NULL;
-    int64_t *vpos = NULL, *out_offs = NULL;
+    Py_ssize_t *kept = NULL, *zones = NULL;
+    int64_t *out_offs = NULL;
+    PyObject *offs_obj = NULL;
     Py_UCS4 *out = NULL;
     Py_ssize_t n = items(&codes, 4, "codes"), n_offs = items(&offs, 8, "offsets");
     if (n < 0 || n_offs < 0) goto done;
@@ -774,11 +785,7 @@ static PyObject *spell_pruned(PyObject *self, PyObject *args) {
     Py_ssize_t n_rows = wide.len / (4 * row);
     mark = (unsigned char *)calloc((size_t)(n ? n : 1), 1);
     kept = (Py_ssize_t *)malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));  /* at most n words */
-    vpos = (int64_t *)malloc((size_t)(n + 1) * sizeof(int64_t));
-    if (!mark || !kept || !vpos) { PyErr_NoMemory(); goto done; }
-    vpos[0] = 0;
-    for (Py_ssize_t i = 0; i < n; i++)  /* the view position of each compact character */
-        vpos[i + 1] = vpos[i] + ((Py_ssize_t)cp[i] < n_rows ? ROW_LEN(cp[i]) : 1);
+    if (!mark || !kept) { PyErr_NoMemory(); goto done; }
     const unsigned char *cls = (const unsigned char *)classes.buf, *bits = (const unsigned char *)grams.buf;
     int okind = PyUnicode_KIND(original), status;
     const void *odata = PyUnicode_DATA(original);
@@ -796,42 +803,64 @@ static PyObject *spell_pruned(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "spell_pruned: offsets must be non-decreasing positions in the original");
         goto done;
     }
-    mark_far(mark, n, vpos, reach, kept, n_kept);
-    out = (Py_UCS4 *)PyMem_Malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(Py_UCS4));
-    out_offs = (int64_t *)malloc((size_t)(vpos[n] ? vpos[n] : 1) * sizeof(int64_t));
-    if (!out || !out_offs) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t m = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (mark[i] == GONE) {
-            if (i == 0 || mark[i - 1] != GONE) {  /* one space for the run */
-                out[m] = ' ';
+    zones = (Py_ssize_t *)malloc((size_t)(n_kept ? n_kept : 1) * 2 * sizeof(Py_ssize_t));
+    if (!zones) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t n_zones = near_zones(n, cp, n_rows, len_of, row, reach, kept, n_kept, zones), cap = 1;
+    for (Py_ssize_t z = 0; z < n_zones; z++)  /* room for two letters per zone character; grown if short */
+        cap += 1 + 2 * (zones[2 * z + 1] - zones[2 * z]);
+    cap += row;
+    out = (Py_UCS4 *)PyMem_Malloc((size_t)cap * sizeof(Py_UCS4));
+    out_offs = (int64_t *)bytes_buffer(&offs_obj, cap * (Py_ssize_t)sizeof(int64_t));
+    if (!out) PyErr_NoMemory();
+    if (!out || !out_offs) goto done;
+    /* the kept zones spelled, each run of left-out characters (the gaps between zones, the words
+       of step 1 inside them) one space with its first character's offset */
+    Py_ssize_t m = 0, at = 0;
+    int gone = 0;  /* the last character looked at was left out */
+    for (Py_ssize_t z = 0; z <= n_zones; z++) {
+        Py_ssize_t zs = z < n_zones ? zones[2 * z] : n, ze = z < n_zones ? zones[2 * z + 1] : n;
+        if (at < zs) {  /* a gap: left out */
+            if (!gone) out[m] = ' ', out_offs[m++] = off[at];
+            gone = 1;
+        }
+        for (Py_ssize_t i = zs; i < ze; i++) {
+            if (m + row + 1 > cap) {  /* a space or a row more must fit */
+                cap *= 2;
+                Py_UCS4 *grown = (Py_UCS4 *)PyMem_Realloc(out, (size_t)cap * sizeof(Py_UCS4));
+                if (!grown) { PyErr_NoMemory(); goto done; }
+                out = grown;
+                if (_PyBytes_Resize(&offs_obj, cap * (Py_ssize_t)sizeof(int64_t)) < 0) goto done;
+                out_offs = (int64_t *)PyBytes_AS_STRING(offs_obj);
+            }
+            if (mark[i] == GONE) {
+                if (!gone) out[m] = ' ', out_offs[m++] = off[i];
+                gone = 1;
+                continue;
+            }
+            gone = 0;
+            if ((Py_ssize_t)cp[i] >= n_rows) {
+                out[m] = cp[i];
+                out_offs[m++] = off[i];
+                continue;
+            }
+            const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
+            for (Py_ssize_t k = 0, len = ROW_LEN(cp[i]); k < len; k++) {
+                out[m] = r[k];
                 out_offs[m++] = off[i];
             }
-            continue;
         }
-        if ((Py_ssize_t)cp[i] >= n_rows) {
-            out[m] = cp[i];
-            out_offs[m++] = off[i];
-            continue;
-        }
-        const uint32_t *r = rows + (size_t)cp[i] * (size_t)row;
-        for (Py_ssize_t k = 0, len = ROW_LEN(cp[i]); k < len; k++) {
-            out[m] = r[k];
-            out_offs[m++] = off[i];
-        }
+        at = ze;
     }
     {
         PyObject *t = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
-        PyObject *o = PyBytes_FromStringAndSize((const char *)out_offs, m * (Py_ssize_t)sizeof(int64_t));
-        if (t && o) result = PyTuple_Pack(2, t, o);
+        if (t && _PyBytes_Resize(&offs_obj, m * (Py_ssize_t)sizeof(int64_t)) == 0) result = PyTuple_Pack(2, t, offs_obj);
         Py_XDECREF(t);
-        Py_XDECREF(o);
     }
 done:
     free(mark);
     free(kept);
-    free(vpos);
-    free(out_offs);
+    free(zones);
+    Py_XDECREF(offs_obj);
     PyMem_Free(out);
     PyBuffer_Release(&codes);
     PyBuffer_Release(&offs);
