@@ -69,9 +69,27 @@ def test_compiled_views_equal_the_numpy_views(text: str) -> None:
     "", " ", "\n", "\u200b", "ＨＯＷ to\u200b Make a Ｂ0mb!", "製作炸彈 zha dan", "a\ud800b", "😀 emoji",
     "b\U000e0041omb",  # a tag character: beyond the tables, the numpy path serves
     "x" * 5000 + "\u200b" + "炸弹" * 100,
+    "Ａ", "ＡＢ\u3000", "µ", "xµ", "😀a",  # views that need a smaller string kind than the text's
 ])
 def test_compiled_views_on_edge_cases(text: str) -> None:
     _both(text)
+
+
+def test_views_wider_than_the_text_are_proper_strings() -> None:
+    """The kernel writes the views in the text's own kind and runs again with 4-byte characters
+    when a folded character does not fit it; each view must come out the str Python would build
+    (a str in a larger kind than its characters need compares unequal to the same characters)."""
+    t = tables()
+    assert compiled.fold is not None
+    fold, literal = t.fold.copy(), t.literal.copy()
+    literal[ord("a")] = 0x4E2D  # an ASCII character whose literal form is Chinese
+    fold[ord("b")] = 0x1F600  # and one that folds beyond the basic plane
+    got = compiled.fold.views("abcＡ", fold, literal, t.visible_sep, TABLE_SIZE)
+    assert got is not None
+    compact, _, _, lit, _ = got
+    assert lit == "中bc" + chr(t.literal[ord("Ａ")]) and compact == "a😀ca"
+    plain = compiled.fold.views("abc", t.fold, t.literal, t.visible_sep, TABLE_SIZE)
+    assert plain is not None and plain[0] == "abc" and plain[3] == "abc" and plain[0].isascii()
 
 
 def test_beyond_the_tables_takes_the_numpy_path() -> None:

@@ -33,18 +33,25 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
     return b->len / itemsize;
 }
 
-/* views' pass, one copy per kind of string (a plain load per character instead of
-   PyUnicode_READ's switch on the kind). The soft view is written only from the first character
-   it drops on (before that it is the literal view, filled in then): most texts drop none. */
-#define VIEWS_LOOP(T)                                                                             \
+/* views' pass, one copy per kind of string T (a plain load per character instead of
+   PyUnicode_READ's switch on the kind), writing the literal and compact characters as O: the
+   text's own kind first, Py_UCS4 when some folded character does not fit it (``or_lit`` /
+   ``or_comp`` collect their bits, which tell the smallest kind that holds them). The soft view is
+   written only from the first character it drops on (before that it is the literal view, filled
+   in then): most texts drop none. */
+#define VIEWS_LOOP(T, O)                                                                          \
     do {                                                                                          \
         const T *p = (const T *)data;                                                             \
+        O *lit_out = (O *)PyUnicode_DATA(lit_obj), *comp_out = (O *)PyUnicode_DATA(comp_obj);     \
         for (Py_ssize_t i = 0; i < n; i++) {                                                      \
             Py_UCS4 c = p[i];                                                                     \
             uint32_t f = ft[c], l = lt[c];                                                        \
-            literal[i] = l;                                                                       \
+            lit_out[i] = (O)l;                                                                    \
+            or_lit |= l;                                                                          \
             if (f != 0) {                                                                         \
                 compact[n_compact] = f;                                                           \
+                comp_out[n_compact] = (O)f;                                                       \
+                or_comp |= f;                                                                     \
                 offsets[n_compact++] = i;                                                         \
             }                                                                                     \
             if (f != 0 || vt[c] || c == 0x0A || c == 0x09) {                                      \
@@ -55,12 +62,31 @@ static Py_ssize_t items(Py_buffer *b, Py_ssize_t itemsize, const char *what) {
                 n_soft++;                                                                         \
             } else if (n_soft == i) { /* the first character soft drops: the kept ones so far */  \
                 for (Py_ssize_t j = 0; j < i; j++) {                                              \
-                    soft[j] = literal[j];                                                         \
+                    soft[j] = lt[p[j]];                                                           \
                     soft_offsets[j] = j;                                                          \
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     } while (0)
+
+/* The largest code point of the smallest string kind that holds characters whose bits OR to
+   ``bits`` (each bound is a power of two less one, so the OR reaches it exactly when the largest
+   character does). */
+static Py_UCS4 kind_max(uint32_t bits) {
+    return bits < 0x80 ? 0x7F : bits < 0x100 ? 0xFF : bits < 0x10000 ? 0xFFFF : 0x10FFFF;
+}
+
+/* ``*obj`` (a fresh string of maximum character ``made``, ``len`` characters written) as a proper
+   str of ``len`` characters: shrunk in place, or copied into the smaller kind its characters
+   need (every str must use the smallest kind that holds it). */
+static int finish_str(PyObject **obj, Py_UCS4 made, uint32_t bits, Py_ssize_t len) {
+    if (kind_max(bits) < made) {
+        PyObject *narrow = PyUnicode_FromKindAndData(PyUnicode_KIND(*obj), PyUnicode_DATA(*obj), len);
+        Py_SETREF(*obj, narrow);
+        return narrow ? 0 : -1;
+    }
+    return len == PyUnicode_GET_LENGTH(*obj) ? 0 : PyUnicode_Resize(obj, len);
+}
 
 /* A bytes object of ``size`` bytes to be written in place (shrunk with _PyBytes_Resize after). */
 static char *bytes_buffer(PyObject **obj, Py_ssize_t size) {
@@ -73,8 +99,8 @@ static PyObject *views(PyObject *self, PyObject *args) {
     Py_buffer fold, lit, vis;
     Py_ssize_t table_size;
     if (!PyArg_ParseTuple(args, "Uy*y*y*n:views", &text, &fold, &lit, &vis, &table_size)) return NULL;
-    PyObject *result = NULL, *cc = NULL, *co = NULL, *so = NULL;
-    uint32_t *literal = NULL, *soft = NULL;
+    PyObject *result = NULL, *cc = NULL, *co = NULL, *so = NULL, *lit_obj = NULL, *comp_obj = NULL;
+    uint32_t *soft = NULL;
     Py_ssize_t n_fold = items(&fold, 4, "fold"), n_lit = items(&lit, 4, "literal"), n_vis = vis.len;
     if (n_fold < 0 || n_lit < 0) goto done;
     if (n_fold < 0x110000 || table_size < 1 || n_lit < table_size || n_vis < table_size || table_size > n_fold) {
@@ -99,27 +125,45 @@ static PyObject *views(PyObject *self, PyObject *args) {
     }
     size_t cells = (size_t)(n ? n : 1);
     /* the compact codes, the offsets and the soft offsets go straight into the bytes objects
-       returned (shrunk to their length at the end): no buffer copied into them */
+       returned, the literal and compact characters into the strings returned (shrunk to their
+       length at the end): no buffer copied into them */
     uint32_t *compact = (uint32_t *)bytes_buffer(&cc, n * (Py_ssize_t)sizeof(uint32_t));
     int64_t *offsets = (int64_t *)bytes_buffer(&co, n * (Py_ssize_t)sizeof(int64_t));
     int64_t *soft_offsets = (int64_t *)bytes_buffer(&so, n * (Py_ssize_t)sizeof(int64_t));
     if (!compact || !offsets || !soft_offsets) goto done;
-    literal = (uint32_t *)malloc(cells * sizeof(uint32_t));
     soft = (uint32_t *)malloc(cells * sizeof(uint32_t));
-    if (!literal || !soft) {
+    if (!soft) {
         PyErr_NoMemory();
         goto done;
     }
     const uint32_t *ft = (const uint32_t *)fold.buf, *lt = (const uint32_t *)lit.buf;
     const unsigned char *vt = (const unsigned char *)vis.buf;
     Py_ssize_t n_compact = 0, n_soft = 0;
-    Py_BEGIN_ALLOW_THREADS
-    if (kind == PyUnicode_1BYTE_KIND) VIEWS_LOOP(Py_UCS1);
-    else if (kind == PyUnicode_2BYTE_KIND) VIEWS_LOOP(Py_UCS2);
-    else VIEWS_LOOP(Py_UCS4);
-    Py_END_ALLOW_THREADS
-    PyObject *ct = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, compact, n_compact);
-    PyObject *lt_str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, literal, n);
+    uint32_t or_lit = 0, or_comp = 0;
+    /* the text's own kind holds the folded characters of nearly every text; when it does not,
+       the pass runs again writing 4-byte characters */
+    Py_UCS4 made = PyUnicode_MAX_CHAR_VALUE(text);
+    for (int wide = 0; wide < 2; wide++) {
+        lit_obj = PyUnicode_New(n, made);
+        comp_obj = PyUnicode_New(n, made);
+        if (!lit_obj || !comp_obj) goto done;
+        n_compact = n_soft = 0;
+        or_lit = or_comp = 0;
+        Py_BEGIN_ALLOW_THREADS
+        if (wide) {
+            if (kind == PyUnicode_1BYTE_KIND) VIEWS_LOOP(Py_UCS1, Py_UCS4);
+            else if (kind == PyUnicode_2BYTE_KIND) VIEWS_LOOP(Py_UCS2, Py_UCS4);
+            else VIEWS_LOOP(Py_UCS4, Py_UCS4);
+        } else if (kind == PyUnicode_1BYTE_KIND) VIEWS_LOOP(Py_UCS1, Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND) VIEWS_LOOP(Py_UCS2, Py_UCS2);
+        else VIEWS_LOOP(Py_UCS4, Py_UCS4);
+        Py_END_ALLOW_THREADS
+        if (kind_max(or_lit | or_comp) <= made) break;
+        Py_CLEAR(lit_obj);
+        Py_CLEAR(comp_obj);
+        made = 0x10FFFF;
+    }
+    if (finish_str(&lit_obj, made, or_lit, n) < 0 || finish_str(&comp_obj, made, or_comp, n_compact) < 0) goto done;
     PyObject *sv = NULL;
     if (n_soft == n) {
         Py_INCREF(Py_None);
@@ -129,17 +173,16 @@ static PyObject *views(PyObject *self, PyObject *args) {
         if (st && _PyBytes_Resize(&so, n_soft * (Py_ssize_t)sizeof(int64_t)) == 0) sv = PyTuple_Pack(2, st, so);
         Py_XDECREF(st);
     }
-    if (ct && lt_str && sv && _PyBytes_Resize(&cc, n_compact * (Py_ssize_t)sizeof(uint32_t)) == 0
+    if (sv && _PyBytes_Resize(&cc, n_compact * (Py_ssize_t)sizeof(uint32_t)) == 0
         && _PyBytes_Resize(&co, n_compact * (Py_ssize_t)sizeof(int64_t)) == 0)
-        result = PyTuple_Pack(5, ct, cc, co, lt_str, sv);
-    Py_XDECREF(ct);
-    Py_XDECREF(lt_str);
+        result = PyTuple_Pack(5, comp_obj, cc, co, lit_obj, sv);
     Py_XDECREF(sv);
 done:
     Py_XDECREF(cc);
     Py_XDECREF(co);
     Py_XDECREF(so);
-    free(literal);
+    Py_XDECREF(lit_obj);
+    Py_XDECREF(comp_obj);
     free(soft);
     PyBuffer_Release(&fold);
     PyBuffer_Release(&lit);
