@@ -179,3 +179,14 @@ def test_resume_reuses_finished_shards(tmp_path: Path, corpus_policy: str) -> No
     assert _by_source(again)["two"]["total"] == _by_source(first)["two"]["total"] == 300
     fresh = run_audit([d], out=out, policy=corpus_policy, full=True, resume=False, show_progress=False)
     assert _by_source(fresh)["one"]["total"] == 300
+
+
+def test_a_pool_hands_out_the_largest_shards_first() -> None:
+    """The last shard of each file is the small one; a pool that handed shards out in plan order
+    left one worker alone on the last file's full shards. Ties keep plan order."""
+    from genguard.corpus.backends.local import largest_first
+    from genguard.corpus.readers import Shard
+
+    plan = [Shard(0, "a", 70, 0, 32), Shard(1, "a", 70, 32, 64), Shard(2, "a", 70, 64, -1),
+            Shard(3, "b", 10), Shard(4, "c", 40, 0, 32), Shard(5, "c", 40, 32, -1)]
+    assert [s.index for s in largest_first(plan)] == [0, 1, 4, 3, 5, 2]
