@@ -4,6 +4,7 @@ follow the dictionary jieba reads, survive damage, and stay off with GENGUARD_NO
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jieba
@@ -47,6 +48,12 @@ def test_another_dictionary_gets_its_own_cache(tmp_path: Path, monkeypatch: pyte
     try:
         assert _fresh() == {"天气", "谢谢"}  # three-character nr entries and rare words are left out
         assert len(_cache_files(home)) == 1
+        # each edit of the dictionary is another cache file; only the newest few are kept
+        for n in range(6):
+            own.write_text(f"天气 30 n\n词{n}语 40 n\n", encoding="utf-8")
+            os.utime(own, ns=(own.stat().st_atime_ns, own.stat().st_mtime_ns + (n + 1) * 10**9))
+            assert _fresh() == {"天气", f"词{n}语"}
+        assert len(_cache_files(home)) == names._COMMON_CACHE_KEEP
     finally:
         names._common_words.cache_clear()
 

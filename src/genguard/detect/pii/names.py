@@ -66,6 +66,9 @@ _TEXT_CUES = CueStarts({w: (0,) for w in (*_ZH_CUES, *_HONORIFICS, *_EN_TITLES)}
 _LOWER_CUES = CueStarts(_EN_CUE_STARTS, "lower")
 
 
+_COMMON_CACHE_KEEP = 4
+
+
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """Frequent jieba dictionary words, loaded on first use. jieba's ``nr`` (person) tag is noisy
@@ -95,6 +98,10 @@ def _common_words() -> frozenset[str]:
             with tmp.open("wb") as fh:
                 pickle.dump(tuple(sorted(built)), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cache)
+            # files of earlier dictionaries or code versions: the newest few stay
+            old = sorted(cache.parent.glob("common-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in old[_COMMON_CACHE_KEEP:]:
+                stale.unlink(missing_ok=True)
         except OSError:  # read-only or full home: keep working without the cache
             pass
     return built
