@@ -30,9 +30,7 @@ ORIGINAL text with :func:`is_word_char` / :func:`is_visible_separator`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import pickle
 import re
 import string
 import sys
@@ -45,7 +43,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-from genguard.home import cache_dir
+from genguard.disk_cache import cache_file, read_cached, write_cached
 from genguard.text.compiled import compiled_fold
 from genguard.text.runs import AsciiRuns
 
@@ -302,12 +300,12 @@ def tables() -> FoldTables:
     return _TABLES
 
 
+_FOLD_CACHE_KEEP = 4  # fold-table files of earlier code or library versions beyond these go
+
+
 def _cache_path() -> Path | None:
-    """``$GENGUARD_HOME/cache/fold-tables-<key>.pkl``; the key changes with this module's code,
-    the Unicode database and the pinyin/OpenCC/numpy/Python versions. ``GENGUARD_NO_CACHE=1``
-    disables the cache."""
-    if os.environ.get("GENGUARD_NO_CACHE"):
-        return None
+    """``$GENGUARD_HOME/cache/fold-tables-<key>.pkl`` (``genguard.disk_cache``); the key changes
+    with this module's code, the Unicode database and the pinyin/OpenCC/numpy/Python versions."""
     from importlib.util import find_spec
 
     parts = [Path(__file__).read_bytes(), unicodedata.unidata_version.encode(), sys.version.encode(),
@@ -317,30 +315,16 @@ def _cache_path() -> Path | None:
         if spec is not None and spec.origin:
             st = os.stat(spec.origin)
             parts.append(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
-    key = hashlib.sha256(b"\0".join(parts)).hexdigest()[:20]
-    return cache_dir() / f"fold-tables-{key}.pkl"
+    return cache_file("", "fold-tables-", parts)
 
 
 def _cached_build() -> FoldTables:
     path = _cache_path()
-    if path is not None and path.is_file():
-        try:
-            with path.open("rb") as fh:
-                cached = pickle.load(fh)
-            if isinstance(cached, FoldTables):
-                return cached
-        except Exception:  # a damaged cache is rebuilt, never fatal
-            pass
+    cached = read_cached(path, lambda v: isinstance(v, FoldTables))
+    if cached is not None:
+        return cached
     built = _build()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:  # read-only home: build each time, as before
-            pass
+    write_cached(path, built, keep=_FOLD_CACHE_KEEP)
     return built
 
 

@@ -14,9 +14,6 @@ starts and ends on a word boundary of the term, or is at most two characters lon
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
 import string
 import threading
@@ -30,7 +27,7 @@ import ahocorasick_rs
 
 from genguard.detect.keywords.banks import KeywordBank, Term, bank_files, load_bank_file
 from genguard.detect.keywords.prune import WordPruner, gram_bitmap
-from genguard.home import cache_dir
+from genguard.disk_cache import cache_file, read_cached, write_cached
 from genguard.text import split_chars
 from genguard.text.compiled import compiled_fold
 from genguard.text.normalize import (
@@ -683,46 +680,22 @@ _DISK_CACHE_KEEP = 8
 
 
 def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
-    """``$GENGUARD_HOME/cache/keywords/<hash>.pkl``. Computing the keys of the shipped banks
-    (normalised, pinyin and initials forms) takes seconds; a CLI run that only checks one text
-    should not pay that every time. The hash covers the bank files (path, mtime, size), the
-    options and this package's matching code, so any change rebuilds. ``GENGUARD_NO_CACHE=1``
-    disables it."""
-    if os.environ.get("GENGUARD_NO_CACHE"):
-        return None
+    """``$GENGUARD_HOME/cache/keywords/<hash>.pkl`` (``genguard.disk_cache``). Computing the keys
+    of the shipped banks (normalised, pinyin and initials forms) takes seconds; a CLI run that only
+    checks one text should not pay that every time. The hash covers the bank files (path, mtime,
+    size), the options and this package's matching code, so any change rebuilds."""
     here = Path(__file__).resolve()
     code = [here, here.parent / "banks.py", here.parent / "prune.py", here.parents[2] / "text" / "normalize.py"]
-    h = hashlib.sha256(repr(key).encode("utf-8"))
-    for f in code:
-        h.update(f.read_bytes())
-    return cache_dir() / "keywords" / f"{h.hexdigest()[:24]}.pkl"
+    return cache_file("keywords", "", [repr(key).encode("utf-8"), *(f.read_bytes() for f in code)])
 
 
-def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, Any, Any]] | None:
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            banks, state = pickle.load(fh)
-        return list(banks), tuple(state)
-    except Exception:  # a damaged cache file is rebuilt, never fatal
-        return None
+def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, ...]] | None:
+    got = read_cached(path, lambda v: isinstance(v, tuple) and len(v) == 2)
+    return None if got is None else (list(got[0]), tuple(got[1]))
 
 
 def _store_cached(path: Path | None, engine: KeywordEngine) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((engine.banks, engine.state()), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        old = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in old[_DISK_CACHE_KEEP:]:
-            stale.unlink(missing_ok=True)
-    except OSError:  # read-only or full home: keep working without the cache
-        return
+    write_cached(path, (engine.banks, engine.state()), keep=_DISK_CACHE_KEEP)
 
 
 def compile_engine(

@@ -6,9 +6,6 @@ Names have no format, so only a cue makes a name a finding; the optional NER ada
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -16,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 from genguard.detect.pii.base import CueStarts, Doc, Match, Recognizer, match_at_starts
-from genguard.home import cache_dir
+from genguard.disk_cache import cache_file, read_cached, write_cached
 
 # The most frequent Chinese surnames (single and compound), enough to cover the vast majority.
 SURNAMES = set(
@@ -76,34 +73,17 @@ def _common_words() -> frozenset[str]:
     are left out.
 
     Parsing jieba's 350,000-line dictionary took ~0.3 s of every process that met a name cue (a
-    corpus run's start-up, before its workers fork); the 65,000 words are kept in
-    ``$GENGUARD_HOME/cache/names/`` (keyed by the dictionary file and this module's code, so a
-    change rebuilds; ``GENGUARD_NO_CACHE=1`` disables it), read back in ~10 ms."""
+    corpus run's start-up, before its workers fork); the 65,000 words are kept in the genguard
+    cache (``genguard.disk_cache``: keyed by the dictionary file and this module's code), read
+    back in ~10 ms."""
     import jieba
 
     cache = _common_words_cache(jieba)
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open("rb") as fh:
-                words = pickle.load(fh)
-            if isinstance(words, tuple) and all(isinstance(w, str) for w in words):
-                return frozenset(words)
-        except Exception:  # a damaged cache file is rebuilt, never fatal
-            pass
+    words = read_cached(cache, lambda v: isinstance(v, tuple) and all(isinstance(w, str) for w in v))
+    if words is not None:
+        return frozenset(words)
     built = _parse_common_words(jieba)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(tuple(sorted(built)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-            # files of earlier dictionaries or code versions: the newest few stay
-            old = sorted(cache.parent.glob("common-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in old[_COMMON_CACHE_KEEP:]:
-                stale.unlink(missing_ok=True)
-        except OSError:  # read-only or full home: keep working without the cache
-            pass
+    write_cached(cache, tuple(sorted(built)), keep=_COMMON_CACHE_KEEP)
     return built
 
 
@@ -122,8 +102,6 @@ def _parse_common_words(jieba: ModuleType) -> frozenset[str]:
 def _common_words_cache(jieba: ModuleType) -> Path | None:
     """The cache file for the dictionary jieba reads now (its default one, or the one set with
     ``jieba.set_dictionary``), or None when caching is off or the file cannot be found."""
-    if os.environ.get("GENGUARD_NO_CACHE"):
-        return None
     chosen = jieba.dt.dictionary
     path = Path(chosen) if chosen else Path(str(jieba.__file__)).parent / "dict.txt"
     try:
@@ -131,9 +109,7 @@ def _common_words_cache(jieba: ModuleType) -> Path | None:
         code = Path(__file__).read_bytes()
     except OSError:
         return None
-    h = hashlib.sha256(f"{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|".encode())
-    h.update(code)
-    return cache_dir() / "names" / f"common-{h.hexdigest()[:24]}.pkl"
+    return cache_file("names", "common-", [f"{path.resolve()}|{st.st_mtime_ns}|{st.st_size}".encode(), code])
 
 
 def is_common_word(s: str) -> bool:
