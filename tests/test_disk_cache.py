@@ -5,6 +5,7 @@ pruned to the newest few of its kind, and never an error when the home cannot be
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,12 @@ def test_the_name_follows_every_input_and_the_switch(monkeypatch: pytest.MonkeyP
     assert root is not None and root.parent.name == "cache"
     monkeypatch.setenv("GENGUARD_NO_CACHE", "1")
     assert cache_file("kind", "p-", [b"ab", b"c"]) is None
+
+    def unread() -> Iterator[bytes]:  # the inputs of a cache that is off are never computed
+        pytest.fail("inputs read although caching is off")
+        yield b""
+
+    assert cache_file("kind", "p-", unread()) is None
 
 
 def test_values_round_trip_and_bad_files_read_as_absent(monkeypatch: pytest.MonkeyPatch) -> None:

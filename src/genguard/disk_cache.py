@@ -25,7 +25,8 @@ _HASH_TAIL = 24 + len(".pkl")  # what follows the prefix in a cache file's name
 
 def cache_file(folder: str, prefix: str, parts: Iterable[bytes]) -> Path | None:
     """``<cache>/<folder>/<prefix><hash>.pkl`` for data computed from ``parts`` (``folder`` may be
-    empty), or None when caching is off."""
+    empty), or None when caching is off. ``parts`` is iterated only when caching is on: pass a
+    generator, and the files it reads to key the cache are not read for nothing."""
     if os.environ.get("GENGUARD_NO_CACHE"):
         return None
     h = hashlib.sha256()

@@ -36,7 +36,7 @@ import string
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
@@ -306,16 +306,19 @@ _FOLD_CACHE_KEEP = 4  # fold-table files of earlier code or library versions bey
 def _cache_path() -> Path | None:
     """``$GENGUARD_HOME/cache/fold-tables-<key>.pkl`` (``genguard.disk_cache``); the key changes
     with this module's code, the Unicode database and the pinyin/OpenCC/numpy/Python versions."""
+    return cache_file("", "fold-tables-", _fold_cache_inputs())
+
+
+def _fold_cache_inputs() -> Iterator[bytes]:
     from importlib.util import find_spec
 
-    parts = [Path(__file__).read_bytes(), unicodedata.unidata_version.encode(), sys.version.encode(),
-             np.__version__.encode()]
+    yield from (Path(__file__).read_bytes(), unicodedata.unidata_version.encode(), sys.version.encode(),
+                np.__version__.encode())
     for mod in ("pypinyin", "opencc"):  # installed files (importlib.metadata is much slower)
         spec = find_spec(mod)
         if spec is not None and spec.origin:
             st = os.stat(spec.origin)
-            parts.append(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
-    return cache_file("", "fold-tables-", parts)
+            yield f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode()
 
 
 def _cached_build() -> FoldTables:

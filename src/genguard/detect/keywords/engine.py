@@ -14,6 +14,7 @@ starts and ends on a word boundary of the term, or is at most two characters lon
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import threading
@@ -686,7 +687,7 @@ def _disk_cache_file(key: tuple[Any, ...]) -> Path | None:
     size), the options and this package's matching code, so any change rebuilds."""
     here = Path(__file__).resolve()
     code = [here, here.parent / "banks.py", here.parent / "prune.py", here.parents[2] / "text" / "normalize.py"]
-    return cache_file("keywords", "", [repr(key).encode("utf-8"), *(f.read_bytes() for f in code)])
+    return cache_file("keywords", "", itertools.chain([repr(key).encode("utf-8")], (f.read_bytes() for f in code)))
 
 
 def _load_cached(path: Path | None) -> tuple[list[KeywordBank], tuple[Any, ...]] | None:

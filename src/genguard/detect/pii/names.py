@@ -106,10 +106,13 @@ def _common_words_cache(jieba: ModuleType) -> Path | None:
     path = Path(chosen) if chosen else Path(str(jieba.__file__)).parent / "dict.txt"
     try:
         st = path.stat()
-        code = Path(__file__).read_bytes()
     except OSError:
         return None
-    return cache_file("names", "common-", [f"{path.resolve()}|{st.st_mtime_ns}|{st.st_size}".encode(), code])
+    def inputs() -> Iterator[bytes]:
+        yield f"{path.resolve()}|{st.st_mtime_ns}|{st.st_size}".encode()
+        yield Path(__file__).read_bytes()
+
+    return cache_file("names", "common-", inputs())
 
 
 def is_common_word(s: str) -> bool:
