@@ -357,29 +357,28 @@ static Py_ssize_t count_ids(scratch_t *s, Py_ssize_t n_id, int64_t *out_id, doub
 }
 
 /* count_ids for the ids of one model's window: the same entries in the same order, but the map
-   is an array indexed by column (``seen``: n_feat slots, zeroed before the first window; window w
-   stamps w + 1), so an id costs one read and no branch on whether it is new. Why: hashing and
-   probing were a third of the time of a small model's scoring (toxicity_en: 7,400 columns, a
-   59 KB array). A column's count stays in its slot as an integer, where window_row_n reads
-   it (adding 1.0 to the entry's double in an output array, found through the slot, took a zeroed
-   output and a load and store more per token). Returns the number of entries (their columns in
-   out_id, in order of first occurrence), or -3 for an id that is no column. */
-typedef struct {
-    uint32_t stamp, cnt;
-} seen_t;
+   is an array indexed by column (``seen``: n_feat 16-bit counts, zero for every column between
+   windows: window_row_n reads each entry's count and puts its slot back to zero), so an id costs
+   one read and no branch on whether it is new. Why: hashing and probing were a third of the
+   time of a small model's scoring. Why 16-bit counts reset by the reader instead of a (window
+   stamp, count) pair per column: toxicity_en's 9,737 columns then take 19 KB, which stays in L1
+   beside the window's tokens, where the stamped pairs (78 KB) competed with the n-gram and
+   packed-column tables for L2; its score_windows took ~20 % less time on corpus text. A count
+   fits: the caller takes this path only for windows of at most UINT16_MAX characters (a token
+   occurs at most once per character). Returns the number of entries (their columns in out_id,
+   in order of first occurrence), or -3 for an id that is no column. */
+typedef uint16_t seen_t;
 
-static Py_ssize_t count_columns(seen_t *seen, Py_ssize_t n_feat, uint32_t stamp, const int64_t *ids, Py_ssize_t n_id,
+static Py_ssize_t count_columns(seen_t *seen, Py_ssize_t n_feat, const int64_t *ids, Py_ssize_t n_id,
                                 int64_t *out_id) {
     Py_ssize_t n_out = 0;
     for (Py_ssize_t t = 0; t < n_id; t++) {
         int64_t c = ids[t];
         if ((uint64_t)c >= (uint64_t)n_feat) return -3;
-        seen_t *p = seen + c;
-        int old = p->stamp == stamp;
-        p->cnt = old ? p->cnt + 1 : 1;
-        p->stamp = stamp;
+        seen_t k = seen[c];
+        seen[c] = (seen_t)(k + 1);
         out_id[n_out] = c; /* kept only when new: no branch on it */
-        n_out += !old;
+        n_out += k == 0;
     }
     return n_out;
 }
@@ -555,7 +554,7 @@ static int window_row(const logit_t *l, const int64_t *ids, const double *cnt, P
    score_windows took ~11 % less time on corpus text). Called through window_row_n. */
 #define MAX_FIXED_ROWS 16
 static inline __attribute__((always_inline)) int window_row_fixed(const logit_t *l, const int64_t *ids,
-                                                                  const double *cnt, const seen_t *seen,
+                                                                  const double *cnt, seen_t *seen,
                                                                   Py_ssize_t n, double *row, const int N,
                                                                   const int FROM_SEEN) {
     double acc[MAX_FIXED_ROWS] = {0.0};
@@ -564,9 +563,10 @@ static inline __attribute__((always_inline)) int window_row_fixed(const logit_t 
         const float *cr;
         double v;
         int64_t c = ids[i];
-        if (FROM_SEEN) { /* columns count_columns checked; counts in their slots */
+        if (FROM_SEEN) { /* columns count_columns checked; counts in their slots, reset here */
             if (i + PF_ROW < n) __builtin_prefetch(l->packed + (Py_ssize_t)ids[i + PF_ROW] * l->stride);
-            uint32_t k = seen[c].cnt; /* >= 1 */
+            uint32_t k = seen[c]; /* >= 1 */
+            seen[c] = 0; /* free for the next window */
             const char *row_p = l->packed + c * l->stride;
             double idf;
             memcpy(&idf, row_p, sizeof(double));
@@ -595,9 +595,9 @@ static inline __attribute__((always_inline)) int window_row_fixed(const logit_t 
    MAX_FIXED_ROWS rows (a switch, so each N is compiled with its loops unrolled). With ``seen``,
    the entries are count_columns' (columns already checked against the model's features, each
    one's count in its slot, the same value token_value gives for it), so the same values are
-   added in the same order; models of more rows then take window_row on the counts written out
-   into ``cnt`` (room for n). */
-static int window_row_n(const logit_t *l, const int64_t *ids, double *cnt, const seen_t *seen, Py_ssize_t n,
+   added in the same order, and every slot read is put back to zero for the next window; models
+   of more rows then take window_row on the counts written out into ``cnt`` (room for n). */
+static int window_row_n(const logit_t *l, const int64_t *ids, double *cnt, seen_t *seen, Py_ssize_t n,
                         double *row) {
     switch (l->n_rows) {
 #define ROWS_CASE(N_)                                                                                   \
@@ -609,7 +609,9 @@ static int window_row_n(const logit_t *l, const int64_t *ids, double *cnt, const
 #undef ROWS_CASE
     default:
         if (seen)
-            for (Py_ssize_t j = 0; j < n; j++) cnt[j] = (double)seen[ids[j]].cnt;
+            for (Py_ssize_t j = 0; j < n; j++) cnt[j] = (double)seen[ids[j]];
+        if (seen)
+            for (Py_ssize_t j = 0; j < n; j++) seen[ids[j]] = 0;
         return window_row(l, ids, cnt, 0, n, NULL, 0, row);
     }
 }
@@ -731,7 +733,8 @@ done:
  * and the same values are added in the same order.
  */
 /* Models of at most this many columns count a window's columns in an array indexed by column
-   (count_columns: 512 KB at most), larger ones (cold_zh: 150,000) in count_ids' hash map. */
+   (count_columns: 128 KB at most), larger ones (cold_zh: 150,000) in count_ids' hash map, as do
+   texts with a window longer than a 16-bit count can count. */
 #define DIRECT_COLUMNS ((Py_ssize_t)1 << 16)
 
 static PyObject *score_windows(PyObject *self, PyObject *args) {
@@ -771,8 +774,9 @@ static PyObject *score_windows(PyObject *self, PyObject *args) {
     for (Py_ssize_t w = 0; w < n_win; w++) longest = wlen[w] > longest ? (Py_ssize_t)wlen[w] : longest;
     ids = (int64_t *)malloc((size_t)(5 * longest + 64) * sizeof(int64_t));
     cnt = (double *)malloc((size_t)(5 * longest + 64) * sizeof(double));
-    if (n_feat <= DIRECT_COLUMNS && n_win < UINT32_MAX) seen = (seen_t *)calloc((size_t)n_feat + 1, sizeof(seen_t));
-    if (!ids || !cnt || (n_feat <= DIRECT_COLUMNS && n_win < UINT32_MAX && !seen)) { PyErr_NoMemory(); goto done; }
+    const int direct = n_feat <= DIRECT_COLUMNS && longest <= UINT16_MAX;
+    if (direct) seen = (seen_t *)calloc((size_t)n_feat + 1, sizeof(seen_t));
+    if (!ids || !cnt || (direct && !seen)) { PyErr_NoMemory(); goto done; }
     int failed = 0, bad = 0;
     Py_BEGIN_ALLOW_THREADS
     logit_t l;
@@ -782,7 +786,7 @@ static PyObject *score_windows(PyObject *self, PyObject *args) {
         if (only && !only[w]) continue;
         Py_ssize_t got = window_ids(&vocab, &scratch, kind, data, start, (Py_ssize_t)wlen[w]);
         if (got >= 0)
-            got = seen ? count_columns(seen, n_feat, (uint32_t)(w + 1), scratch.tok, got, ids)
+            got = seen ? count_columns(seen, n_feat, scratch.tok, got, ids)
                        : count_ids(&scratch, got, ids, cnt, 0);
         if (got == -3) { bad = 1; break; }
         if (got < 0) { failed = (int)-got; break; }
