@@ -268,7 +268,7 @@ def test_ids_out_of_range_are_errors_not_wrong_counts() -> None:
     for uni in (past, huge):  # the direct column count and the hashed one (ids past int32) alike
         with pytest.raises(ValueError, match="exceeds the model's features|32 bits"):
             kernels._compiled.score_windows("abc", np.array([3], np.int64), b"", 1, 1, uni, empty, 4, False,
-                                            empty, 4, none, empty, 4, p.table, p.stride, 1, np.zeros(1))
+                                            empty, 4, none, empty, 4, b"", b"", p.table, p.stride, 1, np.zeros(1))
 
 
 def test_a_table_without_free_slots_ends_the_probe() -> None:

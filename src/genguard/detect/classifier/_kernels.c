@@ -130,7 +130,46 @@ typedef struct {
     table_t grams, wtab, pairs;
     const int64_t *word_uni;
     int64_t n_wuni;
+    const int32_t *ascii2, *ascii3; /* NULL, or the direct ASCII n-gram tables (ascii_from) */
 } vocab_t;
+
+/* The direct tables of the n-grams made only of ASCII characters (score_windows; see
+   model_tables.ascii_tables): ``ascii2`` holds, for each ASCII pair (a, b) at entry
+   2 * (a * 128 + b), the pair's id (-1 when unknown) and the row of ``ascii3`` that holds the
+   ids of the trigrams (a, b, c) by c (row 0: all -1, for pairs no known trigram starts with).
+   The hash table then holds only the n-grams with a character past ASCII. Why: a position of
+   English text cost two hash probes (a multiply and a read of a 16-byte slot anywhere in a
+   256 KB table, then a compare and branch on the slot's key) for its bigram and trigram; here
+   it costs a read of a small, mostly cached table and one of the prefix's row. Empty buffers:
+   no direct tables, every n-gram from the hash table. Returns -1 with an exception on bad
+   shapes or a row past ascii3. */
+#define ASCII_PAIRS (128 * 128)
+static int ascii_from(vocab_t *v, Py_buffer *a2, Py_buffer *a3) {
+    v->ascii2 = v->ascii3 = NULL;
+    Py_ssize_t n2 = items(a2, 4, "ascii pairs"), n3 = items(a3, 4, "ascii trigrams");
+    if (n2 < 0 || n3 < 0) return -1;
+    if (n2 == 0 && n3 == 0) return 0;
+    if (n2 != 2 * ASCII_PAIRS || n3 < 128 || n3 % 128 != 0) {
+        PyErr_SetString(PyExc_ValueError, "ascii tables: 2 * 128 * 128 pair entries and whole rows of 128 trigrams");
+        return -1;
+    }
+    const int32_t *pairs = (const int32_t *)a2->buf, *tri = (const int32_t *)a3->buf;
+    for (Py_ssize_t i = 0; i < ASCII_PAIRS; i++) {
+        if (pairs[2 * i + 1] < 0 || pairs[2 * i + 1] >= n3 / 128) {
+            PyErr_SetString(PyExc_ValueError, "ascii tables: a pair's trigram row lies past the rows");
+            return -1;
+        }
+    }
+    for (Py_ssize_t c = 0; c < 128; c++) {
+        if (tri[c] != -1) {
+            PyErr_SetString(PyExc_ValueError, "ascii tables: trigram row 0 must be all -1");
+            return -1;
+        }
+    }
+    v->ascii2 = pairs;
+    v->ascii3 = tri;
+    return 0;
+}
 
 static int vocab_from(vocab_t *v, int char_min, int char_max, Py_buffer *uni, Py_buffer *gs, int gbits, int words,
                       Py_buffer *ws, int wbits, Py_buffer *wuni, Py_buffer *ps, int pbits) {
@@ -150,6 +189,7 @@ static int vocab_from(vocab_t *v, int char_min, int char_max, Py_buffer *uni, Py
     v->n_uni = n_uni;
     v->word_uni = (const int64_t *)wuni->buf;
     v->n_wuni = n_wuni;
+    v->ascii2 = v->ascii3 = NULL;
     return 0;
 }
 
@@ -276,12 +316,23 @@ static Py_ssize_t window_ids(const vocab_t *v, scratch_t *s, int kind, const voi
     } while (0)
     if (pf)
         for (Py_ssize_t i = 0; i < len && i < PF_GRAM; i++) PREFETCH_GRAMS(i);
+    const int32_t *const ascii2 = v->ascii2, *const ascii3 = v->ascii3;
     for (Py_ssize_t i = 0; i < len; i++) {
         if (pf) PREFETCH_GRAMS(i + PF_GRAM);
         const int64_t c0 = (int64_t)cp[i];
         if (uni) APPEND_ID(unigram[c0 < ulast ? c0 : ulast]);
         if (i + 2 > len) continue;
-        const int64_t k2 = ((c0 + 1) << 21) | cp[i + 1];
+        const Py_UCS4 c1 = cp[i + 1];
+        const int64_t k2 = ((c0 + 1) << 21) | c1;
+        if (ascii2 && (c0 | c1) < 128) { /* the direct tables; the hash table only for a third char past ASCII */
+            const int32_t *e = ascii2 + 2 * (c0 * 128 + c1);
+            if (bi) APPEND_ID(e[0]);
+            if (tri && i + 3 <= len) {
+                const Py_UCS4 c2 = cp[i + 2];
+                APPEND_ID(c2 < 128 ? ascii3[(Py_ssize_t)e[1] * 128 + c2] : table_get_filled(grams, (k2 << 21) | c2));
+            }
+            continue;
+        }
         if (bi) APPEND_ID(table_get_filled(grams, k2));
         if (tri && i + 3 <= len) APPEND_ID(table_get_filled(grams, (k2 << 21) | cp[i + 2]));
     }
@@ -716,11 +767,13 @@ done:
 
 /*
  * score_windows(text, lens, scored, char_min, char_max, uni, gram_slots, gram_bits, words,
- *               word_slots, word_bits, word_uni, pair_slots, pair_bits, table, stride, n_rows, z) -> None
+ *               word_slots, word_bits, word_uni, pair_slots, pair_bits, ascii_pairs, ascii_trigrams,
+ *               table, stride, n_rows, z) -> None
  *
  * count_tokens then window_logits for one model in one pass, straight from the text: the tables
  * (as count_tokens takes them) map tokens to the model's own columns, not to global ids, and
- * ``table`` is the model's packed columns. Each window the mask scores is counted into a small
+ * ``table`` is the model's packed columns, ``ascii_pairs``/``ascii_trigrams`` its direct ASCII
+ * n-gram tables (ascii_from; empty: none). Each window the mask scores is counted into a small
  * buffer and its row of z computed at once (window_row with the columns as ids).
  *
  * Why: count_tokens wrote ~24 bytes per distinct token of every window (47 MB for 2 MB of
@@ -739,12 +792,12 @@ done:
 
 static PyObject *score_windows(PyObject *self, PyObject *args) {
     PyObject *text;
-    Py_buffer lens, scored, uni, gs, ws, wuni, ps, table, z;
+    Py_buffer lens, scored, uni, gs, ws, wuni, ps, a2, a3, table, z;
     int char_min, char_max, gbits, words, wbits, pbits, n_rows;
     Py_ssize_t stride;
-    if (!PyArg_ParseTuple(args, "Uy*y*iiy*y*ipy*iy*y*iy*niw*:score_windows", &text, &lens, &scored, &char_min,
-                          &char_max, &uni, &gs, &gbits, &words, &ws, &wbits, &wuni, &ps, &pbits, &table, &stride,
-                          &n_rows, &z))
+    if (!PyArg_ParseTuple(args, "Uy*y*iiy*y*ipy*iy*y*iy*y*y*niw*:score_windows", &text, &lens, &scored, &char_min,
+                          &char_max, &uni, &gs, &gbits, &words, &ws, &wbits, &wuni, &ps, &pbits, &a2, &a3, &table,
+                          &stride, &n_rows, &z))
         return NULL;
     PyObject *result = NULL;
     scratch_t scratch = {0};
@@ -759,6 +812,7 @@ static PyObject *score_windows(PyObject *self, PyObject *args) {
     Py_ssize_t n_win = items(&lens, 8, "lens"), n_z = items(&z, 8, "z");
     if (n_win < 0 || n_z < 0) goto done;
     if (vocab_from(&vocab, char_min, char_max, &uni, &gs, gbits, words, &ws, wbits, &wuni, &ps, pbits) < 0) goto done;
+    if (ascii_from(&vocab, &a2, &a3) < 0) goto done;
     Py_ssize_t n_feat = packed_features(&table, stride, n_rows, n_z, "score_windows");
     if (n_feat < 0) goto done;
     if (n_z / n_rows != n_win) {
@@ -813,6 +867,8 @@ done:
     PyBuffer_Release(&ws);
     PyBuffer_Release(&wuni);
     PyBuffer_Release(&ps);
+    PyBuffer_Release(&a2);
+    PyBuffer_Release(&a3);
     PyBuffer_Release(&table);
     PyBuffer_Release(&z);
     return result;

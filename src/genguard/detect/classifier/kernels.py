@@ -169,13 +169,16 @@ class ModelTables:
     """One model's own token tables for :func:`score_windows`: ``grams`` and ``words`` map its
     n-grams and words to its columns (a :class:`GramIndex` and a :class:`WordIndex` built on the
     model's vocabulary instead of every loaded model's tokens), ``packed`` its columns' idf and
-    coefficients (:func:`pack_columns`, columns = identity)."""
+    coefficients (:func:`pack_columns`, columns = identity), ``ascii`` the direct tables of its
+    all-ASCII bigrams and trigrams (``model_tables.ascii_tables``; those n-grams are then not in
+    ``grams``)."""
 
     char_min: int
     char_max: int
     grams: GramIndex
     words: WordIndex | None
     packed: PackedColumns
+    ascii: tuple[np.ndarray, np.ndarray]
 
 
 def score_windows(tables: ModelTables, joined: str, lens: np.ndarray, scored: np.ndarray | None) -> np.ndarray:
@@ -192,6 +195,6 @@ def score_windows(tables: ModelTables, joined: str, lens: np.ndarray, scored: np
     _compiled.score_windows(
         joined, np.ascontiguousarray(lens, dtype=np.int64),
         b"" if scored is None else np.ascontiguousarray(scored, dtype=np.uint8),
-        *vocab, packed.table, packed.stride, packed.n_rows, z,
+        *vocab, *tables.ascii, packed.table, packed.stride, packed.n_rows, z,
     )
     return z
