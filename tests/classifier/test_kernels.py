@@ -122,18 +122,24 @@ def test_scoring_from_the_text_holds_for_any_number_of_rows(rows: int) -> None:
 
 
 def test_a_window_longer_than_a_16_bit_count_is_counted_whole() -> None:
-    """A small model counts a window's columns in 16-bit slots; a window of more characters than
-    that holds (here a token occurring 70,000 times) is counted in the hash map instead, and the
-    windows after it start from clean counts either way."""
+    """A model counts a window's columns in 16-bit slots; a window of more characters than that
+    holds (here a token occurring 70,000 times) is counted in the hash map instead, its row summed
+    in registers (up to 16 rows) or in memory (more), and the windows after it start from clean
+    counts either way."""
     assert kernels.active(), "the test environment builds the kernels"
-    m = next(m for m in MODELS if m.name == "toxicity_en")
-    assert _keyed_window_tokens(DetectContext("a" * 70_000).normalized.soft, m.features, 100_000).counts.max() > 65_535
-    for text, size in (("a" * 70_000, 100_000), ("a" * 70_000 + ". you idiot. " + "b" * 300, 70_010),
-                       ("you idiot, " * 6000 + ". calm words. " * 3, 66_000)):
-        view = DetectContext(text).normalized.soft
-        got = _keyed_window_tokens(view, m.features, size)
-        assert max(e - s for s, e in got.spans) > 65_535
-        assert_scored_from_text_as_from_tokens(m, view.text, size, got, np.arange(got.n) % 2 == 0)
+    base = next(m for m in MODELS if m.name == "toxicity_en")
+    wide = dataclasses.replace(
+        base, name="rows20", labels=[f"l{i}" for i in range(20)], negative_label=None, label_codes={},
+        coef=np.random.default_rng(20).standard_normal((20, len(base.idf))).astype(np.float32), intercept=np.zeros(20),
+    )
+    assert _keyed_window_tokens(DetectContext("a" * 70_000).normalized.soft, base.features, 100_000).counts.max() > 65_535
+    for m in (base, wide):
+        for text, size in (("a" * 70_000, 100_000), ("a" * 70_000 + ". you idiot. " + "b" * 300, 70_010),
+                           ("you idiot, " * 6000 + ". calm words. " * 3, 66_000)):
+            view = DetectContext(text).normalized.soft
+            got = _keyed_window_tokens(view, m.features, size)
+            assert max(e - s for s, e in got.spans) > 65_535
+            assert_scored_from_text_as_from_tokens(m, view.text, size, got, np.arange(got.n) % 2 == 0)
 
 
 @pytest.mark.skipif(not MODELS, reason="no shipped models")
