@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from genguard.detect.base import DetectContext
 from genguard.detect.classifier.detector import _keyed_window_tokens, string_window_tokens
-from genguard.detect.classifier.features import FeatureConfig, gram_key, gram_keys, keyed
+from genguard.detect.classifier.features import FeatureConfig, gram_key, gram_key_items, gram_keys, keyed
 from genguard.detect.classifier.model_io import resolve_model, shipped_models
 
 MODELS = [resolve_model(n) for n in shipped_models()]
@@ -59,6 +59,18 @@ def test_gram_keys_do_not_collide_across_lengths() -> None:
     assert gram_key("\U0010ffff\U0010ffff\U0010ffff") == int(gram_keys(np.full(3, 0x10FFFF, np.int64), 3)[0])
     assert gram_key("abcd") is None
     assert keyed(FeatureConfig()) and not keyed(FeatureConfig(char_max=4)) and not keyed(FeatureConfig(jieba=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", "\0", "中", "\U0010ffff", "\ud800", "w", ":", " "]), max_size=5)))
+def test_gram_key_items_equal_gram_key_token_by_token(tokens: list[str]) -> None:
+    """The array form keeps the tokens gram_key keys (1-3 characters, NULs and lone surrogates
+    included), with their values, in order."""
+    vocab = {t: 7 * i for i, t in enumerate(dict.fromkeys(tokens))}
+    want = [(k, v) for t, v in vocab.items() if (k := gram_key(t)) is not None]
+    got = gram_key_items(vocab)
+    assert got.dtype == np.int64 and got.shape == (len(want), 2)
+    assert [tuple(r) for r in got.tolist()] == want
 
 
 @pytest.mark.skipif(not MODELS, reason="no shipped models")

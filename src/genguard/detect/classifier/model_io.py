@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from genguard.detect.classifier import kernels
-from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_key, prepare
+from genguard.detect.classifier.features import FeatureConfig, analyze_prepared, gram_key_items, prepare
 from genguard.detect.classifier.keytable import KeyTable
 from genguard.errors import ConfigError
 
@@ -98,8 +98,7 @@ def gram_index() -> GramIndex:
     size, index = _GRAM_INDEX
     if size != len(GLOBAL_TOKENS):
         size = len(GLOBAL_TOKENS)  # before the build: tokens registered meanwhile trigger a rebuild
-        items = [(k, i) for t, i in list(GLOBAL_TOKENS.items()) if (k := gram_key(t)) is not None]
-        arr = np.array(items, dtype=np.int64).reshape(-1, 2)
+        arr = gram_key_items(dict(GLOBAL_TOKENS))
         index = GramIndex(arr[:, 0], arr[:, 1])
         _GRAM_INDEX = (size, index)
     return index

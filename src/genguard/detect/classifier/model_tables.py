@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from genguard.detect.classifier import kernels
-from genguard.detect.classifier.features import gram_key, keyed
+from genguard.detect.classifier.features import gram_key_items, keyed
 from genguard.detect.classifier.model_io import UNIGRAM_LIMIT, GramIndex, TextModel
 from genguard.detect.classifier.word_index import WordIndex
 
@@ -39,8 +39,7 @@ def model_tables(model: TextModel) -> kernels.ModelTables | None:
 
 def _build(model: TextModel) -> kernels.ModelTables | None:
     feats = model.features
-    items = [(k, col) for t, col in model.vocab.items() if (k := gram_key(t)) is not None]
-    arr = np.array(items, dtype=np.int64).reshape(-1, 2)
+    arr = gram_key_items(model.vocab)
     words = WordIndex(model.vocab) if feats.words else None
     if words is not None and words.hash_table() is None:
         return None
