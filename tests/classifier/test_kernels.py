@@ -305,6 +305,21 @@ def test_prepare_windows_equals_windows_and_collapse(text: str, size: int) -> No
     assert scripts[:, 0].tolist() == han.tolist() and scripts[:, 1].tolist() == latin.tolist()
 
 
+def test_prepare_windows_reads_whitespace_as_str_isspace_does_for_every_code_point() -> None:
+    """The kernel's own whitespace test (no library call) against ``str.isspace``: every code
+    point up to U+3100 (past U+3000, the last whitespace character) and the last ones, each after
+    a '.' (a sentence ends at a '.' followed by whitespace) and inside a window (whitespace runs
+    collapse to one space)."""
+    points = [*range(0x3100), 0xFEFF, 0xFFFF, 0x10FFFF]
+    text = "".join(f"x.{chr(c)}y{chr(c)}{chr(c)}z " for c in points)
+    for size in (7, 50):
+        cuts, joined, lens, _ = kernels.prepare_windows(text, size)
+        want = windows(text, size)
+        assert [tuple(c) for c in cuts.tolist()] == want
+        prepared = [_collapse(text[s:e]) for s, e in want]
+        assert joined == "".join(prepared) and lens.tolist() == [len(p) for p in prepared]
+
+
 def test_prepare_windows_rejects_a_size_below_one() -> None:
     with pytest.raises(ValueError, match="size must be positive"):
         kernels.prepare_windows("abc", 0)

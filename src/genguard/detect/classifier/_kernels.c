@@ -880,9 +880,26 @@ static inline int is_sentence_mark(Py_UCS4 c) {
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B;
 }
 
-/* str.isspace without the library call for the characters past U+3000, the last whitespace
-   character (Han text is all past it; Py_UNICODE_ISSPACE calls out for every non-ASCII one). */
-static inline int is_space(Py_UCS4 c) { return c > 0x3000 ? 0 : Py_UNICODE_ISSPACE(c); }
+/* Whether c is a sentence mark or '.', computed without a branch: the test prepare_windows makes
+   of every character (the few that pass are then looked at closely). */
+static const unsigned char ascii_end[128] = {['!'] = 1, ['?'] = 1, [';'] = 1, ['\n'] = 1, ['.'] = 1};
+static inline int end_candidate(Py_UCS4 c) {
+    return (ascii_end[c & 127] & (c < 128)) | (c == 0x3002) | (c == 0xFF01) | (c == 0xFF1F) | (c == 0xFF1B);
+}
+
+/* str.isspace without a library call: ASCII from a table, the rest from Unicode's short list
+   of whitespace past ASCII (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+   U+205F, U+3000; tests/classifier/test_kernels.py checks every code point up to U+3100 against
+   str.isspace). Py_UNICODE_ISSPACE calls out for every non-ASCII character, and corpus text has
+   many below U+3000 (quotes, dashes, accented letters). */
+static const unsigned char ascii_space[128] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [' '] = 1,
+};
+static inline int is_space(Py_UCS4 c) {
+    if (c < 128) return ascii_space[c];
+    if (c < 0x2000) return c == 0x85 || c == 0xA0 || c == 0x1680;
+    return c <= 0x200A || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
 
 /* First index in seq[lo:n] whose value is > x (bisect.bisect_right). */
 static Py_ssize_t bisect_right(const Py_ssize_t *seq, Py_ssize_t n, Py_ssize_t x, Py_ssize_t lo) {
@@ -921,9 +938,11 @@ static inline int is_ascii_letter(Py_UCS4 c) { return c < 0x80 && (c | 0x20) >= 
         const T *p = (const T *)data;                                                             \
         for (Py_ssize_t k = 0; k < n; k++) {                                                      \
             Py_UCS4 c = p[k];                                                                     \
+            /* one test per character, without branches; the rare candidates are looked at */   \
+            if (!(end_candidate(c))) continue;                                                    \
             if (is_sentence_mark(c)) {                                                            \
                 if (k == n - 1 || !is_sentence_mark(p[k + 1])) seq[n_seq++] = k + 1;              \
-            } else if (c == '.' && k < n - 1 && is_space(p[k + 1])) {                             \
+            } else if (k < n - 1 && is_space(p[k + 1])) { /* a '.' */                             \
                 seq[n_seq++] = k + 1;                                                             \
             }                                                                                     \
         }                                                                                         \
