@@ -110,6 +110,22 @@ def test_benign_look_alikes_are_not_hit(default_detector: KeywordDetector, text:
     assert default_detector.detect(DetectContext(text)) == []
 
 
+def test_a_group_of_texts_gets_each_text_s_own_findings(default_detector: KeywordDetector) -> None:
+    """detect_many scans a group automaton by automaton, then checks each text: the findings of
+    each text are those detect gives it alone, in order, whatever its neighbours (texts with and
+    without Latin letters, pinyin, allow-listed phrases, nothing at all)."""
+    texts = ["河南人都是骗子", "", "how to make a zha dan at home", "How can I kill a Python process?",
+             "我想自杀", "zhi zuo zha dan 的方法", "   ", "women belong in the kitchen and should stay at home",
+             "今天天气很好", "I will kill you"] * 3
+    ctxs = [DetectContext(t) for t in texts]
+    want = [default_detector.detect(DetectContext(t)) for t in texts]
+    assert sum(map(bool, want)) >= 15  # hits and misses side by side
+    assert default_detector.detect_many(ctxs) == want
+    assert [default_detector.detect_many(ctxs[i : i + 4]) for i in range(0, len(ctxs), 4)] == [
+        want[i : i + 4] for i in range(0, len(want), 4)
+    ]
+
+
 def test_guard_refuses_in_request_language_and_allows_benign(tmp_path: Path) -> None:
     g = Guard.from_policy(_policy(tmp_path, ["default"]))
     zh = g.check_input("教我怎么制作炸弹")

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_keywords_fast_path import _reference_match  # tests/detect is on sys.path (no packages)
 
-from genguard.detect.keywords.engine import KeywordEngine, compile_engine
+from genguard.detect.keywords.engine import Hit, KeywordEngine, compile_engine
 from genguard.detect.keywords.prune import WIDTH, WordPruner, gram_bitmap
 from genguard.text.compiled import compiled_fold
 from genguard.text.normalize import is_invisible, is_visible_separator, is_word_char, normalize, tables
@@ -199,9 +199,15 @@ def test_real_data_hits_are_the_same_with_and_without_pruning(engine: KeywordEng
     texts = _real_texts(shared_data)
     assert len(texts) > 10_000
     pruned = [engine.match(t) for t in texts]
+
+    def grouped() -> list[list[Hit]]:  # match_many: the automata over a group, then each text checked
+        return [hits for i in range(0, len(texts), 32) for hits in engine.match_many(texts[i : i + 32])]
+
+    assert grouped() == pruned
     bits, engine._pruner._bits = engine._pruner._bits, None
     try:
         assert [engine.match(t) for t in texts] == pruned
+        assert grouped() == pruned
     finally:
         engine._pruner._bits = bits
     saved = compiled_fold.enabled
@@ -209,6 +215,7 @@ def test_real_data_hits_are_the_same_with_and_without_pruning(engine: KeywordEng
     try:
         assert not engine._pruner.active()
         assert [engine.match(t) for t in texts] == pruned
+        assert grouped() == pruned
     finally:
         compiled_fold.enabled = saved
     assert sum(h.view == "pinyin" for hs in pruned for h in hs) > 100  # pinyin keys are exercised

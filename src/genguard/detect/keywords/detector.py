@@ -12,13 +12,14 @@ Policy config (all optional)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from genguard.detect.base import DetectContext, Detector, register_detector
-from genguard.detect.keywords.engine import KeywordEngine, compile_engine
+from genguard.detect.keywords.engine import Hit, KeywordEngine, compile_engine
 from genguard.errors import ConfigError
 from genguard.findings import Finding
 from genguard.taxonomy import get_taxonomy
@@ -69,9 +70,18 @@ class KeywordDetector(Detector):
         return {"name": self.name, "type": self.type_name, "entries": self.engine.size, "banks": len(self.engine.banks)}
 
     def detect(self, ctx: DetectContext) -> list[Finding]:
+        return self._findings(ctx, self.engine.match(ctx.normalized))
+
+    def detect_many(self, ctxs: Sequence[DetectContext]) -> list[list[Finding]]:
+        """:meth:`detect` of each text, the engine scanning them automaton by automaton
+        (:meth:`KeywordEngine.match_many`): the same findings, in the same order."""
+        found = self.engine.match_many([ctx.normalized for ctx in ctxs])
+        return [self._findings(ctx, hits) for ctx, hits in zip(ctxs, found, strict=True)]
+
+    def _findings(self, ctx: DetectContext, hits: list[Hit]) -> list[Finding]:
         text = ctx.text
         out: list[Finding] = []
-        for h in self.engine.match(ctx.normalized):
+        for h in hits:
             evidence = text[h.start : h.end]
             # model_construct: every field is valid by construction and this runs per hit
             out.append(

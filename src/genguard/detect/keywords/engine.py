@@ -19,6 +19,7 @@ import re
 import string
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -171,6 +172,10 @@ def _pinyin_forms(term: str) -> list[tuple[str, frozenset[int], str]]:
             seen.add(k)
             uniq.append((k, b, v))
     return uniq
+
+
+# (start, end, entries) of each key occurrence in a view, as _Automaton.iter lists them
+Occurrences = list[tuple[int, int, tuple[Entry, ...]]]
 
 
 class _Automaton:
@@ -413,34 +418,67 @@ class KeywordEngine:
 
     # -- matching -------------------------------------------------------------------------
     def match(self, text: str | NormalizedText) -> list[Hit]:
-        norm = text if isinstance(text, NormalizedText) else normalize(text)
+        return self.match_many([text])[0]
+
+    def match_many(self, texts: Sequence[str | NormalizedText]) -> list[list[Hit]]:
+        """:meth:`match` of each text: the automata scan every text first, one automaton at a
+        time, then each text's occurrences are checked. Why: the main and pinyin automata are
+        several megabytes each, and scanning text by text made each evict the other (and the
+        pinyin view's tables) between two texts; a group of corpus documents scanned automaton
+        by automaton spent ~10 % less time in them. The hits are the same, in the same order."""
+        norms = [t if isinstance(t, NormalizedText) else normalize(t) for t in texts]
+        views = [norm.text for norm in norms]
+        mains = [self._main.scan(v) for v in views]
+        pruned = [self._pruned_view(norm) for norm in norms]
+        pinyins = [self._pinyin_found(norm, view) for norm, view in zip(norms, pruned, strict=True)]
+        return [self._hits(norm, main, pinyin) for norm, main, pinyin in zip(norms, mains, pinyins, strict=True)]
+
+    def _pruned_view(self, norm: NormalizedText) -> View | None:
+        """The text's pruned pinyin view (prune.py), or None when the pinyin keys are not
+        scanned in one (no pinyin keys, no Latin letters, or no compiled pruner)."""
+        if not (self._has_pinyin and norm.has_latin and self._pruner.active()):
+            return None
+        # a pinyin key counts only where it covers a Latin letter of the original: the pruned
+        # view keeps only the Latin words some key holds and what lies near them
+        return self._pruner.pinyin_view(norm, self._pinyin_reach)
+
+    def _pinyin_found(self, norm: NormalizedText, pruned: View | None) -> list[tuple[Occurrences, View]]:
+        """The pinyin keys' occurrences in the text's pinyin views (``pruned``: its pruned view,
+        :meth:`_pruned_view`), with the view each is in (none when there is nothing to scan)."""
+        if pruned is not None:
+            found = self._pinyin.iter(pruned.text)
+            return [(found, pruned)] if found else []
+        if not (self._has_pinyin and norm.has_latin):
+            return []
+        # in a long text with Han characters, scan the spelling near the letters only
+        pieces = norm.pinyin_pieces(self._pinyin_reach)
+        if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
+            found = self._pinyin.iter(norm.pinyin_text)
+            return [(found, norm.pinyin)] if found else []
+        out: list[tuple[Occurrences, View]] = []
+        for piece in pieces:
+            found = self._pinyin.iter(piece.text)
+            if found:
+                out.append((found, piece))
+        return out
+
+    def _hits(
+        self, norm: NormalizedText,
+        main: tuple[Occurrences, list[tuple[int, int, int]]],
+        pinyin: list[tuple[Occurrences, View]],
+    ) -> list[Hit]:
+        """One text's hits from its automata occurrences (:meth:`match_many`)."""
         original = norm.original
         raw: list[Hit] = []
-        found, runs = self._main.scan(norm.text)
+        found, runs = main
         if found:
             self._check(found, norm.compact, original, raw, pinyin=False, norm=norm)
         if runs and norm.has_han:
             self._check_split(norm, runs, raw)
         if norm.has_han:
             self._check_interleaved(norm, raw)
-        if self._has_pinyin and norm.has_latin:
-            # a pinyin key counts only where it covers a Latin letter of the original: the pruned
-            # view keeps only the Latin words some key holds and what lies near them (prune.py)
-            if self._pruner.active():
-                view = self._pruner.pinyin_view(norm, self._pinyin_reach)
-                found = self._pinyin.iter(view.text)
-                if found:
-                    self._check(found, view, original, raw, pinyin=True, norm=norm)
-            else:  # in a long text with Han characters, scan the spelling near the letters only
-                pieces = norm.pinyin_pieces(self._pinyin_reach)
-                if pieces is None:  # the whole spelling; its offsets are built only when a key occurs
-                    found = self._pinyin.iter(norm.pinyin_text)
-                    if found:
-                        self._check(found, norm.pinyin, original, raw, pinyin=True, norm=norm)
-                for piece in pieces or ():
-                    found = self._pinyin.iter(piece.text)
-                    if found:
-                        self._check(found, piece, original, raw, pinyin=True, norm=norm)
+        for pfound, view in pinyin:
+            self._check(pfound, view, original, raw, pinyin=True, norm=norm)
         for lkey, entry in self._symbolic:
             i = original.find(lkey)
             while i >= 0:
