@@ -103,6 +103,20 @@ def test_batch_decides_like_one_check_per_text() -> None:
     assert any(d.metadata for d in g.check_batch(texts, Direction.INPUT))  # the answer bank settled some
 
 
+def test_groups_close_at_their_count_or_their_characters() -> None:
+    """check_batch's groups (and the corpus scan's): in order, none empty, at most max_items
+    each, and a group closes as soon as it holds max_chars characters, so long texts come in
+    small groups and the group's contexts stay bounded."""
+    from genguard.guard import grouped
+
+    texts = ["a" * n for n in (1, 2, 3, 50, 1, 1, 1, 1, 1, 60, 2)]
+    groups = list(grouped(texts, len, max_items=4, max_chars=50))
+    assert [len(t) for g in groups for t in g] == [len(t) for t in texts]
+    assert [[len(t) for t in g] for g in groups] == [[1, 2, 3, 50], [1, 1, 1, 1], [1, 60], [2]]
+    assert list(grouped([], len)) == []
+    assert [len(g) for g in grouped(["x" * 1_000_000] * 5, len)] == [2, 2, 1]  # the default cap: 2M characters
+
+
 def test_huge_input_is_a_clear_error(tmp_path: Path) -> None:
     p = tmp_path / "p.yaml"
     p.write_text("name: small\ndetectors: [{type: keywords}]\nrules: {}\nlimits: {max_chars: 100}\n", encoding="utf-8")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from genguard.detect.base import DetectContext, Detector, build_detector
 from genguard.errors import ConfigError, InputError
@@ -31,9 +31,32 @@ def _build_from_spec(index: int, spec: Any, source: str | None) -> Detector:
         return det
 
 
-# texts per detector-major group in Guard.check_batch: enough to keep a detector's tables warm,
-# few enough that the group's contexts (token caches of long texts) stay small
-BATCH_GROUP = 32
+# A detector-major group of Guard.check_batch closes at this many texts or characters: enough
+# texts that each detector's tables (keyword automata, n-gram tables) stay in the CPU cache over
+# a long run of them, few enough characters that the group's contexts (views, windows, token
+# caches) stay small: ~15 MB per million characters. On 7 KB corpus documents, groups of 256
+# took ~8 % less CPU than groups of 32 (~4 % at 64, ~6 % at 128).
+BATCH_GROUP = 256
+BATCH_CHARS = 2_000_000
+
+_T = TypeVar("_T")
+
+
+def grouped(
+    items: Iterable[_T], chars: Callable[[_T], int], max_items: int = BATCH_GROUP, max_chars: int = BATCH_CHARS
+) -> Iterator[list[_T]]:
+    """``items`` in order, in groups of at most ``max_items`` that close once they hold
+    ``max_chars`` characters (``chars`` of each item) or more; no empty group."""
+    group: list[_T] = []
+    size = 0
+    for item in items:
+        group.append(item)
+        size += chars(item)
+        if len(group) >= max_items or size >= max_chars:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 class Guard:
@@ -105,13 +128,7 @@ class Guard:
         text (about a quarter less CPU on 7 KB corpus documents). Same decisions."""
         d = Direction(direction)
         out: list[Decision] = []
-        group: list[str] = []
-        for t in texts:
-            group.append(t)
-            if len(group) == BATCH_GROUP:
-                out.extend(self._check_group(group, d))
-                group = []
-        if group:
+        for group in grouped(texts, len):
             out.extend(self._check_group(group, d))
         return out
 

@@ -21,11 +21,10 @@ from genguard.corpus.sampling import doc_key, sample_name
 from genguard.corpus.settings import CorpusSettings
 from genguard.corpus.textops import scan_texts, token_shingle_hashes, tokens
 from genguard.findings import Decision, Direction
-from genguard.guard import Guard
+from genguard.guard import Guard, grouped
 
 MAX_MALFORMED_LISTED = 10_000  # per shard; counts stay exact beyond it
 MINHASH_SCHEME = "affine32"  # uint32 signatures; shingles arrive already hashed (crc32)
-SCAN_GROUP = 32  # documents scanned together (Guard.check_batch runs detector by detector)
 
 
 def _identity(x: int) -> int:
@@ -147,15 +146,14 @@ def with_decisions(
     records: Iterable[Document | Malformed], guard: Guard, direction: Direction, wanted: Callable[[Document], bool]
 ) -> Iterator[tuple[Document | Malformed, Decision | None]]:
     """Each record in order with the guard's decision on its text when ``wanted`` (else None).
-    Texts are scanned ``SCAN_GROUP`` at a time (:func:`scan_texts`), the same decisions as one
-    ``scan_text`` each for less CPU."""
-    group: list[Document | Malformed] = []
-    for rec in records:
-        group.append(rec)
-        if len(group) == SCAN_GROUP:
-            yield from _decide_group(group, guard, direction, wanted)
-            group = []
-    yield from _decide_group(group, guard, direction, wanted)
+    Texts are scanned a group at a time (:func:`scan_texts`; groups as ``Guard.check_batch``
+    makes them), the same decisions as one ``scan_text`` each for less CPU."""
+    for group in grouped(records, _text_chars):
+        yield from _decide_group(group, guard, direction, wanted)
+
+
+def _text_chars(rec: Document | Malformed) -> int:
+    return len(rec.text) if isinstance(rec, Document) else 0
 
 
 def _decide_group(

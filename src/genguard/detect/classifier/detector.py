@@ -371,8 +371,8 @@ def _keyed_window_tokens(norm: View, feats: FeatureConfig, size: int) -> WindowT
 
 
 # score_model_many scores at most about this many characters of windows in one call (a group of
-# 32 corpus documents is ~250 k; a group of 32 texts of a million characters would otherwise join
-# 128 MB of text at once)
+# 256 corpus documents is ~1.8 M, scored in two calls; the windows of a group's whole 2 million
+# characters (guard.BATCH_CHARS) would otherwise be joined at once)
 GROUP_CHARS = 1 << 20
 Best = tuple[float, str, float, int, int]  # what score_model gives: harm, label, its probability, span
 
@@ -436,7 +436,7 @@ def score_model_many(
 
     Why: a corpus document is a few dozen windows, and scoring it alone paid about twenty small
     numpy calls per model (masks, probabilities, floors, the best window) that together cost
-    more than the compiled pass over its text. A group of 32 documents pays them once. Every
+    more than the compiled pass over its text. A group of documents pays them once. Every
     window's numbers are computed by the same element-wise operations as :func:`score_model`'s,
     row by row, so the results are equal bit for bit (``tests/classifier/test_score_many.py``)."""
     out: list[Best | None] = [None] * len(ctxs)
