@@ -418,7 +418,9 @@ class KeywordEngine:
 
     # -- matching -------------------------------------------------------------------------
     def match(self, text: str | NormalizedText) -> list[Hit]:
-        return self.match_many([text])[0]
+        norm = text if isinstance(text, NormalizedText) else normalize(text)
+        main = self._main.scan(norm.text)
+        return self._hits(norm, main, self._pinyin_found(norm, self._pruned_view(norm)))
 
     def match_many(self, texts: Sequence[str | NormalizedText]) -> list[list[Hit]]:
         """:meth:`match` of each text: the automata scan every text first, one automaton at a
