@@ -75,8 +75,8 @@ def ascii_tables(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
     c0 = np.where(is_tri, (keys >> 42) - 1, (keys >> 21) - 1)
     c1 = np.where(is_tri, (keys >> 21) & _MASK21, keys & _MASK21)
     c2 = np.where(is_tri, keys & _MASK21, 0)
-    ascii = (c0 < 128) & (c1 < 128) & (c2 < 128)
-    bi, tri = is_bi & ascii, is_tri & ascii
+    plain = (c0 < 128) & (c1 < 128) & (c2 < 128)
+    bi, tri = is_bi & plain, is_tri & plain
     pairs = np.full((128 * 128, 2), -1, dtype=np.int32)
     pairs[:, 1] = 0
     pairs[c0[bi] * 128 + c1[bi], 0] = ids[bi]
