@@ -55,7 +55,7 @@ def _build(model: TextModel) -> kernels.ModelTables | None:
                                (pairs, trigrams))
 
 
-_MASK21 = (1 << 21) - 1
+_MASK21 = UNIGRAM_LIMIT - 1  # a code point's 21 bits in a key (features.gram_key)
 
 
 def ascii_tables(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,7 +70,7 @@ def ascii_tables(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
     reads of mostly cached memory (see ``ascii_from`` in _kernels.c)."""
     keys = np.asarray(keys, dtype=np.int64)
     ids = np.asarray(ids, dtype=np.int64)
-    is_bi = (keys >= 1 << 21) & (keys < 1 << 42)
+    is_bi = (keys >= UNIGRAM_LIMIT) & (keys < 1 << 42)
     is_tri = keys >= 1 << 42
     c0 = np.where(is_tri, (keys >> 42) - 1, (keys >> 21) - 1)
     c1 = np.where(is_tri, (keys >> 21) & _MASK21, keys & _MASK21)
